@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "preflight",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "preflight", targets: ["preflight"]),
+        .library(name: "PreflightKit", targets: ["PreflightKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLDAP", path: "Sources/CLDAP", pkgConfig: "ldap",
+            providers: [.apt(["libldap2-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "PreflightKit",
+            dependencies: [
+                "CLDAP", "CCurl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "preflight",
+            dependencies: [
+                "PreflightKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "PreflightTestSupport", dependencies: ["PreflightKit"],
+            path: "Tests/PreflightTestSupport"),
+        .testTarget(
+            name: "PreflightKitTests", dependencies: ["PreflightKit", "PreflightTestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PreflightCLITests", dependencies: ["PreflightKit", "PreflightTestSupport"]),
+    ]
+)

@@ -1,0 +1,245 @@
+import Foundation
+import Yams
+
+/// Parses a YAML file into a node tree, turning Yams' syntax errors into file:line:column diagnostics.
+enum YAMLFile {
+    static func parse(_ text: String, file: String) throws(PreflightError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw .invalidConfiguration([diagnostic(for: error, file: file)])
+        } catch {
+            throw .invalidConfiguration([Diagnostic(SourceLocation(file: file), "The file is not valid YAML: \(error).")])
+        }
+    }
+
+    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return Diagnostic(
+                SourceLocation(file: file, line: mark.line, column: mark.column),
+                "The file is not valid YAML: \(problem)\(while_). Fix the syntax at this position.")
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _): return located(mark, problem, context)
+        case .parser(let context, let problem, let mark, _): return located(mark, problem, context)
+        case .composer(let context, let problem, let mark, _): return located(mark, problem, context)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(
+                SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                "The key '\(duplicates.joined(separator: "', '"))' appears more than once in the same mapping. Keep one.")
+        default:
+            return Diagnostic(SourceLocation(file: file), "The file is not valid YAML: \(error).")
+        }
+    }
+}
+
+/// Reads one YAML mapping strictly: typed accessors, every problem reported with its location,
+/// and `finish()` rejects keys nobody asked for.
+final class MappingReader {
+    let file: String
+    let mapping: Node.Mapping
+    let sink: DiagnosticSink
+    let path: String
+    private var consumed: Set<String> = []
+
+    init(_ mapping: Node.Mapping, file: String, path: String, sink: DiagnosticSink) {
+        self.mapping = mapping
+        self.file = file
+        self.path = path
+        self.sink = sink
+    }
+
+    /// Wraps a node that must be a mapping; reports and returns nil otherwise.
+    static func from(_ node: Node?, file: String, path: String, sink: DiagnosticSink) -> MappingReader? {
+        guard let node else { return nil }
+        guard case .mapping(let mapping) = node else {
+            sink.report(location(of: node, file: file), "'\(path.isEmpty ? "the document" : path)' must be a mapping of keys to values.")
+            return nil
+        }
+        return MappingReader(mapping, file: file, path: path, sink: sink)
+    }
+
+    static func location(of node: Node?, file: String) -> SourceLocation {
+        SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
+    }
+
+    var location: SourceLocation { SourceLocation(file: file, line: mapping.mark?.line, column: mapping.mark?.column) }
+
+    func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The raw node for `key`, marking it as understood.
+    func node(_ key: String) -> Node? {
+        consumed.insert(key)
+        return mapping.first(where: { $0.key.name == key })?.value
+    }
+
+    func has(_ key: String) -> Bool { mapping.contains(where: { $0.key.name == key }) }
+
+    func location(of key: String) -> SourceLocation {
+        let keyNode = mapping.first(where: { $0.key.name == key })?.key
+        return keyNode.map { Self.location(of: $0, file: file) } ?? location
+    }
+
+    /// Where the value of `key` starts (for errors about the value rather than the key).
+    func valueLocation(of key: String) -> SourceLocation {
+        guard let value = mapping.first(where: { $0.key.name == key })?.value else { return location(of: key) }
+        return Self.location(of: value, file: file)
+    }
+
+    private func wrongType(_ key: String, _ node: Node, expected: String) {
+        let shown = node.scalar.map { "'\($0.string)'" } ?? (node.mapping != nil ? "a mapping" : "a list")
+        sink.report(Self.location(of: node, file: file), "'\(qualified(key))' must be \(expected), but it is \(shown).")
+    }
+
+    private func isNull(_ node: Node) -> Bool {
+        node.null != nil
+    }
+
+    func string(_ key: String, required: Bool = false) -> String? {
+        guard let node = node(key), !isNull(node) else {
+            if required { sink.report(location, "'\(qualified(key))' is required. Add it.") }
+            return nil
+        }
+        guard case .scalar(let scalar) = node else {
+            wrongType(key, node, expected: "a string")
+            return nil
+        }
+        if required, scalar.string.trimmingCharacters(in: .whitespaces).isEmpty {
+            sink.report(Self.location(of: node, file: file), "'\(qualified(key))' must not be empty.")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let node = node(key), !isNull(node) else { return nil }
+        guard let value = node.bool, node.scalar != nil else {
+            wrongType(key, node, expected: "true or false")
+            return nil
+        }
+        return value
+    }
+
+    func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? {
+        guard let node = node(key), !isNull(node) else { return nil }
+        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
+            wrongType(key, node, expected: "a number")
+            return nil
+        }
+        if let range, !range.contains(value) {
+            sink.report(
+                Self.location(of: node, file: file),
+                "'\(qualified(key))' is \(node.scalar!.string), but it must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()).")
+            return nil
+        }
+        return value
+    }
+
+    func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let node = node(key), !isNull(node) else { return nil }
+        guard node.scalar != nil, let value = node.int else {
+            wrongType(key, node, expected: "a whole number")
+            return nil
+        }
+        if let range, !range.contains(value) {
+            sink.report(
+                Self.location(of: node, file: file),
+                "'\(qualified(key))' is \(value), but it must be between \(range.lowerBound) and \(range.upperBound).")
+            return nil
+        }
+        return value
+    }
+
+    /// A string, or a list of strings (a single string is accepted as a one-item list).
+    func stringList(_ key: String) -> [String]? {
+        guard let node = node(key), !isNull(node) else { return nil }
+        switch node {
+        case .scalar(let scalar): return [scalar.string]
+        case .sequence(let sequence):
+            var values: [String] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    sink.report(Self.location(of: item, file: file), "Every item of '\(qualified(key))' must be a string.")
+                    return nil
+                }
+                values.append(scalar.string)
+            }
+            return values
+        default:
+            wrongType(key, node, expected: "a list of strings")
+            return nil
+        }
+    }
+
+    func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+        guard let raw = string(key) else { return nil }
+        if let value = E(rawValue: raw) { return value }
+        let allowed = E.allCases.map(\.rawValue)
+        sink.report(
+            Self.location(of: node(key), file: file),
+            "'\(qualified(key))' is '\(raw)', which is not one of \(allowed.joined(separator: ", ")).")
+        return nil
+    }
+
+    func enumList<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> [E]? where E.RawValue == String {
+        guard let raws = stringList(key) else { return nil }
+        var values: [E] = []
+        for raw in raws {
+            guard let value = E(rawValue: raw) else {
+                sink.report(
+                    Self.location(of: node(key), file: file),
+                    "'\(qualified(key))' contains '\(raw)', which is not one of \(E.allCases.map(\.rawValue).joined(separator: ", ")).")
+                return nil
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    func mapping(_ key: String) -> MappingReader? {
+        guard let node = node(key), !isNull(node) else { return nil }
+        return MappingReader.from(node, file: file, path: qualified(key), sink: sink)
+    }
+
+    /// Every key of the mapping, in file order, with its location.
+    var keys: [(String, SourceLocation)] {
+        mapping.map { ($0.key.name, Self.location(of: $0.key, file: file)) }
+    }
+
+    /// Reports every key that no accessor asked for. Call after reading all known keys.
+    func finish() {
+        let known = Array(consumed).sorted()
+        for (key, _) in mapping where !consumed.contains(key.name) {
+            let hint = closestMatch(to: key.name, in: known).map { " Did you mean '\($0)'?" } ?? ""
+            sink.report(
+                Self.location(of: key, file: file),
+                "Unknown key '\(qualified(key.name))'.\(hint) Known keys here: \(known.joined(separator: ", ")).")
+        }
+    }
+}
+
+extension Node {
+    /// Converts a YAML node into JSON, for params handed to plugins and shown by `explain`.
+    var jsonValue: JSONValue {
+        switch self {
+        case .scalar(let scalar):
+            if null != nil { return .null }
+            if let value = bool { return .bool(value) }
+            if let value = int { return .number(Double(value)) }
+            if let value = float { return .number(value) }
+            return .string(scalar.string)
+        case .sequence(let sequence): return .array(sequence.map(\.jsonValue))
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping { object[key.name] = value.jsonValue }
+            return .object(object)
+        case .alias: return .null
+        }
+    }
+}
+
+extension Node {
+    /// A mapping key as text (keys are scalars in every file we read).
+    var name: String { scalar?.string ?? "" }
+}

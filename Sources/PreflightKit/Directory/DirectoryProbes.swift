@@ -1,0 +1,2 @@
+/// The directory probe kinds (filled in by the directory issue).
+let directoryProbes: [RegisteredProbe] = []

@@ -1,0 +1,42 @@
+/// One non-passing subject of a check: a user's DN, an OU, an endpoint URL, a UPN, a file.
+public struct Finding: Sendable, Codable, Hashable {
+    public var status: CheckStatus
+    public var target: String
+    public var message: String
+    public var details: JSONValue?
+
+    public init(status: CheckStatus, target: String, message: String, details: JSONValue? = nil) {
+        self.status = status
+        self.target = target
+        self.message = message
+        self.details = details
+    }
+}
+
+/// What a check's judgement produced, before the runner adds timing and metadata.
+public struct Evaluation: Sendable, Hashable {
+    public var status: CheckStatus
+    public var message: String
+    public var reason: SkipReason?
+    public var findings: [Finding]
+    public var evidence: [String: JSONValue]
+
+    public init(
+        status: CheckStatus, message: String, reason: SkipReason? = nil, findings: [Finding] = [],
+        evidence: [String: JSONValue] = [:]
+    ) {
+        self.status = status
+        self.message = message
+        self.reason = reason
+        self.findings = findings
+        self.evidence = evidence
+    }
+
+    public static func skip(_ reason: SkipReason, _ message: String) -> Evaluation {
+        Evaluation(status: .skip, message: message, reason: reason)
+    }
+
+    public static func error(_ message: String, evidence: [String: JSONValue] = [:]) -> Evaluation {
+        Evaluation(status: .error, message: message, evidence: evidence)
+    }
+}

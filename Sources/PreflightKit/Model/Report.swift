@@ -1,0 +1,208 @@
+import Foundation
+
+/// The whole outcome of a run: what the JSON report holds and every reporter renders.
+public struct Report: Sendable, Codable, Hashable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: Tool
+    public var run: RunInfo
+    public var cover: Cover
+    public var ready: Bool
+    public var exitCode: Int32
+    public var summary: Summary
+    public var notices: [String]
+    public var checks: [CheckResult]
+
+    public struct Tool: Sendable, Codable, Hashable {
+        public var name: String
+        public var version: String
+        public init(name: String = "preflight", version: String = PreflightVersion.current) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public struct RunInfo: Sendable, Codable, Hashable {
+        public var id: String
+        public var startedAt: String
+        public var finishedAt: String
+        public var durationMs: Int
+        public var host: String
+        public var phase: Phase
+        public var topology: Topology
+        public var cloud: Cloud
+        public var catalogDigest: String
+
+        public init(
+            id: String, startedAt: String, finishedAt: String, durationMs: Int, host: String, phase: Phase,
+            topology: Topology, cloud: Cloud, catalogDigest: String
+        ) {
+            self.id = id
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.durationMs = durationMs
+            self.host = host
+            self.phase = phase
+            self.topology = topology
+            self.cloud = cloud
+            self.catalogDigest = catalogDigest
+        }
+    }
+
+    public struct Cover: Sendable, Codable, Hashable {
+        public var customer: String?
+        public var tenant: String?
+        public var assessor: String?
+        public init(customer: String? = nil, tenant: String? = nil, assessor: String? = nil) {
+            self.customer = customer
+            self.tenant = tenant
+            self.assessor = assessor
+        }
+    }
+
+    public struct Summary: Sendable, Codable, Hashable {
+        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0
+
+        public init(_ statuses: [CheckStatus] = []) {
+            for status in statuses {
+                switch status {
+                case .pass: pass += 1
+                case .warn: warn += 1
+                case .fail: fail += 1
+                case .error: error += 1
+                case .skip: skip += 1
+                }
+            }
+        }
+    }
+
+    public init(
+        tool: Tool = Tool(), run: RunInfo, cover: Cover, notices: [String] = [], checks: [CheckResult]
+    ) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.tool = tool
+        self.run = run
+        self.cover = cover
+        self.notices = notices
+        self.checks = checks
+        self.summary = Summary(checks.map(\.status))
+        self.verdict = Verdict(summary: summary)
+        self.ready = verdict == .ready
+        self.exitCode = verdict.exitCode
+    }
+
+    /// Derived from the summary; not stored, so a report cannot contradict itself.
+    public private(set) var verdict: Verdict = .ready
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, tool, run, cover, ready, exitCode, summary, notices, checks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        tool = try container.decode(Tool.self, forKey: .tool)
+        run = try container.decode(RunInfo.self, forKey: .run)
+        cover = try container.decode(Cover.self, forKey: .cover)
+        ready = try container.decode(Bool.self, forKey: .ready)
+        exitCode = try container.decode(Int32.self, forKey: .exitCode)
+        summary = try container.decode(Summary.self, forKey: .summary)
+        notices = try container.decodeIfPresent([String].self, forKey: .notices) ?? []
+        checks = try container.decode([CheckResult].self, forKey: .checks)
+        verdict = Verdict(summary: Summary(checks.map(\.status)))
+    }
+}
+
+/// READY, NOT READY or INCOMPLETE: the one word a reader looks for first.
+public enum Verdict: String, Sendable, Codable {
+    case ready = "READY"
+    case notReady = "NOT READY"
+    case incomplete = "INCOMPLETE"
+
+    /// A run in which nothing passed proved nothing, so it is INCOMPLETE, never READY.
+    public init(summary: Report.Summary) {
+        if summary.fail > 0 {
+            self = .notReady
+        } else if summary.error > 0 || summary.pass + summary.warn == 0 {
+            self = .incomplete
+        } else {
+            self = .ready
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .ready: ExitStatus.ready.rawValue
+        case .notReady: ExitStatus.notReady.rawValue
+        case .incomplete: ExitStatus.incomplete.rawValue
+        }
+    }
+}
+
+/// One check's entry in the report.
+public struct CheckResult: Sendable, Codable, Hashable {
+    public var id: String
+    public var title: String
+    public var area: String
+    public var probe: String
+    public var severity: Severity
+    public var status: CheckStatus
+    public var reason: SkipReason?
+    public var message: String
+    public var durationMs: Int
+    public var tags: [String]
+    public var findings: [Finding]
+    public var evidence: [String: JSONValue]
+    public var remediation: String
+    public var references: [String]
+
+    public init(
+        id: String, title: String, area: String, probe: String, severity: Severity, status: CheckStatus,
+        reason: SkipReason?, message: String, durationMs: Int, tags: [String], findings: [Finding],
+        evidence: [String: JSONValue], remediation: String, references: [String]
+    ) {
+        self.id = id
+        self.title = title
+        self.area = area
+        self.probe = probe
+        self.severity = severity
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.durationMs = durationMs
+        self.tags = tags
+        self.findings = findings
+        self.evidence = evidence
+        self.remediation = remediation
+        self.references = references
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, area, probe, severity, status, reason, message, durationMs, tags, findings, evidence
+        case remediation, references
+    }
+
+    // `reason` is always present in the JSON (null when there is none), so consumers need no key checks.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(area, forKey: .area)
+        try container.encode(probe, forKey: .probe)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(status, forKey: .status)
+        if let reason { try container.encode(reason, forKey: .reason) } else { try container.encodeNil(forKey: .reason) }
+        try container.encode(message, forKey: .message)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(findings, forKey: .findings)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(remediation, forKey: .remediation)
+        try container.encode(references, forKey: .references)
+    }
+}
+
+public enum PreflightVersion {
+    public static let current = "0.1.0"
+}

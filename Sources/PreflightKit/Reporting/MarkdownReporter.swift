@@ -1,0 +1,165 @@
+import Foundation
+
+/// The Markdown report a consultant hands to the customer. Deterministic: the same report renders the same bytes.
+public enum MarkdownReporter {
+    public static let fileExtension = "md"
+    /// Findings shown per check; the JSON report keeps them all.
+    public static let findingLimit = 25
+
+    public static func render(_ report: Report) -> String {
+        var out: [String] = []
+        out.append("# Password writeback readiness: \(report.verdict.rawValue)")
+        out.append("")
+        out += cover(report)
+        out.append("")
+        out.append(verdictLine(report))
+        out.append("")
+        if !report.notices.isEmpty {
+            out.append("> **Notes on this run**")
+            for notice in report.notices { out.append("> - \(inline(notice))") }
+            out.append("")
+        }
+        out.append("## Checks")
+        out.append("")
+        out.append("| Status | ID | Severity | Title |")
+        out.append("|---|---|---|---|")
+        for check in ordered(report.checks) {
+            out.append("| \(badge(check.status)) | \(check.id) | \(check.severity.rawValue) | \(cell(check.title)) |")
+        }
+        let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip }
+        if !attention.isEmpty {
+            out.append("")
+            out.append("## What needs attention")
+            for check in attention {
+                out.append("")
+                out += section(check)
+            }
+        }
+        let skipped = report.checks.filter { $0.status == .skip }
+        if !skipped.isEmpty {
+            out.append("")
+            out.append("## Skipped checks")
+            out.append("")
+            for check in skipped {
+                out.append("- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped"): \(inline(check.message))")
+            }
+        }
+        out.append("")
+        out.append("---")
+        out.append("")
+        out.append(
+            "Run \(report.run.id) · \(report.run.durationMs) ms · catalog \(report.run.catalogDigest.prefix(19)) · "
+                + "JSON report (schema v\(report.schemaVersion)) has every finding.")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func cover(_ report: Report) -> [String] {
+        var rows: [(String, String)] = []
+        if let customer = report.cover.customer { rows.append(("Customer", customer)) }
+        if let tenant = report.cover.tenant { rows.append(("Tenant", tenant)) }
+        if let assessor = report.cover.assessor { rows.append(("Assessor", assessor)) }
+        rows.append(("Date", humanDate(report.run.startedAt)))
+        rows.append(("Scope", "\(report.run.phase.rawValue) phase · \(report.run.topology.rawValue) · \(report.run.cloud.rawValue) cloud"))
+        rows.append(("Host", report.run.host))
+        rows.append(("Tool", "\(report.tool.name) \(report.tool.version)"))
+        return ["| | |", "|---|---|"] + rows.map { "| \($0.0) | \(cell($0.1)) |" }
+    }
+
+    public static func verdictLine(_ report: Report) -> String {
+        let s = report.summary
+        let counts = "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
+        switch report.verdict {
+        case .ready: return "**READY** — no check failed or errored (\(counts))."
+        case .notReady: return "**NOT READY** — at least one check failed (\(counts))."
+        case .incomplete where s.error == 0:
+            return "**INCOMPLETE** — no check ran to a verdict, so readiness is unproven (\(counts))."
+        case .incomplete: return "**INCOMPLETE** — nothing failed, but some checks could not decide, so readiness is unproven (\(counts))."
+        }
+    }
+
+    private static func section(_ check: CheckResult) -> [String] {
+        var out = ["### \(badge(check.status)) \(check.id) — \(inline(check.title))", ""]
+        out.append("*Severity:* \(check.severity.rawValue) · *Probe:* `\(check.probe)` · *Time:* \(check.durationMs) ms")
+        out.append("")
+        out.append(check.message)
+        if !check.findings.isEmpty {
+            out.append("")
+            out += groupCounts(check.findings)
+            out.append("**Findings** (\(check.findings.count))")
+            out.append("")
+            out.append("| Status | Target | Message |")
+            out.append("|---|---|---|")
+            for finding in check.findings.prefix(findingLimit) {
+                out.append("| \(finding.status.rawValue) | \(cell(finding.target)) | \(cell(finding.message)) |")
+            }
+            if check.findings.count > findingLimit {
+                out.append("")
+                out.append("…and \(check.findings.count - findingLimit) more (the JSON report lists all \(check.findings.count)).")
+            }
+        }
+        if !check.remediation.isEmpty {
+            out.append("")
+            out.append("**Remediation**")
+            out.append("")
+            out.append(check.remediation.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        if !check.references.isEmpty {
+            out.append("")
+            out.append("**References**")
+            out.append("")
+            out += check.references.map { "- <\($0)>" }
+        }
+        return out
+    }
+
+    /// Findings that carry `details.group` (e.g. the OU of a user) are summarised by group first.
+    private static func groupCounts(_ findings: [Finding]) -> [String] {
+        var counts: [String: Int] = [:]
+        for finding in findings {
+            if let group = finding.details?["group"]?.stringValue { counts[group, default: 0] += 1 }
+        }
+        guard !counts.isEmpty else { return [] }
+        var out = ["| Group | Findings |", "|---|---|"]
+        for (group, count) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            out.append("| \(cell(group)) | \(count) |")
+        }
+        out.append("")
+        return out
+    }
+
+    /// Worst first, then by id, so the reader meets the blockers at the top.
+    private static func ordered(_ checks: [CheckResult]) -> [CheckResult] {
+        func rank(_ status: CheckStatus) -> Int {
+            switch status {
+            case .fail: 0
+            case .error: 1
+            case .warn: 2
+            case .pass: 3
+            case .skip: 4
+            }
+        }
+        return checks.sorted { (rank($0.status), $0.id) < (rank($1.status), $1.id) }
+    }
+
+    static func badge(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "✅ pass"
+        case .warn: "⚠️ warn"
+        case .fail: "❌ fail"
+        case .error: "⛔ error"
+        case .skip: "⏭️ skip"
+        }
+    }
+
+    static func cell(_ text: String) -> String {
+        inline(text).replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    static func inline(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func humanDate(_ rfc3339: String) -> String {
+        rfc3339.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+    }
+}

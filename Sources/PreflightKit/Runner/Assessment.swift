@@ -1,0 +1,29 @@
+import Foundation
+
+/// One whole assessment: run the selected checks and wrap the results in a report.
+public enum Assessment {
+    public static func run(
+        configuration: Configuration, catalog: Catalog, checks: [CheckDefinition], runner: Runner,
+        notices: [String] = [], progress: (@Sendable (CheckResult) -> Void)? = nil
+    ) async -> Report {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let results = await runner.run(checks, progress: progress)
+        let elapsed = ContinuousClock.now - clock
+        let run = Report.RunInfo(
+            id: UUID().uuidString.lowercased(), startedAt: rfc3339(started),
+            finishedAt: rfc3339(started.addingTimeInterval(Double(elapsed.components.seconds))
+                .addingTimeInterval(Double(elapsed.components.attoseconds) / 1e18)),
+            durationMs: Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000),
+            host: ProcessInfo.processInfo.hostName, phase: configuration.phase, topology: configuration.topology,
+            cloud: configuration.cloud, catalogDigest: catalog.digest)
+        return Report(run: run, cover: configuration.cover, notices: notices, checks: results)
+    }
+
+    public static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,53 @@
+/// Every error that ends a command. `ExitStatus.for(_:)` is the one place that maps them to exit codes.
+public enum PreflightError: Error, Sendable, CustomStringConvertible {
+    /// The command line asks for something that cannot be done (an unknown check id, a bad flag value).
+    case usage(String)
+    /// A file given to `render` (or another reader of our own formats) is not what it claims to be.
+    case malformedInput(file: String, reason: String)
+    /// A file named on the command line or in the configuration cannot be read.
+    case unreadableFile(path: String, role: String, reason: String)
+    /// The configuration or the check catalog is invalid; each diagnostic names file:line:column.
+    case invalidConfiguration([Diagnostic])
+    /// The report could not be written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .usage(let message):
+            return message
+        case .malformedInput(let file, let reason):
+            return "\(file): error: \(reason)"
+        case .unreadableFile(let path, let role, let reason):
+            return "Cannot read \(role) '\(path)': \(reason). Check the path (relative paths in the configuration "
+                + "resolve against the configuration file's folder) and the file's permissions."
+        case .invalidConfiguration(let diagnostics):
+            return diagnostics.map(\.description).joined(separator: "\n")
+        case .cannotWrite(let path, let reason):
+            return "Cannot write '\(path)': \(reason). Choose a writable folder with --out."
+        }
+    }
+}
+
+/// The documented exit codes (README, "Exit codes"). Follows BSD sysexits for input and configuration errors.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    case ready = 0
+    case notReady = 1
+    case incomplete = 2
+    case usage = 64
+    case malformedInput = 65
+    case cannotReadInput = 66
+    case software = 70
+    case cannotWrite = 73
+    case invalidConfiguration = 78
+
+    public static func `for`(_ error: any Error) -> ExitStatus {
+        guard let error = error as? PreflightError else { return .software }
+        switch error {
+        case .usage: return .usage
+        case .malformedInput: return .malformedInput
+        case .unreadableFile: return .cannotReadInput
+        case .invalidConfiguration: return .invalidConfiguration
+        case .cannotWrite: return .cannotWrite
+        }
+    }
+}

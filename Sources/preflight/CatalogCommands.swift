@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import PreflightKit
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the check catalog.")
+
+    @OptionGroup var catalog: CatalogOptions
+    @Option(help: ArgumentHelp("Output format: text, md or json.", valueName: "format"))
+    var format: String = "text"
+
+    func run() throws {
+        let loaded = try catalog.load()
+        switch format {
+        case "text":
+            let width = loaded.checks.map(\.probe.count).max() ?? 5
+            for check in loaded.checks {
+                print("\(check.id.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.probe.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.title)")
+            }
+        case "md":
+            print("| ID | Severity | Probe | Title |\n|---|---|---|---|")
+            for check in loaded.checks { print("| \(check.id) | \(check.severity.rawValue) | `\(check.probe)` | \(check.title) |") }
+        case "json":
+            let items: [JSONValue] = loaded.checks.map { check in
+                [
+                    "id": .string(check.id), "title": .string(check.title), "severity": .string(check.severity.rawValue),
+                    "probe": .string(check.probe), "area": .string(check.area), "tags": .array(check.tags.map(JSONValue.string)),
+                ]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(JSONValue.array(items)), as: UTF8.self))
+        default:
+            throw PreflightError.usage("Unknown list format '\(format)'. Use text, md or json.")
+        }
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Show a check's description, params, remediation and references.")
+
+    @OptionGroup var catalog: CatalogOptions
+    @Argument(help: "The check id (or a former id).")
+    var id: String
+
+    func run() throws {
+        let loaded = try catalog.load()
+        guard let check = loaded[id] else {
+            throw PreflightError.usage("Unknown check id '\(id)'. Run 'preflight list' to see the catalog.")
+        }
+        var out = ["\(check.id): \(check.title)", ""]
+        out.append("Severity:   \(check.severity.rawValue)")
+        out.append("Probe:      \(check.probe) — \(ProbeRegistry.builtIn[check.probe]?.summary ?? "")")
+        out.append("Area:       \(check.area)")
+        out.append("Phases:     \(check.phases.map(\.rawValue).joined(separator: ", "))")
+        out.append("Topologies: \(check.topologies.map(\.rawValue).joined(separator: ", "))")
+        if !check.tags.isEmpty { out.append("Tags:       \(check.tags.joined(separator: ", "))") }
+        if !check.requires.isEmpty { out.append("Requires:   \(check.requires.joined(separator: ", "))") }
+        if !check.aliases.isEmpty { out.append("Former ids: \(check.aliases.joined(separator: ", "))") }
+        out.append("Defined in: \(check.file)")
+        out += ["", check.description.trimmingCharacters(in: .whitespacesAndNewlines)]
+        if case .object(let members) = check.params, !members.isEmpty {
+            out += ["", "Params:"]
+            for key in members.keys.sorted() { out.append("  \(key): \(members[key]!.compactText)") }
+        }
+        if !check.remediation.isEmpty { out += ["", "Remediation:", check.remediation.trimmingCharacters(in: .whitespacesAndNewlines)] }
+        if !check.references.isEmpty { out += ["", "References:"] + check.references.map { "  \($0)" } }
+        print(out.joined(separator: "\n"))
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Validate the check definitions and the configuration without running anything.")
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var catalog: CatalogOptions
+
+    func run() throws {
+        let loaded = try catalog.load()
+        let (configuration, _) = try config.load()
+        print("Catalog OK: \(loaded.checks.count) checks (\(loaded.digest.prefix(19))).")
+        print("Configuration OK: \(configuration.file ?? "no file, built-in defaults").")
+    }
+}
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Re-render a saved JSON report in another format.")
+
+    @Argument(help: "A JSON report written by 'preflight run'.")
+    var report: String
+    @Option(help: ArgumentHelp("Output format: md or json.", valueName: "format"))
+    var format: String = "md"
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        guard let format = ReportFormat(rawValue: format) else {
+            throw PreflightError.usage("Unknown report format '\(format)'. Use md or json.")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: report)
+        else {
+            throw PreflightError.unreadableFile(path: report, role: "report", reason: "it does not exist or is not a readable file")
+        }
+        let parsed = try JSONReporter.parse(data, file: report)
+        let text = format.render(parsed)
+        if let out {
+            try ReportWriter.writeAtomically(Data(text.utf8), to: out)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import PreflightKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The entry point: parses, runs, and maps every error to an exit code in one place.
+@main
+struct Main {
+    static func main() async {
+        do {
+            var command = try Preflight.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as CommandExit {
+            Foundation.exit(exit.status.rawValue)
+        } catch let error as PreflightError {
+            Console.error(error.description)
+            Foundation.exit(ExitStatus.for(error).rawValue)
+        } catch {
+            // ArgumentParser's own help, version and usage errors (usage errors exit 64, EX_USAGE).
+            Preflight.exit(withError: error)
+        }
+    }
+}
+
+/// Thrown by a command that finished normally but must exit with a status other than 0.
+struct CommandExit: Error {
+    let status: ExitStatus
+}
+
+struct Preflight: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preflight",
+        abstract: "Checks whether a hybrid environment is ready for Entra ID self-service password reset with password writeback.",
+        discussion: """
+            Exit codes: 0 ready, 1 not ready (a check failed), 2 incomplete (a check errored), 64 usage error, \
+            65 malformed input to 'render', 66 a named file cannot be read, 73 a report cannot be written, \
+            78 invalid configuration or check definition.
+            """,
+        version: PreflightVersion.current,
+        subcommands: [RunCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
+        defaultSubcommand: nil)
+}
+
+enum Console {
+    static func error(_ message: String) {
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = line.contains(": error: ") ? String(line) : "preflight: error: \(line)"
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Options shared by the commands that load the catalog.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .customLong("checks"), help: ArgumentHelp("Add a folder of custom checks next to the built-in catalog (repeatable).", valueName: "dir"))
+    var folders: [String] = []
+
+    func load() throws(PreflightError) -> Catalog {
+        guard let builtIn = Catalog.builtInFolder() else {
+            throw .unreadableFile(
+                path: "Checks/", role: "built-in check catalog",
+                reason: "it was not found beside the executable; set PREFLIGHT_CHECKS to the catalog folder")
+        }
+        return try Catalog.load(from: [builtIn] + folders)
+    }
+}
+
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (default: ./preflight.yml when present).", valueName: "file"))
+    var path: String?
+
+    /// The explicit file (66 when missing), else ./preflight.yml when present, else built-in defaults.
+    func load() throws(PreflightError) -> (Configuration, [String]) {
+        if let path { return (try Configuration.load(from: path), []) }
+        if FileManager.default.fileExists(atPath: Configuration.defaultFileName) {
+            return (try Configuration.load(from: Configuration.defaultFileName), [])
+        }
+        return (Configuration(), ["No configuration file was given and ./preflight.yml does not exist, so checks that need input were skipped."])
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import PreflightKit
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the checks and write the reports.")
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var catalog: CatalogOptions
+
+    @Option(help: ArgumentHelp("Run only these check ids (comma-separated, repeatable); their prerequisites run too.", valueName: "ids"))
+    var only: [String] = []
+    @Option(help: ArgumentHelp("Leave out these check ids (comma-separated, repeatable).", valueName: "ids"))
+    var skip: [String] = []
+    @Option(help: ArgumentHelp("Run only checks carrying this tag (repeatable).", valueName: "tag"))
+    var tag: [String] = []
+    @Option(help: ArgumentHelp("Override the configuration's phase: preflight or health.", valueName: "phase"))
+    var phase: String?
+    @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
+    var out: String = "reports"
+    @Option(help: ArgumentHelp("Report formats, comma-separated: md, json.", valueName: "formats"))
+    var format: [String] = ["md,json"]
+    @Option(help: ArgumentHelp("How many checks run at once.", valueName: "n"))
+    var jobs: Int = Runner.defaultJobs
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() async throws {
+        var (configuration, notices) = try config.load()
+        if let phase {
+            guard let value = Phase(rawValue: phase) else {
+                throw PreflightError.usage("Unknown phase '\(phase)'. Use 'preflight' or 'health'.")
+            }
+            configuration.phase = value
+        }
+        guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
+        let formats = try ReportFormat.parseList(format)
+        let loaded = try catalog.load()
+        let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
+        let checks = try selection.apply(to: loaded)
+        // Progress lines only for a person watching a terminal; cron and CI logs stay clean.
+        var progress: (@Sendable (CheckResult) -> Void)?
+        if !quiet && Console.stderrIsTerminal {
+            progress = { result in
+                let status = result.status.rawValue.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)
+                Console.info("\(status) \(result.id) \(result.title)")
+            }
+        }
+        let report = await Assessment.run(
+            configuration: configuration, catalog: loaded, checks: checks,
+            runner: Runner(configuration: configuration, jobs: jobs), notices: notices, progress: progress)
+        let written = try ReportWriter.write(report, formats: formats, to: out)
+        if !quiet {
+            print(MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: ""))
+            for path in written { print(path) }
+        }
+        if report.exitCode != 0 { throw CommandExit(status: ExitStatus(rawValue: report.exitCode) ?? .software) }
+    }
+
+    private func splitIDs(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+/// End-to-end: the built binary, as CI and cron run it. Each test asserts stdout, stderr and the exit code.
+@Suite("CLI exit codes")
+struct ExitCodeTests {
+    let folder = try! TemporaryFolder("cli")
+
+    /// A custom check folder with one plugin that replies `reply` (a JSON object or raw text).
+    func pluginFolder(_ id: String = "PLG-201", reply: String) throws -> String {
+        try folder.write("custom/plugin-\(id).sh", "#!/bin/sh\ncat >/dev/null\necho '\(reply)'\n", executable: true)
+        try folder.write(
+            "custom/\(id).yml",
+            """
+            id: \(id)
+            title: Custom check \(id)
+            description: A test plugin.
+            probe: exec
+            severity: high
+            params: {command: ["./plugin-\(id).sh"]}
+            """)
+        return folder.url("custom")
+    }
+
+    func run(_ arguments: [String]) throws -> CLIResult {
+        try CLI.run(arguments, in: folder.path)
+    }
+
+    @Test func readyIs0AndWritesValidReports() throws {
+        let checks = try pluginFolder(reply: #"{"status":"pass","message":"fine"}"#)
+        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, 0 skipped).")
+        #expect(lines.count == 3 && lines[1].hasPrefix("out/preflight-") && lines[1].hasSuffix(".md") && lines[2].hasSuffix(".json"))
+        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        #expect(try folder.read("out/latest.md").contains("# Password writeback readiness: READY"))
+        let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
+        #expect(report.ready && report.exitCode == 0 && report.checks.map(\.id) == ["PLG-201"])
+    }
+
+    @Test func notReadyIs1() throws {
+        let checks = try pluginFolder(reply: #"{"status":"fail","message":"broken","findings":[{"status":"fail","target":"x","message":"y"}]}"#)
+        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out", "--quiet"])
+        #expect(result.exitCode == 1, "\(result)")
+        #expect(result.stdout.isEmpty && result.stderr.isEmpty, "--quiet prints nothing: \(result)")
+        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        #expect(try folder.read("out/latest.md").contains("**NOT READY**"))
+    }
+
+    @Test func incompleteIs2() throws {
+        let checks = try pluginFolder(reply: "not json at all")
+        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stdout.hasPrefix("INCOMPLETE — nothing failed, but some checks could not decide"))
+        #expect(result.stderr.isEmpty)
+        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+    }
+
+    @Test func unknownCheckIdIs64() throws {
+        let result = try run(["run", "--only", "NOPE-999", "--out", "out"])
+        #expect(result.exitCode == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "preflight: error: Unknown check id 'NOPE-999'. Run 'preflight list' to see the catalog.\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.url("out")))
+    }
+
+    @Test func badFlagsAre64() throws {
+        let unknownFlag = try run(["run", "--frobnicate"])
+        #expect(unknownFlag.exitCode == 64 && unknownFlag.stderr.contains("Unknown option '--frobnicate'"))
+        let badFormat = try run(["run", "--format", "xml", "--out", "out"])
+        #expect(badFormat.exitCode == 64 && badFormat.stderr.contains("Unknown report format 'xml'"))
+        let explain = try run(["explain", "NOPE-999"])
+        #expect(explain.exitCode == 64 && explain.stderr.contains("Unknown check id 'NOPE-999'"))
+    }
+
+    @Test func malformedRenderInputIs65() throws {
+        try folder.write("broken.json", "{\"schemaVersion\": 1, \"tool\": ")
+        let result = try run(["render", "broken.json", "--format", "md"])
+        #expect(result.exitCode == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("broken.json: error: it is not valid JSON"), "\(result)")
+    }
+
+    @Test func unreadableFilesAre66() throws {
+        let missingConfig = try run(["run", "--config", "nope.yml", "--out", "out"])
+        #expect(missingConfig.exitCode == 66)
+        #expect(missingConfig.stderr.hasPrefix("preflight: error: Cannot read configuration file 'nope.yml': it does not exist."))
+
+        try folder.write("preflight.yml", "ldap: {url: \"ldaps://127.0.0.1\", bindDN: r, passwordEnv: P, caFile: ca/missing.pem}\n")
+        let namedFile = try run(["run", "--config", "preflight.yml", "--out", "out"])
+        #expect(namedFile.exitCode == 66)
+        #expect(namedFile.stderr.contains("Cannot read the file named by 'ldap.caFile'"))
+        #expect(namedFile.stderr.contains(folder.url("ca/missing.pem")))
+
+        let missingReport = try run(["render", "gone.json"])
+        #expect(missingReport.exitCode == 66 && missingReport.stderr.contains("'gone.json'"))
+    }
+
+    @Test func malformedConfigIs78WithFileLineColumn() throws {
+        try folder.write("bad.yml", "phase: preflight\nldap:\n  url: [ldaps://dc\n")
+        let result = try run(["run", "--config", "bad.yml", "--out", "out"])
+        #expect(result.exitCode == 78)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("bad.yml:4:1: error: The file is not valid YAML"), "\(result)")
+
+        try folder.write("unknown.yml", "phase: preflight\ntopolgy: cloud-sync\n")
+        let unknown = try run(["validate", "--config", "unknown.yml"])
+        #expect(unknown.exitCode == 78)
+        #expect(unknown.stderr.hasPrefix("unknown.yml:2:1: error: Unknown key 'topolgy'. Did you mean 'topology'?"), "\(unknown)")
+    }
+
+    @Test func invalidCheckDefinitionIs78() throws {
+        try folder.write("custom/PLG-300.yml", "id: PLG-300\ntitle: x\ndescription: x\nprobe: exec\nseverity: high\nparams: {}\n")
+        let result = try run(["validate", "--checks", folder.url("custom")])
+        #expect(result.exitCode == 78)
+        #expect(result.stderr.contains("PLG-300.yml:6:9: error: 'params.command' is required"), "\(result)")
+    }
+
+    @Test func validateListAndExplainTheShippedCatalog() throws {
+        let validate = try run(["validate"])
+        #expect(validate.exitCode == 0 && validate.stderr.isEmpty)
+        #expect(validate.stdout.hasPrefix("Catalog OK: "))
+        let list = try run(["list"])
+        #expect(list.exitCode == 0 && list.stdout.contains("PLG-001  medium"))
+        let json = try run(["list", "--format", "json"])
+        #expect(json.exitCode == 0 && json.stdout.contains("\"id\" : \"PLG-001\""))
+        let explain = try run(["explain", "PLG-001"])
+        #expect(explain.exitCode == 0 && explain.stdout.hasPrefix("PLG-001: Trusted CA certificates are not about to expire"))
+        #expect(explain.stdout.contains("Remediation:") && explain.stdout.contains("warnDays: 30"))
+    }
+
+    @Test func renderReproducesTheGoldenMarkdown() throws {
+        let result = try run(["render", Repository.fixture("golden/report.json"), "--format", "md"])
+        #expect(result.exitCode == 0 && result.stderr.isEmpty)
+        #expect(result.stdout == (try String(contentsOfFile: Repository.fixture("golden/report.md"), encoding: .utf8)))
+        let toFile = try run(["render", Repository.fixture("golden/report.json"), "--out", "copy.md"])
+        #expect(toFile.exitCode == 0 && toFile.stdout.isEmpty)
+        #expect(try folder.read("copy.md") == result.stdout)
+    }
+
+    @Test func versionAndHelp() throws {
+        let version = try run(["--version"])
+        #expect(version.exitCode == 0 && version.stdout == "\(PreflightVersion.current)\n")
+        let help = try run(["run", "--help"])
+        #expect(help.exitCode == 0 && help.stdout.contains("--checks <dir>"))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightKit
+
+@Suite("exec plugin protocol")
+struct ExecProbeTests {
+    let folder = try! TemporaryFolder("exec")
+
+    /// Loads a one-check catalog whose plugin is the given shell script, and runs it.
+    func run(script: String, timeout: Double = 5, configuration: Configuration = Configuration()) async throws -> CheckResult {
+        try folder.write("plugin.sh", "#!/bin/sh\n" + script, executable: true)
+        try folder.write(
+            "PLG-100.yml",
+            """
+            id: PLG-100
+            title: Test plugin
+            description: Test.
+            probe: exec
+            severity: medium
+            timeoutSeconds: \(timeout)
+            params: {command: ["./plugin.sh"], flavour: vanilla}
+            """)
+        let catalog = try Catalog.load(from: [folder.path])
+        return await Runner(configuration: configuration).run(catalog.checks)[0]
+    }
+
+    @Test func passReplyIsTakenAsIs() async throws {
+        let result = try await run(script: #"cat > /dev/null; echo '{"status":"pass","message":"ok","evidence":{"n":3}}'"#)
+        #expect(result.status == .pass)
+        #expect(result.evidence["n"] == .number(3))
+    }
+
+    @Test func failReplyCarriesFindings() async throws {
+        let result = try await run(
+            script: #"cat > /dev/null; echo '{"status":"fail","message":"two bad","findings":[{"status":"fail","target":"u1@corp.test","message":"unlicensed"}]}'"#)
+        #expect(result.status == .fail && result.message == "two bad")
+        #expect(result.findings == [Finding(status: .fail, target: "u1@corp.test", message: "unlicensed")])
+    }
+
+    @Test func thePluginReceivesParamsAndTheRedactedConfiguration() async throws {
+        var configuration = Configuration()
+        configuration.ldap.url = "ldaps://dc.corp.test"
+        configuration.ldap.passwordEnv = "SECRET_VAR"
+        let result = try await run(
+            script: """
+                input=$(cat)
+                case "$input" in *'"flavour":"vanilla"'*) ;; *) echo '{"status":"fail","message":"no params"}'; exit 0;; esac
+                case "$input" in *SECRET_VAR*) echo '{"status":"fail","message":"leaked"}'; exit 0;; esac
+                case "$input" in *'ldaps://dc.corp.test'*) echo '{"status":"pass"}';; *) echo '{"status":"fail","message":"no config"}';; esac
+                """, configuration: configuration)
+        #expect(result.status == .pass, "\(result.message)")
+    }
+
+    @Test func invalidJSONIsErrorWithAnExcerptOfStderr() async throws {
+        let result = try await run(script: "cat > /dev/null; echo 'all good!'; echo 'parser exploded' >&2")
+        #expect(result.status == .error)
+        #expect(result.message.contains("printed 'all good!' instead of one JSON object"))
+        #expect(result.message.contains("parser exploded"))
+    }
+
+    @Test func nonZeroExitWithoutJSONIsError() async throws {
+        let result = try await run(script: "cat > /dev/null; echo 'Traceback: boom' >&2; exit 3")
+        #expect(result.status == .error)
+        #expect(result.message.contains("exited with status 3") && result.message.contains("Traceback: boom"))
+    }
+
+    @Test func aCrashIsError() async throws {
+        let result = try await run(script: "cat > /dev/null; echo 'about to die' >&2; kill -SEGV $$")
+        #expect(result.status == .error)
+        #expect(result.message.contains("crashed (signal 11)") && result.message.contains("about to die"))
+    }
+
+    @Test func aTimeoutKillsTheWholeProcessGroup() async throws {
+        let pidFile = folder.url("child.pid")
+        let clock = ContinuousClock.now
+        let result = try await run(script: "sleep 300 & echo $! > \(pidFile); wait", timeout: 0.5)
+        #expect(ContinuousClock.now - clock < .seconds(3))
+        #expect(result.status == .error)
+        #expect(result.message.contains("killed with its process group") || result.message.contains("deadline"))
+        // The plugin's own child must not survive it.
+        try await Task.sleep(for: .milliseconds(200))
+        let childPID = try #require(Int32(try folder.read("child.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let status = try? String(contentsOfFile: "/proc/\(childPID)/status", encoding: .utf8)
+        #expect(status == nil || status!.contains("State:\tZ"), "child \(childPID) still alive")
+    }
+
+    @Test func aPluginThatIgnoresItsInputStillWorks() async throws {
+        let result = try await run(script: #"echo '{"status":"warn","message":"meh"}'"#)
+        #expect(result.status == .warn)
+    }
+
+    @Test func unknownStatusIsError() async throws {
+        let result = try await run(script: #"echo '{"status":"great"}'"#)
+        #expect(result.status == .error && result.message.contains("'great'"))
+    }
+}
+
+@Suite("Example plugin: certificate expiry (PLG-001)")
+struct CertificateExpiryPluginTests {
+    let folder = try! TemporaryFolder("certs")
+
+    /// Makes a self-signed PEM certificate valid from `from` to `until` days relative to now.
+    func certificate(_ name: String, from: Int, until: Int) throws -> String {
+        let script = """
+            import datetime, sys
+            from cryptography import x509
+            from cryptography.hazmat.primitives import hashes, serialization
+            from cryptography.hazmat.primitives.asymmetric import ec
+            key = ec.generate_private_key(ec.SECP256R1())
+            name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, sys.argv[2])])
+            now = datetime.datetime.now(datetime.timezone.utc)
+            cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                    .serial_number(x509.random_serial_number())
+                    .not_valid_before(now + datetime.timedelta(days=int(sys.argv[3])))
+                    .not_valid_after(now + datetime.timedelta(days=int(sys.argv[4]))).sign(key, hashes.SHA256()))
+            open(sys.argv[1], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+            """
+        let path = folder.url(name)
+        let outcome = try Subprocess(
+            arguments: ["python3", "-c", script, path, name, String(from), String(until)],
+            environment: ProcessInfo.processInfo.environment
+        ).run(input: [], deadline: Date().addingTimeInterval(30))
+        try #require(outcome.termination == .exited(0), "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        return path
+    }
+
+    func runPLG001(caFile: String?) async throws -> CheckResult {
+        let catalog = try Catalog.load(from: [Repository.checks])
+        let check = try #require(catalog["PLG-001"])
+        var configuration = Configuration()
+        configuration.ldap.caFile = caFile
+        return await Runner(configuration: configuration).run([check])[0]
+    }
+
+    @Test func validCertificatePasses() async throws {
+        let result = try await runPLG001(caFile: try certificate("good.pem", from: -1, until: 400))
+        #expect(result.status == .pass, "\(result.message)")
+    }
+
+    @Test func certificateExpiringSoonWarns() async throws {
+        let path = try certificate("soon.pem", from: -300, until: 10)
+        let result = try await runPLG001(caFile: path)
+        #expect(result.status == .warn)
+        #expect(result.findings.first?.target == path)
+        #expect(result.findings.first?.message.contains("expires in") == true)
+    }
+
+    @Test func expiredCertificateFails() async throws {
+        let result = try await runPLG001(caFile: try certificate("old.pem", from: -400, until: -2))
+        #expect(result.status == .fail)
+        #expect(result.findings.first?.message.contains("expired on") == true)
+    }
+
+    @Test func noCertificateFilesSkipsWithNoInput() async throws {
+        let result = try await runPLG001(caFile: nil)
+        #expect(result.status == .skip && result.reason == .noInput)
+    }
+}

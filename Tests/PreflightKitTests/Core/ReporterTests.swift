@@ -1,0 +1,113 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightKit
+
+/// A fixed report exercising every status, grouping, truncation and escaping.
+enum SampleReport {
+    static var value: Report {
+        let users = (1...30).map { index in
+            Finding(
+                status: .fail, target: "CN=User \(index),OU=\(index % 3 == 0 ? "Legacy" : "Staff"),DC=corp,DC=example,DC=test",
+                message: "The connector account lacks Reset Password: no ACE grants it.",
+                details: ["group": .string("OU=\(index % 3 == 0 ? "Legacy" : "Staff"),DC=corp,DC=example,DC=test")])
+        }
+        let checks = [
+            CheckResult(
+                id: "AD-001", title: "LDAP connection and secure bind succeed", area: "directory", probe: "directory.bind",
+                severity: .critical, status: .pass, reason: nil, message: "Bound over LDAPS (TLS1.3).", durationMs: 12,
+                tags: ["ldap"], findings: [], evidence: ["tlsVersion": "TLS1.3"], remediation: "Fix the bind.",
+                references: ["https://learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback"]),
+            CheckResult(
+                id: "AD-003", title: "Reset Password effective on every in-scope user", area: "directory",
+                probe: "directory.rights", severity: .critical, status: .fail, reason: nil,
+                message: "30 of 212 in-scope users cannot have their password reset by 'CORP\\MSOL_1'.", durationMs: 840,
+                tags: ["ldap", "permissions"], findings: users, evidence: ["passed": 182, "inScope": 212],
+                remediation: "Grant the right:\n\n```\ndsacls \"OU=Staff,DC=corp,DC=example,DC=test\" /I:S /G \"CORP\\MSOL_1:CA;Reset Password;user\"\n```",
+                references: ["https://learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback"]),
+            CheckResult(
+                id: "AD-006", title: "Change Password effective", area: "directory", probe: "directory.rights", severity: .low,
+                status: .warn, reason: nil, message: "1 user | pipe in message.", durationMs: 3, tags: [],
+                findings: [Finding(status: .warn, target: "CN=a|b,DC=corp", message: "Denied\nby ACE.")], evidence: [:],
+                remediation: "", references: []),
+            CheckResult(
+                id: "NET-001", title: "Password reset service reachable", area: "network", probe: "exec", severity: .high,
+                status: .error, reason: nil, message: "The check did not finish within its deadline of 15 s.", durationMs: 15000,
+                tags: [], findings: [], evidence: [:], remediation: "", references: []),
+            CheckResult(
+                id: "INV-001", title: "Exports readable", area: "inventory", probe: "exec", severity: .medium, status: .skip,
+                reason: .noInput, message: "No 'inventory.users' is configured.", durationMs: 0, tags: [], findings: [],
+                evidence: [:], remediation: "", references: []),
+        ]
+        return Report(
+            run: Report.RunInfo(
+                id: "0f5a4d52-8c1e-4b3a-9d55-1a2b3c4d5e6f", startedAt: "2026-11-26T10:15:00Z", finishedAt: "2026-11-26T10:15:02Z",
+                durationMs: 2100, host: "sync01", phase: .preflight, topology: .connectSync, cloud: .public,
+                catalogDigest: "sha256:" + String(repeating: "ab", count: 32)),
+            cover: Report.Cover(customer: "Contoso Ltd", tenant: "contoso.onmicrosoft.com", assessor: "J. Doe"),
+            notices: ["The network checks ran from this host, not from the sync server."], checks: checks)
+    }
+}
+
+@Suite("Reporters")
+struct ReporterTests {
+    /// Compares with the golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing).
+    func assertGolden(_ text: String, _ name: String) throws {
+        let path = Repository.fixture("golden/\(name)")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == expected, "\(name) differs from its golden file; run with UPDATE_GOLDEN=1 and review the diff")
+    }
+
+    @Test func markdownMatchesTheGoldenFile() throws {
+        try assertGolden(MarkdownReporter.render(SampleReport.value), "report.md")
+    }
+
+    @Test func jsonMatchesTheGoldenFileAndTheSchema() throws {
+        try assertGolden(JSONReporter.render(SampleReport.value), "report.json")
+        try SchemaValidator.validate(reportAt: Repository.fixture("golden/report.json"))
+    }
+
+    @Test func markdownGroupsTruncatesAndEscapes() {
+        let text = MarkdownReporter.render(SampleReport.value)
+        #expect(text.contains("# Password writeback readiness: NOT READY"))
+        #expect(text.contains("| OU=Staff,DC=corp,DC=example,DC=test | 20 |"))
+        #expect(text.contains("…and 5 more (the JSON report lists all 30)."))
+        #expect(text.contains("CN=a\\|b,DC=corp"))
+        #expect(text.contains("Denied by ACE."))
+        // Worst first: the failure's section comes before the error's.
+        #expect(text.range(of: "### ❌ fail AD-003")!.lowerBound < text.range(of: "### ⛔ error NET-001")!.lowerBound)
+    }
+
+    @Test func jsonRoundTripsThroughTheParser() throws {
+        let report = SampleReport.value
+        let parsed = try JSONReporter.parse(Data(JSONReporter.render(report).utf8), file: "report.json")
+        #expect(parsed == report)
+        #expect(parsed.verdict == .notReady && parsed.exitCode == 1 && !parsed.ready)
+    }
+
+    @Test func malformedReportsAreExitCode65WithAReason() {
+        for (text, expected) in [
+            ("{not json", "it is not valid JSON"),
+            ("{\"schemaVersion\": 1}", "'tool' is missing"),
+        ] {
+            #expect {
+                _ = try JSONReporter.parse(Data(text.utf8), file: "bad.json")
+            } throws: { error in
+                ExitStatus.for(error) == .malformedInput && "\(error)".contains(expected) && "\(error)".hasPrefix("bad.json: error:")
+            }
+        }
+    }
+
+    @Test func reportsAreWrittenAtomicallyWithLatestCopies() throws {
+        let folder = try TemporaryFolder("writer")
+        let paths = try ReportWriter.write(SampleReport.value, formats: [.md, .json], to: folder.path)
+        #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json"])
+        #expect(try folder.read("latest.json") == JSONReporter.render(SampleReport.value))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+}

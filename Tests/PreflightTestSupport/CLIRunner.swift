@@ -1,0 +1,122 @@
+import Foundation
+import PreflightKit
+
+/// Runs the built `preflight` binary the way a user or a CI job does, capturing everything.
+public struct CLIResult: Sendable, CustomStringConvertible {
+    public var stdout: String
+    public var stderr: String
+    public var exitCode: Int32
+
+    public var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+public enum CLI {
+    /// The `preflight` executable beside the test binary in the build folder.
+    public static var executable: String {
+        if let override = ProcessInfo.processInfo.environment["PREFLIGHT_BIN"] { return override }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // swift-testing on Linux runs `<triple>/debug/<pkg>PackageTests.xctest`; XCTest may run from inside a bundle.
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("preflight")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            folder.deleteLastPathComponent()
+        }
+        return Repository.root.appendingPathComponent(".build/debug/preflight").path
+    }
+
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: Double = 120
+    ) throws -> CLIResult {
+        var env = ProcessInfo.processInfo.environment
+        env["PREFLIGHT_CHECKS"] = nil
+        for (key, value) in environment { env[key] = value }
+        let process = Subprocess(arguments: [executable] + arguments, environment: env, workingDirectory: directory)
+        let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(timeout))
+        let code: Int32
+        switch outcome.termination {
+        case .exited(let status): code = status
+        case .signalled(let signal): code = 128 + signal
+        case .timedOut: code = -1
+        }
+        return CLIResult(
+            stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self),
+            exitCode: code)
+    }
+}
+
+/// Paths inside this repository, found from this source file.
+public enum Repository {
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    public static var checks: String { root.appendingPathComponent("Checks").path }
+    public static var schema: String { root.appendingPathComponent("reports/schema/preflight-report.schema.json").path }
+    public static func fixture(_ relative: String) -> String {
+        root.appendingPathComponent("Tests/PreflightKitTests/Fixtures").appendingPathComponent(relative).path
+    }
+}
+
+/// A fresh folder per test, removed when the value is released.
+public final class TemporaryFolder: @unchecked Sendable {
+    public let path: String
+
+    public init(_ label: String = "preflight-test") throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    public func write(_ relative: String, _ text: String, executable: Bool = false) throws -> String {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        if executable { chmod(url.path, 0o755) }
+        return url.path
+    }
+
+    public func read(_ relative: String) throws -> String {
+        try String(contentsOfFile: URL(fileURLWithPath: path).appendingPathComponent(relative).path, encoding: .utf8)
+    }
+
+    public func url(_ relative: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(relative).path }
+}
+
+/// Validates JSON reports against the published schema with a real validator (Python's jsonschema).
+public enum SchemaValidator {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func validate(reportAt path: String) throws {
+        let script = """
+            import json, sys
+            try:
+                import jsonschema
+            except ImportError:
+                sys.exit("Python's jsonschema is missing: run 'make setup' (scripts/setup.sh) first.")
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+            for error in errors:
+                print("/".join(map(str, error.absolute_path)) + ": " + error.message)
+            sys.exit(1 if errors else 0)
+            """
+        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+        let process = Subprocess(
+            arguments: [python, "-c", script, Repository.schema, path], environment: ProcessInfo.processInfo.environment)
+        let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(60))
+        guard outcome.termination == .exited(0) else {
+            throw Failure(
+                description: "Report \(path) does not match the schema: "
+                    + String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what `make demo`, `make test` and `make bench` need on a fresh Debian 12 machine with Swift.
+# Idempotent: each step runs only when its tool is missing, so a second run takes well under a second.
+set -euo pipefail
+
+need_apt=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+for pkg in libcurl4-openssl-dev libldap2-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
+           python3-samba openssl zstd iproute2 tinyproxy; do
+  have_pkg "$pkg" || need_apt+=("$pkg")
+done
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: these Debian packages are missing: ${need_apt[*]}. Run 'sudo make setup' (or install them with apt-get) and try again." >&2
+    exit 1
+  fi
+  # Keep package scripts from starting samba/smbd/tinyproxy daemons on all interfaces.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+  fi
+  echo "setup: installing ${need_apt[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# The JSON Schema validator the tests use on every report they produce.
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import jsonschema' >/dev/null 2>&1; then
+  echo "setup: installing Python's jsonschema" >&2
+  "$PY" -m pip install --quiet jsonschema
+fi
