@@ -23,7 +23,7 @@ struct CatalogTests {
             _ = try Catalog.load(from: [folder.path], registry: TestProbe.registry)
             return []
         } catch {
-            guard case .invalidConfiguration(let diagnostics) = error as? PreflightError else { return ["\(error)"] }
+            guard case .invalidConfiguration(let diagnostics) = error else { return ["\(error)"] }
             return diagnostics.map(\.description)
         }
     }

@@ -1,0 +1,151 @@
+import Foundation
+
+// DACL evaluation for one directory right: MS-DTYP 2.5.3.2 (ordered walk, first decisive ACE wins)
+// with the object-type rules of MS-ADTS 5.1.3.3. Deliberately follows the spec where Samba 4.17 does not
+// (Samba lets an OA ACE with CR and no object type grant property writes too).
+
+/// A right on a directory object that the access check can answer.
+public enum DirectoryRight: Sendable, Hashable, Codable {
+    /// An extended right such as Reset Password (RIGHT_DS_CONTROL_ACCESS on the right's GUID).
+    case controlAccess(WindowsGUID)
+    /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
+    case writeProperty(WindowsGUID, propertySet: WindowsGUID?)
+
+    /// The access bit an ACE must carry (after generic mapping) to decide this right.
+    public var accessBit: AccessMask {
+        switch self {
+        case .controlAccess: .controlAccess
+        case .writeProperty: .writeProperty
+        }
+    }
+
+    /// The object types an object ACE may name to cover this right: class (root), property set, leaf.
+    public func objectTypePath(objectClass: WindowsGUID?) -> [WindowsGUID] {
+        switch self {
+        case .controlAccess(let right):
+            return [objectClass, right].compactMap { $0 }
+        case .writeProperty(let attribute, let propertySet):
+            return [objectClass, propertySet, attribute].compactMap { $0 }
+        }
+    }
+}
+
+/// The outcome of `checkAccess`, with the ACE that decided it for the report's evidence.
+public struct AccessDecision: Sendable, Hashable, Codable {
+    public enum Reason: Sendable, Hashable, Codable {
+        /// The object has no DACL at all, which grants everything.
+        case nullDACL
+        /// The DACL has no ACEs, which grants nothing.
+        case emptyDACL
+        case allowedBy(ACE)
+        case deniedBy(ACE)
+        /// No ACE applied to this requester and right; access is denied by default.
+        case noMatchingAllowACE
+    }
+
+    public let granted: Bool
+    public let reason: Reason
+    /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
+    public let decidingACEIndex: Int?
+
+    public init(granted: Bool, reason: Reason, decidingACEIndex: Int?) {
+        self.granted = granted
+        self.reason = reason
+        self.decidingACEIndex = decidingACEIndex
+    }
+}
+
+/// An ACE together with its position in the DACL.
+public struct IndexedACE: Sendable, Hashable, Codable {
+    public let index: Int
+    public let ace: ACE
+
+    public init(index: Int, ace: ACE) {
+        self.index = index
+        self.ace = ace
+    }
+}
+
+/// Decides whether a requester holding `token` has `right` on an object with `dacl`.
+///
+/// - Parameters:
+///   - token: every SID of the requester (see `makeNetworkLogonToken`).
+///   - objectClass: the object's most specific class GUID; ACEs whose object type is that class cover
+///     the whole object. Nil means unknown, and such class-scoped ACEs are then not matched.
+///   - principalSelf: the object's own SID (objectSid); ACEs for PRINCIPAL_SELF (S-1-5-10) apply when
+///     the requester is that object. Nil for objects without an objectSid, such as OUs.
+public func checkAccess(
+    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
+) -> AccessDecision {
+    guard case .acl(let acl) = dacl else {
+        return AccessDecision(granted: true, reason: .nullDACL, decidingACEIndex: nil)
+    }
+    guard !acl.aces.isEmpty else {
+        return AccessDecision(granted: false, reason: .emptyDACL, decidingACEIndex: nil)
+    }
+    let requester = AccessCheckRequester(token: token, objectClass: objectClass, principalSelf: principalSelf)
+    for (index, ace) in acl.aces.enumerated() {
+        switch requester.effect(of: ace, on: right) {
+        case .allow: return AccessDecision(granted: true, reason: .allowedBy(ace), decidingACEIndex: index)
+        case .deny: return AccessDecision(granted: false, reason: .deniedBy(ace), decidingACEIndex: index)
+        case nil: continue
+        }
+    }
+    return AccessDecision(granted: false, reason: .noMatchingAllowACE, decidingACEIndex: nil)
+}
+
+/// For a decision denied by an ACE: the later ACEs that would have granted the right
+/// ("denied by ACE 0 although ACE 12 grants it"). Empty when the right is not denied by an ACE.
+public func allowACEsShadowedByDeny(
+    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
+) -> [IndexedACE] {
+    let decision = checkAccess(right, dacl: dacl, token: token, objectClass: objectClass, principalSelf: principalSelf)
+    guard case .deniedBy = decision.reason, let denyIndex = decision.decidingACEIndex, case .acl(let acl) = dacl
+    else { return [] }
+    let requester = AccessCheckRequester(token: token, objectClass: objectClass, principalSelf: principalSelf)
+    return acl.aces.enumerated().dropFirst(denyIndex + 1)
+        .filter { requester.effect(of: $0.element, on: right) == .allow }
+        .map { IndexedACE(index: $0.offset, ace: $0.element) }
+}
+
+/// The SIDs an account has after an LDAP bind (a network logon): its own SID, its `tokenGroups`
+/// (transitive groups, including the primary group), and the SIDs Windows adds to every such logon.
+public func makeNetworkLogonToken(account: SID, tokenGroups: some Sequence<SID>) -> Set<SID> {
+    Set(tokenGroups).union([account, .everyone, .authenticatedUsers, .network, .thisOrganization])
+}
+
+/// Whether one ACE allows, denies, or says nothing about a right for one requester.
+enum ACEEffect: Equatable {
+    case allow
+    case deny
+}
+
+struct AccessCheckRequester {
+    let token: Set<SID>
+    let objectClass: WindowsGUID?
+    let principalSelf: SID?
+
+    func effect(of ace: ACE, on right: DirectoryRight) -> ACEEffect? {
+        let effect: ACEEffect
+        switch ace.type {
+        case .accessAllowed, .accessAllowedObject: effect = .allow
+        case .accessDenied, .accessDeniedObject: effect = .deny
+        case .other: return nil  // audit, alarm, callback, … do not take part in access decisions here
+        }
+        // INHERIT_ONLY ACEs exist only to be copied to children.
+        guard !ace.isInheritOnly, let sid = ace.sid, holds(sid) else { return nil }
+        guard ace.mask.mappingGenericRights.contains(right.accessBit) else { return nil }
+        // No object type: the ACE covers the whole object. InheritedObjectType only steers inheritance.
+        if let objectType = ace.objectType, ace.type == .accessAllowedObject || ace.type == .accessDeniedObject {
+            guard right.objectTypePath(objectClass: objectClass).contains(objectType) else { return nil }
+        }
+        return effect
+    }
+
+    private func holds(_ sid: SID) -> Bool {
+        if sid == .principalSelf {
+            return principalSelf.map(token.contains) ?? false
+        }
+        return token.contains(sid)
+    }
+}
