@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""populate-scenarios.py SMBCONF [--manifest FILE]
+
+Populates the freshly provisioned CORP.EXAMPLE.TEST scenario domain (samba must be STOPPED; this opens
+the local sam.ldb as the system session). Object names, order and ACEs are a contract with the Swift
+tests and with SCENARIOS.md: the domain SID is fixed, so creation order fixes every RID. Append new
+objects at the END of main() only, or all later RIDs shift.
+
+Run with /usr/bin/python3 (pyenv's python3 has no samba module).
+"""
+import argparse
+import json
+import sys
+import time
+
+import ldb
+
+sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
+from lablib import (G_RESET, G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC, G_UNEXPIRE, G_USER,
+                    READER_PW, SVC_PW,
+                    USER_PW, Lab, writeback_aces)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("smbconf")
+    ap.add_argument("--manifest", help="write DNs and SIDs as JSON here")
+    a = ap.parse_args()
+    t0 = time.monotonic()
+    L = Lab(a.smbconf)
+    db = L.db
+    B = L.base
+
+    # --- 1. the reader and the root-scoped connector account, then the domain-root ACEs (before the
+    #        other users exist, so creating them is cheap and they inherit at creation time).
+    L.user("preflight-reader", READER_PW)
+    root_sid = L.user("MSOL_root", SVC_PW)
+    L.add_aces(B, writeback_aces(root_sid) + "(OA;;CR;%s;;%s)" % (G_UNEXPIRE, root_sid))
+    L.record("domainRoot", B, "domainDNS")
+
+    # --- 2. the other connector accounts (CN=Users) and groups
+    for name in ("MSOL_direct", "MSOL_nested", "MSOL_partial", "MSOL_ga", "MSOL_ps", "MSOL_disabled",
+                 "MSOL_hidden"):
+        L.user(name, SVC_PW)
+    db.disable_account("(sAMAccountName=MSOL_disabled)")
+    L.group("SyncWriteback")
+    L.group("SyncOuter")
+    L.group("PSO-Group")
+    db.add_remove_group_members("SyncWriteback", ["MSOL_nested", "MSOL_hidden"], add_members_operation=True)
+    db.add_remove_group_members("SyncOuter", ["SyncWriteback"], add_members_operation=True)
+
+    # --- 3. OUs, each with its ACEs BEFORE its users
+    L.ou("OU=Staff", key="OU=Staff")
+    L.ou("OU=Denied,OU=Staff", "(OD;CIIO;CR;%s;%s;%s)" % (G_RESET, G_USER, root_sid))
+    legacy = L.ou("OU=Legacy,OU=Staff")
+    L.protect_dacl(legacy)
+    L.ou("OU=Admins")
+    L.ou("OU=Direct", writeback_aces(L.sid("MSOL_direct")))
+    L.ou("OU=Nested", writeback_aces(L.sid("SyncOuter")))
+    L.ou("OU=Partial", writeback_aces(L.sid("MSOL_partial"), ("reset", "lockout")))
+    L.ou("OU=GenericAll", "(OA;CIIO;GA;;%s;%s)" % (G_USER, L.sid("MSOL_ga")))
+    L.ou("OU=PropSet", writeback_aces(L.sid("MSOL_ps"), ("reset", "lockout", "uar")))
+    L.ou("OU=Sales\\, EMEA")
+
+    # --- 4. users in the OUs
+    L.user("alice", ou="OU=Staff")
+    L.user("bob", ou="OU=Staff")
+    L.user("erin", ou="OU=Staff")
+    L.protect_dacl(L.manifest["objects"]["erin"]["dn"])
+    # frank: inetOrgPerson (a subclass of user, but a different class GUID)
+    frank_dn = L.dn("CN=frank,OU=Staff")
+    db.add({"dn": frank_dn, "objectClass": "inetOrgPerson", "sAMAccountName": "frank",
+            "userPrincipalName": "frank@%s" % L.db.domain_dns_name(),
+            "userAccountControl": "512",
+            "unicodePwd": ('"%s"' % USER_PW).encode("utf-16-le")})
+    L.record("frank", frank_dn, "inetOrgPerson")
+    L.user("carol", ou="OU=Denied,OU=Staff")
+    L.user("dave", ou="OU=Legacy,OU=Staff")
+    L.user("t0admin", ou="OU=Admins")
+    db.add_remove_group_members("Domain Admins", ["t0admin"], add_members_operation=True)
+    t0_dn = L.manifest["objects"]["t0admin"]["dn"]
+    L.stamp_adminsdholder(t0_dn)   # Samba has no SDProp: adminCount=1 + AdminSDHolder's DACL, by hand
+    L.user("direct1", ou="OU=Direct")
+    L.user("direct2", ou="OU=Direct")
+    L.user("nested1", ou="OU=Nested")
+    L.user("partial1", ou="OU=Partial")
+    L.user("ga1", ou="OU=GenericAll")
+    L.user("ps1", ou="OU=PropSet")
+    L.user("emea1", ou="OU=Sales\\, EMEA")
+
+    # --- 5. fine-grained password policy on bob (via PSO-Group)
+    db.add_remove_group_members("PSO-Group", ["bob"], add_members_operation=True)
+    pso_dn = L.dn("CN=pso-min-age,CN=Password Settings Container,CN=System")
+    day = 24 * 3600 * 10 ** 7
+    db.add({"dn": pso_dn, "objectClass": "msDS-PasswordSettings",
+            "msDS-PasswordSettingsPrecedence": "10",
+            "msDS-PasswordReversibleEncryptionEnabled": "FALSE",
+            "msDS-PasswordHistoryLength": "24",
+            "msDS-PasswordComplexityEnabled": "TRUE",
+            "msDS-MinimumPasswordLength": "7",
+            "msDS-MinimumPasswordAge": str(-2 * day),
+            "msDS-MaximumPasswordAge": str(-42 * day),
+            "msDS-LockoutThreshold": "0",
+            "msDS-LockoutObservationWindow": str(-30 * 60 * 10 ** 7),
+            "msDS-LockoutDuration": str(-30 * 60 * 10 ** 7),
+            "msDS-PSOAppliesTo": L.manifest["objects"]["PSO-Group"]["dn"]})
+    L.record("pso-min-age", pso_dn, "msDS-PasswordSettings")
+
+    # --- 6. MSOL_hidden: preflight-reader may not read its tokenGroups, nor the two sibling constructed
+    #        attributes (tokenGroupsGlobalAndUniversal, tokenGroupsNoGCAcceptable) that would give the
+    #        same answer. Samba then omits them silently; memberOf and the in-chain (1.2.840.113556.1.4.1941)
+    #        member query stay readable, which is the fallback under test.
+    hidden_dn = L.manifest["objects"]["MSOL_hidden"]["dn"]
+    L.add_aces(hidden_dn, "".join("(OD;;RP;%s;;%s)" % (g, L.sid("preflight-reader"))
+                                  for g in (G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC)))
+
+    # --- 7. an OU whose name starts with '#' (escaped \#), if samba accepts it
+    try:
+        L.ou("OU=\\#Hash", key="OU=#Hash")
+        L.user("hash1", ou="OU=\\#Hash")
+    except ldb.LdbError as e:
+        L.manifest["notes"].append("OU=\\#Hash rejected: %s" % (e.args,))
+        print("note: OU=\\#Hash rejected by samba: %s" % (e.args,), file=sys.stderr)
+
+    L.manifest["seconds"] = round(time.monotonic() - t0, 2)
+    if a.manifest:
+        with open(a.manifest, "w") as f:
+            json.dump(L.manifest, f, indent=1, sort_keys=True)
+    for k, v in L.manifest["objects"].items():
+        print("%-18s %-14s %s" % (k, v.get("sid", "-").rsplit("-", 1)[-1] if "sid" in v else "-", v["dn"]))
+    print("populated in %.2f s" % L.manifest["seconds"])
+
+
+if __name__ == "__main__":
+    main()
