@@ -20,6 +20,8 @@ public struct Evaluation: Sendable, Hashable {
     public var reason: SkipReason?
     public var findings: [Finding]
     public var evidence: [String: JSONValue]
+    /// Remediation written for these findings (exact commands), shown before the check's general remediation.
+    public var generatedRemediation: String?
 
     public init(
         status: CheckStatus, message: String, reason: SkipReason? = nil, findings: [Finding] = [],

@@ -134,7 +134,9 @@ public struct Runner: Sendable {
             message: Self.normalisedMessage(evaluation), durationMs: Int(elapsed.components.seconds * 1000)
                 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000),
             tags: check.tags, findings: evaluation.findings, evidence: evaluation.evidence,
-            remediation: check.remediation, references: check.references)
+            remediation: [evaluation.generatedRemediation, check.remediation.isEmpty ? nil : check.remediation]
+                .compactMap { $0 }.joined(separator: "\n\n"),
+            references: check.references)
     }
 
     /// Every non-pass status carries a reason; a judgement that forgot one gets a plain default.

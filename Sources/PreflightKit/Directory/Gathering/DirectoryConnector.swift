@@ -1,0 +1,59 @@
+import Foundation
+
+/// Opens the LDAP connection the configuration describes, reading the password only now, from its source.
+enum DirectoryConnector {
+    static func settings(_ ldap: Configuration.LDAPConfiguration, deadline: Date, environment: [String: String]) throws -> LDAPSettings {
+        guard let url = ldap.url, let bindDN = ldap.bindDN else {
+            throw ProbeError("The directory checks need 'ldap.url' and 'ldap.bindDN' in the configuration.")
+        }
+        let password: String
+        if let name = ldap.passwordEnv {
+            guard let value = environment[name], !value.isEmpty else {
+                throw ProbeError(
+                    "The environment variable '\(name)' named by 'ldap.passwordEnv' is not set (or empty). "
+                        + "Export it before running preflight, e.g. from your CI's secret store.")
+            }
+            password = value
+        } else if let file = ldap.passwordFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ProbeError("Cannot read the password file '\(file)' named by 'ldap.passwordFile'. Check its permissions.")
+            }
+            // A trailing newline is an editor's, not the password's.
+            password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        } else {
+            throw ProbeError("No password source: set 'ldap.passwordEnv' or 'ldap.passwordFile'.")
+        }
+        let remaining = max(0.1, deadline.timeIntervalSinceNow)
+        return LDAPSettings(
+            url: url, startTLS: ldap.startTLS, caFile: ldap.caFile, allowInsecure: ldap.allowInsecure, bindDN: bindDN,
+            password: password, deadline: .now + .milliseconds(Int(remaining * 1000)),
+            networkTimeout: .seconds(min(10, remaining)), operationTimeout: .seconds(min(120, remaining)))
+    }
+
+    static func open(_ configuration: Configuration, deadline: Date, environment: [String: String]) throws -> LDAPConnection {
+        let settings = try settings(configuration.ldap, deadline: deadline, environment: environment)
+        do {
+            return try LDAPConnection.open(settings)
+        } catch {
+            throw ProbeError(error.description)
+        }
+    }
+}
+
+/// RFC 4515 escaping for values placed in search filters (DNs contain `\`, `(`, `)` and `*` more often than one thinks).
+func ldapFilterEscape(_ value: String) -> String {
+    var out = ""
+    for byte in value.utf8 {
+        switch byte {
+        case 0x2A, 0x28, 0x29, 0x5C, 0x00: out += String(format: "\\%02x", byte)
+        default: out.unicodeScalars.append(UnicodeScalar(byte))
+        }
+    }
+    // Multi-byte UTF-8 was appended byte-wise above; rebuild it properly.
+    return String(decoding: out.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+}
+
+/// A binary value (a SID) as a filter assertion: every byte escaped.
+func ldapFilterEscape(bytes: [UInt8]) -> String {
+    bytes.map { String(format: "\\%02x", $0) }.joined()
+}

@@ -1,0 +1,304 @@
+import Foundation
+
+/// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
+public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
+    public let requested: String
+    public let searchedUnder: String
+    public var description: String {
+        "The connector account '\(requested)' was not found under '\(searchedUnder)'. Check 'ldap.account' (a sAMAccountName, UPN or DN)."
+    }
+}
+
+/// Builds a `DirectorySnapshot` over one LDAP connection. Blocking: run it through `runBlocking`.
+struct SnapshotGatherer {
+    let connection: LDAPConnection
+    let configuration: Configuration
+    let pageSize: Int
+
+    static let userFilter = "(&(objectCategory=person)(objectClass=user))"
+    static let userAttributes = [
+        "objectClass", "objectSid", "adminCount", "userAccountControl", "msDS-ResultantPSO", "nTSecurityDescriptor",
+    ]
+    static let containerFilter =
+        "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain))"
+    /// MS-ADTS 3.1.1.6.1.2: groups whose members SDProp protects (domain-relative RIDs, and BUILTIN aliases).
+    static let protectedGroupRIDs: [UInt32] = [512, 518, 519, 521, 516]
+    static let protectedBuiltinRIDs: [UInt32] = [544, 548, 549, 550, 551, 552]
+
+    func gather() throws -> DirectorySnapshot {
+        let started = Date()
+        let root = try connection.readRootDSE(attributes: [
+            "defaultNamingContext", "configurationNamingContext", "dnsHostName", "supportedControl", "dsServiceName",
+            "domainControllerFunctionality",
+        ])
+        guard let domainDN = configuration.ldap.baseDN ?? root.string("defaultNamingContext") else {
+            throw ProbeError("The DC's rootDSE has no defaultNamingContext; set 'ldap.baseDN' to the domain's DN.")
+        }
+        let server = ServerFacts(
+            url: connection.url, dnsHostName: root.string("dnsHostName"), supportedControls: root.strings("supportedControl"),
+            isReadOnly: try readOnly(root.string("dsServiceName")),
+            domainControllerFunctionality: root.string("domainControllerFunctionality").flatMap { Int($0) })
+
+        guard let domainEntry = try connection.readEntry(
+            dn: domainDN, attributes: ["objectSid", "minPwdAge", "nTSecurityDescriptor"], sdFlags: [.dacl])
+        else { throw ProbeError("The domain root '\(domainDN)' was not found. Check 'ldap.baseDN'.") }
+        guard let domainSIDBytes = domainEntry.binary("objectSid").first, let domainSID = try? SID(bytes: domainSIDBytes) else {
+            throw ProbeError("The domain root '\(domainDN)' has no readable objectSid; is this the DN of a domain?")
+        }
+        let account = try resolveAccount(domainDN: domainDN, domainSID: domainSID)
+        let token = account.token
+        let domainDACL = try filteredDACL(domainEntry, token: token, principal: nil)
+        let domain = DomainFacts(
+            dn: domainDN, sid: domainSID, dnsName: dnsName(of: domainDN),
+            netbiosName: try netbiosName(domainDN: domainDN, configurationDN: root.string("configurationNamingContext")),
+            minPwdAge: domainEntry.string("minPwdAge").flatMap { Int64($0) },
+            rootDACL: domainDACL.dacl ?? .acl(ACL(aces: [])))
+
+        let scope = ScopeFacts(
+            source: configuration.ldap.scope.isEmpty ? .wholeDomain : .configured,
+            bases: configuration.ldap.scope.isEmpty ? [domainDN] : configuration.ldap.scope,
+            excluded: configuration.ldap.exclude)
+        let excluded = scope.excluded.map(DistinguishedName.init)
+        func isExcluded(_ dn: String) -> Bool { excluded.contains { DistinguishedName(dn).isWithin($0) } }
+
+        let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token)
+        var users: [UserFacts] = []
+        var resultantPSOs: [String: [String]] = [:]
+        var seen = Set<String>()
+        for base in scope.bases {
+            try search(base, filter: Self.userFilter, attributes: Self.userAttributes, sdFlags: [.dacl]) { entry in
+                let key = DistinguishedName(entry.dn).key
+                guard !isExcluded(entry.dn), seen.insert(key).inserted else { return }
+                users.append(userFacts(entry, token: token))
+                if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
+            }
+        }
+        var snapshot = DirectorySnapshot(
+            server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
+            passwordPolicies: [], protectedGroupMembers: try protectedMembers(scope: scope, domainSID: domainSID, domainDN: domainDN, isExcluded: isExcluded))
+        snapshot.passwordPolicies = try passwordPolicies(resultant: resultantPSOs)
+        snapshot.passwordPoliciesVisible = snapshot.passwordPolicies.count
+        snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+        return snapshot
+    }
+
+    // MARK: - Account and token
+
+    private func resolveAccount(domainDN: String, domainSID: SID) throws -> AccountFacts {
+        let requested = configuration.ldap.account ?? configuration.ldap.bindDN ?? ""
+        let source: AccountFacts.Source = configuration.ldap.account == nil ? .bindAccount : .configured
+        let attributes = ["objectSid", "sAMAccountName", "userAccountControl", "lockoutTime", "accountExpires", "primaryGroupID", "tokenGroups"]
+        var entry: LDAPEntry?
+        if requested.contains("=") {
+            entry = try connection.readEntry(dn: requested, attributes: attributes, sdFlags: nil)
+        } else {
+            let name = requested.split(separator: "\\").last.map(String.init) ?? requested
+            let escaped = ldapFilterEscape(name)
+            try search(
+                domainDN, filter: "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=\(escaped))(userPrincipalName=\(escaped))))",
+                attributes: attributes.filter { $0 != "tokenGroups" }, sdFlags: nil
+            ) { found in if entry == nil { entry = found } }
+        }
+        guard let entry, let sidBytes = entry.binary("objectSid").first, let sid = try? SID(bytes: sidBytes) else {
+            throw AccountNotFound(requested: requested, searchedUnder: domainDN)
+        }
+        // tokenGroups is constructed and needs a base-scope read; it already includes the primary group.
+        var groups: [SID] = []
+        var groupSource = AccountFacts.GroupSource.tokenGroups
+        let tokenEntry = entry.has("tokenGroups") ? entry : try connection.readEntry(dn: entry.dn, attributes: ["tokenGroups"], sdFlags: nil)
+        let tokenValues = tokenEntry?.binary("tokenGroups") ?? []
+        if !tokenValues.isEmpty {
+            groups = tokenValues.compactMap { try? SID(bytes: $0) }
+        } else {
+            groupSource = .inChainQuery
+            try search(
+                domainDN, filter: "(member:1.2.840.113556.1.4.1941:=\(ldapFilterEscape(entry.dn)))", attributes: ["objectSid"], sdFlags: nil
+            ) { group in
+                if let bytes = group.binary("objectSid").first, let sid = try? SID(bytes: bytes) { groups.append(sid) }
+            }
+            if let primary = entry.string("primaryGroupID").flatMap(UInt32.init), let sid = domainSID.appending(rid: primary) {
+                groups.append(sid)
+            }
+        }
+        let names = try groupNames(groups, domainDN: domainDN)
+        let privileged = groups.compactMap { sid -> String? in
+            guard let rid = sid.rid else { return nil }
+            let isDomainGroup = sid.isDomainRelative(to: domainSID) && [512, 518, 519].contains(rid)
+            let isBuiltinAdmins = sid == SID(string: "S-1-5-32-544")
+            guard isDomainGroup || isBuiltinAdmins else { return nil }
+            return sid.wellKnownName(domain: domainSID) ?? names[sid.description] ?? sid.description
+        }
+        return AccountFacts(
+            source: source, requested: requested, dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? requested,
+            sid: sid, groups: groups, groupNames: names, groupSource: groupSource,
+            userAccountControl: entry.string("userAccountControl").flatMap(Int.init) ?? 0,
+            lockoutTime: entry.string("lockoutTime").flatMap(Int64.init),
+            accountExpires: entry.string("accountExpires").flatMap(Int64.init), privilegedGroups: privileged.sorted())
+    }
+
+    private func groupNames(_ sids: [SID], domainDN: String) throws -> [String: String] {
+        guard !sids.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        for chunk in stride(from: 0, to: sids.count, by: 100).map({ Array(sids[$0..<min($0 + 100, sids.count)]) }) {
+            let filter = "(|" + chunk.map { "(objectSid=\(ldapFilterEscape(bytes: $0.bytes)))" }.joined() + ")"
+            try search(domainDN, filter: filter, attributes: ["objectSid", "sAMAccountName", "cn"], sdFlags: nil) { entry in
+                if let bytes = entry.binary("objectSid").first, let sid = try? SID(bytes: bytes) {
+                    names[sid.description] = entry.string("sAMAccountName") ?? entry.string("cn")
+                }
+            }
+        }
+        return names
+    }
+
+    // MARK: - Containers and users
+
+    private func gatherContainers(scope: ScopeFacts, domainDN: String, token: Set<SID>) throws -> [ContainerFacts] {
+        var containers: [String: ContainerFacts] = [:]
+        let attributes = ["ou", "cn", "objectClass", "nTSecurityDescriptor"]
+        func add(_ entry: LDAPEntry) {
+            let key = DistinguishedName(entry.dn).key
+            guard containers[key] == nil else { return }
+            let parsed = try? filteredDACL(entry, token: token, principal: nil)
+            var aces: [ACE] = []
+            if case .acl(let acl) = parsed?.dacl { aces = acl.aces }
+            let classes = entry.strings("objectClass").map { $0.lowercased() }
+            containers[key] = ContainerFacts(
+                dn: entry.dn, name: entry.string("ou") ?? entry.string("cn") ?? DistinguishedName(entry.dn).leafValue,
+                isOrganizationalUnit: classes.contains("organizationalunit"), daclProtected: parsed?.protected ?? false, aces: aces)
+        }
+        for base in scope.bases {
+            try search(base, filter: Self.containerFilter, attributes: attributes, sdFlags: [.dacl], add)
+            // The ancestors of the scope up to the domain root: grants and blocks there shape what users inherit.
+            for ancestor in DistinguishedName(base).lineage.dropFirst() where DistinguishedName(base).isWithin(DistinguishedName(domainDN)) {
+                guard ancestor.isWithin(DistinguishedName(domainDN)) else { break }
+                if let entry = try connection.readEntry(dn: ancestor.description, attributes: attributes, sdFlags: [.dacl]) { add(entry) }
+            }
+        }
+        return containers.values.sorted { $0.dn < $1.dn }
+    }
+
+    private func userFacts(_ entry: LDAPEntry, token: Set<SID>) -> UserFacts {
+        let classes = entry.strings("objectClass").map { $0.lowercased() }
+        let objectClass = classes.contains("inetorgperson") ? ClassGUID.inetOrgPerson : ClassGUID.user
+        let sid = entry.binary("objectSid").first.flatMap { try? SID(bytes: $0) }
+        let adminCount = entry.string("adminCount").flatMap(Int.init) ?? 0
+        let uac = entry.string("userAccountControl").flatMap(Int.init) ?? 0
+        do {
+            let parsed = try filteredDACL(entry, token: token, principal: sid)
+            guard let dacl = parsed.dacl else {
+                return UserFacts(
+                    dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
+                    daclProtected: parsed.protected, dacl: .acl(ACL(aces: [])),
+                    unreadable: "its security descriptor has no DACL (a NULL DACL); Active Directory does not normally allow that, so check the object by hand.")
+            }
+            return UserFacts(
+                dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
+                daclProtected: parsed.protected, dacl: dacl)
+        } catch {
+            return UserFacts(
+                dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
+                daclProtected: false, dacl: .acl(ACL(aces: [])), unreadable: "\(error)")
+        }
+    }
+
+    struct ParsedDACL {
+        var dacl: DACLState?
+        var protected: Bool
+    }
+
+    struct MissingDescriptor: Error, CustomStringConvertible {
+        var description: String {
+            "the DC returned no nTSecurityDescriptor for it; the bind account may lack 'Read permissions' on the object."
+        }
+    }
+
+    /// The entry's DACL with only the ACEs that can matter for `token` (order kept); nil DACL for a NULL DACL.
+    private func filteredDACL(_ entry: LDAPEntry, token: Set<SID>, principal: SID?) throws -> ParsedDACL {
+        guard let bytes = entry.binary("nTSecurityDescriptor").first else { throw MissingDescriptor() }
+        let descriptor = try SecurityDescriptor(bytes: bytes)
+        switch descriptor.daclState {
+        case .null: return ParsedDACL(dacl: nil, protected: descriptor.isDaclProtected)
+        case .acl(let acl):
+            let selfMatches = principal.map { token.contains($0) } ?? false
+            let relevant = acl.aces.filter { ace in
+                guard let sid = ace.sid else { return false }
+                return token.contains(sid) || (selfMatches && sid == SID.principalSelf)
+            }
+            return ParsedDACL(dacl: .acl(ACL(revision: acl.revision, aces: relevant)), protected: descriptor.isDaclProtected)
+        }
+    }
+
+    // MARK: - Protected groups, password policies, domain facts
+
+    private func protectedMembers(
+        scope: ScopeFacts, domainSID: SID, domainDN: String, isExcluded: (String) -> Bool
+    ) throws -> [String: [String]] {
+        let sids = Self.protectedGroupRIDs.compactMap { domainSID.appending(rid: $0) }
+            + Self.protectedBuiltinRIDs.compactMap { SID(string: "S-1-5-32-\($0)") }
+        var groups: [(dn: String, name: String)] = []
+        let filter = "(|" + sids.map { "(objectSid=\(ldapFilterEscape(bytes: $0.bytes)))" }.joined() + ")"
+        try search(domainDN, filter: filter, attributes: ["objectSid", "sAMAccountName", "cn"], sdFlags: nil) { entry in
+            let sid = entry.binary("objectSid").first.flatMap { try? SID(bytes: $0) }
+            groups.append((entry.dn, sid?.wellKnownName(domain: domainSID) ?? entry.string("cn") ?? entry.dn))
+        }
+        var members: [String: [String]] = [:]
+        for group in groups {
+            var found: [String] = []
+            for base in scope.bases {
+                try search(
+                    base, filter: "(&\(Self.userFilter)(memberOf:1.2.840.113556.1.4.1941:=\(ldapFilterEscape(group.dn))))",
+                    attributes: ["objectClass"], sdFlags: nil
+                ) { entry in if !isExcluded(entry.dn) { found.append(entry.dn) } }
+            }
+            if !found.isEmpty { members[group.name] = found }
+        }
+        return members
+    }
+
+    /// The DC computes each user's resultant policy (`msDS-ResultantPSO`); read each such policy by DN.
+    private func passwordPolicies(resultant: [String: [String]]) throws -> [PasswordPolicyFacts] {
+        try resultant.keys.sorted().map { dn in
+            let entry = try? connection.readEntry(
+                dn: dn, attributes: ["cn", "msDS-PasswordSettingsPrecedence", "msDS-MinimumPasswordAge"], sdFlags: nil)
+            return PasswordPolicyFacts(
+                dn: dn, name: entry?.string("cn") ?? DistinguishedName(dn).leafValue,
+                precedence: entry?.string("msDS-PasswordSettingsPrecedence").flatMap(Int.init),
+                minimumPasswordAge: entry?.string("msDS-MinimumPasswordAge").flatMap(Int64.init),
+                appliesToUsers: resultant[dn] ?? [])
+        }
+    }
+
+    private func readOnly(_ dsServiceName: String?) throws -> Bool? {
+        guard let dsServiceName, let entry = try connection.readEntry(dn: dsServiceName, attributes: ["msDS-isRODC", "objectCategory"], sdFlags: nil) else {
+            return nil
+        }
+        if let flag = entry.string("msDS-isRODC") { return flag.uppercased() == "TRUE" }
+        if let category = entry.string("objectCategory")?.uppercased() {
+            if category.hasPrefix("CN=NTDS-DSA-RO,") { return true }
+            if category.hasPrefix("CN=NTDS-DSA,") { return false }
+        }
+        return nil
+    }
+
+    private func netbiosName(domainDN: String, configurationDN: String?) throws -> String? {
+        guard let configurationDN else { return nil }
+        var name: String?
+        try? search(
+            "CN=Partitions,\(configurationDN)", filter: "(&(objectClass=crossRef)(nCName=\(ldapFilterEscape(domainDN))))",
+            attributes: ["nETBIOSName"], sdFlags: nil
+        ) { entry in name = name ?? entry.string("nETBIOSName") }
+        return name
+    }
+
+    private func dnsName(of domainDN: String) -> String {
+        DistinguishedName(domainDN).rdns.compactMap { rdn in
+            rdn.lowercased().hasPrefix("dc=") ? String(rdn.dropFirst(3)) : nil
+        }.joined(separator: ".")
+    }
+
+    private func search(
+        _ base: String, filter: String, attributes: [String], sdFlags: SDFlags?, _ body: (LDAPEntry) throws -> Void
+    ) throws {
+        try connection.search(base: base, scope: .subtree, filter: filter, attributes: attributes, sdFlags: sdFlags, pageSize: pageSize, body)
+    }
+}

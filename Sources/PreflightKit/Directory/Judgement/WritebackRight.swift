@@ -1,0 +1,47 @@
+/// The rights password writeback needs, with the names admins know and the dsacls grant for each.
+public struct WritebackRight: Sendable, Hashable {
+    public let id: String
+    public let name: String
+    public let right: DirectoryRight
+    /// The permission part of a dsacls `/G` grant, e.g. `CA;Reset Password`.
+    public let dsacls: String
+
+    public static let resetPassword = WritebackRight(
+        id: "reset-password", name: "Reset Password", right: .controlAccess(ExtendedRightGUID.resetPassword),
+        dsacls: "CA;Reset Password")
+    public static let changePassword = WritebackRight(
+        id: "change-password", name: "Change Password", right: .controlAccess(ExtendedRightGUID.changePassword),
+        dsacls: "CA;Change Password")
+    public static let writeLockoutTime = WritebackRight(
+        id: "write-lockoutTime", name: "Write lockoutTime", right: .writeProperty(AttributeGUID.lockoutTime, propertySet: nil),
+        dsacls: "WP;lockoutTime")
+    public static let writePwdLastSet = WritebackRight(
+        id: "write-pwdLastSet", name: "Write pwdLastSet",
+        right: .writeProperty(AttributeGUID.pwdLastSet, propertySet: PropertySetGUID.userAccountRestrictions),
+        dsacls: "WP;pwdLastSet")
+    public static let unexpirePassword = WritebackRight(
+        id: "unexpire-password", name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword),
+        dsacls: "CA;Unexpire Password")
+
+    public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+    public static func named(_ id: String) -> WritebackRight? { (userRights + [unexpirePassword]).first { $0.id == id } }
+}
+
+extension DirectorySnapshot {
+    /// `CORP\MSOL_x` when the NetBIOS name is known, else `MSOL_x@corp.example.com`.
+    public var accountDisplayName: String {
+        if let netbios = domain.netbiosName { return "\(netbios)\\\(account.samAccountName)" }
+        return "\(account.samAccountName)@\(domain.dnsName)"
+    }
+
+    /// A trustee SID as a person reads it: the account, one of its groups, a well-known name, or the SID.
+    public func trusteeName(_ sid: SID?) -> String {
+        guard let sid else { return "an unknown trustee" }
+        if sid == account.sid { return accountDisplayName }
+        if let name = account.groupNames[sid.description] {
+            return domain.netbiosName.map { "\($0)\\\(name)" } ?? name
+        }
+        if let name = sid.wellKnownName(domain: domain.sid) { return name }
+        return sid.description
+    }
+}

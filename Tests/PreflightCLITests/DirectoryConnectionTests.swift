@@ -1,0 +1,98 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+/// AD-001 against real servers: TLS flavours, credentials, trust, and servers that never answer.
+@Suite("Directory connection (Samba AD DC and misbehaving listeners)")
+struct DirectoryConnectionTests {
+    let runner = DirectoryRun()
+
+    @Test func ldapsBindRecordsTLSAndCertificate() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .pass, "\(bind.message)")
+        #expect(bind.evidence["channel"] == "ldaps")
+        #expect(bind.evidence["tlsVersion"]?.stringValue?.hasPrefix("TLS1.") == true)
+        #expect(bind.evidence["certificateSubject"]?.stringValue?.contains("dc1.corp.example.test") == true)
+        #expect(outcome.cli.exitCode == 0)
+    }
+
+    @Test func startTLSBindWorks() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapURL, caFile: dc.caFile, startTLS: true, only: ["AD-001", "AD-003"])
+        #expect(outcome.check("AD-001")?.status == .pass)
+        #expect(outcome.check("AD-001")?.evidence["channel"] == "startTLS")
+        #expect(outcome.check("AD-003")?.status == .fail)
+    }
+
+    @Test func aWrongPasswordIsAnErrorNamingTheADCode() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, password: "not-the-password", only: ["AD-001", "AD-003"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .error)
+        #expect(bind.message.contains("52e"), "\(bind.message)")
+        #expect(!bind.message.contains("not-the-password") && !outcome.cli.stderr.contains("not-the-password"))
+        #expect(outcome.check("AD-003")?.status == .skip && outcome.check("AD-003")?.reason == .requirementFailed)
+        #expect(outcome.cli.exitCode == 2)
+        #expect(outcome.cli.stdout.hasPrefix("INCOMPLETE"))
+    }
+
+    @Test func aPlaintextBindIsRefusedBeforeThePasswordIsSent() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .error)
+        #expect(bind.message.lowercased().contains("allowinsecure") || bind.message.contains("startTLS"), "\(bind.message)")
+    }
+
+    @Test func allowInsecureAgainstAStrictDCReportsTransportEncryptionRequired() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .error)
+        #expect(bind.message.lowercased().contains("encryption"), "\(bind.message)")
+    }
+
+    @Test func allowInsecureAgainstALaxDCBindsWithAWarning() throws {
+        let dc = try SambaLab.allowingPlaintext()
+        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .warn, "\(bind.message)")
+        #expect(bind.findings.first?.message.contains("plaintext") == true)
+    }
+
+    @Test func anUntrustedCertificateNamesTheCAFile() throws {
+        let dc = try SambaLab.shared()
+        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.otherCAFile, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .error)
+        #expect(bind.message.contains(dc.otherCAFile), "\(bind.message)")
+    }
+
+    @Test func aCertificateForAnotherNameIsAHostnameMismatch() throws {
+        let dc = try SambaLab.withWrongCertificateName()
+        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
+        let bind = try #require(outcome.check("AD-001"))
+        #expect(bind.status == .error)
+        #expect(bind.message.lowercased().contains("name"), "\(bind.message)")
+    }
+
+    @Test func aSilentTLSListenerErrorsWithinTheDeadline() throws {
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let outcome = try runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001", "AD-003"])
+        #expect(outcome.check("AD-001")?.status == .error)
+        #expect(outcome.check("AD-003")?.status == .skip)
+        #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
+    }
+
+    @Test func aFullBacklogListenerErrorsWithinTheDeadline() throws {
+        let listener = try BacklogFullListener()
+        defer { listener.close() }
+        let outcome = try runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001"])
+        #expect(outcome.check("AD-001")?.status == .error)
+        #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
+    }
+}

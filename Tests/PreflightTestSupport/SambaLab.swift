@@ -1,0 +1,118 @@
+import Foundation
+import PreflightKit
+
+/// A real Samba AD domain controller on a loopback address, cloned from the lab template and run as
+/// a child of the test process. samba runs with `-i` and reads stdin from a pipe we hold, so it exits
+/// when the tests do, however they end; `--maximum-runtime` is the second guard.
+public final class SambaDC: @unchecked Sendable {
+    public let ip: String
+    public let directory: String
+    private let process: Process
+    private let stdin: Pipe
+
+    public var caFile: String { directory + "/pki/ca.pem" }
+    public var otherCAFile: String { directory + "/pki/other-ca.pem" }
+    public var ldapsURL: String { "ldaps://\(ip)" }
+    public var ldapURL: String { "ldap://\(ip)" }
+    public static let baseDN = "DC=corp,DC=example,DC=test"
+    public static let readerUPN = "preflight-reader@corp.example.test"
+    public static let readerPassword = "Read3r!Passw0rd"
+    public static let administratorUPN = "Administrator@corp.example.test"
+    public static let administratorPassword = "Passw0rd!Adm1n"
+
+    public struct LabError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// The template `make test` builds; the tests never build it themselves (that needs root and ~4 s).
+    public static var template: String {
+        ProcessInfo.processInfo.environment["LAB_TEMPLATE"]
+            ?? Repository.root.appendingPathComponent(".lab/scenario.tar.zst").path
+    }
+
+    /// Clones the template onto `ip` and starts samba; `modes` as in scripts/lab/clone.sh (insecure, wrongname).
+    public init(ip: String, modes: String? = nil) throws {
+        guard FileManager.default.fileExists(atPath: Self.template) else {
+            throw LabError(
+                description: "The Samba AD lab template '\(Self.template)' is missing. Run 'make test' (it installs samba and "
+                    + "runs scripts/lab/build-template.sh .lab), or 'make lab' before 'swift test'.")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/samba") else {
+            throw LabError(description: "samba is not installed. Run 'make test' or 'sudo make setup' (scripts/setup.sh installs it).")
+        }
+        self.ip = ip
+        // Short path: samba's unix sockets live under it (see scripts/lab/clone.sh).
+        directory = "/tmp/pfdc-\(ip.split(separator: ".").last!)-\(UUID().uuidString.prefix(6))"
+        let clone = try Subprocess(
+            arguments: ["bash", Repository.root.appendingPathComponent("scripts/lab/clone.sh").path, Self.template, directory, ip]
+                + (modes.map { [$0] } ?? []),
+            environment: ProcessInfo.processInfo.environment
+        ).run(input: [], deadline: Date().addingTimeInterval(60))
+        guard clone.termination == .exited(0) else {
+            throw LabError(description: "clone.sh failed: \(String(decoding: clone.stderr, as: UTF8.self))")
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/samba")
+        process.arguments = ["-s", directory + "/etc/smb.conf", "-i", "-M", "single", "--maximum-runtime=1800"]
+        stdin = Pipe()
+        process.standardInput = stdin
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilReady(timeout: 30)
+    }
+
+    private func waitUntilReady(timeout: Double) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard process.isRunning else { throw LabError(description: "samba on \(ip) exited during start; see \(directory)/log.") }
+            let probe = try Subprocess(
+                arguments: ["ldapsearch", "-x", "-LLL", "-H", "ldap://\(ip)", "-s", "base", "-b", "", "dnsHostName"],
+                environment: ProcessInfo.processInfo.environment
+            ).run(input: [], deadline: Date().addingTimeInterval(5))
+            if probe.termination == .exited(0) { return }
+            usleep(50_000)
+        }
+        stop()
+        throw LabError(description: "samba on \(ip) did not answer LDAP within \(Int(timeout)) s.")
+    }
+
+    /// Runs ldapmodify as Administrator over LDAPS (for tests that change the directory).
+    public func modify(_ ldif: String) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LDAPTLS_CACERT"] = caFile
+        let outcome = try Subprocess(
+            arguments: ["ldapmodify", "-x", "-H", ldapsURL, "-D", Self.administratorUPN, "-w", Self.administratorPassword],
+            environment: environment
+        ).run(input: Array(ldif.utf8), deadline: Date().addingTimeInterval(30))
+        guard outcome.termination == .exited(0) else {
+            throw LabError(description: "ldapmodify failed: \(String(decoding: outcome.stderr, as: UTF8.self))")
+        }
+    }
+
+    public func stop() {
+        try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    deinit { stop() }
+}
+
+/// The DCs the test run shares, one per flavour, each started on first use.
+public enum SambaLab {
+    private static let scenario = Result { try SambaDC(ip: "127.0.0.2") }
+    private static let insecure = Result { try SambaDC(ip: "127.0.0.3", modes: "insecure") }
+    private static let wrongName = Result { try SambaDC(ip: "127.0.0.4", modes: "wrongname") }
+
+    /// The scenario domain (scripts/lab/SCENARIOS.md), read-only for tests.
+    public static func shared() throws -> SambaDC { try scenario.get() }
+    /// Allows simple binds on plain ldap:// (`ldap server require strong auth = no`).
+    public static func allowingPlaintext() throws -> SambaDC { try insecure.get() }
+    /// Serves a certificate whose name does not match the address.
+    public static func withWrongCertificateName() throws -> SambaDC { try wrongName.get() }
+}
