@@ -8,9 +8,9 @@ import Testing
 struct DirectoryConnectionTests {
     let runner = DirectoryRun()
 
-    @Test func ldapsBindRecordsTLSAndCertificate() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
+    @Test func ldapsBindRecordsTLSAndCertificate() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .pass, "\(bind.message)")
         #expect(bind.evidence["channel"] == "ldaps")
@@ -19,17 +19,17 @@ struct DirectoryConnectionTests {
         #expect(outcome.cli.exitCode == 0)
     }
 
-    @Test func startTLSBindWorks() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapURL, caFile: dc.caFile, startTLS: true, only: ["AD-001", "AD-003"])
+    @Test func startTLSBindWorks() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapURL, caFile: dc.caFile, startTLS: true, only: ["AD-001", "AD-003"])
         #expect(outcome.check("AD-001")?.status == .pass)
         #expect(outcome.check("AD-001")?.evidence["channel"] == "startTLS")
         #expect(outcome.check("AD-003")?.status == .fail)
     }
 
-    @Test func aWrongPasswordIsAnErrorNamingTheADCode() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, password: "not-the-password", only: ["AD-001", "AD-003"])
+    @Test func aWrongPasswordIsAnErrorNamingTheADCode() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, password: "not-the-password", only: ["AD-001", "AD-003"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .error)
         #expect(bind.message.contains("52e"), "\(bind.message)")
@@ -39,59 +39,59 @@ struct DirectoryConnectionTests {
         #expect(outcome.cli.stdout.hasPrefix("INCOMPLETE"))
     }
 
-    @Test func aPlaintextBindIsRefusedBeforeThePasswordIsSent() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, only: ["AD-001"])
+    @Test func aPlaintextBindIsRefusedBeforeThePasswordIsSent() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapURL, caFile: nil, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .error)
         #expect(bind.message.lowercased().contains("allowinsecure") || bind.message.contains("startTLS"), "\(bind.message)")
     }
 
-    @Test func allowInsecureAgainstAStrictDCReportsTransportEncryptionRequired() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
+    @Test func allowInsecureAgainstAStrictDCReportsTransportEncryptionRequired() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .error)
         #expect(bind.message.lowercased().contains("encryption"), "\(bind.message)")
     }
 
-    @Test func allowInsecureAgainstALaxDCBindsWithAWarning() throws {
-        let dc = try SambaLab.allowingPlaintext()
-        let outcome = try runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
+    @Test func allowInsecureAgainstALaxDCBindsWithAWarning() async throws {
+        let dc = try await SambaLab.allowingPlaintext()
+        let outcome = try await runner.run(url: dc.ldapURL, caFile: nil, allowInsecure: true, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .warn, "\(bind.message)")
         #expect(bind.findings.first?.message.contains("plaintext") == true)
     }
 
-    @Test func anUntrustedCertificateNamesTheCAFile() throws {
-        let dc = try SambaLab.shared()
-        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.otherCAFile, only: ["AD-001"])
+    @Test func anUntrustedCertificateNamesTheCAFile() async throws {
+        let dc = try await SambaLab.shared()
+        let outcome = try await runner.run(url: dc.ldapsURL, caFile: dc.otherCAFile, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .error)
         #expect(bind.message.contains(dc.otherCAFile), "\(bind.message)")
     }
 
-    @Test func aCertificateForAnotherNameIsAHostnameMismatch() throws {
-        let dc = try SambaLab.withWrongCertificateName()
-        let outcome = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
+    @Test func aCertificateForAnotherNameIsAHostnameMismatch() async throws {
+        let dc = try await SambaLab.withWrongCertificateName()
+        let outcome = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, only: ["AD-001"])
         let bind = try #require(outcome.check("AD-001"))
         #expect(bind.status == .error)
         #expect(bind.message.lowercased().contains("name"), "\(bind.message)")
     }
 
-    @Test func aSilentTLSListenerErrorsWithinTheDeadline() throws {
+    @Test func aSilentTLSListenerErrorsWithinTheDeadline() async throws {
         let listener = try SilentListener()
         defer { listener.close() }
-        let outcome = try runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001", "AD-003"])
+        let outcome = try await runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001", "AD-003"])
         #expect(outcome.check("AD-001")?.status == .error)
         #expect(outcome.check("AD-003")?.status == .skip)
         #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
     }
 
-    @Test func aFullBacklogListenerErrorsWithinTheDeadline() throws {
+    @Test func aFullBacklogListenerErrorsWithinTheDeadline() async throws {
         let listener = try BacklogFullListener()
         defer { listener.close() }
-        let outcome = try runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001"])
+        let outcome = try await runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001"])
         #expect(outcome.check("AD-001")?.status == .error)
         #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
     }

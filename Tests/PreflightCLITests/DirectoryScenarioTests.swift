@@ -9,14 +9,14 @@ struct DirectoryScenarioTests {
     let dc: SambaDC
     let runner = DirectoryRun()
 
-    init() throws { dc = try SambaLab.shared() }
+    init() async throws { dc = try await SambaLab.shared() }
 
-    func rights(_ account: String, scope: String, only: [String] = Lab.rights) throws -> DirectoryRun.Outcome {
-        try runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: account, scope: [scope], only: only)
+    func rights(_ account: String, scope: String, only: [String] = Lab.rights) async throws -> DirectoryRun.Outcome {
+        try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: account, scope: [scope], only: only)
     }
 
-    @Test func rightsGrantedDirectlyOnAnOU() throws {
-        let outcome = try rights("MSOL_direct", scope: Lab.ou("OU=Direct"))
+    @Test func rightsGrantedDirectlyOnAnOU() async throws {
+        let outcome = try await rights("MSOL_direct", scope: Lab.ou("OU=Direct"))
         for id in Lab.rights {
             #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")")
             #expect(outcome.check(id)?.evidence["usersWithRight"] == .int(2))
@@ -26,25 +26,25 @@ struct DirectoryScenarioTests {
         #expect(outcome.check("AD-003")?.evidence["scopeSource"] == "ldap.scope")
     }
 
-    @Test func rightsGrantedThroughNestedGroups() throws {
-        let outcome = try rights("MSOL_nested", scope: Lab.ou("OU=Nested"))
+    @Test func rightsGrantedThroughNestedGroups() async throws {
+        let outcome = try await rights("MSOL_nested", scope: Lab.ou("OU=Nested"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
         #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(AccountFacts.GroupSource.tokenGroups.rawValue))
     }
 
-    @Test func unreadableTokenGroupsFallBackToTheInChainQueryAndSaySo() throws {
-        let outcome = try rights("MSOL_hidden", scope: Lab.ou("OU=Nested"))
+    @Test func unreadableTokenGroupsFallBackToTheInChainQueryAndSaySo() async throws {
+        let outcome = try await rights("MSOL_hidden", scope: Lab.ou("OU=Nested"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
         #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(AccountFacts.GroupSource.inChainQuery.rawValue))
     }
 
-    @Test func rightsGrantedAtTheDomainRootReachDescendantUsers() throws {
-        let outcome = try rights("MSOL_root", scope: Lab.ou("OU=Direct"))
+    @Test func rightsGrantedAtTheDomainRootReachDescendantUsers() async throws {
+        let outcome = try await rights("MSOL_root", scope: Lab.ou("OU=Direct"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass) }
     }
 
-    @Test func oneOfTheThreeRightsMissing() throws {
-        let outcome = try rights("MSOL_partial", scope: Lab.ou("OU=Partial"))
+    @Test func oneOfTheThreeRightsMissing() async throws {
+        let outcome = try await rights("MSOL_partial", scope: Lab.ou("OU=Partial"))
         #expect(outcome.check("AD-003")?.status == .pass)
         #expect(outcome.check("AD-004")?.status == .pass)
         let missing = try #require(outcome.check("AD-005"))
@@ -57,19 +57,19 @@ struct DirectoryScenarioTests {
         #expect(outcome.cli.stdout.hasPrefix("NOT READY"))
     }
 
-    @Test func genericAllGrantsEverything() throws {
-        let outcome = try rights("MSOL_ga", scope: Lab.ou("OU=GenericAll"))
+    @Test func genericAllGrantsEverything() async throws {
+        let outcome = try await rights("MSOL_ga", scope: Lab.ou("OU=GenericAll"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
     }
 
-    @Test func aPropertySetGrantCoversPwdLastSet() throws {
-        let outcome = try rights("MSOL_ps", scope: Lab.ou("OU=PropSet"))
+    @Test func aPropertySetGrantCoversPwdLastSet() async throws {
+        let outcome = try await rights("MSOL_ps", scope: Lab.ou("OU=PropSet"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
     }
 
-    @Test func everyGapUnderStaffIsExplained() throws {
+    @Test func everyGapUnderStaffIsExplained() async throws {
         let staff = Lab.ou("OU=Staff")
-        let outcome = try rights("MSOL_root", scope: staff, only: Lab.rights + ["AD-009"])
+        let outcome = try await rights("MSOL_root", scope: staff, only: Lab.rights + ["AD-009"])
         let reset = try #require(outcome.check("AD-003"))
         #expect(reset.status == .fail)
         let carol = try #require(outcome.finding("AD-003", target: Lab.user("carol", "OU=Denied," + staff)))
@@ -98,9 +98,9 @@ struct DirectoryScenarioTests {
         #expect(Set(outcome.targets("AD-009").map { $0.lowercased() }) == Set(["OU=Legacy,\(staff)", Lab.user("erin", staff)].map { $0.lowercased() }))
     }
 
-    @Test func aProtectedAccountIsExplainedAndListed() throws {
+    @Test func aProtectedAccountIsExplainedAndListed() async throws {
         let admins = Lab.ou("OU=Admins")
-        let outcome = try rights("MSOL_root", scope: admins, only: Lab.rights + ["AD-008"])
+        let outcome = try await rights("MSOL_root", scope: admins, only: Lab.rights + ["AD-008"])
         let t0admin = try #require(outcome.finding("AD-003", target: Lab.user("t0admin", admins)))
         #expect(t0admin.details?["cause"] == "protected-account")
         #expect(t0admin.message.contains("protected (adminCount=1)"))
@@ -109,8 +109,8 @@ struct DirectoryScenarioTests {
         #expect(outcome.check("AD-008")?.status == .warn)
     }
 
-    @Test func wholeDomainScopeJudgesEveryUserAndTheDomainLevelChecks() throws {
-        let outcome = try runner.run(
+    @Test func wholeDomainScopeJudgesEveryUserAndTheDomainLevelChecks() async throws {
+        let outcome = try await runner.run(
             url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_root",
             only: ["AD-003", "AD-007", "AD-010", "AD-011", "AD-012", "AD-013"])
         let reset = try #require(outcome.check("AD-003"))
@@ -135,8 +135,8 @@ struct DirectoryScenarioTests {
         #expect(age.findings.contains { $0.target.hasPrefix("CN=pso-min-age,") && $0.message.contains("cannot read its settings") })
     }
 
-    @Test func anAdministratorBindReadsThePasswordSettingsObject() throws {
-        let outcome = try runner.run(
+    @Test func anAdministratorBindReadsThePasswordSettingsObject() async throws {
+        let outcome = try await runner.run(
             url: dc.ldapsURL, caFile: dc.caFile, bindDN: SambaDC.administratorUPN, password: SambaDC.administratorPassword,
             account: "MSOL_root", scope: [Lab.ou("OU=Staff")], only: ["AD-010"])
         let pso = try #require(outcome.check("AD-010")?.findings.first { $0.target.hasPrefix("CN=pso-min-age,") })
@@ -144,31 +144,31 @@ struct DirectoryScenarioTests {
         #expect(outcome.check("AD-010")?.remediation.contains("Set-ADFineGrainedPasswordPolicy -Identity 'pso-min-age' -MinPasswordAge 0") == true)
     }
 
-    @Test func excludedOUsAreLeftOut() throws {
+    @Test func excludedOUsAreLeftOut() async throws {
         let staff = Lab.ou("OU=Staff")
-        let outcome = try runner.run(
+        let outcome = try await runner.run(
             url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_root", scope: [staff], exclude: ["OU=Denied,\(staff)", "OU=Legacy,\(staff)"],
             only: ["AD-003"])
         #expect(!outcome.targets("AD-003").contains { $0.contains("carol") || $0.contains("dave") })
         #expect(outcome.targets("AD-003").contains { $0.contains("erin") })
     }
 
-    @Test func theConnectorAccountMustExistAndBeUsable() throws {
-        let missing = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_nobody", only: ["AD-002", "AD-003"])
+    @Test func theConnectorAccountMustExistAndBeUsable() async throws {
+        let missing = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_nobody", only: ["AD-002", "AD-003"])
         #expect(missing.check("AD-002")?.status == .fail)
         #expect(missing.check("AD-002")?.message.contains("'MSOL_nobody' was not found") == true)
         #expect(missing.check("AD-003")?.status == .skip && missing.check("AD-003")?.reason == .requirementFailed)
         #expect(missing.check("AD-003")?.message.contains("Requires AD-002") == true)
 
-        let disabled = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_disabled", only: ["AD-002"])
+        let disabled = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "MSOL_disabled", only: ["AD-002"])
         #expect(disabled.check("AD-002")?.status == .fail)
         #expect(disabled.check("AD-002")?.message.contains("the account is disabled") == true)
 
-        let privileged = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "t0admin", only: ["AD-002"])
+        let privileged = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "t0admin", only: ["AD-002"])
         #expect(privileged.check("AD-002")?.status == .warn)
         #expect(privileged.check("AD-002")?.message.contains("Domain Admins") == true)
 
-        let byDN = try runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "CN=MSOL_direct,CN=Users,\(Lab.base)", only: ["AD-002"])
+        let byDN = try await runner.run(url: dc.ldapsURL, caFile: dc.caFile, account: "CN=MSOL_direct,CN=Users,\(Lab.base)", only: ["AD-002"])
         #expect(byDN.check("AD-002")?.status == .pass)
     }
 }

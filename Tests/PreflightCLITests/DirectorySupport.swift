@@ -22,7 +22,7 @@ struct DirectoryRun {
         url: String, caFile: String?, bindDN: String = SambaDC.readerUPN, password: String = SambaDC.readerPassword,
         account: String? = nil, scope: [String] = [], exclude: [String] = [], startTLS: Bool = false, allowInsecure: Bool = false,
         timeout: Double = 20, only: [String]
-    ) throws -> Outcome {
+    ) async throws -> Outcome {
         var ldap = ["url: \"\(url)\"", "bindDN: \"\(bindDN)\"", "passwordEnv: LAB_PASSWORD"]
         if let caFile { ldap.append("caFile: \"\(caFile)\"") }
         if let account { ldap.append("account: \"\(account)\"") }
@@ -33,7 +33,7 @@ struct DirectoryRun {
         let config = "timeoutSeconds: \(timeout)\nldap:\n" + ldap.map { "  " + $0 }.joined(separator: "\n") + "\n"
         let file = try folder.write("preflight.yml", config)
         let started = Date()
-        let cli = try CLI.run(
+        let cli = try await CLI.run(
             ["run", "--config", file, "--only", only.joined(separator: ","), "--out", folder.url("out")],
             environment: ["LAB_PASSWORD": password])
         let elapsed = Date().timeIntervalSince(started)
@@ -41,7 +41,7 @@ struct DirectoryRun {
         guard let data = FileManager.default.contents(atPath: json) else {
             throw SambaDC.LabError(description: "No report was written: \(cli)")
         }
-        try SchemaValidator.validate(reportAt: json)
+        try await SchemaValidator.validate(reportAt: json)
         return Outcome(cli: cli, report: try JSONReporter.parse(data, file: json), elapsed: elapsed)
     }
 }

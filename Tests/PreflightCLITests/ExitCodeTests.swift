@@ -24,128 +24,128 @@ struct ExitCodeTests {
         return folder.url("custom")
     }
 
-    func run(_ arguments: [String]) throws -> CLIResult {
-        try CLI.run(arguments, in: folder.path)
+    func run(_ arguments: [String]) async throws -> CLIResult {
+        try await CLI.run(arguments, in: folder.path)
     }
 
-    @Test func readyIs0AndWritesValidReports() throws {
+    @Test func readyIs0AndWritesValidReports() async throws {
         let checks = try pluginFolder(reply: #"{"status":"pass","message":"fine"}"#)
-        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
-        #expect(result.exitCode == 0, "\(result)")
+        let result = try await run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
+        #expect(result.exitCode == 0, "\(result) \((try? folder.read("out/latest.json")) ?? "")")
         #expect(result.stderr.isEmpty, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, 0 skipped).")
         #expect(lines.count == 3 && lines[1].hasPrefix("out/preflight-") && lines[1].hasSuffix(".md") && lines[2].hasSuffix(".json"))
-        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
         #expect(try folder.read("out/latest.md").contains("# Password writeback readiness: READY"))
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
         #expect(report.ready && report.exitCode == 0 && report.checks.map(\.id) == ["PLG-201"])
     }
 
-    @Test func notReadyIs1() throws {
+    @Test func notReadyIs1() async throws {
         let checks = try pluginFolder(reply: #"{"status":"fail","message":"broken","findings":[{"status":"fail","target":"x","message":"y"}]}"#)
-        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out", "--quiet"])
+        let result = try await run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out", "--quiet"])
         #expect(result.exitCode == 1, "\(result)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "--quiet prints nothing: \(result)")
-        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
         #expect(try folder.read("out/latest.md").contains("**NOT READY**"))
     }
 
-    @Test func incompleteIs2() throws {
+    @Test func incompleteIs2() async throws {
         let checks = try pluginFolder(reply: "not json at all")
-        let result = try run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
+        let result = try await run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
         #expect(result.exitCode == 2, "\(result)")
         #expect(result.stdout.hasPrefix("INCOMPLETE — nothing failed, but some checks could not decide"))
         #expect(result.stderr.isEmpty)
-        try SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
     }
 
-    @Test func unknownCheckIdIs64() throws {
-        let result = try run(["run", "--only", "NOPE-999", "--out", "out"])
+    @Test func unknownCheckIdIs64() async throws {
+        let result = try await run(["run", "--only", "NOPE-999", "--out", "out"])
         #expect(result.exitCode == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "preflight: error: Unknown check id 'NOPE-999'. Run 'preflight list' to see the catalog.\n")
         #expect(!FileManager.default.fileExists(atPath: folder.url("out")))
     }
 
-    @Test func badFlagsAre64() throws {
-        let unknownFlag = try run(["run", "--frobnicate"])
+    @Test func badFlagsAre64() async throws {
+        let unknownFlag = try await run(["run", "--frobnicate"])
         #expect(unknownFlag.exitCode == 64 && unknownFlag.stderr.contains("Unknown option '--frobnicate'"))
-        let badFormat = try run(["run", "--format", "xml", "--out", "out"])
+        let badFormat = try await run(["run", "--format", "xml", "--out", "out"])
         #expect(badFormat.exitCode == 64 && badFormat.stderr.contains("Unknown report format 'xml'"))
-        let explain = try run(["explain", "NOPE-999"])
+        let explain = try await run(["explain", "NOPE-999"])
         #expect(explain.exitCode == 64 && explain.stderr.contains("Unknown check id 'NOPE-999'"))
     }
 
-    @Test func malformedRenderInputIs65() throws {
+    @Test func malformedRenderInputIs65() async throws {
         try folder.write("broken.json", "{\"schemaVersion\": 1, \"tool\": ")
-        let result = try run(["render", "broken.json", "--format", "md"])
+        let result = try await run(["render", "broken.json", "--format", "md"])
         #expect(result.exitCode == 65)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("broken.json: error: it is not valid JSON"), "\(result)")
     }
 
-    @Test func unreadableFilesAre66() throws {
-        let missingConfig = try run(["run", "--config", "nope.yml", "--out", "out"])
+    @Test func unreadableFilesAre66() async throws {
+        let missingConfig = try await run(["run", "--config", "nope.yml", "--out", "out"])
         #expect(missingConfig.exitCode == 66)
         #expect(missingConfig.stderr.hasPrefix("preflight: error: Cannot read configuration file 'nope.yml': it does not exist."))
 
         try folder.write("preflight.yml", "ldap: {url: \"ldaps://127.0.0.1\", bindDN: r, passwordEnv: P, caFile: ca/missing.pem}\n")
-        let namedFile = try run(["run", "--config", "preflight.yml", "--out", "out"])
+        let namedFile = try await run(["run", "--config", "preflight.yml", "--out", "out"])
         #expect(namedFile.exitCode == 66)
         #expect(namedFile.stderr.contains("Cannot read the file named by 'ldap.caFile'"))
         #expect(namedFile.stderr.contains(folder.url("ca/missing.pem")))
 
-        let missingReport = try run(["render", "gone.json"])
+        let missingReport = try await run(["render", "gone.json"])
         #expect(missingReport.exitCode == 66 && missingReport.stderr.contains("'gone.json'"))
     }
 
-    @Test func malformedConfigIs78WithFileLineColumn() throws {
+    @Test func malformedConfigIs78WithFileLineColumn() async throws {
         try folder.write("bad.yml", "phase: preflight\nldap:\n  url: [ldaps://dc\n")
-        let result = try run(["run", "--config", "bad.yml", "--out", "out"])
+        let result = try await run(["run", "--config", "bad.yml", "--out", "out"])
         #expect(result.exitCode == 78)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("bad.yml:4:1: error: The file is not valid YAML"), "\(result)")
 
         try folder.write("unknown.yml", "phase: preflight\ntopolgy: cloud-sync\n")
-        let unknown = try run(["validate", "--config", "unknown.yml"])
+        let unknown = try await run(["validate", "--config", "unknown.yml"])
         #expect(unknown.exitCode == 78)
         #expect(unknown.stderr.hasPrefix("unknown.yml:2:1: error: Unknown key 'topolgy'. Did you mean 'topology'?"), "\(unknown)")
     }
 
-    @Test func invalidCheckDefinitionIs78() throws {
+    @Test func invalidCheckDefinitionIs78() async throws {
         try folder.write("custom/PLG-300.yml", "id: PLG-300\ntitle: x\ndescription: x\nprobe: exec\nseverity: high\nparams: {}\n")
-        let result = try run(["validate", "--checks", folder.url("custom")])
+        let result = try await run(["validate", "--checks", folder.url("custom")])
         #expect(result.exitCode == 78)
         #expect(result.stderr.contains("PLG-300.yml:6:9: error: 'params.command' is required"), "\(result)")
     }
 
-    @Test func validateListAndExplainTheShippedCatalog() throws {
-        let validate = try run(["validate"])
+    @Test func validateListAndExplainTheShippedCatalog() async throws {
+        let validate = try await run(["validate"])
         #expect(validate.exitCode == 0 && validate.stderr.isEmpty)
         #expect(validate.stdout.hasPrefix("Catalog OK: "))
-        let list = try run(["list"])
+        let list = try await run(["list"])
         #expect(list.exitCode == 0 && list.stdout.contains("PLG-001  medium"))
-        let json = try run(["list", "--format", "json"])
+        let json = try await run(["list", "--format", "json"])
         #expect(json.exitCode == 0 && json.stdout.contains("\"id\" : \"PLG-001\""))
-        let explain = try run(["explain", "PLG-001"])
+        let explain = try await run(["explain", "PLG-001"])
         #expect(explain.exitCode == 0 && explain.stdout.hasPrefix("PLG-001: Trusted CA certificates are not about to expire"))
         #expect(explain.stdout.contains("Remediation:") && explain.stdout.contains("warnDays: 30"))
     }
 
-    @Test func renderReproducesTheGoldenMarkdown() throws {
-        let result = try run(["render", Repository.fixture("golden/report.json"), "--format", "md"])
+    @Test func renderReproducesTheGoldenMarkdown() async throws {
+        let result = try await run(["render", Repository.fixture("golden/report.json"), "--format", "md"])
         #expect(result.exitCode == 0 && result.stderr.isEmpty)
         #expect(result.stdout == (try String(contentsOfFile: Repository.fixture("golden/report.md"), encoding: .utf8)))
-        let toFile = try run(["render", Repository.fixture("golden/report.json"), "--out", "copy.md"])
+        let toFile = try await run(["render", Repository.fixture("golden/report.json"), "--out", "copy.md"])
         #expect(toFile.exitCode == 0 && toFile.stdout.isEmpty)
         #expect(try folder.read("copy.md") == result.stdout)
     }
 
-    @Test func versionAndHelp() throws {
-        let version = try run(["--version"])
+    @Test func versionAndHelp() async throws {
+        let version = try await run(["--version"])
         #expect(version.exitCode == 0 && version.stdout == "\(PreflightVersion.current)\n")
-        let help = try run(["run", "--help"])
+        let help = try await run(["run", "--help"])
         #expect(help.exitCode == 0 && help.stdout.contains("--checks <dir>"))
     }
 }

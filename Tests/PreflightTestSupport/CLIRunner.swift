@@ -24,8 +24,15 @@ public enum CLI {
         return Repository.root.appendingPathComponent(".build/debug/preflight").path
     }
 
+    /// Waits on a dedicated thread, never on the cooperative pool: parallel tests must not starve each other's timers.
     public static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: Double = 120
+    ) async throws -> CLIResult {
+        try await runBlocking("preflight.test.cli") { try runSynchronously(arguments, in: directory, environment: environment, timeout: timeout) }
+    }
+
+    static func runSynchronously(
+        _ arguments: [String], in directory: String?, environment: [String: String], timeout: Double
     ) throws -> CLIResult {
         var env = ProcessInfo.processInfo.environment
         env["PREFLIGHT_CHECKS"] = nil
@@ -95,7 +102,11 @@ public enum SchemaValidator {
         public var description: String
     }
 
-    public static func validate(reportAt path: String) throws {
+    public static func validate(reportAt path: String) async throws {
+        try await runBlocking("preflight.test.schema") { try validateSynchronously(reportAt: path) }
+    }
+
+    static func validateSynchronously(reportAt path: String) throws {
         let script = """
             import json, sys
             try:

@@ -109,10 +109,12 @@ public enum SambaLab {
     private static let insecure = Result { try SambaDC(ip: "127.0.0.3", modes: "insecure") }
     private static let wrongName = Result { try SambaDC(ip: "127.0.0.4", modes: "wrongname") }
 
+    // Starting a DC blocks for up to a second; do it on a dedicated thread, never on the cooperative pool.
+
     /// The scenario domain (scripts/lab/SCENARIOS.md), read-only for tests.
-    public static func shared() throws -> SambaDC { try scenario.get() }
+    public static func shared() async throws -> SambaDC { try await runBlocking { try scenario.get() } }
     /// Allows simple binds on plain ldap:// (`ldap server require strong auth = no`).
-    public static func allowingPlaintext() throws -> SambaDC { try insecure.get() }
+    public static func allowingPlaintext() async throws -> SambaDC { try await runBlocking { try insecure.get() } }
     /// Serves a certificate whose name does not match the address.
-    public static func withWrongCertificateName() throws -> SambaDC { try wrongName.get() }
+    public static func withWrongCertificateName() async throws -> SambaDC { try await runBlocking { try wrongName.get() } }
 }

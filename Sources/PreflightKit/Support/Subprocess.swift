@@ -68,7 +68,15 @@ public struct Subprocess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        var spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        // ETXTBSY is transient: another process briefly holds the script open for writing (an editor, a
+        // deployment, or a fork elsewhere in this process that has not exec'd yet). Retry until the deadline.
+        var delay: useconds_t = 2_000
+        while spawned == ETXTBSY, Date() < deadline {
+            usleep(delay)
+            delay = min(delay * 2, 100_000)
+            spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        }
         close(stdinPipe.read)
         close(stdoutPipe.write)
         close(stderrPipe.write)
@@ -142,10 +150,15 @@ private let spawnAddChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addc
     unsafeBitCast($0, to: AddChdir.self)
 }
 
+private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+private let pipeWithFlags: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+
 private enum Pipe {
     static func make() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
+        // Close-on-exec must be set atomically: a plugin spawned at the same moment by another thread would
+        // otherwise inherit our write end, and our reader would never see end-of-file.
+        guard let pipe2 = pipeWithFlags, pipe2(&fds, O_CLOEXEC) == 0 else {
             throw Subprocess.LaunchError(description: "Cannot create a pipe: \(String(cString: strerror(errno))).")
         }
         return (fds[0], fds[1])

@@ -28,14 +28,14 @@ struct ExecProbeTests {
 
     @Test func passReplyIsTakenAsIs() async throws {
         let result = try await run(script: #"cat > /dev/null; echo '{"status":"pass","message":"ok","evidence":{"n":3}}'"#)
-        #expect(result.status == .pass)
+        #expect(result.status == .pass, "\(result.message)")
         #expect(result.evidence["n"] == .number(3))
     }
 
     @Test func failReplyCarriesFindings() async throws {
         let result = try await run(
             script: #"cat > /dev/null; echo '{"status":"fail","message":"two bad","findings":[{"status":"fail","target":"u1@corp.test","message":"unlicensed"}]}'"#)
-        #expect(result.status == .fail && result.message == "two bad")
+        #expect(result.status == .fail && result.message == "two bad", "\(result.message)")
         #expect(result.findings == [Finding(status: .fail, target: "u1@corp.test", message: "unlicensed")])
     }
 

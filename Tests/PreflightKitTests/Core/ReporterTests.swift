@@ -62,13 +62,13 @@ struct ReporterTests {
         #expect(text == expected, "\(name) differs from its golden file; run with UPDATE_GOLDEN=1 and review the diff")
     }
 
-    @Test func markdownMatchesTheGoldenFile() throws {
+    @Test func markdownMatchesTheGoldenFile() async throws {
         try assertGolden(MarkdownReporter.render(SampleReport.value), "report.md")
     }
 
-    @Test func jsonMatchesTheGoldenFileAndTheSchema() throws {
+    @Test func jsonMatchesTheGoldenFileAndTheSchema() async throws {
         try assertGolden(JSONReporter.render(SampleReport.value), "report.json")
-        try SchemaValidator.validate(reportAt: Repository.fixture("golden/report.json"))
+        try await SchemaValidator.validate(reportAt: Repository.fixture("golden/report.json"))
     }
 
     @Test func markdownGroupsTruncatesAndEscapes() {
@@ -82,7 +82,7 @@ struct ReporterTests {
         #expect(text.range(of: "### ❌ fail AD-003")!.lowerBound < text.range(of: "### ⛔ error NET-001")!.lowerBound)
     }
 
-    @Test func jsonRoundTripsThroughTheParser() throws {
+    @Test func jsonRoundTripsThroughTheParser() async throws {
         let report = SampleReport.value
         let parsed = try JSONReporter.parse(Data(JSONReporter.render(report).utf8), file: "report.json")
         #expect(parsed == report)
@@ -102,7 +102,7 @@ struct ReporterTests {
         }
     }
 
-    @Test func reportsAreWrittenAtomicallyWithLatestCopies() throws {
+    @Test func reportsAreWrittenAtomicallyWithLatestCopies() async throws {
         let folder = try TemporaryFolder("writer")
         let paths = try ReportWriter.write(SampleReport.value, formats: [.md, .json], to: folder.path)
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json"])

@@ -17,7 +17,8 @@ struct SnapshotGatherer {
 
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
     static let userAttributes = [
-        "objectClass", "objectSid", "adminCount", "userAccountControl", "msDS-ResultantPSO", "nTSecurityDescriptor",
+        "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
+        "nTSecurityDescriptor",
     ]
     static let containerFilter =
         "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain))"
@@ -62,6 +63,8 @@ struct SnapshotGatherer {
         func isExcluded(_ dn: String) -> Bool { excluded.contains { DistinguishedName(dn).isWithin($0) } }
 
         let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token)
+        let protected = try protectedGroups(domainSID: domainSID, domainDN: domainDN)
+        var protectedMembers: [String: [String]] = [:]
         var users: [UserFacts] = []
         var resultantPSOs: [String: [String]] = [:]
         var seen = Set<String>()
@@ -70,13 +73,14 @@ struct SnapshotGatherer {
                 let key = DistinguishedName(entry.dn).key
                 guard !isExcluded(entry.dn), seen.insert(key).inserted else { return }
                 users.append(userFacts(entry, token: token))
+                for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
                 if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
             }
         }
         var snapshot = DirectorySnapshot(
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
-            passwordPolicies: [], protectedGroupMembers: try protectedMembers(scope: scope, domainSID: domainSID, domainDN: domainDN, isExcluded: isExcluded))
-        snapshot.passwordPolicies = try passwordPolicies(resultant: resultantPSOs)
+            passwordPolicies: [], protectedGroupMembers: protectedMembers)
+        snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
         snapshot.passwordPoliciesVisible = snapshot.passwordPolicies.count
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
         return snapshot
@@ -230,34 +234,52 @@ struct SnapshotGatherer {
 
     // MARK: - Protected groups, password policies, domain facts
 
-    private func protectedMembers(
-        scope: ScopeFacts, domainSID: SID, domainDN: String, isExcluded: (String) -> Bool
-    ) throws -> [String: [String]] {
+    /// The protected groups (MS-ADTS 3.1.1.6.1.2) and every group nested in them, found with one in-chain query
+    /// over groups only; users are then matched by `memberOf` and `primaryGroupID` as they stream past.
+    /// (An in-chain query per protected group over all users costs ~0.6 s each on a 10k-user domain.)
+    struct ProtectedGroups {
+        /// Group DN key → the protected group's name it belongs to.
+        var closure: [String: String] = [:]
+        /// Primary group RIDs that are protected groups, with their names.
+        var primaryRIDs: [UInt32: String] = [:]
+
+        func groups(of entry: LDAPEntry) -> [String] {
+            var names = Set(entry.strings("memberOf").compactMap { closure[DistinguishedName($0).key] })
+            if let rid = entry.string("primaryGroupID").flatMap(UInt32.init), let name = primaryRIDs[rid] { names.insert(name) }
+            return names.sorted()
+        }
+    }
+
+    private func protectedGroups(domainSID: SID, domainDN: String) throws -> ProtectedGroups {
         let sids = Self.protectedGroupRIDs.compactMap { domainSID.appending(rid: $0) }
             + Self.protectedBuiltinRIDs.compactMap { SID(string: "S-1-5-32-\($0)") }
-        var groups: [(dn: String, name: String)] = []
+        var result = ProtectedGroups()
+        var roots: [(key: String, dn: String, name: String)] = []
         let filter = "(|" + sids.map { "(objectSid=\(ldapFilterEscape(bytes: $0.bytes)))" }.joined() + ")"
-        try search(domainDN, filter: filter, attributes: ["objectSid", "sAMAccountName", "cn"], sdFlags: nil) { entry in
+        try search(domainDN, filter: filter, attributes: ["objectSid", "cn"], sdFlags: nil) { entry in
             let sid = entry.binary("objectSid").first.flatMap { try? SID(bytes: $0) }
-            groups.append((entry.dn, sid?.wellKnownName(domain: domainSID) ?? entry.string("cn") ?? entry.dn))
+            let name = sid?.wellKnownName(domain: domainSID) ?? entry.string("cn") ?? entry.dn
+            roots.append((DistinguishedName(entry.dn).key, entry.dn, name))
+            if let sid, sid.isDomainRelative(to: domainSID), let rid = sid.rid { result.primaryRIDs[rid] = name }
         }
-        var members: [String: [String]] = [:]
-        for group in groups {
-            var found: [String] = []
-            for base in scope.bases {
-                try search(
-                    base, filter: "(&\(Self.userFilter)(memberOf:1.2.840.113556.1.4.1941:=\(ldapFilterEscape(group.dn))))",
-                    attributes: ["objectClass"], sdFlags: nil
-                ) { entry in if !isExcluded(entry.dn) { found.append(entry.dn) } }
-            }
-            if !found.isEmpty { members[group.name] = found }
+        for root in roots { result.closure[root.key] = root.name }
+        guard !roots.isEmpty else { return result }
+        let nested = "(&(objectCategory=group)(|"
+            + roots.map { "(memberOf:1.2.840.113556.1.4.1941:=\(ldapFilterEscape($0.dn)))" }.joined() + "))"
+        var found: [(key: String, memberOf: [String])] = []
+        try search(domainDN, filter: nested, attributes: ["memberOf"], sdFlags: nil) { entry in
+            found.append((DistinguishedName(entry.dn).key, entry.strings("memberOf").map { DistinguishedName($0).key }))
         }
-        return members
+        for group in found where result.closure[group.key] == nil {
+            let direct = group.memberOf.compactMap { parent in roots.first(where: { $0.key == parent })?.name }.first
+            result.closure[group.key] = direct.map { "\($0) (nested)" } ?? "a protected group (nested)"
+        }
+        return result
     }
 
     /// The DC computes each user's resultant policy (`msDS-ResultantPSO`); read each such policy by DN.
-    private func passwordPolicies(resultant: [String: [String]]) throws -> [PasswordPolicyFacts] {
-        try resultant.keys.sorted().map { dn in
+    private func passwordPolicies(resultant: [String: [String]]) -> [PasswordPolicyFacts] {
+        resultant.keys.sorted().map { dn in
             let entry = try? connection.readEntry(
                 dn: dn, attributes: ["cn", "msDS-PasswordSettingsPrecedence", "msDS-MinimumPasswordAge"], sdFlags: nil)
             return PasswordPolicyFacts(

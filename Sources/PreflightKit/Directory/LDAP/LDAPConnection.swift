@@ -647,7 +647,7 @@ final class LDAPHandle {
 }
 
 extension timeval {
-    init(_ d: Duration) {
+    fileprivate init(_ d: Duration) {
         let c = d.components
         let micros = max(0, c.attoseconds / 1_000_000_000_000)
         self.init(tv_sec: Int(max(0, c.seconds)), tv_usec: Int(micros))

@@ -61,9 +61,13 @@ public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Cannot resolve the host name '\(host)' of '\(url)' (\(detail)). "
                 + "Check the spelling and that this machine's DNS resolver knows the domain controller."
         case .unreachable(let url, let detail):
-            return "Cannot reach '\(url)' (\(detail)). Check the host name and port, routing and firewalls between "
+            return "Cannot reach '\(url)' (\(Self.trimmed(detail))). Check the host name and port, routing and firewalls between "
                 + "this machine and the domain controller."
         case .timedOut(let stage, let url, let after):
+            if after == .zero {
+                return "The time allowed for '\(url)' had run out before the connection was attempted. "
+                    + "Raise the run's timeout or give the directory checks a larger share of it."
+            }
             return "Timed out during the \(stage) with '\(url)' after \(Self.seconds(after)). "
                 + Self.timeoutAdvice(stage)
         case .tlsUntrusted(let url, let trustSource, let certificate):
@@ -89,9 +93,10 @@ public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
             return s + ". Connect using a host name the certificate lists (usually the domain controller's fully "
                 + "qualified DNS name), or reissue the certificate with '\(host)' in its subject alternative names."
         case .tlsHandshakeFailed(let url, let stage, let detail):
-            return "The TLS handshake with '\(url)' failed during the \(stage) (\(detail)). "
-                + "Check that the port speaks \(stage == .startTLS || stage == .tlsHandshake ? "TLS" : "LDAP") "
-                + "(636 for ldaps://, 389 with startTLS: true) and that the server supports TLS 1.2 or newer."
+            let what = stage == .startTLS ? "after StartTLS" : "on connect"
+            return "The TLS handshake with '\(url)' failed \(what) (\(Self.trimmed(detail))). "
+                + "Check that the port speaks TLS (636 for ldaps://, 389 with startTLS: true), that nothing between "
+                + "here and the server intercepts the connection, and that the server supports TLS 1.2 or newer."
         case .startTLSRejected(let url, let code, let diagnostic):
             return "The server at '\(url)' rejected the StartTLS request (\(Self.result(code, diagnostic))). "
                 + "Use an ldaps:// URL instead, or enable a certificate for LDAP on the domain controller."
@@ -136,10 +141,17 @@ public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
         return String(format: "%.1f s", s)
     }
 
+    /// Trailing periods and whitespace removed, so the text can sit inside a sentence.
+    static func trimmed(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+        while t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
     static func result(_ code: Int32, _ diagnostic: String) -> String {
         let name = resultCodeNames[code].map { "\($0), " } ?? ""
         var s = "LDAP result \(code), \(name)\(LDAPResultCode.message(code))"
-        let d = diagnostic.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+        let d = trimmed(diagnostic)
         if !d.isEmpty { s += ": '\(d)'" }
         return s
     }

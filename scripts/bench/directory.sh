@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make bench: the directory benchmark on a 10,000-user / 200-OU Samba AD domain (scripts/lab/build-scale-template.sh).
+# USERS and OUS override the size, RUNS the number of measured runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+USERS=${USERS:-10000} OUS=${OUS:-200} RUNS=${RUNS:-5} IP=${BENCH_DC_IP:-127.0.0.8}
+swift build -c release --product preflight >/dev/null
+bash scripts/lab/build-scale-template.sh .lab "$USERS" "$OUS"
+work=$(mktemp -d /tmp/pfbench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/bench.yml" <<YAML
+timeoutSeconds: 30
+ldap:
+  url: ldaps://$IP
+  caFile: CA_FILE
+  bindDN: preflight-reader@corp.example.test
+  passwordEnv: BENCH_PASSWORD
+  account: MSOL_root
+  scope: ["OU=Scale,DC=corp,DC=example,DC=test"]
+YAML
+export BENCH_PASSWORD='Read3r!Passw0rd'
+LAB_TMPDIR=/tmp bash scripts/lab/with-dc.sh ".lab/scale-$USERS.tar.zst" "$IP" -- bash -c '
+  sed -i "s|CA_FILE|$LAB_CA_FILE|" "$0/bench.yml"
+  python3 scripts/bench/directory_bench.py --preflight "$(swift build -c release --show-bin-path)/preflight" \
+    --config "$0/bench.yml" --url "$LAB_LDAPS_URL" --ca "$LAB_CA_FILE" --base "OU=Scale,$LAB_BASE_DN" \
+    --users "$1" --runs "$2" --out "$0"' "$work" "$USERS" "$RUNS"
