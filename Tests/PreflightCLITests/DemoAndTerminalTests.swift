@@ -1,0 +1,50 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+@Suite("Demo and terminal behaviour")
+struct DemoAndTerminalTests {
+    /// `make demo`'s command, end to end: the lab domain on 127.0.0.5 and examples/demo/preflight.yml.
+    @Test func theDemoFindsTheLabDomainsProblems() async throws {
+        let out = try TemporaryFolder("demo")
+        let template = SambaDC.template
+        guard FileManager.default.fileExists(atPath: template) else {
+            throw SambaDC.LabError(description: "The lab template is missing: run 'make test'.")
+        }
+        let script = Repository.root.appendingPathComponent("scripts/lab/with-dc.sh").path
+        let outcome = try await runBlocking {
+            try Subprocess(
+                arguments: [
+                    "bash", script, template, "127.0.0.5", "--", CLI.executable, "run", "--config",
+                    Repository.root.appendingPathComponent("examples/demo/preflight.yml").path, "--out", out.path,
+                ],
+                environment: ProcessInfo.processInfo.environment.merging(["PREFLIGHT_DEMO_PASSWORD": SambaDC.readerPassword]) { $1 }
+            ).run(input: [], deadline: Date().addingTimeInterval(120))
+        }
+        #expect(outcome.termination == .exited(1), "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        let report = try JSONReporter.parse(Data(try out.read("latest.json").utf8), file: "latest.json")
+        let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
+        #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013"])
+        #expect(report.checks.first { $0.id == "PLG-001" }?.status == .pass)
+        #expect(try out.read("latest.md").contains("# Password writeback readiness: NOT READY"))
+    }
+
+    /// Progress lines appear on a terminal (a pty from `script`), and never when stderr is a pipe.
+    @Test func progressGoesToATerminalOnly() async throws {
+        let folder = try TemporaryFolder("tty")
+        try folder.write("custom/ok.sh", "#!/bin/sh\ncat >/dev/null\necho '{\"status\":\"pass\"}'\n", executable: true)
+        try folder.write(
+            "custom/PLG-401.yml",
+            "id: PLG-401\ntitle: Terminal check\ndescription: t\nprobe: exec\nseverity: low\nparams: {command: [\"./ok.sh\"]}\n")
+        let command = "\(CLI.executable) run --checks \(folder.url("custom")) --only PLG-401 --out \(folder.url("out"))"
+        let tty = try await runBlocking {
+            try Subprocess(arguments: ["script", "-qec", command, "/dev/null"], environment: ProcessInfo.processInfo.environment)
+                .run(input: [], deadline: Date().addingTimeInterval(60))
+        }
+        let text = String(decoding: tty.stdout, as: UTF8.self)
+        #expect(text.contains("PASS  PLG-401 Terminal check"), "\(text)")
+        let piped = try await CLI.run(["run", "--checks", folder.url("custom"), "--only", "PLG-401", "--out", folder.url("out")])
+        #expect(!piped.stderr.contains("PLG-401") && piped.stderr.isEmpty)
+    }
+}
