@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 "PreflightKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PreflightTestSupport", dependencies: ["PreflightKit"],

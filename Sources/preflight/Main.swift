@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PreflightKit
 
 #if canImport(Glibc)
@@ -10,6 +11,13 @@ import PreflightKit
 @main
 struct Main {
     static func main() async {
+        // Diagnostics for slow or odd runs: PREFLIGHT_LOG_LEVEL=debug prints per-check timings to stderr.
+        let level = ProcessInfo.processInfo.environment["PREFLIGHT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try Preflight.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

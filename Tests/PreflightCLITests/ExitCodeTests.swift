@@ -100,6 +100,14 @@ struct ExitCodeTests {
         #expect(missingReport.exitCode == 66 && missingReport.stderr.contains("'gone.json'"))
     }
 
+    @Test func anUnwritableOutputFolderIs73() async throws {
+        let checks = try pluginFolder(reply: #"{"status":"pass"}"#)
+        try folder.write("not-a-folder", "x")
+        let result = try await run(["run", "--checks", checks, "--only", "PLG-201", "--out", "not-a-folder/reports"])
+        #expect(result.exitCode == 73, "\(result)")
+        #expect(result.stderr.hasPrefix("preflight: error: Cannot write 'not-a-folder/reports'"), "\(result)")
+    }
+
     @Test func malformedConfigIs78WithFileLineColumn() async throws {
         try folder.write("bad.yml", "phase: preflight\nldap:\n  url: [ldaps://dc\n")
         let result = try await run(["run", "--config", "bad.yml", "--out", "out"])

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Which checks a run includes, as the command line asks.
 public struct Selection: Sendable {
@@ -117,8 +118,11 @@ public struct Runner: Sendable {
         return nil
     }
 
+    private static let logger = Logger(label: "preflight.runner")
+
     private func execute(_ check: CheckDefinition, gate: Evaluation?, shared: SharedFacts) async -> CheckResult {
         let started = ContinuousClock.now
+        Self.logger.debug("starting \(check.id) (probe \(check.probe))")
         let evaluation: Evaluation
         if let gate {
             evaluation = gate
@@ -128,6 +132,7 @@ public struct Runner: Sendable {
             evaluation = .error("No probe kind named '\(check.probe)' is registered in this build.")
         }
         let elapsed = ContinuousClock.now - started
+        Self.logger.debug("finished \(check.id): \(evaluation.status.rawValue) after \(elapsed)")
         return CheckResult(
             id: check.id, title: check.title, area: check.area, probe: check.probe, severity: check.severity,
             status: evaluation.status, reason: evaluation.status == .skip ? (evaluation.reason ?? .notApplicable) : nil,

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
 public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
@@ -83,6 +84,8 @@ struct SnapshotGatherer {
         snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
         snapshot.passwordPoliciesVisible = snapshot.passwordPolicies.count
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+        Logger(label: "preflight.directory").debug(
+            "snapshot of \(connection.url): \(users.count) users, \(containers.count) containers in \(snapshot.gatherMilliseconds) ms")
         return snapshot
     }
 

@@ -12,6 +12,16 @@ public enum DirectoryJudgements {
         ]
     }
 
+    /// Where the users came from, for the message a reader sees first.
+    static func scopeSentence(_ s: DirectorySnapshot) -> String {
+        let bases = s.scope.bases.joined(separator: "; ")
+        let excluded = s.scope.excluded.isEmpty ? "" : ", excluding \(s.scope.excluded.joined(separator: "; "))"
+        switch s.scope.source {
+        case .configured: return " Scope (from ldap.scope): \(bases)\(excluded)."
+        case .wholeDomain: return " Scope: the whole domain \(bases)\(excluded), as no ldap.scope is set."
+        }
+    }
+
     /// AD-003 to AD-006: one right on every in-scope user.
     public static func rights(_ right: WritebackRight, missingStatus: CheckStatus, _ s: DirectorySnapshot) -> Evaluation {
         let judge = RightsJudge(s)
@@ -67,7 +77,7 @@ public enum DirectoryJudgements {
         guard !findings.isEmpty else {
             return Evaluation(
                 status: .pass,
-                message: "\(s.accountDisplayName) holds \(right.name) on all \(s.users.count) in-scope users.",
+                message: "\(s.accountDisplayName) holds \(right.name) on all \(s.users.count) in-scope users." + scopeSentence(s),
                 evidence: evidence)
         }
         if gaps.isEmpty {
@@ -79,7 +89,7 @@ public enum DirectoryJudgements {
         var evaluation = Evaluation(
             status: missingStatus,
             message: "\(gaps.count) of \(s.users.count) in-scope users: \(s.accountDisplayName) lacks \(right.name) "
-                + "(\(causes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))).",
+                + "(\(causes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))." + scopeSentence(s),
             findings: findings, evidence: evidence)
         evaluation.generatedRemediation = Explanation.remediation(right, gaps: gaps, snapshot: s)
         return evaluation
