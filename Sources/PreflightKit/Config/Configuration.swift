@@ -56,6 +56,7 @@ public struct Configuration: Sendable, Hashable {
     public struct ConnectSettings: Sendable, Hashable {
         public var export: String?
         public var scheduler: String?
+        public var passwordResetConfig: String?
     }
 }
 
@@ -136,6 +137,7 @@ extension Configuration {
         if let section = reader.mapping("connect") {
             connect.export = path(section, "export")
             connect.scheduler = path(section, "scheduler")
+            connect.passwordResetConfig = path(section, "passwordResetConfig")
             section.finish()
         }
         reader.finish()
@@ -186,7 +188,7 @@ extension Configuration {
             (inventory.licenses, "inventory.licenses", false), (inventory.subscribedSkus, "inventory.subscribedSkus", false),
             (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
             (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
-            (connect.scheduler, "connect.scheduler", false),
+            (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
         ]
         for case let (path?, key, folderAllowed) in files {
             var isDirectory: ObjCBool = false
@@ -233,7 +235,10 @@ extension Configuration {
                 "scopeGroup": optional(inventory.scopeGroup), "skuCatalog": optional(inventory.skuCatalog),
                 "ssprRegistrationThreshold": .number(inventory.ssprRegistrationThreshold),
             ],
-            "connect": ["export": optional(connect.export), "scheduler": optional(connect.scheduler)],
+            "connect": [
+                "export": optional(connect.export), "scheduler": optional(connect.scheduler),
+                "passwordResetConfig": optional(connect.passwordResetConfig),
+            ],
         ]
     }
 }
