@@ -1,0 +1,141 @@
+import Foundation
+
+/// What an Entra Connect export (and the optional cmdlet outputs next to it) reveals.
+///
+/// Optional booleans mean "unknown" when nil: a fact the export does not record is never reported as "off".
+public struct ConnectFacts: Codable, Sendable, Hashable {
+    /// What was read (folder or file) and why it was chosen.
+    public var source: String
+    /// `server-configuration` (Get-ADSyncServerConfiguration folder) or `synchronization-policy-json`.
+    public var format: String
+    /// Every file that was parsed, absolute paths.
+    public var files: [String]
+    public var exportDate: String?
+    public var server: String?
+    /// The Connect build, when the export reveals it.
+    public var version: String?
+    /// Where `version` came from (the export does not always state the build directly).
+    public var versionSource: String?
+    public var entraConnectors: [EntraConnectorFacts]
+    public var adConnectors: [ADConnectorFacts]
+    /// Connectors that are neither the Entra connector nor an AD DS connector ("name (category)").
+    public var otherConnectors: [String]
+    /// Number of synchronization rule files present (counted, not parsed).
+    public var synchronizationRuleFiles: Int
+    /// From the scheduler output (`StagingModeEnabled`); nil without it.
+    public var stagingMode: Bool?
+    public var schedulerFile: String?
+    /// `Enabled` from the `Get-ADSyncAADPasswordResetConfiguration` output; nil without it.
+    public var passwordResetConfigEnabled: Bool?
+    public var passwordResetConfigFile: String?
+    /// Things the reader noticed and could not confirm (absent keys, contradicting values).
+    public var notes: [String]
+
+    public init(
+        source: String, format: String, files: [String] = [], exportDate: String? = nil, server: String? = nil,
+        version: String? = nil, versionSource: String? = nil, entraConnectors: [EntraConnectorFacts] = [],
+        adConnectors: [ADConnectorFacts] = [], otherConnectors: [String] = [], synchronizationRuleFiles: Int = 0,
+        stagingMode: Bool? = nil, passwordResetConfigEnabled: Bool? = nil, passwordResetConfigFile: String? = nil,
+        notes: [String] = []
+    ) {
+        self.source = source
+        self.format = format
+        self.files = files
+        self.exportDate = exportDate
+        self.server = server
+        self.version = version
+        self.versionSource = versionSource
+        self.entraConnectors = entraConnectors
+        self.adConnectors = adConnectors
+        self.otherConnectors = otherConnectors
+        self.synchronizationRuleFiles = synchronizationRuleFiles
+        self.stagingMode = stagingMode
+        self.passwordResetConfigEnabled = passwordResetConfigEnabled
+        self.passwordResetConfigFile = passwordResetConfigFile
+        self.notes = notes
+    }
+}
+
+/// The Microsoft Entra ID connector ("Windows Azure Active Directory (Microsoft)").
+public struct EntraConnectorFacts: Codable, Sendable, Hashable {
+    public var name: String
+    /// The tenant's domain as the connector names it (e.g. `contoso.onmicrosoft.com`).
+    public var tenant: String?
+    /// The `adal-authority` URL of `aad-password-reset-config`, when present.
+    public var authority: String?
+    /// The Entra sync account (`UserName` connectivity parameter).
+    public var syncAccount: String?
+    /// `aad-password-reset-config/enabled`; nil = unknown.
+    public var passwordWriteback: Bool?
+    public var file: String?
+
+    public init(
+        name: String, tenant: String? = nil, authority: String? = nil, syncAccount: String? = nil,
+        passwordWriteback: Bool? = nil, file: String? = nil
+    ) {
+        self.name = name
+        self.tenant = tenant
+        self.authority = authority
+        self.syncAccount = syncAccount
+        self.passwordWriteback = passwordWriteback
+        self.file = file
+    }
+}
+
+/// One Active Directory Domain Services connector (one forest).
+public struct ADConnectorFacts: Codable, Sendable, Hashable {
+    public var name: String
+    public var forest: String?
+    /// `forest-login-domain`: the domain of the AD DS connector account.
+    public var loginDomain: String?
+    /// `forest-login-user`: the AD DS connector account (e.g. `MSOL_d1edb676ca03`).
+    public var loginUser: String?
+    /// `password-hash-sync-config/enabled`; nil = unknown.
+    public var passwordHashSync: Bool?
+    public var partitions: [PartitionFacts]
+    public var file: String?
+
+    public init(
+        name: String, forest: String? = nil, loginDomain: String? = nil, loginUser: String? = nil,
+        passwordHashSync: Bool? = nil, partitions: [PartitionFacts] = [], file: String? = nil
+    ) {
+        self.name = name
+        self.forest = forest
+        self.loginDomain = loginDomain
+        self.loginUser = loginUser
+        self.passwordHashSync = passwordHashSync
+        self.partitions = partitions
+        self.file = file
+    }
+
+    /// `DOMAIN\user`, or nil while either half is unknown.
+    public var account: String? {
+        guard let loginUser, !loginUser.isEmpty, let loginDomain, !loginDomain.isEmpty else { return nil }
+        return "\(loginDomain)\\\(loginUser)"
+    }
+}
+
+/// One directory partition of an AD DS connector, with its OU filter.
+public struct PartitionFacts: Codable, Sendable, Hashable {
+    public var dn: String
+    public var selected: Bool
+    public var inclusions: [String]
+    public var exclusions: [String]
+    public var lastDC: String?
+
+    public init(dn: String, selected: Bool, inclusions: [String] = [], exclusions: [String] = [], lastDC: String? = nil) {
+        self.dn = dn
+        self.selected = selected
+        self.inclusions = inclusions
+        self.exclusions = exclusions
+        self.lastDC = lastDC
+    }
+}
+
+/// What the `Get-ADSyncScheduler` output says.
+public struct SchedulerFacts: Codable, Sendable, Hashable {
+    public var file: String
+    public var stagingMode: Bool?
+    public var syncCycleEnabled: Bool?
+    public var properties: [String: String]
+}

@@ -1,0 +1,316 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Streams the XML files written by `Get-ADSyncServerConfiguration` with Foundation's SAX parser.
+/// Only the handful of elements the checks need are kept; everything else (the 1.8 MB schema, watermarks,
+/// elements newer builds add) is skipped without being stored.
+enum ServerConfigurationParser {
+    /// One connector file, classified.
+    enum Connector {
+        case entra(EntraConnectorFacts, version: String?)
+        case ad(ADConnectorFacts)
+        case other(name: String, category: String)
+    }
+
+    static let entraSubtype = "Windows Azure Active Directory (Microsoft)"
+
+    static func parseConnector(_ path: String) throws -> Connector {
+        let collector = ConnectorCollector()
+        try stream(path, delegate: collector)
+        let name = collector.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let category = collector.category ?? ""
+        if category.caseInsensitiveCompare("AD") == .orderedSame {
+            return .ad(
+                ADConnectorFacts(
+                    name: name, forest: collector.forestName.connectNonEmpty, loginDomain: collector.loginDomain.connectNonEmpty,
+                    loginUser: collector.loginUser.connectNonEmpty, passwordHashSync: collector.passwordHashSync.flatMap(flag),
+                    partitions: collector.partitions, file: path))
+        }
+        let subtype = collector.subtype ?? ""
+        let isEntra = subtype.caseInsensitiveCompare(entraSubtype) == .orderedSame
+            || subtype.localizedCaseInsensitiveContains("Azure Active Directory")
+            || subtype.localizedCaseInsensitiveContains("Entra") || collector.sawPasswordResetConfig
+        if isEntra {
+            return .entra(
+                EntraConnectorFacts(
+                    name: name, tenant: tenant(name: name, account: collector.userName), authority: collector.authority.connectNonEmpty,
+                    syncAccount: collector.userName.connectNonEmpty, passwordWriteback: collector.writebackEnabled.flatMap(flag),
+                    file: path),
+                version: collector.assemblyVersion.connectNonEmpty)
+        }
+        return .other(name: name, category: category.isEmpty ? "unknown category" : category)
+    }
+
+    /// The root element's `server` and `export-date` attributes of `GlobalSettings/MV.xml` (read, then stop).
+    static func parseGlobalSettingsHeader(_ path: String) throws -> (server: String?, exportDate: String?, version: String?) {
+        let collector = GlobalSettingsCollector()
+        try stream(path, delegate: collector)
+        return (collector.server.connectNonEmpty, collector.exportDate.connectNonEmpty, collector.version.connectNonEmpty)
+    }
+
+    /// `contoso.onmicrosoft.com - AAD` names the tenant; otherwise the sync account's domain does.
+    static func tenant(name: String, account: String?) -> String? {
+        if let range = name.range(of: " - AAD", options: [.caseInsensitive, .backwards]), range.upperBound == name.endIndex {
+            let prefix = name[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            if prefix.contains(".") { return prefix }
+        }
+        if let account, let at = account.lastIndex(of: "@") {
+            return String(account[account.index(after: at)...])
+        }
+        return nil
+    }
+
+    static func flag(_ text: String) -> Bool? {
+        switch text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        case "1", "true": return true
+        case "0", "false": return false
+        default: return nil
+        }
+    }
+
+    /// Runs the SAX parser over a file stream; a malformed file throws with file:line:column.
+    static func stream(_ path: String, delegate: BaseCollector) throws {
+        guard let input = InputStream(fileAtPath: path), FileManager.default.isReadableFile(atPath: path) else {
+            throw ProbeError("Cannot read the export file '\(path)'. Check that the exported folder was copied completely and is readable.")
+        }
+        let parser = XMLParser(stream: input)
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        let ok = parser.parse()
+        if delegate.stoppedEarly { return }
+        if !ok || delegate.firstError != nil {
+            let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
+            throw ProbeError(
+                "\(path):\(line):\(column): The Entra Connect export file is not well-formed XML at line \(line), column \(column) "
+                    + "(\(describe(code))). Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder "
+                    + "without editing or re-encoding it.",
+                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
+        }
+    }
+
+    /// libxml2's error numbers for the faults a hand-edited or truncated export shows.
+    static func describe(_ code: Int) -> String {
+        switch code {
+        case 4: return "the document is empty"
+        case 5: return "extra content after the document's root element"
+        case 9: return "an invalid character"
+        case 73: return "a '>' is missing"
+        case 76: return "a closing tag does not match the element that is open"
+        case 77: return "the document ends inside an element, so the file is probably truncated"
+        default: return "XML parser error \(code)"
+        }
+    }
+}
+
+/// Records the first parse error's position (the parser's position at the end is less useful).
+///
+/// The delegate methods live here and forward to overridable methods: on Linux the protocol's methods are
+/// not `@objc optional`, so a subclass's own `parser(_:didStartElement:...)` would never be called.
+class BaseCollector: NSObject, XMLParserDelegate {
+    var firstError: (line: Int, column: Int, code: Int)?
+    var stoppedEarly = false
+
+    func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {}
+    func characters(_ string: String) {}
+    func end(_ elementName: String) {}
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        start(parser, elementName, attributes)
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { characters(string) }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        end(elementName)
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if stoppedEarly { return }
+        if firstError == nil {
+            firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
+        }
+    }
+}
+
+final class GlobalSettingsCollector: BaseCollector {
+    var server: String?
+    var exportDate: String?
+    var version: String?
+    private var depth = 0
+    private var capturingVersion = false
+    private var text = ""
+
+    override func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {
+        depth += 1
+        if depth == 1 {
+            server = attributes["server"]
+            exportDate = attributes["export-date"]
+            // MV.xml holds only the metaverse schema: stop after the root element.
+            if elementName == "saved-mv-configuration" {
+                stoppedEarly = true
+                parser.abortParsing()
+            }
+            return
+        }
+        // Newer builds may export global parameters; the version parameter's layout there is UNCONFIRMED.
+        if attributes["name"] == "Microsoft.Synchronize.ServerConfigurationVersion" {
+            capturingVersion = true
+            text = ""
+        }
+    }
+
+    override func characters(_ string: String) {
+        if capturingVersion { text += string }
+    }
+
+    override func end(_ elementName: String) {
+        depth -= 1
+        if capturingVersion {
+            capturingVersion = false
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty { version = value }
+        }
+    }
+}
+
+/// Keeps the connector-level facts by element path, ignoring every element it does not know.
+final class ConnectorCollector: BaseCollector {
+    var name: String?
+    var category: String?
+    var subtype: String?
+    var userName: String?
+    var writebackEnabled: String?
+    var authority: String?
+    var assemblyVersion: String?
+    var sawPasswordResetConfig = false
+    var forestName: String?
+    var loginDomain: String?
+    var loginUser: String?
+    var passwordHashSync: String?
+    var partitions: [PartitionFacts] = []
+
+    private var stack: [String] = []
+    private var text = ""
+    private var capture: Field?
+    private var parameterName: String?
+    private var partition: PartitionFacts?
+
+    enum Field {
+        case name, category, subtype, userName, writeback, authority, assemblyVersion
+        case forestName, loginDomain, loginUser, passwordHashSync
+        case partitionName, partitionSelected, inclusion, exclusion, lastDC
+    }
+
+    private func field(for path: ArraySlice<String>, attributes: [String: String]) -> Field? {
+        guard path.first == "ma-data" else { return nil }
+        let rest = Array(path.dropFirst())
+        switch rest.count {
+        case 1:
+            switch rest[0] {
+            case "name": return .name
+            case "category": return .category
+            case "subtype": return .subtype
+            default: return nil
+            }
+        default:
+            break
+        }
+        if rest.first == "private-configuration" {
+            let last = rest.last!
+            let parent = rest.count >= 2 ? rest[rest.count - 2] : ""
+            if parent == "aad-password-reset-config" {
+                if last == "enabled" { return .writeback }
+                if last == "adal-authority" { return .authority }
+            }
+            if parent == "extension-config", last == "assembly-version" { return .assemblyVersion }
+            if parent == "parameter-values", last == "parameter", attributes["name"] == "UserName", rest.contains("MAConfig") {
+                return .userName
+            }
+            if parent == "adma-configuration" {
+                switch last {
+                case "forest-name": return .forestName
+                case "forest-login-domain": return .loginDomain
+                case "forest-login-user": return .loginUser
+                default: return nil
+                }
+            }
+            if parent == "password-hash-sync-config", last == "enabled" { return .passwordHashSync }
+            return nil
+        }
+        if rest.count >= 3, rest[0] == "ma-partition-data", rest[1] == "partition" {
+            let tail = rest.dropFirst(2)
+            switch Array(tail) {
+            case ["name"]: return .partitionName
+            case ["selected"]: return .partitionSelected
+            case ["filter", "containers", "inclusions", "inclusion"]: return .inclusion
+            case ["filter", "containers", "exclusions", "exclusion"]: return .exclusion
+            case ["custom-data", "adma-partition-data", "last-dc"]: return .lastDC
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    override func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {
+        stack.append(elementName)
+        if elementName == "aad-password-reset-config" { sawPasswordResetConfig = true }
+        if stack.count == 3, stack[1] == "ma-partition-data", elementName == "partition" {
+            partition = PartitionFacts(dn: "", selected: false)
+        }
+        capture = field(for: stack[...], attributes: attributes)
+        text = ""
+    }
+
+    override func characters(_ string: String) {
+        if capture != nil { text += string }
+    }
+
+    override func end(_ elementName: String) {
+        defer { stack.removeLast() }
+        if let field = capture {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            store(field, value)
+            capture = nil
+        }
+        if stack.count == 3, stack[1] == "ma-partition-data", elementName == "partition", let done = partition {
+            if !done.dn.isEmpty { partitions.append(done) }
+            partition = nil
+        }
+    }
+
+    private func store(_ field: Field, _ value: String) {
+        switch field {
+        case .name: name = value
+        case .category: category = value
+        case .subtype: subtype = value
+        case .userName: userName = value
+        case .writeback: writebackEnabled = value
+        case .authority: authority = value
+        case .assemblyVersion: assemblyVersion = value
+        case .forestName: forestName = value
+        case .loginDomain: loginDomain = value
+        case .loginUser: loginUser = value
+        case .passwordHashSync: passwordHashSync = value
+        case .partitionName: partition?.dn = value
+        case .partitionSelected: partition?.selected = ServerConfigurationParser.flag(value) ?? false
+        case .inclusion: if !value.isEmpty { partition?.inclusions.append(value) }
+        case .exclusion: if !value.isEmpty { partition?.exclusions.append(value) }
+        case .lastDC: partition?.lastDC = value.isEmpty ? nil : value
+        }
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// nil for nil, empty or blank strings.
+    var connectNonEmpty: String? {
+        guard let value = self?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+}
