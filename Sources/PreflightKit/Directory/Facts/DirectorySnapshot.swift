@@ -73,7 +73,11 @@ public struct DomainFacts: Codable, Sendable, Hashable {
 }
 
 public struct AccountFacts: Codable, Sendable, Hashable {
-    public enum Source: String, Codable, Sendable { case configured = "ldap.account", bindAccount = "bind account" }
+    public enum Source: String, Codable, Sendable {
+        case configured = "ldap.account"
+        case connectExport = "Entra Connect export (forest-login-user)"
+        case bindAccount = "bind account"
+    }
     public enum GroupSource: String, Codable, Sendable {
         case tokenGroups = "tokenGroups (base-scope read)"
         case inChainQuery = "in-chain membership query (tokenGroups was not readable)"
@@ -118,17 +122,32 @@ public struct AccountFacts: Codable, Sendable, Hashable {
 public struct ScopeFacts: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case configured = "ldap.scope"
+        case connectExport = "Entra Connect export (OU inclusions and exclusions)"
         case wholeDomain = "the whole domain (no ldap.scope)"
     }
 
     public var source: Source
     public var bases: [String]
     public var excluded: [String]
+    /// Which connector and partition of which export defined the scope, when it came from one.
+    public var origin: String?
 
-    public init(source: Source, bases: [String], excluded: [String]) {
+    public init(source: Source, bases: [String], excluded: [String], origin: String? = nil) {
         self.source = source
         self.bases = bases
         self.excluded = excluded
+        self.origin = origin
+    }
+
+    /// In scope when the most specific matching container is an inclusion, as Entra Connect's OU
+    /// filter works: an export can exclude the domain root and include one OU below it.
+    public func contains(_ dn: String) -> Bool {
+        let name = DistinguishedName(dn)
+        let included = bases.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
+        let excludedDepth = excluded.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
+        guard let included else { return false }
+        guard let excludedDepth else { return true }
+        return included > excludedDepth
     }
 }
 

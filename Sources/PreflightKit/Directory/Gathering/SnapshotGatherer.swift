@@ -47,7 +47,8 @@ struct SnapshotGatherer {
         guard let domainSIDBytes = domainEntry.binary("objectSid").first, let domainSID = try? SID(bytes: domainSIDBytes) else {
             throw ProbeError("The domain root '\(domainDN)' has no readable objectSid; is this the DN of a domain?")
         }
-        let account = try resolveAccount(domainDN: domainDN, domainSID: domainSID)
+        let connect = try connectorFor(domainDN: domainDN)
+        let account = try resolveAccount(domainDN: domainDN, domainSID: domainSID, connector: connect)
         let token = account.token
         let domainDACL = try filteredDACL(domainEntry, token: token, principal: nil)
         let domain = DomainFacts(
@@ -56,12 +57,8 @@ struct SnapshotGatherer {
             minPwdAge: domainEntry.string("minPwdAge").flatMap { Int64($0) },
             rootDACL: domainDACL.dacl ?? .acl(ACL(aces: [])))
 
-        let scope = ScopeFacts(
-            source: configuration.ldap.scope.isEmpty ? .wholeDomain : .configured,
-            bases: configuration.ldap.scope.isEmpty ? [domainDN] : configuration.ldap.scope,
-            excluded: configuration.ldap.exclude)
-        let excluded = scope.excluded.map(DistinguishedName.init)
-        func isExcluded(_ dn: String) -> Bool { excluded.contains { DistinguishedName(dn).isWithin($0) } }
+        let scope = scopeFacts(domainDN: domainDN, connector: connect)
+        func isExcluded(_ dn: String) -> Bool { !scope.contains(dn) }
 
         let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token)
         let protected = try protectedGroups(domainSID: domainSID, domainDN: domainDN)
@@ -91,9 +88,58 @@ struct SnapshotGatherer {
 
     // MARK: - Account and token
 
-    private func resolveAccount(domainDN: String, domainSID: SID) throws -> AccountFacts {
-        let requested = configuration.ldap.account ?? configuration.ldap.bindDN ?? ""
-        let source: AccountFacts.Source = configuration.ldap.account == nil ? .bindAccount : .configured
+    // MARK: - Entra Connect export
+
+    struct ConnectorChoice {
+        var connector: ADConnectorFacts
+        var partition: PartitionFacts?
+        var export: String
+    }
+
+    /// The AD connector of the export whose partition is this domain (or whose forest is its DNS name),
+    /// read only when the export has to supply the account or the scope.
+    private func connectorFor(domainDN: String) throws -> ConnectorChoice? {
+        guard configuration.connect.export != nil, configuration.ldap.account == nil || configuration.ldap.scope.isEmpty else {
+            return nil
+        }
+        let facts = try ConnectExportReader.read(configuration.connect)
+        let domain = DistinguishedName(domainDN)
+        let dns = dnsName(of: domainDN).lowercased()
+        for connector in facts.adConnectors {
+            if let partition = connector.partitions.first(where: { $0.selected && DistinguishedName($0.dn) == domain }) {
+                return ConnectorChoice(connector: connector, partition: partition, export: facts.source)
+            }
+        }
+        if let connector = facts.adConnectors.first(where: { $0.forest?.lowercased() == dns || $0.loginDomain?.lowercased() == dns }) {
+            return ConnectorChoice(connector: connector, partition: nil, export: facts.source)
+        }
+        throw ProbeError(
+            "The Entra Connect export '\(facts.source)' has no AD connector for the domain '\(domainDN)' "
+                + "(its connectors: \(facts.adConnectors.map { "'\($0.name)'" }.joined(separator: ", "))). "
+                + "Point 'ldap.url' at a DC of a synchronized domain, or set 'ldap.account' and 'ldap.scope'.")
+    }
+
+    private func scopeFacts(domainDN: String, connector: ConnectorChoice?) -> ScopeFacts {
+        if !configuration.ldap.scope.isEmpty {
+            return ScopeFacts(source: .configured, bases: configuration.ldap.scope, excluded: configuration.ldap.exclude)
+        }
+        if let choice = connector, let partition = choice.partition {
+            let inclusions = partition.inclusions.filter { !$0.isEmpty }
+            return ScopeFacts(
+                source: .connectExport, bases: inclusions.isEmpty ? [partition.dn] : inclusions,
+                excluded: partition.exclusions.filter { !$0.isEmpty } + configuration.ldap.exclude,
+                origin: "connector '\(choice.connector.name)', partition '\(partition.dn)', \(choice.export)")
+        }
+        return ScopeFacts(source: .wholeDomain, bases: [domainDN], excluded: configuration.ldap.exclude)
+    }
+
+    private func resolveAccount(domainDN: String, domainSID: SID, connector: ConnectorChoice?) throws -> AccountFacts {
+        var requested = configuration.ldap.account ?? configuration.ldap.bindDN ?? ""
+        var source: AccountFacts.Source = configuration.ldap.account == nil ? .bindAccount : .configured
+        if configuration.ldap.account == nil, let user = connector?.connector.loginUser, !user.isEmpty {
+            requested = user
+            source = .connectExport
+        }
         let attributes = ["objectSid", "sAMAccountName", "userAccountControl", "lockoutTime", "accountExpires", "primaryGroupID", "tokenGroups"]
         var entry: LDAPEntry?
         if requested.contains("=") {

@@ -8,6 +8,7 @@ public enum DirectoryJudgements {
             "accountSource": .string(s.account.source.rawValue), "groupSource": .string(s.account.groupSource.rawValue),
             "tokenSIDs": .int(s.account.token.count), "scopeSource": .string(s.scope.source.rawValue),
             "scope": .array(s.scope.bases.map(JSONValue.string)), "excluded": .array(s.scope.excluded.map(JSONValue.string)),
+            "scopeOrigin": s.scope.origin.map(JSONValue.string) ?? .null,
             "usersInScope": .int(s.users.count), "server": .string(s.server.url),
         ]
     }
@@ -18,6 +19,7 @@ public enum DirectoryJudgements {
         let excluded = s.scope.excluded.isEmpty ? "" : ", excluding \(s.scope.excluded.joined(separator: "; "))"
         switch s.scope.source {
         case .configured: return " Scope (from ldap.scope): \(bases)\(excluded)."
+        case .connectExport: return " Scope (from the Entra Connect export, \(s.scope.origin ?? "")): \(bases)\(excluded)."
         case .wholeDomain: return " Scope: the whole domain \(bases)\(excluded), as no ldap.scope is set."
         }
     }
@@ -359,11 +361,7 @@ public enum DirectoryJudgements {
 }
 
 extension DirectorySnapshot {
-    func isInScope(_ dn: String) -> Bool {
-        let name = DistinguishedName(dn)
-        return scope.bases.contains { name.isWithin(DistinguishedName($0)) }
-            && !scope.excluded.contains { name.isWithin(DistinguishedName($0)) }
-    }
+    func isInScope(_ dn: String) -> Bool { scope.contains(dn) }
 }
 
 extension String {
