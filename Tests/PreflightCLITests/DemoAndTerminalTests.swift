@@ -25,7 +25,12 @@ struct DemoAndTerminalTests {
         #expect(outcome.termination == .exited(1), "\(String(decoding: outcome.stderr, as: UTF8.self))")
         let report = try JSONReporter.parse(Data(try out.read("latest.json").utf8), file: "latest.json")
         let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
-        #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013"])
+        #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013", "CON-007"])
+        // The account and scope come from the demo's Entra Connect export, and the report says so.
+        let reset = try #require(report.checks.first { $0.id == "AD-003" })
+        #expect(reset.evidence["accountSource"] == .string(AccountFacts.Source.connectExport.rawValue))
+        #expect(reset.evidence["scopeSource"] == .string(ScopeFacts.Source.connectExport.rawValue))
+        #expect(report.checks.first { $0.id == "CON-003" }?.status == .pass)
         #expect(report.checks.first { $0.id == "PLG-001" }?.status == .pass)
         #expect(try out.read("latest.md").contains("# Password writeback readiness: NOT READY"))
     }
