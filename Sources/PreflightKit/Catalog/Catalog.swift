@@ -27,8 +27,8 @@ public struct Catalog: Sendable {
                 throw .unreadableFile(path: folder, role: "check folder", reason: "it does not exist or is not a folder")
             }
             for file in checkFiles(in: folder) {
-                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                    throw .unreadableFile(path: file, role: "check file", reason: "it cannot be read as UTF-8 text")
+                guard let data = FileManager.default.contents(atPath: file), let text = TextDecoding.decode(data) else {
+                    throw .unreadableFile(path: file, role: "check file", reason: "it cannot be read as UTF-8 or UTF-16 text")
                 }
                 digestInput += Array(file.dropFirst(folder.count).utf8) + [0] + Array(data) + [0]
                 let area = areaName(for: file, root: folder)

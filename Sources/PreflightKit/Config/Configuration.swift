@@ -253,8 +253,9 @@ func readText(_ path: String, role: String) throws(PreflightError) -> String {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw .unreadableFile(path: path, role: role, reason: "permission denied")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw .unreadableFile(path: path, role: role, reason: "it is not UTF-8 text")
+    // Windows editors and PowerShell's Out-File write BOMs and UTF-16; accept what they write.
+    guard let text = TextDecoding.decode(data) else {
+        throw .unreadableFile(path: path, role: role, reason: "it is not text in UTF-8 or UTF-16")
     }
     return text
 }

@@ -51,6 +51,18 @@ struct ConfigurationTests {
         #expect(config.inventory.ssprRegistrationThreshold == 0.9)
     }
 
+    @Test func filesSavedByWindowsToolsAreRead() throws {
+        // Notepad's UTF-8 with BOM, and PowerShell 5.1's `Out-File` default: UTF-16LE with BOM and CRLF.
+        let text = "phase: health\r\ncloud: usgov\r\n"
+        let bom = folder.url("bom.yml"), utf16 = folder.url("utf16.yml")
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: URL(fileURLWithPath: bom))
+        try (Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!).write(to: URL(fileURLWithPath: utf16))
+        for path in [bom, utf16] {
+            let config = try Configuration.load(from: path)
+            #expect(config.phase == .health && config.cloud == .usgov, "\(path)")
+        }
+    }
+
     @Test func unknownKeyNamesFileLineColumnAndSuggests() {
         let found = diagnostics("phase: preflight\nldap:\n  url: ldaps://dc\n  bindDn: x\n")
         #expect(found.count >= 1)
