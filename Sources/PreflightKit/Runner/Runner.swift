@@ -159,15 +159,19 @@ public struct Runner: Sendable {
         let race = FirstResult<Evaluation>()
         return await withCheckedContinuation { continuation in
             race.install(continuation)
-            Task { race.offer(await work.value) }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: .seconds(seconds))
+                guard !Task.isCancelled else { return }
                 // A probe stuck in a C call cannot be interrupted; it is abandoned, and the run goes on.
                 work.cancel()
                 race.offer(
                     .error(
                         "The check did not finish within its deadline of \(Self.format(seconds)) s, so readiness is unproven. "
                             + "Raise 'timeoutSeconds' if the environment is slow, or look at why the probe hangs."))
+            }
+            Task {
+                race.offer(await work.value)
+                timer.cancel()
             }
         }
     }
