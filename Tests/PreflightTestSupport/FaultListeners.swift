@@ -18,12 +18,12 @@ public struct FaultListenerError: Error, CustomStringConvertible {
 /// Accepted sockets stay open until ``close()`` (or deinit).
 public final class SilentListener: @unchecked Sendable {
     public let port: Int
-    private let state: State
+    private let state: AcceptLoop
 
     public init() throws {
         let (fd, port) = try bindLoopback(backlog: 64)
         self.port = port
-        let state = State(fd: fd)
+        let state = AcceptLoop(fd: fd, keepConnections: true)
         self.state = state
         // The thread holds only the state, so dropping the listener still runs deinit.
         let thread = Thread { state.acceptLoop() }
@@ -39,56 +39,6 @@ public final class SilentListener: @unchecked Sendable {
     /// Stops accepting and closes the listening socket and every accepted connection.
     public func close() { state.close() }
 
-    private final class State: @unchecked Sendable {
-        let fd: Int32
-        private let lock = NSLock()
-        private var accepted: [Int32] = []
-        private var stopped = false
-        private let done = DispatchSemaphore(value: 0)
-
-        init(fd: Int32) { self.fd = fd }
-
-        var acceptedCount: Int {
-            lock.lock()
-            defer { lock.unlock() }
-            return accepted.count
-        }
-
-        func close() {
-            lock.lock()
-            if stopped {
-                lock.unlock()
-                return
-            }
-            stopped = true
-            lock.unlock()
-            done.wait()  // the accept loop has exited and no longer uses fd
-            lock.lock()
-            let sockets = accepted
-            accepted = []
-            lock.unlock()
-            for s in sockets { _ = systemClose(s) }
-            _ = systemClose(fd)
-        }
-
-        func acceptLoop() {
-            defer { done.signal() }
-            while true {
-                lock.lock()
-                let stop = stopped
-                lock.unlock()
-                if stop { return }
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 50) > 0 else { continue }
-                let s = accept(fd, nil, nil)
-                if s >= 0 {
-                    lock.lock()
-                    accepted.append(s)
-                    lock.unlock()
-                }
-            }
-        }
-    }
 }
 
 /// A TCP listener on 127.0.0.1 (ephemeral port) whose accept queue is full: `listen(fd, 0)`, never `accept()`,
@@ -155,14 +105,14 @@ public final class BacklogFullListener: @unchecked Sendable {
 /// reading or sending anything: the client sees the server hang up (LDAP "server down", or a failed TLS handshake).
 public final class HangUpListener: @unchecked Sendable {
     public let port: Int
-    private let state: State
+    private let state: AcceptLoop
 
     public init() throws {
         let (fd, port) = try bindLoopback(backlog: 64)
         self.port = port
-        let state = State(fd: fd)
+        let state = AcceptLoop(fd: fd, keepConnections: false)
         self.state = state
-        let thread = Thread { state.loop() }
+        let thread = Thread { state.acceptLoop() }
         thread.name = "HangUpListener:\(port)"
         thread.start()
     }
@@ -170,38 +120,64 @@ public final class HangUpListener: @unchecked Sendable {
     deinit { state.close() }
 
     public func close() { state.close() }
+}
 
-    private final class State: @unchecked Sendable {
-        let fd: Int32
-        private let lock = NSLock()
-        private var stopped = false
-        private let done = DispatchSemaphore(value: 0)
+/// Accepts connections on a listening socket until closed; `keepConnections` decides whether each accepted
+/// socket is held open (a silent server) or closed at once (a server that hangs up).
+private final class AcceptLoop: @unchecked Sendable {
+    let fd: Int32
+    private let lock = NSLock()
+    private var accepted: [Int32] = []
+    private var stopped = false
+    private let done = DispatchSemaphore(value: 0)
 
-        init(fd: Int32) { self.fd = fd }
+    let keepConnections: Bool
 
-        func close() {
-            lock.lock()
-            if stopped {
-                lock.unlock()
-                return
-            }
-            stopped = true
+    init(fd: Int32, keepConnections: Bool) {
+        self.fd = fd
+        self.keepConnections = keepConnections
+    }
+
+    var acceptedCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return accepted.count
+    }
+
+    func close() {
+        lock.lock()
+        if stopped {
             lock.unlock()
-            done.wait()
-            _ = systemClose(fd)
+            return
         }
+        stopped = true
+        lock.unlock()
+        done.wait()  // the accept loop has exited and no longer uses fd
+        lock.lock()
+        let sockets = accepted
+        accepted = []
+        lock.unlock()
+        for s in sockets { _ = systemClose(s) }
+        _ = systemClose(fd)
+    }
 
-        func loop() {
-            defer { done.signal() }
-            while true {
+    func acceptLoop() {
+        defer { done.signal() }
+        while true {
+            lock.lock()
+            let stop = stopped
+            lock.unlock()
+            if stop { return }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 50) > 0 else { continue }
+            let s = accept(fd, nil, nil)
+            guard s >= 0 else { continue }
+            if keepConnections {
                 lock.lock()
-                let stop = stopped
+                accepted.append(s)
                 lock.unlock()
-                if stop { return }
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 50) > 0 else { continue }
-                let s = accept(fd, nil, nil)
-                if s >= 0 { _ = systemClose(s) }
+            } else {
+                _ = systemClose(s)
             }
         }
     }

@@ -36,8 +36,13 @@ enum ConnectExportProbe: ProbeKind {
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> ConnectFacts {
+        try await sharedExport(context)
+    }
+
+    /// One parse per run, shared by the six export checks and the directory checks (which take the account
+    /// and the OU scope from it); the parse runs on its own thread, not the cooperative pool.
+    static func sharedExport(_ context: ProbeContext) async throws -> ConnectFacts {
         let settings = context.configuration.connect
-        // One parse per run, shared by all six checks; the parse runs on its own thread, not the cooperative pool.
         return try await context.shared.value("connect.export") {
             try await runBlocking("preflight.connect.export") { try ConnectExportReader.read(settings) }
         }

@@ -97,11 +97,17 @@ enum DirectoryBindProbe: ProbeKind {
     static func snapshot(_ context: ProbeContext) async throws -> DirectorySnapshot {
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
         return try await context.shared.value("directory.snapshot") {
-            try await runBlocking("preflight.ldap.snapshot") {
+            // The export supplies the account and the scope only when the configuration does not.
+            let needsExport = configuration.connect.export != nil
+                && (configuration.ldap.account == nil || configuration.ldap.scope.isEmpty)
+            let export = needsExport ? try await ConnectExportProbe.sharedExport(context) : nil
+            return try await runBlocking("preflight.ldap.snapshot") {
                 let connection = try DirectoryConnector.open(configuration, deadline: deadline, environment: environment)
                 defer { connection.close() }
                 do {
-                    return try SnapshotGatherer(connection: connection, configuration: configuration, pageSize: configuration.ldap.pageSize).gather()
+                    return try SnapshotGatherer(
+                        connection: connection, configuration: configuration, export: export, pageSize: configuration.ldap.pageSize
+                    ).gather()
                 } catch let error as LDAPError {
                     throw ProbeError(error.description)
                 }

@@ -10,6 +10,12 @@ struct ExecProbeTests {
 
     /// Loads a one-check catalog whose plugin is the given shell script, and runs it.
     func run(script: String, timeout: Double = 5, configuration: Configuration = Configuration()) async throws -> CheckResult {
+        // File work and catalog loading block; keep them off the cooperative pool the runner's timers need.
+        let catalog = try await runBlocking { [folder] in try Self.pluginCatalog(folder, script: script, timeout: timeout) }
+        return await Runner(configuration: configuration).run(catalog.checks)[0]
+    }
+
+    static func pluginCatalog(_ folder: TemporaryFolder, script: String, timeout: Double) throws -> Catalog {
         try folder.write("plugin.sh", "#!/bin/sh\n" + script, executable: true)
         try folder.write(
             "PLG-100.yml",
@@ -22,8 +28,7 @@ struct ExecProbeTests {
             timeoutSeconds: \(timeout)
             params: {command: ["./plugin.sh"], flavour: vanilla}
             """)
-        let catalog = try Catalog.load(from: [folder.path])
-        return await Runner(configuration: configuration).run(catalog.checks)[0]
+        return try Catalog.load(from: [folder.path])
     }
 
     @Test func passReplyIsTakenAsIs() async throws {
@@ -102,7 +107,11 @@ struct CertificateExpiryPluginTests {
     let folder = try! TemporaryFolder("certs")
 
     /// Makes a self-signed PEM certificate valid from `from` to `until` days relative to now.
-    func certificate(_ name: String, from: Int, until: Int) throws -> String {
+    func certificate(_ name: String, from: Int, until: Int) async throws -> String {
+        try await runBlocking { [folder] in try Self.makeCertificate(folder, name, from: from, until: until) }
+    }
+
+    static func makeCertificate(_ folder: TemporaryFolder, _ name: String, from: Int, until: Int) throws -> String {
         let script = """
             import datetime, sys
             from cryptography import x509
@@ -122,12 +131,14 @@ struct CertificateExpiryPluginTests {
             arguments: ["python3", "-c", script, path, name, String(from), String(until)],
             environment: ProcessInfo.processInfo.environment
         ).run(input: [], deadline: Date().addingTimeInterval(30))
-        try #require(outcome.termination == .exited(0), "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        guard outcome.termination == .exited(0) else {
+            throw SambaDC.LabError(description: "openssl/cryptography failed: \(String(decoding: outcome.stderr, as: UTF8.self))")
+        }
         return path
     }
 
     func runPLG001(caFile: String?) async throws -> CheckResult {
-        let catalog = try Catalog.load(from: [Repository.checks])
+        let catalog = try await runBlocking { try Catalog.load(from: [Repository.checks]) }
         let check = try #require(catalog["PLG-001"])
         var configuration = Configuration()
         configuration.ldap.caFile = caFile
@@ -135,12 +146,12 @@ struct CertificateExpiryPluginTests {
     }
 
     @Test func validCertificatePasses() async throws {
-        let result = try await runPLG001(caFile: try certificate("good.pem", from: -1, until: 400))
+        let result = try await runPLG001(caFile: try await certificate("good.pem", from: -1, until: 400))
         #expect(result.status == .pass, "\(result.message)")
     }
 
     @Test func certificateExpiringSoonWarns() async throws {
-        let path = try certificate("soon.pem", from: -300, until: 10)
+        let path = try await certificate("soon.pem", from: -300, until: 10)
         let result = try await runPLG001(caFile: path)
         #expect(result.status == .warn)
         #expect(result.findings.first?.target == path)
@@ -148,7 +159,7 @@ struct CertificateExpiryPluginTests {
     }
 
     @Test func expiredCertificateFails() async throws {
-        let result = try await runPLG001(caFile: try certificate("old.pem", from: -400, until: -2))
+        let result = try await runPLG001(caFile: try await certificate("old.pem", from: -400, until: -2))
         #expect(result.status == .fail)
         #expect(result.findings.first?.message.contains("expired on") == true)
     }

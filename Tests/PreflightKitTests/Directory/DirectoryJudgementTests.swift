@@ -132,6 +132,11 @@ struct DirectoryJudgementTests {
         #expect(evaluation.findings.count == names.count - 1)
     }
 
+    @Test func filterValuesAreEscapedPerRFC4515() {
+        #expect(ldapFilterEscape(#"OU=Sales\, EMEA (Süd)*"#) == #"OU=Sales\5c, EMEA \28Süd\29\2a"#)
+        #expect(ldapFilterEscape(bytes: [0x01, 0x05, 0xff]) == #"\01\05\ff"#)
+    }
+
     @Test func distinguishedNamesSplitOnlyAtUnescapedCommas() {
         let dn = DistinguishedName(#"CN=emea1,OU=Sales\, EMEA,DC=corp,DC=test"#)
         #expect(dn.rdns.count == 4)

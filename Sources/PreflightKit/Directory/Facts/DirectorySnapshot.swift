@@ -15,8 +15,6 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     public var passwordPolicies: [PasswordPolicyFacts]
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
     public var protectedGroupMembers: [String: [String]]
-    /// How many password settings objects the bind account could see (they are often readable by admins only).
-    public var passwordPoliciesVisible: Int = 0
     /// Wall time of the LDAP work, for the evidence.
     public var gatherMilliseconds: Int = 0
 

@@ -42,15 +42,14 @@ enum DirectoryConnector {
 
 /// RFC 4515 escaping for values placed in search filters (DNs contain `\`, `(`, `)` and `*` more often than one thinks).
 func ldapFilterEscape(_ value: String) -> String {
-    var out = ""
+    var bytes: [UInt8] = []
     for byte in value.utf8 {
         switch byte {
-        case 0x2A, 0x28, 0x29, 0x5C, 0x00: out += String(format: "\\%02x", byte)
-        default: out.unicodeScalars.append(UnicodeScalar(byte))
+        case 0x2A, 0x28, 0x29, 0x5C, 0x00: bytes += Array(String(format: "\\%02x", byte).utf8)
+        default: bytes.append(byte)
         }
     }
-    // Multi-byte UTF-8 was appended byte-wise above; rebuild it properly.
-    return String(decoding: out.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// A binary value (a SID) as a filter assertion: every byte escaped.

@@ -14,6 +14,8 @@ public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
 struct SnapshotGatherer {
     let connection: LDAPConnection
     let configuration: Configuration
+    /// The parsed Entra Connect export, when it must supply the account or the scope.
+    let export: ConnectFacts?
     let pageSize: Int
 
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
@@ -79,7 +81,6 @@ struct SnapshotGatherer {
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
             passwordPolicies: [], protectedGroupMembers: protectedMembers)
         snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
-        snapshot.passwordPoliciesVisible = snapshot.passwordPolicies.count
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
         Logger(label: "preflight.directory").debug(
             "snapshot of \(connection.url): \(users.count) users, \(containers.count) containers in \(snapshot.gatherMilliseconds) ms")
@@ -96,13 +97,9 @@ struct SnapshotGatherer {
         var export: String
     }
 
-    /// The AD connector of the export whose partition is this domain (or whose forest is its DNS name),
-    /// read only when the export has to supply the account or the scope.
+    /// The AD connector of the export whose partition is this domain (or whose forest is its DNS name).
     private func connectorFor(domainDN: String) throws -> ConnectorChoice? {
-        guard configuration.connect.export != nil, configuration.ldap.account == nil || configuration.ldap.scope.isEmpty else {
-            return nil
-        }
-        let facts = try ConnectExportReader.read(configuration.connect)
+        guard let facts = export else { return nil }
         let domain = DistinguishedName(domainDN)
         let dns = dnsName(of: domainDN).lowercased()
         for connector in facts.adConnectors {
