@@ -191,10 +191,14 @@ public enum DirectoryJudgements {
     /// AD-009: users and OUs in scope whose DACL does not inherit.
     public static func inheritance(_ s: DirectorySnapshot) -> Evaluation {
         var findings: [Finding] = []
-        let userDNs = s.users.map { DistinguishedName($0.dn) }
+        // Users below each container, counted in one pass over the users' ancestries.
+        var usersBelow: [String: Int] = [:]
+        for user in s.users {
+            for ancestor in DistinguishedName(user.dn).lineage.dropFirst() { usersBelow[ancestor.key, default: 0] += 1 }
+        }
         for container in s.containers where container.daclProtected && s.isInScope(container.dn) {
             // A protected container with no in-scope user below it (a GPO's, say) does not matter here.
-            let below = userDNs.filter { $0.isWithin(DistinguishedName(container.dn)) }.count
+            let below = usersBelow[DistinguishedName(container.dn).key] ?? 0
             guard below > 0 else { continue }
             findings.append(
                 Finding(
