@@ -5,7 +5,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo test bench clean
+.PHONY: all setup build lab demo test bench bench-directory bench-network bench-inventory clean
 
 all: build
 
@@ -30,8 +30,17 @@ demo: build lab
 test: setup lab
 	LAB_TEMPLATE=$(abspath $(LAB))/scenario.tar.zst $(SWIFT) test
 
-bench: setup
+# Every benchmark prints a table with ratios against its named baseline.
+bench: bench-directory bench-network bench-inventory
+
+bench-directory: setup
 	@bash scripts/bench/directory.sh
+
+bench-network: setup
+	@bash scripts/bench/network.sh
+
+bench-inventory: setup
+	@bash scripts/bench/inventory.sh
 
 clean:
 	rm -rf .build $(LAB) examples/demo/reports

@@ -96,7 +96,7 @@ public struct ProbeRegistry: Sendable {
 
     public static let builtIn = ProbeRegistry([
         RegisteredProbe(ExecProbe.self),
-    ] + directoryProbes + connectProbes)
+    ] + directoryProbes + connectProbes + networkProbes + inventoryProbes + monitoringProbes)
 
     public subscript(name: String) -> RegisteredProbe? { probes[name] }
     public var names: [String] { probes.keys.sorted() }

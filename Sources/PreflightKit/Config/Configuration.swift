@@ -14,6 +14,7 @@ public struct Configuration: Sendable, Hashable {
     public var ldap = LDAPConfiguration()
     public var inventory = InventorySettings()
     public var connect = ConnectSettings()
+    public var monitoring = MonitoringSettings()
 
     public init() {}
 
@@ -57,6 +58,17 @@ public struct Configuration: Sendable, Hashable {
         public var export: String?
         public var scheduler: String?
         public var passwordResetConfig: String?
+    }
+
+    /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
+    public struct MonitoringSettings: Sendable, Hashable {
+        /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
+        public var events: [String] = []
+        /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.
+        public var audit: [String] = []
+        /// How far back from the newest event in the input to look.
+        public var windowHours: Double = 24
+        public var minSuccessRate = 0.9
     }
 }
 
@@ -134,6 +146,13 @@ extension Configuration {
                 section.double("ssprRegistrationThreshold", range: 0...1) ?? inventory.ssprRegistrationThreshold
             section.finish()
         }
+        if let section = reader.mapping("monitoring") {
+            monitoring.events = (section.stringList("events") ?? []).map { Self.resolve($0, against: folder) }
+            monitoring.audit = (section.stringList("audit") ?? []).map { Self.resolve($0, against: folder) }
+            monitoring.windowHours = section.double("windowHours", range: 0.01...8_760) ?? monitoring.windowHours
+            monitoring.minSuccessRate = section.double("minSuccessRate", range: 0...1) ?? monitoring.minSuccessRate
+            section.finish()
+        }
         if let section = reader.mapping("connect") {
             connect.export = path(section, "export")
             connect.scheduler = path(section, "scheduler")
@@ -189,7 +208,8 @@ extension Configuration {
             (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
             (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
             (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
-        ]
+        ] + monitoring.events.map { (Optional($0), "monitoring.events", false) }
+            + monitoring.audit.map { (Optional($0), "monitoring.audit", false) }
         for case let (path?, key, folderAllowed) in files {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -238,6 +258,11 @@ extension Configuration {
             "connect": [
                 "export": optional(connect.export), "scheduler": optional(connect.scheduler),
                 "passwordResetConfig": optional(connect.passwordResetConfig),
+            ],
+            "monitoring": [
+                "events": .array(monitoring.events.map(JSONValue.string)),
+                "audit": .array(monitoring.audit.map(JSONValue.string)),
+                "windowHours": .number(monitoring.windowHours), "minSuccessRate": .number(monitoring.minSuccessRate),
             ],
         ]
     }

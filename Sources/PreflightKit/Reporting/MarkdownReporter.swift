@@ -35,6 +35,20 @@ public enum MarkdownReporter {
                 out += section(check)
             }
         }
+        let evidenceOnly = ordered(report.checks).filter { check in
+            check.status == .pass && !ReportTable.tables(in: check.evidence).isEmpty
+        }
+        if !evidenceOnly.isEmpty {
+            out.append("")
+            out.append("## Evidence from passing checks")
+            for check in evidenceOnly {
+                out.append("")
+                out.append("### \(check.id) — \(inline(check.title))")
+                out.append("")
+                out.append(check.message)
+                out += tables(check)
+            }
+        }
         let skipped = report.checks.filter { $0.status == .skip }
         if !skipped.isEmpty {
             out.append("")
@@ -82,6 +96,7 @@ public enum MarkdownReporter {
         out.append("*Severity:* \(check.severity.rawValue) · *Probe:* `\(check.probe)` · *Time:* \(check.durationMs) ms")
         out.append("")
         out.append(check.message)
+        out += tables(check)
         if !check.findings.isEmpty {
             out.append("")
             out += groupCounts(check.findings)
@@ -108,6 +123,29 @@ public enum MarkdownReporter {
             out.append("**References**")
             out.append("")
             out += check.references.map { "- <\($0)>" }
+        }
+        return out
+    }
+
+    /// Rows shown per evidence table; the JSON report keeps them all.
+    public static let tableRowLimit = 50
+
+    private static func tables(_ check: CheckResult) -> [String] {
+        var out: [String] = []
+        for table in ReportTable.tables(in: check.evidence) where !table.columns.isEmpty {
+            out.append("")
+            out.append("**\(inline(table.title))**")
+            out.append("")
+            out.append("| " + table.columns.map(cell).joined(separator: " | ") + " |")
+            out.append("|" + String(repeating: "---|", count: table.columns.count))
+            for row in table.rows.prefix(tableRowLimit) {
+                let padded = row + Array(repeating: "", count: max(0, table.columns.count - row.count))
+                out.append("| " + padded.prefix(table.columns.count).map(cell).joined(separator: " | ") + " |")
+            }
+            if table.rows.count > tableRowLimit {
+                out.append("")
+                out.append("…and \(table.rows.count - tableRowLimit) more rows (the JSON report has all \(table.rows.count)).")
+            }
         }
         return out
     }

@@ -6,6 +6,13 @@ import Testing
 
 /// A fixed report exercising every status, grouping, truncation and escaping.
 enum SampleReport {
+    static let sampleTable = ReportTable(
+        title: "Targets", columns: ["Target", "Result", "TLS", "HTTP", "Time"],
+        rows: [
+            ["https://a.servicebus.windows.net/", "reachable", "TLSv1.3", "401", "210 ms"],
+            ["https://b|c.servicebus.windows.net/", "reachable", "TLSv1.2", "401", "198 ms"],
+        ])
+
     static var value: Report {
         let users = (1...30).map { index in
             Finding(
@@ -35,6 +42,10 @@ enum SampleReport {
                 id: "NET-001", title: "Password reset service reachable", area: "network", probe: "exec", severity: .high,
                 status: .error, reason: nil, message: "The check did not finish within its deadline of 15 s.", durationMs: 15000,
                 tags: [], findings: [], evidence: [:], remediation: "", references: []),
+            CheckResult(
+                id: "NET-002", title: "Service Bus relay reachable", area: "network", probe: "network.https", severity: .critical,
+                status: .pass, reason: nil, message: "All 2 targets answered over TLS 1.2 or later.", durationMs: 420, tags: [],
+                findings: [], evidence: [ReportTable.evidenceKey: [sampleTable.json]], remediation: "", references: []),
             CheckResult(
                 id: "INV-001", title: "Exports readable", area: "inventory", probe: "exec", severity: .medium, status: .skip,
                 reason: .noInput, message: "No 'inventory.users' is configured.", durationMs: 0, tags: [], findings: [],
@@ -78,6 +89,8 @@ struct ReporterTests {
         #expect(text.contains("…and 5 more (the JSON report lists all 30)."))
         #expect(text.contains("CN=a\\|b,DC=corp"))
         #expect(text.contains("Denied by ACE."))
+        #expect(text.contains("## Evidence from passing checks"))
+        #expect(text.contains("| https://b\\|c.servicebus.windows.net/ | reachable | TLSv1.2 | 401 | 198 ms |"))
         // Worst first: the failure's section comes before the error's.
         #expect(text.range(of: "### ❌ fail AD-003")!.lowerBound < text.range(of: "### ⛔ error NET-001")!.lowerBound)
     }

@@ -1,0 +1,2 @@
+/// The inventory probe kinds, registered in `ProbeRegistry.builtIn`.
+let inventoryProbes: [RegisteredProbe] = []

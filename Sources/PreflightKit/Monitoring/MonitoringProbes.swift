@@ -1,0 +1,2 @@
+/// The monitoring probe kinds, registered in `ProbeRegistry.builtIn`.
+let monitoringProbes: [RegisteredProbe] = []

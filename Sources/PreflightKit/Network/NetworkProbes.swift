@@ -1,0 +1,2 @@
+/// The network probe kinds, registered in `ProbeRegistry.builtIn`.
+let networkProbes: [RegisteredProbe] = []
