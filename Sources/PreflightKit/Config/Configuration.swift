@@ -24,6 +24,8 @@ public struct Configuration: Sendable, Hashable {
         public var serviceBusNamespace: String?
         public var tenantId: String?
         public var endpoints: [String: [String]] = [:]
+        /// libcurl `CONNECT_TO` pins (`HOST:PORT:CONNECT-HOST:CONNECT-PORT`): probe a name at a chosen address.
+        public var connectTo: [String] = []
     }
 
     public struct LDAPConfiguration: Sendable, Hashable {
@@ -110,6 +112,8 @@ extension Configuration {
             network.caFile = path(section, "caFile")
             network.serviceBusNamespace = section.string("serviceBusNamespace")
             network.tenantId = section.string("tenantId")
+            network.connectTo = section.stringList("connectTo") ?? []
+            validateNetwork(section)
             if let endpoints = section.mapping("endpoints") {
                 for (checkID, _) in endpoints.keys {
                     network.endpoints[checkID] = endpoints.stringList(checkID) ?? []
@@ -169,6 +173,21 @@ extension Configuration {
                 section.location(of: key),
                 "'ldap.\(key)' is not allowed: passwords are never read from the configuration file. "
                     + "Put the password in an environment variable named by 'ldap.passwordEnv', or in a file named by 'ldap.passwordFile'.")
+        }
+    }
+
+    private func validateNetwork(_ section: MappingReader) {
+        if let proxy = network.proxy, ProxyChoice.redact(proxy) != proxy {
+            section.sink.report(
+                section.location(of: "proxy"),
+                "'network.proxy' contains a user name or password ('\(ProxyChoice.redact(proxy))'): credentials are never read from the "
+                    + "configuration file. Give the proxy URL without them; to probe with credentials, set HTTPS_PROXY in the environment.")
+        }
+        for entry in network.connectTo where entry.split(separator: ":", omittingEmptySubsequences: false).count != 4 {
+            section.sink.report(
+                section.location(of: "connectTo"),
+                "'network.connectTo' entry '\(entry)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT "
+                    + "(e.g. passwordreset.microsoftonline.com:443:10.0.0.5:443).")
         }
     }
 
@@ -239,9 +258,10 @@ extension Configuration {
             "timeoutSeconds": .number(timeoutSeconds),
             "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
             "network": [
-                "proxy": optional(network.proxy), "caFile": optional(network.caFile),
+                "proxy": optional(network.proxy.map(ProxyChoice.redact)), "caFile": optional(network.caFile),
                 "serviceBusNamespace": optional(network.serviceBusNamespace), "tenantId": optional(network.tenantId),
                 "endpoints": .object(network.endpoints.mapValues { .array($0.map(JSONValue.string)) }),
+                "connectTo": .array(network.connectTo.map(JSONValue.string)),
             ],
             "ldap": [
                 "url": optional(ldap.url), "bindDN": optional(ldap.bindDN), "caFile": optional(ldap.caFile),

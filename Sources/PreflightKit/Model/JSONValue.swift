@@ -109,3 +109,13 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Any Encodable value as JSON (for facts placed in evidence or finding details); `.null` if it cannot be encoded.
+    public static func encoding(_ value: some Encodable) -> JSONValue {
+        guard let data = try? JSONEncoder().encode(value),
+            let json = try? JSONDecoder().decode(JSONValue.self, from: data)
+        else { return .null }
+        return json
+    }
+}

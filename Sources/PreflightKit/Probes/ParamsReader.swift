@@ -33,6 +33,15 @@ public struct ParamsReader {
         return value
     }
 
+    /// A nested mapping under `key`, read with the same strictness; call `finish()` on it when done.
+    public func nested(_ key: String) -> ParamsReader? {
+        guard let sub = reader?.mapping(key) else { return nil }
+        return ParamsReader(reader: sub, checkFolder: checkFolder, checkID: checkID, fallback: fallback, sink: sink)
+    }
+
+    /// The keys of this mapping, in file order.
+    public var keys: [String] { reader?.keys.map(\.0) ?? [] }
+
     public func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? { reader?.int(key, range: range) }
     public func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? { reader?.double(key, range: range) }
     public func bool(_ key: String) -> Bool? { reader?.bool(key) }
@@ -63,5 +72,5 @@ public struct ParamsReader {
 
     public var hasErrors: Bool { !sink.isEmpty }
 
-    func finish() { reader?.finish() }
+    public func finish() { reader?.finish() }
 }
