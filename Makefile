@@ -22,6 +22,7 @@ lab: setup
 demo: build lab
 	@rm -rf examples/demo/reports
 	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) -- \
+		bash scripts/netlab/with-netlab.sh examples/demo/netlab.json examples/demo/.netlab -- \
 		$(BIN) run --config examples/demo/preflight.yml --out examples/demo/reports; \
 	status=$$?; \
 	echo "Reports: examples/demo/reports/latest.md and examples/demo/reports/latest.json (exit code $$status)"; \
@@ -43,4 +44,4 @@ bench-inventory: setup
 	@bash scripts/bench/inventory.sh
 
 clean:
-	rm -rf .build $(LAB) examples/demo/reports
+	rm -rf .build $(LAB) examples/demo/reports examples/demo/.netlab

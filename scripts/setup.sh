@@ -8,7 +8,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 for pkg in libcurl4-openssl-dev libldap2-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
-           python3-samba openssl zstd; do
+           python3-samba openssl zstd tinyproxy curl; do
   have_pkg "$pkg" || need_apt+=("$pkg")
 done
 
@@ -17,7 +17,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: these Debian packages are missing: ${need_apt[*]}. Run 'sudo make setup' (or install them with apt-get) and try again." >&2
     exit 1
   fi
-  # Keep package scripts from starting samba/smbd daemons on all interfaces.
+  # Keep package scripts from starting samba/smbd (and tinyproxy) daemons on all interfaces.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
@@ -29,7 +29,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # Python modules the tests use: jsonschema validates every report they produce; cryptography makes the
-# expired and soon-expiring certificates for the PLG-001 plugin tests.
+# expired and soon-expiring certificates for the PLG-001 plugin tests and the network lab (scripts/netlab).
 PY=${PYTHON:-python3}
 for module in jsonschema cryptography; do
   if ! "$PY" -c "import $module" >/dev/null 2>&1; then

@@ -2,9 +2,10 @@
 """Real servers on 127.0.0.1 for the network tests and the benchmark.
 
     netlab.py certs DIR                 write a test CA and server certificates into DIR
-    netlab.py serve SPEC.json           start every server in SPEC; print {"name": port, ...} on one line
+    netlab.py serve SPEC.json [--certs DIR]   start every server in SPEC; print {"name": port, ...} on one line
 
-SPEC is a JSON list of servers, each {"name", "kind", ...}:
+SPEC is a JSON list of servers, each {"name", "kind", ...}, optionally with a fixed "host" and "port"
+(default 127.0.0.1 and a free port); "@CERTS@" in a value is replaced by the folder given with --certs:
   https     TLS (1.2+) then a minimal HTTP/1.1 answer: 401 with a Service Bus-style body, like the relay
             answers a request without a token. Keys: cert, key, status (default 401).
   tls-old   TLS 1.0/1.1 only (what a 2010 middlebox speaks). Keys: cert, key (an RSA pair: "legacy").
@@ -211,7 +212,7 @@ async def start(spec):
         handler, context = (lambda r, w: relay(spec, r, w)), None
     else:
         raise SystemExit(f"unknown server kind {kind!r}")
-    server = await asyncio.start_server(handler, "127.0.0.1", spec.get("port", 0), ssl=context, backlog=256)
+    server = await asyncio.start_server(handler, spec.get("host", "127.0.0.1"), spec.get("port", 0), ssl=context, backlog=256)
     return server.sockets[0].getsockname()[1]
 
 
@@ -226,17 +227,24 @@ async def serve(specs):
     # Run until stdin closes: the test process that started us has exited.
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.buffer.read)
+    # Exit at once: open relay connections have nothing left to finish.
+    for child in CHILDREN:
+        child.terminate()
+    os._exit(0)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "certs":
         write_certs(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "serve":
+    elif len(sys.argv) in (3, 5) and sys.argv[1] == "serve":
         with open(sys.argv[2]) as f:
-            try:
-                asyncio.run(serve(json.load(f)))
-            finally:
-                for child in CHILDREN:
-                    child.terminate()
+            text = f.read()
+        if len(sys.argv) == 5 and sys.argv[3] == "--certs":
+            text = text.replace("@CERTS@", os.path.abspath(sys.argv[4]))
+        try:
+            asyncio.run(serve(json.loads(text)))
+        finally:
+            for child in CHILDREN:
+                child.terminate()
     else:
         raise SystemExit(__doc__)
