@@ -80,7 +80,8 @@ struct ExecProbeTests {
     @Test func aTimeoutIsErrorSoonAfterTheDeadline() async throws {
         let clock = ContinuousClock.now
         let result = try await run(script: "sleep 300 & wait", timeout: 0.5)
-        #expect(ContinuousClock.now - clock < .seconds(3))
+        // Far below the child's 300 s: the deadline, not the child, ended it (generous for a loaded 2-core CI machine).
+        #expect(ContinuousClock.now - clock < .seconds(10))
         #expect(result.status == .error)
         #expect(result.message.contains("killed with its process group") || result.message.contains("deadline"))
     }

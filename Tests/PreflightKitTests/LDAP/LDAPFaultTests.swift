@@ -112,13 +112,11 @@ struct LDAPFaultTests {
     }
 
     @Test func refusedConnection() async throws {
-        // Bind a port, close it: nothing listens there now.
-        let port = try await runBlocking {
-            let l = try SilentListener()
-            defer { l.close() }
-            return l.port
-        }
+        // Bound but not listening: refused, and no parallel test can take the port meanwhile.
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let (err, took) = try await open("ldaps://127.0.0.1:\(port)", deadline: .seconds(5))
+        withExtendedLifetime(refusing) {}
         #expect(err == .connectionRefused(url: "ldaps://127.0.0.1:\(port)"))
         #expect(took < .milliseconds(2500))
     }
