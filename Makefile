@@ -23,7 +23,10 @@ demo: build lab
 	@rm -rf examples/demo/reports
 	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) -- \
 		bash scripts/netlab/with-netlab.sh examples/demo/netlab.json examples/demo/.netlab -- \
-		$(BIN) run --config examples/demo/preflight.yml --out examples/demo/reports; \
+		bash -c '$(BIN) run --config examples/demo/preflight.yml --out examples/demo/reports; s=$$?; \
+		  $(BIN) run --config examples/demo/preflight.yml --phase health --out examples/demo/reports/health --quiet; \
+		  h=$$?; echo "Health run (after go-live, --phase health): examples/demo/reports/health/latest.md (exit code $$h)"; \
+		  exit $$s'; \
 	status=$$?; \
 	echo "Reports: examples/demo/reports/latest.md and examples/demo/reports/latest.json (exit code $$status)"; \
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac

@@ -33,6 +33,8 @@ import time
 import warnings
 
 CHILDREN = []
+# Bumped whenever write_certs changes, so cached certificate folders are made anew (scripts/netlab/with-netlab.sh).
+CERTS_VERSION = "2"
 
 
 def write_certs(folder):
@@ -76,12 +78,14 @@ def write_certs(folder):
         save(stem, key, builder.sign(key if self_signed else ca_key, hashes.SHA256()))
 
     local = ["localhost", "127.0.0.1"]
-    leaf("valid", local + ["passwordreset.microsoftonline.com", "relay.servicebus.windows.net"], now - day, now + 365 * day)
+    leaf("valid", local + ["passwordreset.microsoftonline.com", "*.servicebus.windows.net"], now - day, now + 365 * day)
     leaf("expired", local, now - 400 * day, now - 30 * day)
     leaf("notyet", local, now + 30 * day, now + 400 * day)
     leaf("selfsigned", local, now - day, now + 365 * day, self_signed=True)
     leaf("wrongname", ["server.elsewhere.test"], now - day, now + 365 * day)
     leaf("legacy", local, now - day, now + 365 * day, rsa_key=True)
+    with open(os.path.join(folder, "VERSION"), "w") as f:
+        f.write(CERTS_VERSION + "\n")
 
 
 def tls_context(spec, old=False):

@@ -6,7 +6,8 @@ spec=$1 certs=$2
 shift 2
 [ "${1:-}" = "--" ] && shift
 here=$(cd "$(dirname "$0")" && pwd)
-[ -f "$certs/ca.pem" ] || python3 "$here/netlab.py" certs "$certs"
+version=$(sed -n 's/^CERTS_VERSION = "\(.*\)"/\1/p' "$here/netlab.py")
+[ "$(cat "$certs/VERSION" 2>/dev/null)" = "$version" ] || python3 "$here/netlab.py" certs "$certs"
 fifo=$(mktemp -u /tmp/netlab-stdin.XXXXXX)
 mkfifo "$fifo"
 ports=$(mktemp /tmp/netlab-ports.XXXXXX)

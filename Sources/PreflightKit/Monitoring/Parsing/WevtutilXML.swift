@@ -1,0 +1,120 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// `wevtutil qe Application /f:xml` output: a sequence of `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>`
+/// elements without a root (unless `/e:root` was given), one per line, UTC `SystemTime`s. A classic source such as
+/// PasswordResetService puts its whole message into one unnamed `<Data>`; `/f:RenderedXml` adds
+/// `<RenderingInfo><Message>`, which wins when present.
+enum WevtutilXML {
+    static let wrapper = "<preflight-events>"
+
+    static func parse(_ text: String, file: String) throws -> (events: [EventRecord], malformed: [MalformedRow]) {
+        // Blank out an XML declaration (keeping lengths, so lines and columns stay true) and add a root element.
+        var body = text
+        if let range = body.range(of: #"^\s*<\?xml[^>]*\?>"#, options: .regularExpression) {
+            body.replaceSubrange(range, with: String(repeating: " ", count: body[range].count))
+        }
+        let collector = EventCollector(file: file)
+        let parser = XMLParser(data: Data((wrapper + body + "</preflight-events>").utf8))
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        let ok = parser.parse()
+        if !ok || collector.firstError != nil {
+            var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, 0)
+            if line == 1 { column = max(1, column - wrapper.count) }
+            throw ProbeError(
+                "\(file):\(line):\(column): The wevtutil export is not well-formed XML at line \(line), column \(column) "
+                    + "(\(ServerConfigurationParser.describe(code))). Export it again with wevtutil qe Application /f:xml "
+                    + "(see the README) and copy the file unchanged.",
+                evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
+        }
+        return (collector.events, collector.malformed)
+    }
+
+    static func levelName(_ value: String?) -> String? {
+        switch value?.trimmingCharacters(in: .whitespaces) {
+        case "1": "Critical"
+        case "2": "Error"
+        case "3": "Warning"
+        case "0", "4": "Information"
+        case "5": "Verbose"
+        default: value
+        }
+    }
+
+    final class EventCollector: BaseCollector {
+        let file: String
+        var events: [EventRecord] = []
+        var malformed: [MalformedRow] = []
+        private var line = 0
+        private var inEvent = false
+        private var provider: String?
+        private var systemTime: String?
+        private var fields: [String: String] = [:]
+        private var data: [String] = []
+        private var rendered: String?
+        private var capture: String?
+        private var text = ""
+
+        init(file: String) { self.file = file }
+
+        override func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {
+            let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            switch name {
+            case "Event":
+                inEvent = true
+                line = parser.lineNumber
+                provider = nil
+                systemTime = nil
+                fields = [:]
+                data = []
+                rendered = nil
+            case "Provider" where inEvent:
+                provider = attributes["Name"] ?? attributes["EventSourceName"]
+            case "TimeCreated" where inEvent:
+                systemTime = attributes["SystemTime"]
+            case "EventID", "Level", "Data", "Message":
+                guard inEvent else { break }
+                capture = name
+                text = ""
+            default: break
+            }
+        }
+
+        override func characters(_ string: String) {
+            if capture != nil { text += string }
+        }
+
+        override func end(_ elementName: String) {
+            let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            if name == capture {
+                switch name {
+                case "Data": data.append(text)
+                case "Message": rendered = text
+                default: fields[name] = text
+                }
+                capture = nil
+            }
+            guard name == "Event", inEvent else { return }
+            inEvent = false
+            guard let idText = fields["EventID"]?.trimmingCharacters(in: .whitespacesAndNewlines), let id = Int(idText) else {
+                malformed.append(MalformedRow(file: file, line: line, problem: "<Event> without a numeric <EventID>"))
+                return
+            }
+            guard let systemTime, let time = WindowsDates.iso(systemTime) else {
+                malformed.append(
+                    MalformedRow(file: file, line: line, problem: "<TimeCreated SystemTime='\(systemTime ?? "")'> is not an ISO 8601 time"))
+                return
+            }
+            let message = rendered ?? data.joined(separator: "\n")
+            events.append(
+                EventRecord(
+                    id: id, provider: provider ?? "", level: levelName(fields["Level"]), time: time, message: message, file: file,
+                    line: line))
+        }
+    }
+}
