@@ -59,7 +59,9 @@ struct RunnerTests {
         #expect(results[0].status == .error)
         #expect(results[0].message.contains("did not finish within its deadline of 0.5 s"))
         #expect(results[1].status == .pass)
-        #expect(elapsed < .seconds(3))
+        // Far below "never": the hang would otherwise last until the test harness gives up. Generous, because
+        // parallel tests share the cooperative pool with the runner's deadline timer on a 2-core machine.
+        #expect(elapsed < .seconds(10))
     }
 
     @Test func aCheckDeadlineOverridesTheConfiguration() async {
