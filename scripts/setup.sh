@@ -29,9 +29,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # Python modules the tests use: jsonschema validates every report they produce; cryptography makes the
-# expired and soon-expiring certificates for the PLG-001 plugin tests and the network lab (scripts/netlab).
+# expired and soon-expiring certificates for the PLG-001 plugin tests and the network lab (scripts/netlab);
+# xmlschema validates the JUnit reports against Jenkins' junit-4.xsd; prometheus_client parses the .prom reports.
 PY=${PYTHON:-python3}
-for module in jsonschema cryptography; do
+for module in jsonschema cryptography xmlschema prometheus_client; do
   if ! "$PY" -c "import $module" >/dev/null 2>&1; then
     echo "setup: installing Python's $module" >&2
     "$PY" -m pip install --quiet "$module"

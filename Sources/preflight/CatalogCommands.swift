@@ -91,14 +91,15 @@ struct RenderCommand: ParsableCommand {
 
     @Argument(help: "A JSON report written by 'preflight run'.")
     var report: String
-    @Option(help: ArgumentHelp("Output format: md or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: md, json, junit, prom, csv or summary.", valueName: "format"))
     var format: String = "md"
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
     var out: String?
 
     func run() throws {
         guard let format = ReportFormat(rawValue: format) else {
-            throw PreflightError.usage("Unknown report format '\(format)'. Use md or json.")
+            throw PreflightError.usage(
+                "Unknown report format '\(format)'. Use one of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -107,11 +108,11 @@ struct RenderCommand: ParsableCommand {
             throw PreflightError.unreadableFile(path: report, role: "report", reason: "it does not exist or is not a readable file")
         }
         let parsed = try JSONReporter.parse(data, file: report)
-        let text = format.render(parsed)
+        let body = format.render(parsed)
         if let out {
-            try ReportWriter.writeAtomically(Data(text.utf8), to: out)
+            try ReportWriter.writeAtomically(body, to: out)
         } else {
-            print(text, terminator: "")
+            FileHandle.standardOutput.write(body)
         }
     }
 }

@@ -19,10 +19,20 @@ struct RunCommand: AsyncParsableCommand {
     var phase: String?
     @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
     var out: String = "reports"
-    @Option(help: ArgumentHelp("Report formats, comma-separated: md, json.", valueName: "formats"))
+    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated: md, json, junit, prom, csv, summary (one line on stdout).", valueName: "formats"))
     var format: [String] = ["md,json"]
     @Option(help: ArgumentHelp("How many checks run at once.", valueName: "n"))
     var jobs: Int = Runner.defaultJobs
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Only failures at or above this severity make the exit code 1: critical, high, medium, low or info (default: any failure).",
+            valueName: "severity"))
+    var failOn: String?
+    @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
+    var strict = false
+    @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
+    var waivers: String?
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -36,6 +46,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
         let formats = try ReportFormat.parseList(format)
+        let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
+        let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
@@ -47,15 +59,31 @@ struct RunCommand: AsyncParsableCommand {
                 Console.info("\(status) \(result.id) \(result.title)")
             }
         }
-        let report = await Assessment.run(
+        var report = await Assessment.run(
             configuration: configuration, catalog: loaded, checks: checks,
             runner: Runner(configuration: configuration, jobs: jobs), notices: notices, progress: progress)
+        report.apply(gate)
+        report.apply(waiverList, at: Date())
         let written = try ReportWriter.write(report, formats: formats, to: out)
-        if !quiet {
+        if quiet {
+            // Nothing on stdout.
+        } else if formats.contains(.summary) {
+            print(SummaryReporter.line(report, reportPath: written.first))
+        } else {
             print(MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: ""))
+            if let gateLine = MarkdownReporter.gateLine(report) { print(gateLine.replacingOccurrences(of: "`", with: "")) }
+            if let waiverLine = WaiverSection.attentionLine(report) { print(waiverLine) }
             for path in written { print(path) }
         }
         if report.exitCode != 0 { throw CommandExit(status: ExitStatus(rawValue: report.exitCode) ?? .software) }
+    }
+
+    static func severity(_ name: String) throws(PreflightError) -> Severity {
+        guard let severity = Severity(rawValue: name.lowercased()) else {
+            throw .usage(
+                "Unknown severity '\(name)' for --fail-on. Use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return severity
     }
 
     private func splitIDs(_ values: [String]) -> [String] {

@@ -15,6 +15,8 @@ public struct Configuration: Sendable, Hashable {
     public var inventory = InventorySettings()
     public var connect = ConnectSettings()
     public var monitoring = MonitoringSettings()
+    /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
+    public var waivers: String?
 
     public init() {}
 
@@ -106,6 +108,7 @@ extension Configuration {
         topology = reader.enumValue("topology", Topology.self) ?? topology
         cloud = reader.enumValue("cloud", Cloud.self) ?? cloud
         timeoutSeconds = reader.double("timeoutSeconds", range: 0.1...86_400) ?? timeoutSeconds
+        waivers = path(reader, "waivers")
 
         if let section = reader.mapping("network") {
             network.proxy = section.string("proxy")
@@ -227,6 +230,7 @@ extension Configuration {
             (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
             (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
             (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
+            (waivers, "waivers", false),
         ] + monitoring.events.map { (Optional($0), "monitoring.events", false) }
             + monitoring.audit.map { (Optional($0), "monitoring.audit", false) }
         for case let (path?, key, folderAllowed) in files {

@@ -4,12 +4,15 @@ public struct Finding: Sendable, Codable, Hashable {
     public var target: String
     public var message: String
     public var details: JSONValue?
+    /// The waiver that covers this finding, if any; `status` stays what the probe found.
+    public var waiver: WaiverReference?
 
-    public init(status: CheckStatus, target: String, message: String, details: JSONValue? = nil) {
+    public init(status: CheckStatus, target: String, message: String, details: JSONValue? = nil, waiver: WaiverReference? = nil) {
         self.status = status
         self.target = target
         self.message = message
         self.details = details
+        self.waiver = waiver
     }
 }
 

@@ -13,6 +13,10 @@ public struct Report: Sendable, Codable, Hashable {
     public var summary: Summary
     public var notices: [String]
     public var checks: [CheckResult]
+    /// The gate the exit code was decided by (`--fail-on`, `--strict`); `exitCode` follows it.
+    public private(set) var gate = Gate()
+    /// Every waiver of the run's waiver file and how it fared (applied, expired, expiring soon, stale).
+    public private(set) var waivers: [WaiverOutcome] = []
 
     public struct Tool: Sendable, Codable, Hashable {
         public var name: String
@@ -62,7 +66,7 @@ public struct Report: Sendable, Codable, Hashable {
     }
 
     public struct Summary: Sendable, Codable, Hashable {
-        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0
+        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0, waived = 0
 
         public init(_ statuses: [CheckStatus] = []) {
             for status in statuses {
@@ -72,8 +76,22 @@ public struct Report: Sendable, Codable, Hashable {
                 case .fail: fail += 1
                 case .error: error += 1
                 case .skip: skip += 1
+                case .waived: waived += 1
                 }
             }
+        }
+
+        private enum CodingKeys: String, CodingKey { case pass, warn, fail, error, skip, waived }
+
+        // Reports from before waivers have no `waived` count.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            pass = try container.decode(Int.self, forKey: .pass)
+            warn = try container.decode(Int.self, forKey: .warn)
+            fail = try container.decode(Int.self, forKey: .fail)
+            error = try container.decode(Int.self, forKey: .error)
+            skip = try container.decode(Int.self, forKey: .skip)
+            waived = try container.decodeIfPresent(Int.self, forKey: .waived) ?? 0
         }
     }
 
@@ -92,11 +110,29 @@ public struct Report: Sendable, Codable, Hashable {
         self.exitCode = verdict.exitCode
     }
 
+    /// Applies the waivers at `now`: covered findings are marked, fully covered checks become `waived`,
+    /// and the summary, verdict and exit code follow.
+    public mutating func apply(_ waivers: [Waiver], at now: Date) {
+        let (results, outcomes) = WaiverApplication.apply(waivers, to: checks, at: now)
+        checks = results
+        self.waivers = outcomes
+        summary = Summary(checks.map(\.status))
+        verdict = Verdict(summary: summary)
+        ready = verdict == .ready
+        exitCode = gate.exitStatus(checks).rawValue
+    }
+
+    /// Decides `exitCode` by `gate` instead of the default (any failure fails); the verdict does not change.
+    public mutating func apply(_ gate: Gate) {
+        self.gate = gate
+        exitCode = gate.exitStatus(checks).rawValue
+    }
+
     /// Derived from the summary; not stored, so a report cannot contradict itself.
     public private(set) var verdict: Verdict = .ready
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, tool, run, cover, ready, exitCode, summary, notices, checks
+        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, notices, checks, waivers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,9 +143,11 @@ public struct Report: Sendable, Codable, Hashable {
         cover = try container.decode(Cover.self, forKey: .cover)
         ready = try container.decode(Bool.self, forKey: .ready)
         exitCode = try container.decode(Int32.self, forKey: .exitCode)
+        gate = try container.decodeIfPresent(Gate.self, forKey: .gate) ?? Gate()
         summary = try container.decode(Summary.self, forKey: .summary)
         notices = try container.decodeIfPresent([String].self, forKey: .notices) ?? []
         checks = try container.decode([CheckResult].self, forKey: .checks)
+        waivers = try container.decodeIfPresent([WaiverOutcome].self, forKey: .waivers) ?? []
         verdict = Verdict(summary: Summary(checks.map(\.status)))
     }
 }
@@ -124,7 +162,7 @@ public enum Verdict: String, Sendable, Codable {
     public init(summary: Report.Summary) {
         if summary.fail > 0 {
             self = .notReady
-        } else if summary.error > 0 || summary.pass + summary.warn == 0 {
+        } else if summary.error > 0 || summary.pass + summary.warn + summary.waived == 0 {
             self = .incomplete
         } else {
             self = .ready

@@ -18,6 +18,8 @@ public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
 /// The outcome of one check.
 public enum CheckStatus: String, Sendable, Codable, CaseIterable {
     case pass, warn, fail, error, skip
+    /// Set only by waivers (never by a probe or plugin): every problem of the check is an accepted, unexpired risk.
+    case waived
 }
 
 /// Why a check was skipped: typed, so CI can tell "not applicable" from "input missing".

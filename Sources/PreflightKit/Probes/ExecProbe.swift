@@ -117,8 +117,14 @@ public enum ExecProbe: ProbeKind {
             return .error("The plugin '\(program)' printed \(shown) instead of one JSON object\(exit).\(stderrNote) "
                 + "See the plugin protocol in Checks/README.md.")
         }
-        guard let status = CheckStatus(rawValue: reply.status) else {
+        // `waived` is the waiver file's to give, never a plugin's.
+        guard let status = CheckStatus(rawValue: reply.status), status != .waived else {
             return .error("The plugin '\(program)' answered status '\(reply.status)'; the protocol allows pass, warn, fail, error and skip.")
+        }
+        if let finding = reply.findings?.first(where: { $0.status == .waived || $0.waiver != nil }) {
+            return .error(
+                "The plugin '\(program)' reported a finding for '\(finding.target)' as waived; only the waiver file waives findings. "
+                    + "Report the finding's real status.")
         }
         var message = reply.message ?? ""
         if status != .pass, message.isEmpty {

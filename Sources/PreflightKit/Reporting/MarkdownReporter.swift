@@ -14,6 +14,10 @@ public enum MarkdownReporter {
         out.append("")
         out.append(verdictLine(report))
         out.append("")
+        if let gate = gateLine(report) {
+            out.append(gate)
+            out.append("")
+        }
         if !report.notices.isEmpty {
             out.append("> **Notes on this run**")
             for notice in report.notices { out.append("> - \(inline(notice))") }
@@ -26,7 +30,7 @@ public enum MarkdownReporter {
         for check in ordered(report.checks) {
             out.append("| \(badge(check.status)) | \(check.id) | \(check.severity.rawValue) | \(cell(check.title)) |")
         }
-        let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip }
+        let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip && $0.status != .waived }
         if !attention.isEmpty {
             out.append("")
             out.append("## What needs attention")
@@ -49,6 +53,7 @@ public enum MarkdownReporter {
                 out += tables(check)
             }
         }
+        out += WaiverSection.render(report)
         let skipped = report.checks.filter { $0.status == .skip }
         if !skipped.isEmpty {
             out.append("")
@@ -81,7 +86,9 @@ public enum MarkdownReporter {
 
     public static func verdictLine(_ report: Report) -> String {
         let s = report.summary
-        let counts = "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
+        let counts =
+            "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
+            + (s.waived > 0 ? ", \(s.waived) waived" : "")
         switch report.verdict {
         case .ready: return "**READY** — no check failed or errored (\(counts))."
         case .notReady: return "**NOT READY** — at least one check failed (\(counts))."
@@ -89,6 +96,14 @@ public enum MarkdownReporter {
             return "**INCOMPLETE** — no check ran to a verdict, so readiness is unproven (\(counts))."
         case .incomplete: return "**INCOMPLETE** — nothing failed, but some checks could not decide, so readiness is unproven (\(counts))."
         }
+    }
+
+    /// Only when `--fail-on` or `--strict` was given: which checks decide the exit code.
+    public static func gateLine(_ report: Report) -> String? {
+        guard !report.gate.isDefault else { return nil }
+        let blocking = report.gate.blocking(report.checks).map(\.id)
+        let which = blocking.isEmpty ? "no check blocks the run" : "blocking: \(blocking.joined(separator: ", "))"
+        return "Gate `\(report.gate.flags)`: exit code \(report.exitCode) (\(which))."
     }
 
     private static func section(_ check: CheckResult) -> [String] {
@@ -105,7 +120,8 @@ public enum MarkdownReporter {
             out.append("| Status | Target | Message |")
             out.append("|---|---|---|")
             for finding in check.findings.prefix(findingLimit) {
-                out.append("| \(finding.status.rawValue) | \(cell(finding.target)) | \(cell(finding.message)) |")
+                let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
+                out.append("| \(status) | \(cell(finding.target)) | \(cell(finding.message)) |")
             }
             if check.findings.count > findingLimit {
                 out.append("")
@@ -173,7 +189,8 @@ public enum MarkdownReporter {
             case .error: 1
             case .warn: 2
             case .pass: 3
-            case .skip: 4
+            case .waived: 4
+            case .skip: 5
             }
         }
         return checks.sorted { (rank($0.status), $0.id) < (rank($1.status), $1.id) }
@@ -186,6 +203,7 @@ public enum MarkdownReporter {
         case .fail: "❌ fail"
         case .error: "⛔ error"
         case .skip: "⏭️ skip"
+        case .waived: "🏷️ waived"
         }
     }
 

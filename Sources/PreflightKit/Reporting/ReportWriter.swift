@@ -1,34 +1,9 @@
 import Foundation
 
-/// The report formats `run --format` and `render --format` accept.
-public enum ReportFormat: String, Sendable, CaseIterable {
-    case md, json
-
-    public var fileExtension: String { rawValue }
-
-    public func render(_ report: Report) -> String {
-        switch self {
-        case .md: MarkdownReporter.render(report)
-        case .json: JSONReporter.render(report)
-        }
-    }
-
-    /// Parses `md,json` (also repeated flags); unknown names are a usage error.
-    public static func parseList(_ values: [String]) throws(PreflightError) -> [ReportFormat] {
-        var formats: [ReportFormat] = []
-        for name in values.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let format = ReportFormat(rawValue: name.lowercased()) else {
-                throw .usage("Unknown report format '\(name)'. Use one or more of: \(allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            if !formats.contains(format) { formats.append(format) }
-        }
-        return formats
-    }
-}
-
 /// Writes reports atomically: a reader (or a cron job's mailer) never sees half a file.
 public enum ReportWriter {
-    /// Writes `preflight-<timestamp>.<ext>` and refreshes `latest.<ext>` for each format; returns the timestamped paths.
+    /// Writes `preflight-<timestamp>.<ext>` and refreshes `latest.<ext>` for each file format (`summary` is no file);
+    /// returns the timestamped paths.
     public static func write(_ report: Report, formats: [ReportFormat], to folder: String) throws(PreflightError) -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -38,11 +13,12 @@ public enum ReportWriter {
         let stem = "preflight-" + compactTimestamp(report.run.startedAt)
         var written: [String] = []
         for format in formats {
-            let body = Data(format.render(report).utf8)
+            guard let fileExtension = format.fileExtension else { continue }
+            let body = format.render(report)
             // Paths keep the folder as the user wrote it, so printed paths match what they typed.
-            let path = (folder as NSString).appendingPathComponent("\(stem).\(format.fileExtension)")
+            let path = (folder as NSString).appendingPathComponent("\(stem).\(fileExtension)")
             try writeAtomically(body, to: path)
-            try writeAtomically(body, to: (folder as NSString).appendingPathComponent("latest.\(format.fileExtension)"))
+            try writeAtomically(body, to: (folder as NSString).appendingPathComponent("latest.\(fileExtension)"))
             written.append(path)
         }
         return written

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Prometheus text exposition (format 0.0.4) for node_exporter's textfile collector: one file per run,
+/// every series a gauge. Status codes: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.
+public enum PrometheusReporter {
+    public static let fileExtension = "prom"
+
+    public static func statusCode(_ status: CheckStatus) -> Int {
+        switch status {
+        case .pass: 0
+        case .warn: 1
+        case .fail: 2
+        case .error: 3
+        case .skip: 4
+        case .waived: 5
+        }
+    }
+
+    public static func render(_ report: Report) -> String {
+        let checks = report.checks.sorted { $0.id < $1.id }
+        var out: [String] = []
+        out.append("# HELP preflight_check_status Outcome of each check: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.")
+        out.append("# TYPE preflight_check_status gauge")
+        for check in checks {
+            let labels = #"id="\#(label(check.id))",area="\#(label(check.area))",severity="\#(check.severity.rawValue)""#
+            out.append("preflight_check_status{\(labels)} \(statusCode(check.status))")
+        }
+        out.append("# HELP preflight_findings Number of findings (non-passing subjects) each check reported.")
+        out.append("# TYPE preflight_findings gauge")
+        for check in checks {
+            out.append(#"preflight_findings{id="\#(label(check.id))"} \#(check.findings.count)"#)
+        }
+        out.append("# HELP preflight_ready 1 when the run's verdict is READY, else 0.")
+        out.append("# TYPE preflight_ready gauge")
+        out.append("preflight_ready \(report.verdict == .ready ? 1 : 0)")
+        out.append("# HELP preflight_last_run_timestamp_seconds When the run finished, in seconds since the Unix epoch.")
+        out.append("# TYPE preflight_last_run_timestamp_seconds gauge")
+        out.append("preflight_last_run_timestamp_seconds \(epochSeconds(report.run.finishedAt))")
+        out.append("# HELP preflight_run_duration_seconds How long the run took.")
+        out.append("# TYPE preflight_run_duration_seconds gauge")
+        out.append("preflight_run_duration_seconds \(String(format: "%.3f", Double(report.run.durationMs) / 1000))")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A label value: backslash, double quote and line feed escaped as the exposition format requires.
+    static func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Whole seconds since the epoch of an RFC 3339 UTC time as the reports write it; 0 if it cannot be read.
+    static func epochSeconds(_ rfc3339: String) -> Int {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: rfc3339) { return Int(date.timeIntervalSince1970) }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: rfc3339).map { Int($0.timeIntervalSince1970) } ?? 0
+    }
+}

@@ -1,0 +1,11 @@
+/// The one line `--format summary` prints on stdout, for CI logs and cron mail subjects:
+/// `NOT READY 3 fail, 1 warn, 0 error, 24 pass, 2 skip (reports/preflight-20261126T101500Z.md)`.
+public enum SummaryReporter {
+    public static func line(_ report: Report, reportPath: String?) -> String {
+        let s = report.summary
+        var line = "\(report.verdict.rawValue) \(s.fail) fail, \(s.warn) warn, \(s.error) error, \(s.pass) pass, \(s.skip) skip"
+        if s.waived > 0 { line += ", \(s.waived) waived" }
+        if let reportPath { line += " (\(reportPath))" }
+        return line
+    }
+}

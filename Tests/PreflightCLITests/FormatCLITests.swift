@@ -1,0 +1,74 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+/// `run --format` and `render --format` with the machine formats, end to end.
+@Suite("CLI report formats")
+struct FormatCLITests {
+    let folder = try! TemporaryFolder("cli-formats")
+
+    func failingCheck() throws -> String {
+        try folder.write(
+            "custom/plugin.sh",
+            #"""
+            #!/bin/sh
+            cat >/dev/null
+            echo '{"status":"fail","message":"Two things are broken.","findings":[{"status":"fail","target":"CN=a,DC=x","message":"bad, \"really\""},{"status":"fail","target":"CN=b,DC=x","message":"also bad"}]}'
+            """#, executable: true)
+        try folder.write(
+            "custom/PLG-501.yml",
+            "id: PLG-501\ntitle: Formats check\ndescription: t\nprobe: exec\nseverity: high\nparams: {command: [\"./plugin.sh\"]}\n")
+        return folder.url("custom")
+    }
+
+    @Test func everyFormatAtOnceWithTheSummaryLineOnStdout() async throws {
+        let checks = try failingCheck()
+        let result = try await CLI.run(
+            ["run", "--checks", checks, "--only", "PLG-501", "--out", "out", "--format", "md,json,junit", "--format", "prom,csv,summary"],
+            in: folder.path)
+        #expect(result.exitCode == 1, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        let line = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+        #expect(result.stdout == line + "\n", "summary prints exactly one line: \(result)")
+        #expect(line.hasPrefix("NOT READY 1 fail, 0 warn, 0 error, 0 pass, 0 skip (out/preflight-") && line.hasSuffix(".md)"), "\(line)")
+        for ext in ["md", "json", "junit.xml", "prom", "csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder.url("out/latest.\(ext)")), "latest.\(ext)")
+        }
+        let mdPath = try #require(line.split(separator: "(").last).dropLast()  // "out/preflight-<timestamp>.md"
+        let stem = String(mdPath.dropLast(3))
+        #expect(FileManager.default.fileExists(atPath: folder.url(stem + ".junit.xml")))
+        let cases = try await FormatValidators.junit(at: folder.url("out/latest.junit.xml"))
+        #expect(cases["PLG-501 Formats check"] == "failure")
+        let samples = try await FormatValidators.prometheus(at: folder.url("out/latest.prom"))
+        #expect(samples[#"preflight_check_status{area="plugins",id="PLG-501",severity="high"}"#] == 2)
+        #expect(samples[#"preflight_findings{id="PLG-501"}"#] == 2 && samples["preflight_ready"] == 0)
+        let rows = try await FormatValidators.csv(at: folder.url("out/latest.csv"))
+        #expect(rows.count == 3 && rows[1][5] == "bad, \"really\"" && rows[2][4] == "CN=b,DC=x")
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+    }
+
+    @Test func summaryAloneWritesNoFile() async throws {
+        let checks = try failingCheck()
+        let result = try await CLI.run(
+            ["run", "--checks", checks, "--only", "PLG-501", "--out", "out", "--format", "summary"], in: folder.path)
+        #expect(result.exitCode == 1 && result.stderr.isEmpty, "\(result)")
+        #expect(result.stdout == "NOT READY 1 fail, 0 warn, 0 error, 0 pass, 0 skip\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).isEmpty)
+    }
+
+    @Test func renderWritesEachMachineFormatFromASavedReport() async throws {
+        let golden = Repository.fixture("golden/report.json")
+        for (format, goldenName) in [("junit", "report.junit.xml"), ("prom", "report.prom"), ("csv", "report.csv")] {
+            let result = try await CLI.run(["render", golden, "--format", format, "--out", "copy.\(format)"], in: folder.path)
+            #expect(result.exitCode == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
+            let copy = try Data(contentsOf: URL(fileURLWithPath: folder.url("copy.\(format)")))
+            #expect(copy == (try Data(contentsOf: URL(fileURLWithPath: Repository.fixture("golden/\(goldenName)")))), "\(format)")
+        }
+        let summary = try await CLI.run(["render", golden, "--format", "summary"], in: folder.path)
+        #expect(summary.exitCode == 0 && summary.stdout == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip\n", "\(summary)")
+        let bad = try await CLI.run(["render", golden, "--format", "yaml"], in: folder.path)
+        #expect(bad.exitCode == 64)
+        #expect(bad.stderr == "preflight: error: Unknown report format 'yaml'. Use one of: md, json, junit, prom, csv, summary.\n")
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightKit
+
+/// Golden files for the byte-exact formats; `UPDATE_GOLDEN=1` rewrites them (review the diff before committing).
+enum Golden {
+    static func check(_ data: Data, _ name: String) throws {
+        let path = Repository.fixture("golden/\(name)")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try data.write(to: URL(fileURLWithPath: path))
+        }
+        let expected = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(data == expected, "\(name) differs from its golden file; run with UPDATE_GOLDEN=1 and review the diff")
+    }
+}
+
+@Suite("Machine formats: JUnit, Prometheus, CSV, summary")
+struct MachineFormatTests {
+    let folder = try! TemporaryFolder("formats")
+
+    func written(_ format: ReportFormat, _ report: Report = SampleReport.value) throws -> String {
+        try format.render(report).write(to: URL(fileURLWithPath: folder.url("report.\(format.fileExtension!)")))
+        return folder.url("report.\(format.fileExtension!)")
+    }
+
+    @Test func junitMatchesTheGoldenFileAndTheJenkinsSchema() async throws {
+        try Golden.check(ReportFormat.junit.render(SampleReport.value), "report.junit.xml")
+        let cases = try await FormatValidators.junit(at: try written(.junit))
+        #expect(cases["AD-001 LDAP connection and secure bind succeed"] == "passed")
+        #expect(cases["AD-003 Reset Password effective on every in-scope user"] == "failure")
+        #expect(cases["NET-001 Password reset service reachable"] == "error")
+        #expect(cases["INV-001 Exports readable"] == "skipped")
+        #expect(cases["AD-006 Change Password effective"] == "passed", "a warning passes the test case")
+        let body = try #require(cases["AD-003 Reset Password effective on every in-scope user#body"])
+        #expect(body.hasPrefix("FAIL (critical): 30 of 212 in-scope users"))
+        #expect(body.contains("Findings (30):\n- [fail] CN=User 1,OU=Staff,DC=corp,DC=example,DC=test: The connector account lacks"))
+        #expect(body.contains("CN=User 30,OU=Legacy"), "the JUnit body lists every finding, not the first 25")
+        #expect(cases["NET-001 Password reset service reachable#message"] == "The check did not finish within its deadline of 15 s.")
+        #expect(cases["INV-001 Exports readable#body"] == "SKIP (medium): No 'inventory.users' is configured. [no-input]")
+    }
+
+    @Test func junitEscapesMarkupAndDropsCharactersXMLForbids() async throws {
+        var report = SampleReport.value
+        report.checks[1].message = "Quote \" amp & lt < gt > bell \u{07} done"
+        report.checks[1].findings[0].target = "CN=<script>&\"x\""
+        let cases = try await FormatValidators.junit(at: try written(.junit, report))
+        let name = "AD-003 Reset Password effective on every in-scope user"
+        #expect(cases[name + "#message"] == "Quote \" amp & lt < gt > bell  done")
+        #expect(cases[name + "#body"]?.contains("- [fail] CN=<script>&\"x\": ") == true)
+    }
+
+    @Test func prometheusMatchesTheGoldenFileAndParses() async throws {
+        try Golden.check(ReportFormat.prom.render(SampleReport.value), "report.prom")
+        let samples = try await FormatValidators.prometheus(at: try written(.prom))
+        #expect(samples[#"preflight_check_status{area="directory",id="AD-001",severity="critical"}"#] == 0)
+        #expect(samples[#"preflight_check_status{area="directory",id="AD-006",severity="low"}"#] == 1)
+        #expect(samples[#"preflight_check_status{area="directory",id="AD-003",severity="critical"}"#] == 2)
+        #expect(samples[#"preflight_check_status{area="network",id="NET-001",severity="high"}"#] == 3)
+        #expect(samples[#"preflight_check_status{area="inventory",id="INV-001",severity="medium"}"#] == 4)
+        #expect(samples[#"preflight_findings{id="AD-003"}"#] == 30)
+        #expect(samples["preflight_ready"] == 0)
+        // 2026-11-26T10:15:02Z
+        #expect(samples["preflight_last_run_timestamp_seconds"] == 1_795_688_102)
+        #expect(samples["preflight_run_duration_seconds"] == 2.1)
+        #expect(samples.count == 6 + 6 + 3)
+    }
+
+    @Test func prometheusEscapesLabelValues() {
+        #expect(PrometheusReporter.label(#"a"b\c"# + "\nd") == #"a\"b\\c\nd"#)
+    }
+
+    @Test func csvMatchesTheGoldenFileAndReadsBackAsRFC4180() async throws {
+        try Golden.check(ReportFormat.csv.render(SampleReport.value), "report.csv")
+        let rows = try await FormatValidators.csv(at: try written(.csv))
+        #expect(rows.first == CSVReporter.columns)
+        #expect(rows.count == 33, "30 AD-003 findings, 1 AD-006 finding, NET-001's error without findings")
+        #expect(rows.dropFirst().allSatisfy { $0.count == CSVReporter.columns.count && $0[7...].allSatisfy(\.isEmpty) })
+        // Most severe first: the critical AD-003 rows, then the high NET-001, then the low AD-006.
+        #expect(rows[1][0] == "AD-003" && rows[31][0] == "NET-001" && rows[32][0] == "AD-006")
+        #expect(rows[1][4] == "CN=User 1,OU=Staff,DC=corp,DC=example,DC=test", "a comma inside a field survives")
+        #expect(rows[1][6].contains("```\ndsacls \"OU=Staff"), "line breaks and quotes survive")
+        #expect(rows[31][3] == "error" && rows[31][4] == "" && rows[31][5] == "The check did not finish within its deadline of 15 s.")
+        #expect(rows[32][5] == "Denied\nby ACE.")
+    }
+
+    @Test func csvNeverStartsAFieldWithAFormula() {
+        #expect(CSVReporter.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(CSVReporter.field("-1") == "'-1")
+        #expect(CSVReporter.field("CN=a") == "CN=a")
+    }
+
+    @Test func summaryIsOneLine() {
+        #expect(
+            SummaryReporter.line(SampleReport.value, reportPath: "reports/preflight-20261126T101500Z.md")
+                == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip (reports/preflight-20261126T101500Z.md)")
+        #expect(SummaryReporter.line(SampleReport.value, reportPath: nil) == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip")
+    }
+
+    @Test func everyFileFormatIsWrittenAtomicallyWithALatestCopy() throws {
+        let paths = try ReportWriter.write(SampleReport.value, formats: ReportFormat.allCases, to: folder.path)
+        #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == [
+            "preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json", "preflight-20261126T101500Z.junit.xml",
+            "preflight-20261126T101500Z.prom", "preflight-20261126T101500Z.csv",
+        ])
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(files.isSuperset(of: ["latest.md", "latest.json", "latest.junit.xml", "latest.prom", "latest.csv"]))
+        #expect(!files.contains { $0.hasSuffix(".tmp") } && !files.contains { $0.contains("summary") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.url("latest.csv"))) == ReportFormat.csv.render(SampleReport.value))
+    }
+
+    @Test func unknownAndEmptyFormatListsAreUsageErrors() {
+        #expect(throws: PreflightError.self) { try ReportFormat.parseList(["md,xml"]) }
+        #expect(throws: PreflightError.self) { try ReportFormat.parseList([","]) }
+        #expect((try? ReportFormat.parseList(["md,junit", "prom", "MD"])) == [.md, .junit, .prom])
+    }
+}
