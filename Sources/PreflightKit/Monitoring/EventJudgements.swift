@@ -281,7 +281,7 @@ enum EventJudgements {
 func monitoringRank(_ status: CheckStatus) -> Int {
     switch status {
     case .pass: 0
-    case .skip: 1
+    case .skip, .waived: 1
     case .warn: 2
     case .error: 3
     case .fail: 4
