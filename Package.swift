@@ -26,7 +26,9 @@ let package = Package(
                 "CLDAP", "CCurl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            // Microsoft's licensing table, built in for the inventory checks (see its SOURCE.md for origin and date).
+            resources: [.copy("Inventory/Resources/licensing")]),
         .executableTarget(
             name: "preflight",
             dependencies: [

@@ -13,7 +13,7 @@ struct DemoAndTerminalTests {
         let (status, report) = try await runDemo(out: out.path, extra: [])
         #expect(status == .exited(1))
         let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
-        #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013", "CON-007", "NET-005"])
+        #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013", "CON-007", "INV-003", "INV-004", "NET-005"])
         // The account and scope come from the demo's Entra Connect export, and the report says so.
         let reset = try #require(report.checks.first { $0.id == "AD-003" })
         #expect(reset.evidence["accountSource"] == .string(AccountFacts.Source.connectExport.rawValue))

@@ -1,0 +1,31 @@
+/// A CSV header, looked up by column names compared case-insensitively and without spaces, underscores and
+/// hyphens: `userPrincipalName`, `UserPrincipalName` and `User principal name` are one column, and so are
+/// `String_Id` and `String_ Id`.
+struct CSVColumns {
+    let names: [String]
+    private let keys: [String]
+
+    init(_ names: [String]) {
+        self.names = names
+        keys = names.map(CSVColumns.key)
+    }
+
+    static func key(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { !" _-\t\u{FEFF}".unicodeScalars.contains($0) }.map(Character.init))
+    }
+
+    /// The index of the first of `aliases` (in order of preference) that the header has.
+    func index(_ aliases: [String]) -> Int? {
+        for alias in aliases {
+            if let index = keys.firstIndex(of: CSVColumns.key(alias)) { return index }
+        }
+        return nil
+    }
+
+    func has(_ alias: String) -> Bool { index([alias]) != nil }
+
+    /// The columns as the file spells them, for messages: `UserPrincipalName, Id, AccountEnabled`.
+    var listed: String {
+        names.isEmpty ? "(none: the file is empty)" : names.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}

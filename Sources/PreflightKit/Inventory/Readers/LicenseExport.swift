@@ -1,0 +1,259 @@
+import Foundation
+
+/// Reads per-user licence assignments (`inventory.licenses`) and marks each user of the table licensed (an enabled
+/// P1/P2 plan), or unknown (a SKU the licensing table does not know). Three layouts:
+/// - flattened Graph export: one row per user and SKU, `SkuId` and/or `SkuPartNumber`, optional `DisabledPlans`;
+/// - Microsoft 365 admin center "Export users": `Licenses` with product names joined by `+`;
+/// - `AssignedLicenses` holding Graph JSON (`[{"skuId": …, "disabledPlans": […]}]`).
+enum LicenseExport {
+    static let key = "inventory.licenses"
+
+    enum Layout {
+        case flattened(sku: Int?, part: Int?, disabled: Int?)
+        case productNames(Int)
+        case assignedJSON(Int)
+    }
+
+    /// What one row (or one distinct cell value) contributes to its user.
+    struct RowOutcome {
+        var premium = false
+        var premiumDisabled = false
+        var unknown: [String] = []
+    }
+
+    struct Result: Sendable {
+        var input: InventoryFacts.Input
+        var licensing: InventoryFacts.Licensing
+        /// Per user of the table: `.yes` = an enabled P1/P2 plan, `.premiumDisabled`, `.unknown`.
+        var marks: [UserTable.Marks]
+        /// Users (table rows) with an unresolved SKU or product name, and what it was.
+        var unknownByUser: [Int: [String]]
+    }
+
+    static func read(_ path: String, table: UserTable, catalog: SkuCatalog) throws(InventoryInputError) -> Result {
+        let reader = try CSVReader(path: path, key: key)
+        let columns = CSVColumns(reader.header)
+        let layout = try recognise(columns, path: path)
+        let upnColumn = columns.index(UsersExport.upnAliases)
+        let idColumn = upnColumn == nil ? columns.index(["UserId", "Id", "ObjectId", "Object ID"]) : nil
+        guard upnColumn != nil || idColumn != nil else {
+            throw InventoryInputError(
+                "'\(path)' (named by '\(key)') does not say which user each row belongs to: its columns are \(columns.listed), "
+                    + "but a 'UserPrincipalName' (or 'UserId') column is needed. Export the licences again with the user's UPN "
+                    + "in each row (see the README's inventory section).")
+        }
+
+        var format: String
+        var disabledVisible = true
+        switch layout {
+        case .flattened(_, _, let disabled):
+            format = "flattened Graph licence export (one row per user and SKU)"
+            disabledVisible = disabled != nil
+        case .productNames:
+            format = "Microsoft 365 admin center \"Export users\" (Licenses column)"
+            disabledVisible = false
+        case .assignedJSON:
+            format = "AssignedLicenses as Graph JSON"
+        }
+        var licensing = InventoryFacts.Licensing(format: format, disabledPlansVisible: disabledVisible)
+        var unknownByUser: [Int: [String]] = [:]
+        var marks = table.emptyMarks()
+        var cellCache: [String: RowOutcome] = [:]
+        while try reader.nextRow() {
+            let user: Int?
+            if let upnColumn {
+                user = table.find(upn: FieldValue.trimmed(reader.field(upnColumn)))
+            } else {
+                user = GUID(reader.field(idColumn!)).flatMap { table.find(id: $0) }
+            }
+            guard let user else {
+                licensing.rowsForOtherUsers += 1
+                continue
+            }
+            if !marks[user].contains(.seen) {
+                marks[user].insert(.seen)
+                licensing.usersMatched += 1
+            }
+            let outcome: RowOutcome
+            switch layout {
+            case .flattened(let skuColumn, let partColumn, let disabledColumn):
+                outcome = try flattenedRow(reader, skuColumn, partColumn, disabledColumn, catalog: catalog)
+            case .productNames(let column):
+                let value = reader.string(column)
+                if let cached = cellCache[value] {
+                    outcome = cached
+                } else {
+                    outcome = productNames(value, catalog: catalog)
+                    cellCache[value] = outcome
+                }
+            case .assignedJSON(let column):
+                if FieldValue.isTypeName(reader.field(column)) { throw typeNameError(reader, column) }
+                let value = reader.string(column)
+                if let cached = cellCache[value] {
+                    outcome = cached
+                } else if !looksLikeJSON(value) {
+                    // The portal's "Assigned licenses" column holds product names, not JSON.
+                    outcome = productNames(value, catalog: catalog)
+                    cellCache[value] = outcome
+                } else {
+                    outcome = try assignedJSON(value, reader: reader, column: column, catalog: catalog)
+                    cellCache[value] = outcome
+                }
+            }
+            if outcome.premium { marks[user].insert(.yes) }
+            if outcome.premiumDisabled { marks[user].insert(.premiumDisabled) }
+            if !outcome.unknown.isEmpty {
+                marks[user].insert(.unknown)
+                unknownByUser[user, default: []].append(contentsOf: outcome.unknown)
+                for name in outcome.unknown { licensing.unresolved[name, default: 0] += 1 }
+            }
+        }
+        var input = InventoryFacts.Input(
+            key: key, path: path, format: format, encoding: reader.encoding.rawValue, delimiter: reader.delimiterName,
+            rows: reader.rowCount)
+        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        if !disabledVisible {
+            input.notes.append(
+                "This export does not record disabled service plans, so a user whose P1/P2 plan is switched off counts as licensed.")
+        }
+        if licensing.rowsForOtherUsers > 0 {
+            input.notes.append("\(licensing.rowsForOtherUsers) row(s) name users that are not in the users export; ignored.")
+        }
+        guard reader.rowCount == 0 || licensing.usersMatched > 0 else {
+            throw InventoryInputError(
+                "None of the \(reader.rowCount) rows of '\(path)' (named by '\(key)') names a user of the users export (matched by "
+                    + "\(upnColumn != nil ? "UPN" : "user id")). Are both exports from the same tenant? Export them again together.")
+        }
+        return Result(input: input, licensing: licensing, marks: marks, unknownByUser: unknownByUser)
+    }
+
+    static func recognise(_ columns: CSVColumns, path: String) throws(InventoryInputError) -> Layout {
+        if let column = columns.index(["Licenses"]) { return .productNames(column) }
+        if let column = columns.index(["AssignedLicenses"]) { return .assignedJSON(column) }
+        let sku = columns.index(["SkuId"])
+        let part = columns.index(["SkuPartNumber"])
+        if sku != nil || part != nil {
+            return .flattened(sku: sku, part: part, disabled: columns.index(["DisabledPlans"]))
+        }
+        throw InventoryInputError(
+            "'\(path)' (named by '\(key)') is not a licence export this tool recognises. Its columns are \(columns.listed). "
+                + "Expected one of: 'SkuId' and/or 'SkuPartNumber' with 'UserPrincipalName' (one row per user and SKU, optionally "
+                + "'DisabledPlans'); 'Licenses' (Microsoft 365 admin center > Users > Active users > Export users); or "
+                + "'AssignedLicenses' holding Graph JSON. The README's inventory section has the exact PowerShell.")
+    }
+
+    private static func flattenedRow(
+        _ reader: CSVReader, _ skuColumn: Int?, _ partColumn: Int?, _ disabledColumn: Int?,
+        catalog: SkuCatalog
+    ) throws(InventoryInputError) -> RowOutcome {
+        var outcome = RowOutcome()
+        var found: SkuCatalog.Sku?
+        var unknownID: GUID?
+        var unknownPart: String?
+        if let skuColumn {
+            let field = FieldValue.trimmed(reader.field(skuColumn))
+            if FieldValue.isTypeName(field) { throw typeNameError(reader, skuColumn) }
+            if !field.isEmpty {
+                guard let id = GUID(field) else {
+                    throw reader.error(
+                        field: skuColumn,
+                        "'\(reader.columnName(skuColumn))' holds '\(FieldValue.string(field))', which is not a SKU GUID. Export "
+                            + "the licences again (SkuId is a GUID such as 05e9a617-0261-4cee-bb44-138d3ef5d965).")
+                }
+                found = catalog.sku(id)
+                unknownID = id
+            }
+        }
+        if found == nil, let partColumn {
+            let part = FieldValue.string(reader.field(partColumn))
+            if !part.isEmpty {
+                found = catalog.sku(partNumber: part)
+                unknownPart = part
+            }
+        }
+        guard let found else {
+            if let name = unknownPart ?? unknownID.map({ "SkuId \($0)" }) { outcome.unknown.append(name) }
+            return outcome  // an empty row: a user without licences in a left-joined export
+        }
+        guard !found.premiumPlans.isEmpty else { return outcome }
+        var disabled: [GUID] = []
+        if let disabledColumn {
+            let field = reader.field(disabledColumn)
+            if FieldValue.isTypeName(field) { throw typeNameError(reader, disabledColumn) }
+            disabled = GUID.plans(in: field)
+        }
+        switch LicenseRules.outcome(premiumPlans: found.premiumPlans, disabledPlans: disabled) {
+        case .premium: outcome.premium = true
+        case .premiumDisabled: outcome.premiumDisabled = true
+        case .noPremium: break
+        }
+        return outcome
+    }
+
+    private static func productNames(_ value: String, catalog: SkuCatalog) -> RowOutcome {
+        var outcome = RowOutcome()
+        let (known, unknown) = LicenseRules.splitProductNames(value) { !catalog.skus(displayName: $0).isEmpty }
+        outcome.unknown = unknown
+        for name in known {
+            let skus = catalog.skus(displayName: name)
+            let premium = skus.filter { !$0.premiumPlans.isEmpty }.count
+            if premium == skus.count {
+                outcome.premium = true
+            } else if premium > 0 {
+                // Two products share this name and only one carries P1/P2: the name alone cannot tell.
+                outcome.unknown.append(name)
+            }
+        }
+        return outcome
+    }
+
+    private static func assignedJSON(
+        _ value: String, reader: CSVReader, column: Int, catalog: SkuCatalog
+    ) throws(InventoryInputError) -> RowOutcome {
+        var outcome = RowOutcome()
+        let text = value.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text != "[]", text != "null" else { return outcome }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            throw reader.error(
+                field: column,
+                "'\(reader.columnName(column))' holds '\(text.prefix(80))', which is not JSON. Export it with ConvertTo-Json "
+                    + "-Compress (see the README's inventory section).")
+        }
+        let items: [Any] = (parsed as? [Any]) ?? [parsed]
+        for item in items {
+            guard let object = item as? [String: Any] else { continue }
+            let lowered = Dictionary(object.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let skuText = lowered["skuid"] as? String, let id = GUID(skuText) else { continue }
+            guard let found = catalog.sku(id) else {
+                outcome.unknown.append("SkuId \(id)")
+                continue
+            }
+            let disabledTexts = (lowered["disabledplans"] as? [Any] ?? []).compactMap { $0 as? String }
+            let disabled = disabledTexts.compactMap { GUID($0) ?? LicenseRules.premiumPlan(named: $0) }
+            switch LicenseRules.outcome(premiumPlans: found.premiumPlans, disabledPlans: disabled) {
+            case .premium: outcome.premium = true
+            case .premiumDisabled: outcome.premiumDisabled = true
+            case .noPremium: break
+            }
+        }
+        return outcome
+    }
+
+    static func looksLikeJSON(_ value: String) -> Bool {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        return text.isEmpty || text.hasPrefix("[") || text.hasPrefix("{") || text == "null"
+    }
+
+    static func typeNameError(_ reader: CSVReader, _ column: Int) -> InventoryInputError {
+        reader.error(
+            field: column,
+            "'\(reader.columnName(column))' holds the PowerShell type name '\(FieldValue.string(reader.field(column)))' instead "
+                + "of values: Export-Csv writes that for nested objects. Export the licences flattened, one row per user and SKU: "
+                + "Get-MgUser -All -Property Id,UserPrincipalName,AssignedLicenses | ForEach-Object { $u = $_; $_.AssignedLicenses | "
+                + "ForEach-Object { [pscustomobject]@{ UserPrincipalName = $u.UserPrincipalName; SkuId = $_.SkuId; "
+                + "DisabledPlans = $_.DisabledPlans -join ';' } } } | Export-Csv licenses.csv -NoTypeInformation -Encoding UTF8")
+    }
+}

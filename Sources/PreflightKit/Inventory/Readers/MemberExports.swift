@@ -1,0 +1,137 @@
+/// The two exports that mark users of the table: SSPR registration details and the scope group's members.
+enum MemberExports {
+    /// Finds the user a row is about: by UPN when the export has one, else by object id.
+    struct UserKey {
+        var upn: Int?
+        var id: Int?
+
+        init?(_ columns: CSVColumns, idAliases: [String]) {
+            upn = columns.index(UsersExport.upnAliases)
+            id = columns.index(idAliases)
+            if upn == nil && id == nil { return nil }
+        }
+
+        func user(in reader: CSVReader, _ table: UserTable) -> Int? {
+            if let upn {
+                let field = FieldValue.trimmed(reader.field(upn))
+                if !field.isEmpty { return table.find(upn: field) }
+            }
+            if let id, let guid = GUID(reader.field(id)) { return table.find(id: guid) }
+            return nil
+        }
+
+        func label(in reader: CSVReader) -> String {
+            if let upn, !FieldValue.trimmed(reader.field(upn)).isEmpty { return FieldValue.string(reader.field(upn)) }
+            return id.map { FieldValue.string(reader.field($0)) } ?? ""
+        }
+    }
+
+    // MARK: Registration
+
+    static let registrationKey = "inventory.registration"
+
+    struct RegistrationResult: Sendable {
+        var input: InventoryFacts.Input
+        /// Per user of the table: `.seen`, and `.yes` when registered for SSPR.
+        var marks: [UserTable.Marks]
+        var matched: Int
+        var other: Int
+    }
+
+    /// Reads isSsprRegistered / "SSPR Registered" for the users of the table.
+    static func readRegistration(_ path: String, table: UserTable) throws(InventoryInputError) -> RegistrationResult {
+        let reader = try CSVReader(path: path, key: registrationKey)
+        let columns = CSVColumns(reader.header)
+        guard let key = UserKey(columns, idAliases: ["id", "Object ID"]),
+            let registered = columns.index(["isSsprRegistered", "SSPR Registered"])
+        else {
+            throw InventoryInputError(
+                "'\(path)' (named by '\(registrationKey)') is not a user registration details export this tool recognises. Its "
+                    + "columns are \(columns.listed). Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
+                    + "userRegistrationDetails) or 'User principal name' and 'SSPR Registered' (Entra admin center > Protection > "
+                    + "Authentication methods > User registration details > Download).")
+        }
+        var matched = 0
+        var other = 0
+        var marks = table.emptyMarks()
+        while try reader.nextRow() {
+            guard let user = key.user(in: reader, table) else {
+                other += 1
+                continue
+            }
+            if !marks[user].contains(.seen) { matched += 1 }
+            marks[user].insert(.seen)
+            switch FieldValue.flag(reader.field(registered)) {
+            case .yes: marks[user].insert(.yes)
+            case .no, .empty: break
+            case .unrecognised:
+                throw reader.error(
+                    field: registered,
+                    "'\(reader.columnName(registered))' holds '\(reader.string(registered))', which is neither registered nor "
+                        + "not registered (expected True/False or Registered/Not Registered). Download the report again.")
+            }
+        }
+        guard reader.rowCount == 0 || matched > 0 else {
+            throw InventoryInputError(
+                "None of the \(reader.rowCount) rows of '\(path)' (named by '\(registrationKey)') names a user of the users export. "
+                    + "Are both exports from the same tenant? Export them again together.")
+        }
+        var input = InventoryFacts.Input(
+            key: registrationKey, path: path,
+            format: columns.has("isSsprRegistered") ? "Graph userRegistrationDetails" : "Entra admin center \"User registration details\"",
+            encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: reader.rowCount)
+        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        if other > 0 { input.notes.append("\(other) row(s) name users that are not in the users export; ignored.") }
+        return RegistrationResult(input: input, marks: marks, matched: matched, other: other)
+    }
+
+    // MARK: Scope group
+
+    static let scopeKey = "inventory.scopeGroup"
+
+    struct ScopeResult: Sendable {
+        var input: InventoryFacts.Input
+        /// Per user of the table: `.seen` when a member.
+        var marks: [UserTable.Marks]
+        var notInUsers: [String]
+        var nestedGroups: Int
+    }
+
+    /// Reads which users of the table the group export lists.
+    static func readScopeGroup(_ path: String, table: UserTable) throws(InventoryInputError) -> ScopeResult {
+        let reader = try CSVReader(path: path, key: scopeKey)
+        let columns = CSVColumns(reader.header)
+        guard let key = UserKey(columns, idAliases: ["id", "objectId", "Object ID"]) else {
+            throw InventoryInputError(
+                "'\(path)' (named by '\(scopeKey)') is not a group member export this tool recognises. Its columns are "
+                    + "\(columns.listed). Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
+                    + "Members > Download, or Get-MgGroupMember -GroupId <id> -All | Select-Object Id, "
+                    + "@{n='UserPrincipalName'; e={$_.AdditionalProperties.userPrincipalName}} | Export-Csv scope.csv -NoTypeInformation).")
+        }
+        let typeColumn = columns.index(["@odata.type", "odataType", "objectType", "Object type"])
+        var notInUsers: [String] = []
+        var nestedGroups = 0
+        var marks = table.emptyMarks()
+        while try reader.nextRow() {
+            if let typeColumn, FieldValue.string(reader.field(typeColumn)).lowercased().hasSuffix("group") {
+                nestedGroups += 1
+                continue
+            }
+            if let user = key.user(in: reader, table) {
+                marks[user].insert(.seen)
+            } else {
+                let label = key.label(in: reader)
+                if !label.isEmpty { notInUsers.append(label) }
+            }
+        }
+        var input = InventoryFacts.Input(
+            key: scopeKey, path: path, format: "group members", encoding: reader.encoding.rawValue,
+            delimiter: reader.delimiterName, rows: reader.rowCount)
+        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        if nestedGroups > 0 {
+            input.notes.append(
+                "\(nestedGroups) member(s) are groups; their members are not expanded (export the nested groups' members into the same file).")
+        }
+        return ScopeResult(input: input, marks: marks, notInUsers: notInUsers, nestedGroups: nestedGroups)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+/// The inventory checks end to end: the built binary on the demo's exports and on a damaged one, as a consultant runs it.
+@Suite("CLI inventory checks")
+struct InventoryCLITests {
+    let folder = try! TemporaryFolder("cli-inventory")
+    static let ids = "INV-001,INV-002,INV-003,INV-004,INV-005,INV-006"
+    static let demo = Repository.root.appendingPathComponent("examples/demo/inventory").path
+
+    /// A configuration naming the demo's exports (relative paths resolve against the configuration's folder).
+    func configuration(licenses: String = "\(demo)/licenses.csv") throws -> String {
+        try folder.write(
+            "preflight.yml",
+            """
+            inventory:
+              users: \(Self.demo)/users.csv
+              licenses: \(licenses)
+              subscribedSkus: \(Self.demo)/subscribedSkus.csv
+              registration: \(Self.demo)/registration.csv
+              scopeGroup: \(Self.demo)/sspr-scope-group.csv
+              ssprRegistrationThreshold: 0.8
+            """)
+    }
+
+    @Test func theDemoTenantIsNotReadyAndTheReportsSayWhy() async throws {
+        let config = try configuration()
+        let result = try await CLI.run(["run", "--config", config, "--only", Self.ids, "--out", "out"], in: folder.path)
+        #expect(result.exitCode == 1, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        #expect(result.stdout.hasPrefix("NOT READY — at least one check failed (2 failed, 3 warnings, 0 errors, 1 passed, 0 skipped)."), "\(result)")
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+
+        let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
+        let statuses = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.id, $0.status) })
+        #expect(statuses == ["INV-001": .pass, "INV-002": .warn, "INV-003": .fail, "INV-004": .fail, "INV-005": .warn, "INV-006": .warn])
+        let licences = try #require(report.checks.first { $0.id == "INV-003" })
+        #expect(licences.findings.count == 27 && licences.findings.allSatisfy { $0.target.hasSuffix("@contoso.com") })
+
+        // The Markdown: totals in small tables, then the first 25 users of each list.
+        let markdown = try folder.read("out/latest.md")
+        #expect(markdown.contains("**Users**\n\n| Users | Count |\n|---|---|\n| Users in the export | 120 |"), "\(markdown)")
+        #expect(markdown.contains("**Licensing of in-scope synchronized users**"))
+        #expect(markdown.contains("**Findings** (27)"))
+        #expect(markdown.contains("…and 2 more (the JSON report lists all 27)."))
+        #expect(markdown.contains("**Licence units**\n\n| SKU | P1/P2 | Enabled | Consumed | Free |"))
+    }
+
+    @Test func aMalformedExportIsIncompleteWithItsLocation() async throws {
+        let broken = try folder.write(
+            "licenses.csv",
+            "\"UserPrincipalName\",\"SkuId\",\"SkuPartNumber\",\"DisabledPlans\"\r\n\"adele.vance@contoso.com\",\"05e9a617-0261-4cee-bb44-138d3ef5d965\",\"SPE_E3\"\r\n")
+        let config = try configuration(licenses: broken)
+        let result = try await CLI.run(["run", "--config", config, "--only", "INV-001,INV-003", "--out", "out"], in: folder.path)
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stdout.hasPrefix("INCOMPLETE — nothing failed, but some checks could not decide"), "\(result)")
+        let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
+        let check = try #require(report.checks.first { $0.id == "INV-003" })
+        #expect(check.status == .error)
+        #expect(check.message.hasPrefix("\(broken):2:66: in the file named by 'inventory.licenses', this row has 3 fields but the header has 4"), "\(check.message)")
+        try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+    }
+
+    @Test func aMissingExportIsExit66() async throws {
+        let config = try folder.write("missing.yml", "inventory:\n  users: nowhere/users.csv\n")
+        let result = try await CLI.run(["run", "--config", config, "--only", "INV-001", "--out", "out"], in: folder.path)
+        #expect(result.exitCode == 66, "\(result)")
+        #expect(result.stderr.contains("inventory.users") && result.stderr.contains(folder.url("nowhere/users.csv")), "\(result)")
+    }
+
+    @Test func explainDescribesWhatACheckDoesNotProve() async throws {
+        let result = try await CLI.run(["explain", "INV-003"], in: folder.path)
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stdout.contains("AAD_PREMIUM") && result.stdout.contains("It does not prove"))
+    }
+}
