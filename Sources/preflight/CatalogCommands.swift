@@ -80,6 +80,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try catalog.load()
         let (configuration, _) = try config.load()
+        let problems = configuration.problems(with: loaded)
+        guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         print("Catalog OK: \(loaded.checks.count) checks (\(loaded.digest.prefix(19))).")
         print("Configuration OK: \(configuration.file ?? "no file, built-in defaults").")
     }

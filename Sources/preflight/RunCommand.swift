@@ -49,6 +49,8 @@ struct RunCommand: AsyncParsableCommand {
         let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
         let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
+        let problems = configuration.problems(with: loaded)
+        guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
         // Progress lines only for a person watching a terminal; cron and CI logs stay clean.

@@ -63,10 +63,7 @@ struct DemoAndTerminalTests {
     /// Progress lines appear on a terminal (a pty from `script`), and never when stderr is a pipe.
     @Test func progressGoesToATerminalOnly() async throws {
         let folder = try TemporaryFolder("tty")
-        try folder.write("custom/ok.sh", "#!/bin/sh\ncat >/dev/null\necho '{\"status\":\"pass\"}'\n", executable: true)
-        try folder.write(
-            "custom/PLG-401.yml",
-            "id: PLG-401\ntitle: Terminal check\ndescription: t\nprobe: exec\nseverity: low\nparams: {command: [\"./ok.sh\"]}\n")
+        try folder.writePluginCheck("PLG-401", title: "Terminal check", severity: "low", reply: #"{"status":"pass"}"#)
         let command = "\(CLI.executable) run --checks \(folder.url("custom")) --only PLG-401 --out \(folder.url("out"))"
         let tty = try await runBlocking {
             try Subprocess(arguments: ["script", "-qec", command, "/dev/null"], environment: ProcessInfo.processInfo.environment)

@@ -10,18 +10,7 @@ struct ExitCodeTests {
 
     /// A custom check folder with one plugin that replies `reply` (a JSON object or raw text).
     func pluginFolder(_ id: String = "PLG-201", reply: String) throws -> String {
-        try folder.write("custom/plugin-\(id).sh", "#!/bin/sh\ncat >/dev/null\necho '\(reply)'\n", executable: true)
-        try folder.write(
-            "custom/\(id).yml",
-            """
-            id: \(id)
-            title: Custom check \(id)
-            description: A test plugin.
-            probe: exec
-            severity: high
-            params: {command: ["./plugin-\(id).sh"]}
-            """)
-        return folder.url("custom")
+        try folder.writePluginCheck(id, title: "Custom check \(id)", reply: reply)
     }
 
     func run(_ arguments: [String]) async throws -> CLIResult {

@@ -9,17 +9,9 @@ struct FormatCLITests {
     let folder = try! TemporaryFolder("cli-formats")
 
     func failingCheck() throws -> String {
-        try folder.write(
-            "custom/plugin.sh",
-            #"""
-            #!/bin/sh
-            cat >/dev/null
-            echo '{"status":"fail","message":"Two things are broken.","findings":[{"status":"fail","target":"CN=a,DC=x","message":"bad, \"really\""},{"status":"fail","target":"CN=b,DC=x","message":"also bad"}]}'
-            """#, executable: true)
-        try folder.write(
-            "custom/PLG-501.yml",
-            "id: PLG-501\ntitle: Formats check\ndescription: t\nprobe: exec\nseverity: high\nparams: {command: [\"./plugin.sh\"]}\n")
-        return folder.url("custom")
+        try folder.writePluginCheck(
+            "PLG-501", title: "Formats check",
+            reply: #"{"status":"fail","message":"Two things are broken.","findings":[{"status":"fail","target":"CN=a,DC=x","message":"bad, \"really\""},{"status":"fail","target":"CN=b,DC=x","message":"also bad"}]}"#)
     }
 
     @Test func everyFormatAtOnceWithTheSummaryLineOnStdout() async throws {

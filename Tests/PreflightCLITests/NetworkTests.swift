@@ -261,4 +261,14 @@ struct NetworkTests {
         #expect(targets.map { $0.failure?.rawValue ?? "reachable" } == ["reachable", "certificate-expired", "reachable", "reachable"])
         #expect(outcome.check("NET-001").message.hasPrefix("1 of 4 targets is unreachable (1 certificate-expired)."))
     }
+
+    @Test func anEndpointOverrideForAnUnknownCheckIsAConfigurationError() async throws {
+        let config = try folder.write("typo.yml", "network:\n  endpoints:\n    NET-01: [\"https://localhost/\"]\n")
+        for command in [["run", "--config", config, "--out", "typo-out"], ["validate", "--config", config]] {
+            let result = try await CLI.run(command, in: folder.path)
+            #expect(result.exitCode == 78 && result.stdout.isEmpty, "\(result)")
+            #expect(result.stderr.contains("'network.endpoints' names 'NET-01', which is not a check in the catalog"), "\(result)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.url("typo-out")), "nothing runs on an invalid configuration")
+    }
 }

@@ -11,10 +11,7 @@ struct SubcommandExitCodeTests {
     /// One plugin check per reply, each with its own severity.
     func checks(_ replies: [(id: String, severity: String, reply: String)]) throws -> String {
         for (id, severity, reply) in replies {
-            try folder.write("custom/\(id).sh", "#!/bin/sh\ncat >/dev/null\necho '\(reply)'\n", executable: true)
-            try folder.write(
-                "custom/\(id).yml",
-                "id: \(id)\ntitle: Check \(id)\ndescription: t\nprobe: exec\nseverity: \(severity)\nparams: {command: [\"./\(id).sh\"]}\n")
+            try folder.writePluginCheck(id, title: "Check \(id)", severity: severity, reply: reply)
         }
         return folder.url("custom")
     }

@@ -9,20 +9,10 @@ struct WaiverCLITests {
     let folder = try! TemporaryFolder("cli-waivers")
 
     func failingCheck() throws -> String {
-        try folder.write(
-            "custom/plugin.sh",
-            #"""
-            #!/bin/sh
-            cat >/dev/null
-            echo '{"status":"fail","message":"Kiosk users lack the right.","findings":[{"status":"fail","target":"CN=K1,OU=Kiosk,DC=corp","message":"no grant"},{"status":"fail","target":"CN=K2,OU=Kiosk,DC=corp","message":"no grant"}]}'
-            """#, executable: true)
-        try folder.write(
-            "custom/PLG-701.yml",
-            "id: PLG-701\ntitle: Kiosk check\ndescription: t\nprobe: exec\nseverity: high\nparams: {command: [\"./plugin.sh\"]}\n")
-        try folder.write("custom/ok.sh", "#!/bin/sh\ncat >/dev/null\necho '{\"status\":\"pass\"}'\n", executable: true)
-        try folder.write(
-            "custom/PLG-702.yml", "id: PLG-702\ntitle: Fine\ndescription: t\nprobe: exec\nseverity: low\nparams: {command: [\"./ok.sh\"]}\n")
-        return folder.url("custom")
+        try folder.writePluginCheck(
+            "PLG-701", title: "Kiosk check",
+            reply: #"{"status":"fail","message":"Kiosk users lack the right.","findings":[{"status":"fail","target":"CN=K1,OU=Kiosk,DC=corp","message":"no grant"},{"status":"fail","target":"CN=K2,OU=Kiosk,DC=corp","message":"no grant"}]}"#)
+        return try folder.writePluginCheck("PLG-702", title: "Fine", severity: "low", reply: #"{"status":"pass"}"#)
     }
 
     @Test func aFullyWaivedFailureLetsTheRunPassAndTheReportSaysWhy() async throws {

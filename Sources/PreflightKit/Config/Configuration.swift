@@ -118,8 +118,15 @@ extension Configuration {
             network.connectTo = section.stringList("connectTo") ?? []
             validateNetwork(section)
             if let endpoints = section.mapping("endpoints") {
-                for (checkID, _) in endpoints.keys {
-                    network.endpoints[checkID] = endpoints.stringList(checkID) ?? []
+                for (checkID, location) in endpoints.keys {
+                    let urls = endpoints.stringList(checkID) ?? []
+                    for url in urls where EndpointProber.Target(url) == nil {
+                        section.sink.report(
+                            location,
+                            "'network.endpoints.\(checkID)' holds '\(url)', which is not an http:// or https:// URL with a host. "
+                                + "Write it as https://host[:port]/ (or http:// for CRL and OCSP hosts).")
+                    }
+                    network.endpoints[checkID] = urls
                 }
                 endpoints.finish()
             }
@@ -245,6 +252,17 @@ extension Configuration {
             if !FileManager.default.isReadableFile(atPath: path) {
                 throw .unreadableFile(path: path, role: "the file named by '\(key)'", reason: "permission denied")
             }
+        }
+    }
+
+    /// What only the catalog can tell: `network.endpoints` must name checks that exist, or the override is silently
+    /// lost to a typo.
+    public func problems(with catalog: Catalog) -> [Diagnostic] {
+        network.endpoints.keys.sorted().filter { catalog[$0] == nil }.map { id in
+            Diagnostic(
+                SourceLocation(file: file ?? Self.defaultFileName),
+                "'network.endpoints' names '\(id)', which is not a check in the catalog, so its targets would be ignored. "
+                    + "Use the id of a network check ('preflight list' shows them), e.g. NET-001.")
         }
     }
 

@@ -93,6 +93,14 @@ public struct ProxyChoice: Codable, Sendable, Hashable {
 /// The facts of one network check: every target, in the order of the check's target list.
 public struct NetworkFacts: Codable, Sendable, Hashable {
     public var targets: [TargetObservation]
-    /// Targets left out because a value they need is not configured (e.g. `{tenantId}`).
+    /// Said in the report, e.g. that documented hosts stood in for an unset `network.serviceBusNamespace`.
     public var notes: [String]
+    /// NET-006 only: why no proxy is in use, when none is (then nothing was probed).
+    public var withoutProxy: String?
+
+    public init(targets: [TargetObservation], notes: [String], withoutProxy: String? = nil) {
+        self.targets = targets
+        self.notes = notes
+        self.withoutProxy = withoutProxy
+    }
 }

@@ -50,9 +50,11 @@ enum NetworkJudgement {
     /// NET-006: the proxy path itself. A 407 that offers Negotiate or NTLM can be answered by the sync service only
     /// with `useDefaultCredentials` in machine.config, so it warns; Basic-only cannot be answered at all, so it fails.
     static func proxy(_ facts: NetworkFacts, expectedIssuers: [String]) -> Evaluation {
-        guard let proxy = facts.targets.first?.proxy else {
-            let note = facts.targets.first?.proxyNote ?? "no proxy is configured"
-            return .skip(.notApplicable, "No proxy is in use (\(note)), so there is no proxy to check.")
+        if let reason = facts.withoutProxy {
+            return .skip(.notApplicable, "No proxy is in use (\(reason)), so there is no proxy to check.")
+        }
+        guard let proxy = facts.targets.compactMap(\.proxy).first else {
+            return .error("Internal error: NET-006 probed without a proxy. Please report this.")
         }
         var findings: [Finding] = []
         for target in facts.targets {
@@ -100,8 +102,10 @@ enum NetworkJudgement {
 
     private static func finish(_ evaluation: inout Evaluation, _ facts: NetworkFacts) {
         evaluation.evidence["targets"] = .array(facts.targets.map { JSONValue.encoding($0) })
-        if !facts.notes.isEmpty { evaluation.evidence["notes"] = .array(facts.notes.map(JSONValue.string)) }
-        if !facts.notes.isEmpty { evaluation.message += " " + facts.notes.joined(separator: " ") }
+        if !facts.notes.isEmpty {
+            evaluation.evidence["notes"] = .array(facts.notes.map(JSONValue.string))
+            evaluation.message += " " + facts.notes.joined(separator: " ")
+        }
         evaluation.addTable(
             ReportTable(
                 title: "Targets", columns: ["Target", "Result", "TLS", "HTTP", "Time", "Proxy"],

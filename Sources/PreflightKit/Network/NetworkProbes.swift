@@ -59,8 +59,10 @@ struct NetworkParams: Sendable {
         let deadline = Date().addingTimeInterval(max(0.2, remaining - min(1, remaining * 0.1)))
         var targets: [EndpointProber.Target] = []
         for url in plan.urls {
+            // The configuration and the check's params were validated when loaded; a value filled into a placeholder
+            // (e.g. a namespace with a space) can still make a bad URL.
             guard let target = EndpointProber.Target(url) else {
-                throw ProbeError("'\(url)' in 'network.endpoints.\(context.check.id)' is not an http:// or https:// URL with a host. Write it as https://host[:port]/.")
+                throw ProbeError("'\(url)' is not a usable URL: check the values filled into this check's targets (network.serviceBusNamespace, network.tenantId).")
             }
             targets.append(target)
         }
@@ -113,14 +115,7 @@ enum NetworkProxyProbe: ProbeKind {
         // Without a proxy there is nothing to probe; the judgement says so (not-applicable).
         let decisions = plan.urls.compactMap(EndpointProber.Target.init).map { selection.decide(scheme: $0.scheme, host: $0.host) }
         if decisions.allSatisfy({ $0.proxy == nil }) {
-            return NetworkFacts(
-                targets: [
-                    TargetObservation(
-                        url: plan.urls.first ?? "", host: "", port: 0, usesTLS: true, failure: nil, curlCode: 0, curlError: nil,
-                        proxy: nil, proxyNote: decisions.first?.note, resolvedAddresses: [], connectedAddress: nil, tlsVersion: nil,
-                        cipher: nil, certificate: nil, httpStatus: nil, proxyConnectStatus: nil, proxyAuthenticate: [],
-                        timings: .init(totalMs: 0), attempts: 0)
-                ], notes: [])
+            return NetworkFacts(targets: [], notes: [], withoutProxy: decisions.first?.note ?? "no proxy is configured")
         }
         return try await params.gather(context)
     }

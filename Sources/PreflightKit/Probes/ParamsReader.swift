@@ -39,9 +39,6 @@ public struct ParamsReader {
         return ParamsReader(reader: sub, checkFolder: checkFolder, checkID: checkID, fallback: fallback, sink: sink)
     }
 
-    /// The keys of this mapping, in file order.
-    public var keys: [String] { reader?.keys.map(\.0) ?? [] }
-
     public func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? { reader?.int(key, range: range) }
     public func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? { reader?.double(key, range: range) }
     public func bool(_ key: String) -> Bool? { reader?.bool(key) }

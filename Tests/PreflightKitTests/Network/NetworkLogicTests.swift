@@ -160,10 +160,8 @@ struct NetworkLogicTests {
             NetworkFacts(targets: [observation("login.microsoftonline.com", failure: .proxyAuthenticationRequired, authenticate: ["Basic"])], notes: []),
             expectedIssuers: [])
         #expect(basic.status == .fail)
-        var none = observation("login.microsoftonline.com")
-        none.proxy = nil
-        none.proxyNote = "no proxy configured"
-        let skipped = NetworkJudgement.proxy(NetworkFacts(targets: [none], notes: []), expectedIssuers: [])
+        let skipped = NetworkJudgement.proxy(
+            NetworkFacts(targets: [], notes: [], withoutProxy: "no proxy configured"), expectedIssuers: [])
         #expect(skipped.status == .skip && skipped.reason == .notApplicable)
     }
 
@@ -179,6 +177,19 @@ struct NetworkLogicTests {
             let text = "\(error)"
             #expect(!text.contains("Secret1") && text.contains("'network.proxy' contains a user name or password ('http://***@proxy:8080')"))
             #expect(text.contains("preflight.yml:2:") && text.contains("'network.connectTo' entry 'a:443:b' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT"))
+        }
+    }
+
+    @Test func endpointOverridesMustBeURLsWithAHost() throws {
+        let folder = NSTemporaryDirectory() + "netcfg-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/preflight.yml"
+        try "network:\n  endpoints:\n    NET-005: [\"http://crl.example/\", \"ftp://crl.example\"]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: PreflightError.self) { try Configuration.load(from: file) }
+        do {
+            _ = try Configuration.load(from: file)
+        } catch {
+            #expect("\(error)".contains("preflight.yml:3:5: error: 'network.endpoints.NET-005' holds 'ftp://crl.example', which is not an http:// or https:// URL"))
         }
     }
 }
