@@ -243,6 +243,10 @@ struct NetworkTests {
         let finding = try #require(check.findings.first)
         #expect(finding.status == .warn && finding.message.contains("issued by 'O = Preflight Test Lab, CN = Preflight Test Root CA'"))
         #expect(finding.message.contains("TLS inspection"))
+        // The report says the name was not probed at its own address.
+        #expect(try outcome.targets("NET-001").first?.pinnedBy == "passwordreset.microsoftonline.com:443:127.0.0.1:\(lab.port("ok"))")
+        #expect(check.message.contains("passwordreset.microsoftonline.com:443 was probed at the address 'network.connectTo' gives it"))
+        #expect(outcome.markdown.contains("| https://passwordreset.microsoftonline.com/ | reachable | TLSv1.3 | 401 |"))
     }
 
     @Test func theCloudSyncEndpointNeedsATenantID() async throws {

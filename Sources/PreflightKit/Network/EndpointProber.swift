@@ -52,8 +52,10 @@ struct EndpointProber: Sendable {
         } while observation.failure?.isRetryable == true && attempt <= retries && deadline.timeIntervalSinceNow > 0.5
 
         addEvidence(to: &observation, target: target, decision: decision, deadline: deadline)
+        let pin = pin(for: target)
+        observation.pinnedBy = pin?.entry
         if decision.proxy == nil, observation.failure != .dnsFailure {
-            observation.resolvedAddresses = Self.resolve(connectHost(target), timeout: min(2, max(0.1, deadline.timeIntervalSinceNow)))
+            observation.resolvedAddresses = Self.resolve(pin?.host ?? target.host, timeout: min(2, max(0.1, deadline.timeIntervalSinceNow)))
         }
         return observation
     }
@@ -76,18 +78,17 @@ struct EndpointProber: Sendable {
         observation.failure = .tlsVersionTooOld
     }
 
-    /// The host the TCP connection really goes to (a `network.connectTo` entry may redirect it).
-    private func connectHost(_ target: Target) -> String {
+    /// The `network.connectTo` entry that sends this target's connection elsewhere, and the host it goes to
+    /// (libcurl uses the first entry that matches, as here).
+    private func pin(for target: Target) -> (entry: String, host: String)? {
         for entry in connectTo {
             let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 4 else { continue }
-            if (parts[0].isEmpty || parts[0].lowercased() == target.host.lowercased()) && (parts[1].isEmpty || Int(parts[1]) == target.port),
-                !parts[2].isEmpty
-            {
-                return parts[2]
+            if (parts[0].isEmpty || parts[0].lowercased() == target.host.lowercased()) && (parts[1].isEmpty || Int(parts[1]) == target.port) {
+                return (entry, parts[2].isEmpty ? target.host : parts[2])
             }
         }
-        return target.host
+        return nil
     }
 
     static func observation(
@@ -96,7 +97,7 @@ struct EndpointProber: Sendable {
         var observation = TargetObservation(
             url: target.url, host: target.host, port: target.port, usesTLS: target.scheme == "https", failure: nil,
             curlCode: outcome.code, curlError: outcome.errorText, proxy: proxy.proxy, proxyNote: proxy.note,
-            resolvedAddresses: [], connectedAddress: outcome.primaryIP, tlsVersion: outcome.tlsVersion, cipher: outcome.cipher,
+            resolvedAddresses: [], connectedAddress: outcome.primaryIP, pinnedBy: nil, tlsVersion: outcome.tlsVersion, cipher: outcome.cipher,
             certificate: outcome.certificate, httpStatus: outcome.httpStatus, proxyConnectStatus: outcome.proxyConnectStatus,
             proxyAuthenticate: outcome.proxyAuthenticate, timings: outcome.timings, attempts: attempts)
         observation.failure = FailureClassifier.classify(

@@ -18,6 +18,8 @@ public struct TargetObservation: Codable, Sendable, Hashable {
     public var resolvedAddresses: [String]
     /// The address the TCP connection went to (the proxy's, when one was used).
     public var connectedAddress: String?
+    /// The `network.connectTo` entry that sent the connection to another address than the name's own, if any.
+    public var pinnedBy: String?
     public var tlsVersion: String?
     public var cipher: String?
     public var certificate: CertificateFacts?

@@ -96,24 +96,28 @@ enum NetworkJudgement {
             return "\(failed) of \(total) targets \(failed == 1 ? "is" : "are") unreachable (\(kinds.sorted().joined(separator: ", ")))."
         }
         let tls = facts.targets.contains(where: \.usesTLS) ? " over TLS 1.2 or later with a verified certificate" : ""
-        let base = "All \(total) target\(total == 1 ? "" : "s") answered\(tls)."
+        let base = (total == 1 ? "The target answered" : "All \(total) targets answered") + "\(tls)."
         return findings.isEmpty ? base : base + " \(findings.count) show\(findings.count == 1 ? "s" : "") signs of TLS inspection."
     }
 
     private static func finish(_ evaluation: inout Evaluation, _ facts: NetworkFacts) {
         evaluation.evidence["targets"] = .array(facts.targets.map { JSONValue.encoding($0) })
-        if !facts.notes.isEmpty {
-            evaluation.evidence["notes"] = .array(facts.notes.map(JSONValue.string))
-            evaluation.message += " " + facts.notes.joined(separator: " ")
+        // A pinned name was not probed at its own address: the reader must not take it for the real service.
+        let notes = facts.notes + facts.targets.compactMap { target in
+            target.pinnedBy.map { "\(target.host):\(target.port) was probed at the address 'network.connectTo' gives it ('\($0)')." }
+        }
+        if !notes.isEmpty {
+            evaluation.evidence["notes"] = .array(notes.map(JSONValue.string))
+            evaluation.message += " " + notes.joined(separator: " ")
         }
         evaluation.addTable(
             ReportTable(
-                title: "Targets", columns: ["Target", "Result", "TLS", "HTTP", "Time", "Proxy"],
+                title: "Targets", columns: ["Target", "Result", "TLS", "HTTP", "Time", "Proxy", "Address"],
                 rows: facts.targets.map { target in
                     [
                         target.url, target.failure?.rawValue ?? "reachable", target.tlsVersion ?? (target.usesTLS ? "—" : "none"),
                         target.httpStatus.map(String.init) ?? "—", "\(Int(target.timings.totalMs.rounded())) ms",
-                        target.proxy.map { "\($0.url) (\($0.source))" } ?? "none",
+                        target.proxy.map { "\($0.url) (\($0.source))" } ?? "none", target.connectedAddress ?? "—",
                     ]
                 }))
     }
