@@ -21,10 +21,10 @@ struct NetworkTests {
         }
     }
 
-    /// Runs `checks` with `network:` settings `yaml` (indented under `network:`); the check deadline is short so
-    /// timeouts come quickly.
+    /// Runs `checks` with `network:` settings `yaml` (indented under `network:`). Tests of timeouts pass a short
+    /// deadline; the others a roomy one, because a loaded 2-core CI machine can slow even a local TLS handshake.
     func run(
-        _ checks: String, network yaml: String, environment: [String: String] = [:], timeout: Double = 4, extra: String = ""
+        _ checks: String, network yaml: String, environment: [String: String] = [:], timeout: Double = 10, extra: String = ""
     ) async throws -> Outcome {
         let lab = try await NetworkLab.shared()
         let config = try folder.write(
@@ -139,7 +139,7 @@ struct NetworkTests {
 
     @Test func aDelayingRelayIsSlowButReachableAndTheTimingsShowIt() async throws {
         let lab = try await NetworkLab.shared()
-        let outcome = try await run("NET-001", network: endpoints(lab.url("slow")), timeout: 8)
+        let outcome = try await run("NET-001", network: endpoints(lab.url("slow")), timeout: 15)
         let target = try #require(try outcome.targets("NET-001").first)
         #expect(target.failure == nil && target.httpStatus == 401, "\(target)")
         // 300 ms each way: the TLS handshake needs one round trip (600 ms), the request another.
@@ -259,7 +259,7 @@ struct NetworkTests {
     @Test func everyTargetIsProbedAndReportedInOrder() async throws {
         let lab = try await NetworkLab.shared()
         let urls = [lab.url("ok"), lab.url("expired"), lab.url("slow"), lab.url("ok", host: "127.0.0.1")]
-        let outcome = try await run("NET-001", network: "  endpoints:\n    NET-001: [\(urls.map { "\"\($0)\"" }.joined(separator: ", "))]", timeout: 8)
+        let outcome = try await run("NET-001", network: "  endpoints:\n    NET-001: [\(urls.map { "\"\($0)\"" }.joined(separator: ", "))]", timeout: 15)
         let targets = try outcome.targets("NET-001")
         #expect(targets.map(\.url) == urls)
         #expect(targets.map { $0.failure?.rawValue ?? "reachable" } == ["reachable", "certificate-expired", "reachable", "reachable"])

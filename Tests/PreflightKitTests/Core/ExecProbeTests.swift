@@ -8,8 +8,10 @@ import Testing
 struct ExecProbeTests {
     let folder = try! TemporaryFolder("exec")
 
-    /// Loads a one-check catalog whose plugin is the given shell script, and runs it.
-    func run(script: String, timeout: Double = 5, configuration: Configuration = Configuration()) async throws -> CheckResult {
+    /// Loads a one-check catalog whose plugin is the given shell script, and runs it. The default deadline is far
+    /// above what a plugin needs: a cold CI run starts Samba DCs, the network lab and dozens of processes at once
+    /// on 2 cores, and a 5 s deadline once expired before a trivial plugin answered.
+    func run(script: String, timeout: Double = 30, configuration: Configuration = Configuration()) async throws -> CheckResult {
         // File work and catalog loading block; keep them off the cooperative pool the runner's timers need.
         let catalog = try await runBlocking { [folder] in try Self.pluginCatalog(folder, script: script, timeout: timeout) }
         return await Runner(configuration: configuration).run(catalog.checks)[0]
@@ -90,7 +92,7 @@ struct ExecProbeTests {
     /// cannot promise within 0.5 s (nor, with Samba and the network lab starting beside it, within 2 s).
     @Test func aTimeoutKillsThePluginsChildrenToo() async throws {
         let pidFile = folder.url("child.pid")
-        let result = try await run(script: "sleep 300 & echo $! > \(pidFile); wait", timeout: 5)
+        let result = try await run(script: "sleep 300 & echo $! > \(pidFile); wait", timeout: 10)
         #expect(result.status == .error)
         // The plugin's own child must not survive it.
         try await Task.sleep(for: .milliseconds(200))
