@@ -103,13 +103,7 @@ struct RenderCommand: ParsableCommand {
             throw PreflightError.usage(
                 "Unknown report format '\(format)'. Use one of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let data = FileManager.default.contents(atPath: report)
-        else {
-            throw PreflightError.unreadableFile(path: report, role: "report", reason: "it does not exist or is not a readable file")
-        }
-        let parsed = try JSONReporter.parse(data, file: report)
+        let parsed = try JSONReporter.load(report)
         let body = format.render(parsed)
         if let out {
             try ReportWriter.writeAtomically(body, to: out)

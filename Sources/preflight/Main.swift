@@ -47,12 +47,13 @@ struct Preflight: AsyncParsableCommand {
         commandName: "preflight",
         abstract: "Checks whether a hybrid environment is ready for Entra ID self-service password reset with password writeback.",
         discussion: """
-            Exit codes: 0 ready, 1 not ready (a check failed), 2 incomplete (a check errored), 64 usage error, \
-            65 malformed input to 'render', 66 a named file cannot be read, 73 a report cannot be written, \
-            78 invalid configuration or check definition.
+            Exit codes: 0 ready, 1 not ready (a check failed; for 'diff': something got worse), 2 incomplete \
+            (a check errored), 64 usage error, 65 malformed report input ('render', 'diff', --baseline), 66 a named \
+            file cannot be read, 70 internal error, 73 a report cannot be written, 75 another run holds the --out \
+            folder's lock, 78 invalid configuration or check definition. Colour only on a terminal; NO_COLOR is honoured.
             """,
         version: PreflightVersion.current,
-        subcommands: [RunCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
+        subcommands: [RunCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
         defaultSubcommand: nil)
 }
 
@@ -69,6 +70,34 @@ enum Console {
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Colour only for a terminal, never when NO_COLOR is set to anything (no-color.org) or TERM is dumb.
+    static func colour(onDescriptor descriptor: Int32) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(descriptor) == 1, environment["NO_COLOR"].map(\.isEmpty) ?? true else { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    static var colourOnStdout: Bool { colour(onDescriptor: 1) }
+    static var colourOnStderr: Bool { colour(onDescriptor: 2) }
+
+    /// Colours the verdict at the start of a stdout line (READY green, NOT READY red, INCOMPLETE yellow).
+    static func highlightVerdict(_ line: String, _ verdict: Verdict) -> String {
+        guard colourOnStdout, line.hasPrefix(verdict.rawValue) else { return line }
+        let code = verdict == .ready ? "32" : verdict == .notReady ? "31" : "33"
+        return "\u{1B}[1;\(code)m\(verdict.rawValue)\u{1B}[0m" + line.dropFirst(verdict.rawValue.count)
+    }
+
+    static func styled(_ text: String, for status: CheckStatus) -> String {
+        let code: String
+        switch status {
+        case .pass: code = "32"
+        case .fail: code = "31"
+        case .warn, .error: code = "33"
+        case .skip, .waived: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
 }
 
 /// Options shared by the commands that load the catalog.

@@ -33,6 +33,19 @@ struct RunCommand: AsyncParsableCommand {
     var strict = false
     @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
     var waivers: String?
+    @Option(
+        help: ArgumentHelp(
+            "Compare with an earlier JSON report and lead the report with what changed; 'latest' is the previous latest.json in --out.",
+            valueName: "file|latest"))
+    var baseline: String?
+    @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
+    var keep: Int?
+    @Option(
+        name: .customLong("wait-lock"),
+        help: ArgumentHelp(
+            "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
+            valueName: "seconds"))
+    var waitLock: Double = 0
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -45,6 +58,8 @@ struct RunCommand: AsyncParsableCommand {
             configuration.phase = value
         }
         guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
+        if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
+        guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
         let formats = try ReportFormat.parseList(format)
         let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
         let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
@@ -53,12 +68,17 @@ struct RunCommand: AsyncParsableCommand {
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
+        // Held until the reports are written and pruned; the kernel releases it when this process ends.
+        let lock = try RunLock.acquire(in: out, wait: waitLock)
+        let earlier = try baseline.map { argument throws(PreflightError) in try Baseline.load(argument, out: out) }
+        if let notice = earlier?.notice { notices.append(notice) }
         // Progress lines only for a person watching a terminal; cron and CI logs stay clean.
         var progress: (@Sendable (CheckResult) -> Void)?
         if !quiet && Console.stderrIsTerminal {
+            let colour = Console.colourOnStderr
             progress = { result in
                 let status = result.status.rawValue.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)
-                Console.info("\(status) \(result.id) \(result.title)")
+                Console.info("\(colour ? Console.styled(status, for: result.status) : status) \(result.id) \(result.title)")
             }
         }
         var report = await Assessment.run(
@@ -66,14 +86,20 @@ struct RunCommand: AsyncParsableCommand {
             runner: Runner(configuration: configuration, jobs: jobs), notices: notices, progress: progress)
         report.apply(gate)
         report.apply(waiverList, at: Date())
+        if let earlier, let previous = earlier.report {
+            report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
+        }
         let written = try ReportWriter.write(report, formats: formats, to: out)
+        if let keep { try ReportRetention.prune(out, keep: keep) }
+        withExtendedLifetime(lock) {}
         if quiet {
             // Nothing on stdout.
         } else if formats.contains(.summary) {
-            print(SummaryReporter.line(report, reportPath: written.first))
+            print(Console.highlightVerdict(SummaryReporter.line(report, reportPath: written.first), report.verdict))
         } else {
-            print(MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: ""))
+            print(Console.highlightVerdict(MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: ""), report.verdict))
             if let gateLine = MarkdownReporter.gateLine(report) { print(gateLine.replacingOccurrences(of: "`", with: "")) }
+            if let changes = report.changes { print(ChangesReporter.line(changes)) }
             if let waiverLine = WaiverSection.attentionLine(report) { print(waiverLine) }
             for path in written { print(path) }
         }

@@ -83,6 +83,15 @@ struct SubcommandExitCodeTests {
         Case(arguments: ["render", "{golden}", "--out", "not-a-folder/x.md"], code: 73, stderr: "preflight: error: Cannot write 'not-a-folder/x.md'"),
         Case(arguments: ["run", "--checks", "{custom}", "--only", "PLG-698", "--out", "out"], code: 0, stderr: ""),
         Case(arguments: ["run", "--checks", "{broken}", "--out", "out"], code: 78, stderr: "PLG-699.yml:"),
+        Case(arguments: ["run", "--checks", "{custom}", "--only", "PLG-698", "--keep", "0"], code: 64, stderr: "preflight: error: --keep must be at least 1"),
+        Case(arguments: ["run", "--checks", "{custom}", "--only", "PLG-698", "--baseline", "missing.json"], code: 66, stderr: "Cannot read baseline report 'missing.json'"),
+        Case(arguments: ["run", "--checks", "{custom}", "--only", "PLG-698", "--baseline", "not-json.txt"], code: 65, stderr: "not-json.txt: error:"),
+        Case(arguments: ["diff", "{golden}", "{golden}"], code: 0, stderr: ""),
+        Case(arguments: ["diff", "{golden}", "worse.json"], code: 1, stderr: ""),
+        Case(arguments: ["diff", "{golden}", "{golden}", "--format", "html"], code: 64, stderr: "preflight: error: Unknown diff format 'html'. Use md or json.\n"),
+        Case(arguments: ["diff", "{golden}", "not-json.txt"], code: 65, stderr: "not-json.txt: error: it is not valid JSON"),
+        Case(arguments: ["diff", "missing.json", "{golden}"], code: 66, stderr: "preflight: error: Cannot read report 'missing.json'"),
+        Case(arguments: ["diff", "{golden}", "{golden}", "--out", "not-a-folder/x.md"], code: 73, stderr: "preflight: error: Cannot write 'not-a-folder/x.md'"),
     ]
 
     @Test(arguments: table)
@@ -91,6 +100,11 @@ struct SubcommandExitCodeTests {
         try folder.write("broken/PLG-699.yml", "id: PLG-699\ntitle: x\ndescription: x\nprobe: exec\nseverity: extreme\nparams: {command: [x]}\n")
         try folder.write("not-json.txt", "hello")
         try folder.write("not-a-folder", "x")
+        // The golden report with one more failing finding: worse.
+        var worse = try JSONReporter.load(Repository.fixture("golden/report.json"))
+        let index = try #require(worse.checks.firstIndex { $0.status == .fail })
+        worse.checks[index].findings.append(Finding(status: .fail, target: "CN=New Hire,DC=corp", message: "No ACE."))
+        try folder.write("worse.json", JSONReporter.render(worse))
         let arguments = testCase.arguments.map {
             $0.replacingOccurrences(of: "{custom}", with: custom).replacingOccurrences(of: "{broken}", with: folder.url("broken"))
                 .replacingOccurrences(of: "{golden}", with: Repository.fixture("golden/report.json"))

@@ -7,6 +7,12 @@ public struct CLIResult: Sendable, CustomStringConvertible {
     public var stderr: String
     public var exitCode: Int32
 
+    public init(stdout: String, stderr: String, exitCode: Int32) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exitCode = exitCode
+    }
+
     public var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
@@ -117,26 +123,43 @@ public enum SchemaValidator {
     }
 
     public static func validate(reportAt path: String) async throws {
-        try await runBlocking("preflight.test.schema") { try validateSynchronously(reportAt: path) }
+        try await validate(path, against: Repository.schema)
     }
 
-    static func validateSynchronously(reportAt path: String) throws {
+    /// `preflight diff --format json` output, against `preflight-diff.schema.json` (which refers into the report schema).
+    public static func validate(diffAt path: String) async throws {
+        try await validate(path, against: Repository.root.appendingPathComponent("reports/schema/preflight-diff.schema.json").path)
+    }
+
+    static func validate(_ path: String, against schemaPath: String) async throws {
+        try await runBlocking("preflight.test.schema") { try validateSynchronously(path, against: schemaPath) }
+    }
+
+    /// Every schema in reports/schema is registered under its $id, so cross-file $refs resolve as published.
+    static func validateSynchronously(_ path: String, against schemaPath: String) throws {
         let script = """
-            import json, sys
+            import glob, json, os, sys
             try:
                 import jsonschema
+                from referencing import Registry, Resource
             except ImportError:
                 sys.exit("Python's jsonschema is missing: run 'make setup' (scripts/setup.sh) first.")
+            resources = []
+            for file in glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "*.schema.json")):
+                document = json.load(open(file))
+                jsonschema.Draft202012Validator.check_schema(document)
+                resources.append((document["$id"], Resource.from_contents(document)))
+            registry = Registry().with_resources(resources)
             schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+            validator = jsonschema.Draft202012Validator(schema, registry=registry)
+            errors = sorted(validator.iter_errors(json.load(open(sys.argv[2]))), key=str)
             for error in errors:
                 print("/".join(map(str, error.absolute_path)) + ": " + error.message)
             sys.exit(1 if errors else 0)
             """
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
         let process = Subprocess(
-            arguments: [python, "-c", script, Repository.schema, path], environment: ProcessInfo.processInfo.environment)
+            arguments: [python, "-c", script, schemaPath, path], environment: ProcessInfo.processInfo.environment)
         let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(60))
         guard outcome.termination == .exited(0) else {
             throw Failure(

@@ -17,6 +17,8 @@ public struct Report: Sendable, Codable, Hashable {
     public private(set) var gate = Gate()
     /// Every waiver of the run's waiver file and how it fared (applied, expired, expiring soon, stale).
     public private(set) var waivers: [WaiverOutcome] = []
+    /// What changed since the baseline report (`run --baseline`); absent without one.
+    public var changes: Changes?
 
     public struct Tool: Sendable, Codable, Hashable {
         public var name: String
@@ -132,7 +134,7 @@ public struct Report: Sendable, Codable, Hashable {
     public private(set) var verdict: Verdict = .ready
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, notices, checks, waivers
+        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, changes, notices, checks, waivers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -148,6 +150,7 @@ public struct Report: Sendable, Codable, Hashable {
         notices = try container.decodeIfPresent([String].self, forKey: .notices) ?? []
         checks = try container.decode([CheckResult].self, forKey: .checks)
         waivers = try container.decodeIfPresent([WaiverOutcome].self, forKey: .waivers) ?? []
+        changes = try container.decodeIfPresent(Changes.self, forKey: .changes)
         verdict = Verdict(summary: Summary(checks.map(\.status)))
     }
 }

@@ -12,7 +12,18 @@ public enum JSONReporter {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Reads a saved report back, for `preflight render`; malformed input is exit 65.
+    /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.
+    public static func load(_ path: String, role: String = "report") throws(PreflightError) -> Report {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else {
+            throw .unreadableFile(path: path, role: role, reason: "it does not exist or is not a readable file")
+        }
+        return try parse(data, file: path)
+    }
+
+    /// Reads a saved report back (`render`, `diff`, `--baseline`); malformed input is exit 65.
     public static func parse(_ data: Data, file: String) throws(PreflightError) -> Report {
         let report: Report
         do {

@@ -18,6 +18,7 @@ public enum MarkdownReporter {
             out.append(gate)
             out.append("")
         }
+        if let changes = report.changes { out += ChangesReporter.section(changes) }
         if !report.notices.isEmpty {
             out.append("> **Notes on this run**")
             for notice in report.notices { out.append("> - \(inline(notice))") }
@@ -215,7 +216,7 @@ public enum MarkdownReporter {
         text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
-    private static func humanDate(_ rfc3339: String) -> String {
+    static func humanDate(_ rfc3339: String) -> String {
         rfc3339.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes reports atomically: a reader (or a cron job's mailer) never sees half a file.
 public enum ReportWriter {
-    /// Writes `preflight-<timestamp>.<ext>` and refreshes `latest.<ext>` for each file format (`summary` is no file);
+    /// Writes `preflight-<timestamp>.<ext>` (`-2`, … after a run of the same second) and refreshes `latest.<ext>` for each file format (`summary` is no file);
     /// returns the timestamped paths.
     public static func write(_ report: Report, formats: [ReportFormat], to folder: String) throws(PreflightError) -> [String] {
         do {
@@ -10,7 +10,7 @@ public enum ReportWriter {
         } catch {
             throw .cannotWrite(path: folder, reason: "the folder cannot be created (\(error.localizedDescription))")
         }
-        let stem = "preflight-" + compactTimestamp(report.run.startedAt)
+        let stem = ReportRetention.freshStem(for: report.run.startedAt, in: folder)
         var written: [String] = []
         for format in formats {
             guard let fileExtension = format.fileExtension else { continue }

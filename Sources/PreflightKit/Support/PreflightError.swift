@@ -10,6 +10,8 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
     case invalidConfiguration([Diagnostic])
     /// The report could not be written.
     case cannotWrite(path: String, reason: String)
+    /// Another run holds the `--out` folder's lock (`holder` is what it wrote there: pid, host, start time).
+    case locked(path: String, holder: String, waited: Double)
 
     public var description: String {
         switch self {
@@ -24,6 +26,14 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
             return diagnostics.map(\.description).joined(separator: "\n")
         case .cannotWrite(let path, let reason):
             return "Cannot write '\(path)': \(reason). Choose a writable folder with --out."
+        case .locked(let path, let holder, let waited):
+            let who = holder.isEmpty ? "Another preflight run" : "Another preflight run (\(holder))"
+            if waited > 0 {
+                return "\(who) still holds the lock '\(path)' after \(Int(waited)) s of waiting, so this run stopped before "
+                    + "running any check. Raise --wait-lock, or find out why the other run takes so long."
+            }
+            return "\(who) holds the lock '\(path)', so this run stopped before running any check. Try again later, "
+                + "or pass --wait-lock SECONDS to wait for it."
         }
     }
 }
@@ -38,6 +48,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case cannotReadInput = 66
     case software = 70
     case cannotWrite = 73
+    /// Another run holds the lock of the `--out` folder (EX_TEMPFAIL: try again later).
+    case busy = 75
     case invalidConfiguration = 78
 
     public static func `for`(_ error: any Error) -> ExitStatus {
@@ -48,6 +60,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .unreadableFile: return .cannotReadInput
         case .invalidConfiguration: return .invalidConfiguration
         case .cannotWrite: return .cannotWrite
+        case .locked: return .busy
         }
     }
 }

@@ -47,6 +47,10 @@ public struct Subprocess: Sendable {
         for fd in [stdinPipe.read, stdinPipe.write, stdoutPipe.read, stdoutPipe.write, stderrPipe.read, stderrPipe.write] {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
+        // Nothing else reaches the child: a file another thread has open for writing at this moment (not every
+        // open(2) in Foundation sets O_CLOEXEC) would otherwise stay open in a long-lived child, and exec'ing that
+        // file would fail with ETXTBSY for as long as the child lives.
+        if let addCloseFrom = spawnAddCloseFrom { _ = addCloseFrom(&actions, 3) }
         if let workingDirectory, let addChdir = spawnAddChdir { _ = addChdir(&actions, workingDirectory) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -148,6 +152,12 @@ private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
 private let spawnAddChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
     unsafeBitCast($0, to: AddChdir.self)
+}
+
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+/// glibc 2.34 and later.
+private let spawnAddCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+    unsafeBitCast($0, to: AddCloseFrom.self)
 }
 
 private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32

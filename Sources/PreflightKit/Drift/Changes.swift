@@ -1,0 +1,115 @@
+/// What changed between two reports: the `changes` object of a run with `--baseline`, and what `preflight diff`
+/// prints. Findings are keyed by (check id, target).
+public struct Changes: Sendable, Codable, Hashable {
+    /// The earlier report (the baseline) and the later one.
+    public var baseline: RunReference
+    public var current: RunReference
+    /// Anything got worse: a new problem, a finding or check whose status got worse, or a check that stopped
+    /// running. `diff` exits 1 when true.
+    public var worse: Bool
+    public var verdict: VerdictChange
+    /// Checks whose status differs, including checks only one of the reports has (`from` or `to` is null).
+    public var checks: [CheckChange]
+    public var findings: FindingChanges
+    /// Why the two reports may not be comparable (other tenant, phase or catalog, swapped order).
+    public var notices: [String]
+
+    public struct RunReference: Sendable, Codable, Hashable {
+        public var runId: String
+        public var startedAt: String
+        public var verdict: Verdict
+        public var phase: Phase
+        public var host: String
+        /// The file the report was read from; null for the report being written.
+        public var file: String?
+
+        public init(_ report: Report, file: String?) {
+            runId = report.run.id
+            startedAt = report.run.startedAt
+            verdict = report.verdict
+            phase = report.run.phase
+            host = report.run.host
+            self.file = file
+        }
+
+        // `file` is always present in the JSON (null for the current run).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(runId, forKey: .runId)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(verdict, forKey: .verdict)
+            try container.encode(phase, forKey: .phase)
+            try container.encode(host, forKey: .host)
+            if let file { try container.encode(file, forKey: .file) } else { try container.encodeNil(forKey: .file) }
+        }
+    }
+
+    public struct VerdictChange: Sendable, Codable, Hashable {
+        public var from: Verdict
+        public var to: Verdict
+    }
+
+    public struct CheckChange: Sendable, Codable, Hashable {
+        public var id: String
+        public var title: String
+        public var severity: Severity
+        /// Null: the baseline did not run this check.
+        public var from: CheckStatus?
+        /// Null: this run did not run the check.
+        public var to: CheckStatus?
+        public var trend: Trend
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(title, forKey: .title)
+            try container.encode(severity, forKey: .severity)
+            if let from { try container.encode(from, forKey: .from) } else { try container.encodeNil(forKey: .from) }
+            if let to { try container.encode(to, forKey: .to) } else { try container.encodeNil(forKey: .to) }
+            try container.encode(trend, forKey: .trend)
+        }
+    }
+
+    public enum Trend: String, Sendable, Codable, Hashable {
+        case worse, better, changed
+    }
+
+    public struct FindingChanges: Sendable, Codable, Hashable {
+        /// Problems the baseline did not have.
+        public var new: [FindingChange] = []
+        /// Problems gone from a check that ran to a verdict again.
+        public var resolved: [FindingChange] = []
+        /// Same check and target, another status (waived counts as a status here).
+        public var changed: [FindingChange] = []
+        /// Baseline problems whose check was skipped, errored or not run this time: not known to be fixed.
+        public var unassessed: [FindingChange] = []
+        public var unchanged: [FindingChange] = []
+    }
+
+    /// One finding on either side; `from`/`to` are its effective statuses (`waived` when a waiver covers it).
+    public struct FindingChange: Sendable, Codable, Hashable {
+        public var check: String
+        public var severity: Severity
+        public var target: String
+        public var from: CheckStatus?
+        public var to: CheckStatus?
+        /// The later message when there is one, else the baseline's.
+        public var message: String
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(check, forKey: .check)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(target, forKey: .target)
+            if let from { try container.encode(from, forKey: .from) } else { try container.encodeNil(forKey: .from) }
+            if let to { try container.encode(to, forKey: .to) } else { try container.encodeNil(forKey: .to) }
+            try container.encode(message, forKey: .message)
+        }
+    }
+
+    /// Nothing differs at all (unchanged findings only).
+    public var isEmpty: Bool {
+        checks.isEmpty && findings.new.isEmpty && findings.resolved.isEmpty && findings.changed.isEmpty
+            && findings.unassessed.isEmpty && verdict.from == verdict.to
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import PreflightKit
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two JSON reports: new, resolved and unchanged findings, and checks whose status changed.",
+        discussion: "Findings are matched by check id and target. Exit code 1 when anything got worse, else 0.")
+
+    @Argument(help: "The earlier JSON report (the baseline).")
+    var old: String
+    @Argument(help: "The later JSON report.")
+    var new: String
+    @Option(help: ArgumentHelp("Output format: md or json.", valueName: "format"))
+    var format: String = "md"
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        guard format == "md" || format == "json" else {
+            throw PreflightError.usage("Unknown diff format '\(format)'. Use md or json.")
+        }
+        let baseline = try JSONReporter.load(old, role: "report")
+        let current = try JSONReporter.load(new, role: "report")
+        let changes = ReportComparison.compare(baseline: baseline, baselineFile: old, current: current, currentFile: new)
+        let body = format == "md" ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes)
+        if let out {
+            try ReportWriter.writeAtomically(Data(body.utf8), to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(body.utf8))
+        }
+        let status = ChangesReporter.exitStatus(changes)
+        if status != .ready { throw CommandExit(status: status) }
+    }
+}

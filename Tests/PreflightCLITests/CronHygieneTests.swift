@@ -1,0 +1,136 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What an unattended job needs: a lock against overlapping runs, retention, and no terminal decoration in logs.
+@Suite("CLI: lock, retention, terminals")
+struct CronHygieneTests {
+    let folder = try! TemporaryFolder("cli-cron")
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
+        try await CLI.run(arguments, in: folder.path, environment: environment)
+    }
+
+    /// A passing check, and a slow one that sleeps `seconds` first (to keep a run busy while another starts).
+    func checks(sleeping seconds: Int = 0) throws -> [String] {
+        try folder.writePluginCheck("PLG-801", title: "Quick", severity: "high", reply: #"{"status":"pass"}"#)
+        try folder.write("custom/PLG-802.sh", "#!/bin/sh\ncat >/dev/null\nsleep \(seconds)\necho '{\"status\":\"pass\"}'\n", executable: true)
+        try folder.write(
+            "custom/PLG-802.yml",
+            "id: PLG-802\ntitle: Slow\ndescription: Sleeps.\nprobe: exec\nseverity: low\ntimeoutSeconds: 60\nparams: {command: [\"./PLG-802.sh\"]}\n")
+        return ["run", "--checks", folder.url("custom"), "--only", "PLG-801,PLG-802", "--out", "out"]
+    }
+
+    /// Waits (on a blocking thread) until a run has taken the lock and written who it is.
+    func lockHolderPID() async throws -> pid_t {
+        let path = folder.url("out/\(RunLock.fileName)")
+        return try await runBlocking("test.lock.wait") {
+            for _ in 0..<600 {
+                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                if let match = text.firstMatch(of: #/^pid (\d+) /#), let pid = pid_t(match.1) { return pid }
+                usleep(50_000)
+            }
+            throw CLIError("no run took the lock '\(path)' within 30 s")
+        }
+    }
+
+    struct CLIError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func anOverlappingRunStopsAtOnceWith75AndTheFirstFinishes() async throws {
+        let arguments = try checks(sleeping: 4)
+        async let first = run(arguments)
+        let holder = try await lockHolderPID()
+        let second = try await run(arguments + ["--format", "json,summary"])
+        #expect(second.exitCode == 75 && second.stdout.isEmpty, "\(second)")
+        #expect(second.stderr.hasPrefix("preflight: error: Another preflight run (pid \(holder) on "), "\(second)")
+        #expect(second.stderr.contains("holds the lock 'out/.preflight.lock', so this run stopped before running any check. Try again later, or pass --wait-lock SECONDS to wait for it.\n"))
+        let waiting = try await run(arguments + ["--wait-lock", "60", "--format", "json,summary"])
+        let finished = try await first
+        #expect(finished.exitCode == 0, "\(finished)")
+        #expect(waiting.exitCode == 0 && waiting.stdout.hasPrefix("READY 0 fail"), "the waiting run ran after the first: \(waiting)")
+        let sets = try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).filter { $0.hasPrefix("preflight-") && $0.hasSuffix(".json") }
+        #expect(sets.count == 2, "the first run and the waiting run wrote reports, the refused one none: \(sets)")
+    }
+
+    @Test func aWaitThatRunsOutSaysHowLongItWaited() async throws {
+        let arguments = try checks()
+        let lock = try RunLock.acquire(in: folder.url("out"))
+        let result = try await run(arguments + ["--wait-lock", "1"])
+        #expect(result.exitCode == 75, "\(result)")
+        #expect(result.stderr.contains("still holds the lock 'out/.preflight.lock' after 1 s of waiting"), "\(result)")
+        #expect(result.stderr.contains("(pid \(getpid()) on "), "the holder is named: \(result)")
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aKilledRunLeavesNoStaleLock() async throws {
+        let arguments = try checks(sleeping: 30)
+        async let killed = run(arguments)
+        let holder = try await lockHolderPID()
+        #expect(kill(holder, SIGKILL) == 0)
+        let result = try await killed
+        #expect(result.exitCode == 128 + SIGKILL, "\(result)")
+        try folder.writePluginCheck("PLG-802", title: "Now quick", severity: "low", reply: #"{"status":"pass"}"#)
+        let next = try await run(arguments)
+        #expect(next.exitCode == 0, "the kernel released the dead run's lock: \(next)")
+    }
+
+    @Test func keepDeletesAllButTheNewestSetsAndNothingElse() async throws {
+        let arguments = try checks() + ["--format", "md,json,csv", "--keep", "2"]
+        try folder.write("out/notes.txt", "mine")
+        try folder.write("out/preflight-notes.md", "mine too")
+        for _ in 1...4 {
+            let result = try await run(arguments)
+            #expect(result.exitCode == 0, "\(result)")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).sorted()
+        let stems = Set(names.compactMap { $0.firstMatch(of: /^(preflight-\d{8}T\d{6}Z(?:-\d+)?)\./).map { String($0.1) } })
+        #expect(stems.count == 2, "\(names)")
+        for stem in stems {
+            for ext in ["md", "json", "csv"] { #expect(names.contains("\(stem).\(ext)"), "\(names)") }
+        }
+        let newest = try JSONReporter.load(folder.url("out/latest.json"))
+        let kept = try stems.map { try JSONReporter.load(folder.url("out/\($0).json")).run.id }
+        #expect(kept.contains(newest.run.id), "the newest set is kept")
+        #expect(names.contains("notes.txt") && names.contains("preflight-notes.md") && names.contains("latest.md"))
+    }
+
+    /// Runs the binary on a pseudo-terminal (util-linux `script`), as a person at a shell would.
+    func onTerminal(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
+        let command = ([CLI.executable] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        return try await runBlocking("test.pty") {
+            var env = ProcessInfo.processInfo.environment
+            env["NO_COLOR"] = nil
+            env["TERM"] = "xterm-256color"
+            for (key, value) in environment { env[key] = value }
+            let process = Subprocess(arguments: ["script", "-q", "-e", "-c", command, "/dev/null"], environment: env, workingDirectory: folder.path)
+            let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(120))
+            guard case .exited(let code) = outcome.termination else { throw CLIError("script did not exit: \(outcome.termination)") }
+            return CLIResult(stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self), exitCode: code)
+        }
+    }
+
+    @Test func colourAndProgressOnlyOnATerminalAndNeverWithNoColor() async throws {
+        let arguments = try checks() + ["--format", "json"]
+        let terminal = try await onTerminal(arguments)
+        #expect(terminal.exitCode == 0, "\(terminal)")
+        #expect(terminal.stdout.contains("\u{1B}[1;32mREADY\u{1B}[0m — no check failed"), "\(terminal)")
+        #expect(terminal.stdout.contains("\u{1B}[32mPASS \u{1B}[0m PLG-801 Quick"), "progress lines on the terminal's stderr: \(terminal)")
+
+        let noColor = try await onTerminal(arguments, environment: ["NO_COLOR": "1"])
+        #expect(noColor.exitCode == 0 && !noColor.stdout.contains("\u{1B}"), "\(noColor)")
+        #expect(noColor.stdout.contains("PASS  PLG-801 Quick") && noColor.stdout.contains("READY — no check failed"), "\(noColor)")
+        let dumb = try await onTerminal(arguments, environment: ["TERM": "dumb"])
+        #expect(!dumb.stdout.contains("\u{1B}"), "\(dumb)")
+
+        let piped = try await run(arguments)
+        #expect(piped.exitCode == 0 && !piped.stdout.contains("\u{1B}") && piped.stderr.isEmpty, "no colour, no progress in logs: \(piped)")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightKit
+
+/// The comparison behind `diff` and `run --baseline`, on the sample report and edited copies of it.
+@Suite("Report comparison (diff and baseline)")
+struct ReportComparisonTests {
+    let baseline = SampleReport.value
+
+    /// The sample report a day later, edited by `change`.
+    func later(_ change: (inout [CheckResult]) -> Void) -> Report {
+        var checks = baseline.checks
+        change(&checks)
+        return Report(
+            run: Report.RunInfo(
+                id: "1f5a4d52-8c1e-4b3a-9d55-1a2b3c4d5e6f", startedAt: "2026-11-27T10:15:00Z", finishedAt: "2026-11-27T10:15:02Z",
+                durationMs: 2000, host: "sync01", phase: .preflight, topology: .connectSync, cloud: .public,
+                catalogDigest: baseline.run.catalogDigest),
+            cover: baseline.cover, checks: checks)
+    }
+
+    func compare(_ current: Report) -> Changes {
+        ReportComparison.compare(baseline: baseline, baselineFile: "old.json", current: current, currentFile: "new.json")
+    }
+
+    func index(_ id: String, _ checks: [CheckResult]) -> Int { checks.firstIndex { $0.id == id }! }
+
+    @Test func anIdenticalReportHasNoChangesAndEveryFindingUnchanged() {
+        let changes = compare(later { _ in })
+        #expect(!changes.worse && changes.isEmpty && changes.notices.isEmpty)
+        #expect(changes.findings.unchanged.count == 31, "30 AD-003 users and one AD-006 finding")
+        #expect(ChangesReporter.exitStatus(changes) == .ready)
+        #expect(ChangesReporter.line(changes) == "No change since the baseline of 2026-11-26 10:15:00 UTC.")
+        #expect(ChangesReporter.compact(changes) == "no change since the baseline")
+    }
+
+    @Test func aNewFailingUserIsWorseAndKeyedByTargetCaseInsensitively() {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].findings.append(Finding(status: .fail, target: "CN=New Hire,OU=Staff,DC=corp,DC=example,DC=test", message: "No ACE."))
+            // The same user, spelled with another case by another DC: not new.
+            checks[ad003].findings[0].target = checks[ad003].findings[0].target.uppercased()
+        }
+        let changes = compare(current)
+        #expect(changes.worse)
+        #expect(changes.findings.new.map(\.target) == ["CN=New Hire,OU=Staff,DC=corp,DC=example,DC=test"])
+        #expect(changes.findings.new.first?.from == nil && changes.findings.new.first?.to == .fail)
+        #expect(changes.findings.resolved.isEmpty && changes.findings.unchanged.count == 31)
+        #expect(changes.checks.isEmpty, "AD-003 failed before and fails now")
+        #expect(ChangesReporter.exitStatus(changes) == .notReady)
+        #expect(ChangesReporter.compact(changes) == "worse since the baseline (1 new, 0 resolved)")
+    }
+
+    @Test func fixedUsersAreResolvedAndAFixedCheckIsBetter() {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].findings.removeFirst(10)
+            let ad006 = index("AD-006", checks)
+            checks[ad006].status = .pass
+            checks[ad006].findings = []
+        }
+        let changes = compare(current)
+        #expect(!changes.worse)
+        #expect(changes.findings.resolved.count == 11 && changes.findings.new.isEmpty)
+        #expect(changes.findings.resolved.allSatisfy { $0.to == nil && $0.from != nil })
+        #expect(changes.checks.map(\.id) == ["AD-006"] && changes.checks.first?.trend == .better)
+        #expect(ChangesReporter.line(changes).hasPrefix("Better than the baseline of 2026-11-26 10:15:00 UTC: 0 new, 11 resolved"))
+    }
+
+    @Test func findingsOfAChecksThatErroredOrStoppedRunningAreUnassessedNotResolved() {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].status = .error
+            checks[ad003].message = "The DC did not answer."
+            checks[ad003].findings = []
+            checks.remove(at: index("AD-006", checks))
+        }
+        let changes = compare(current)
+        #expect(changes.findings.resolved.isEmpty, "nothing is known to be fixed")
+        #expect(changes.findings.unassessed.count == 31)
+        let byID = Dictionary(uniqueKeysWithValues: changes.checks.map { ($0.id, $0) })
+        #expect(byID["AD-003"]?.from == .fail && byID["AD-003"]?.to == .error && byID["AD-003"]?.trend == .changed)
+        #expect(byID["AD-006"]?.from == .warn && byID["AD-006"]?.to == nil && byID["AD-006"]?.trend == .changed)
+        #expect(!changes.worse, "a known problem that can no longer be assessed is not a regression")
+        #expect(changes.verdict.from == .notReady && changes.verdict.to == .incomplete)
+    }
+
+    @Test func losingThePassOfACheckIsWorse() {
+        let errored = later { checks in
+            checks[index("AD-001", checks)].status = .error
+        }
+        #expect(compare(errored).worse && compare(errored).checks.first?.trend == .worse)
+        let dropped = later { checks in checks.remove(at: index("NET-002", checks)) }
+        let changes = compare(dropped)
+        #expect(changes.worse && changes.checks.first?.id == "NET-002" && changes.checks.first?.to == nil)
+    }
+
+    @Test(arguments: [
+        (CheckStatus.pass, CheckStatus.warn, Changes.Trend.worse), (.warn, .fail, .worse), (.fail, .pass, .better),
+        (.fail, .waived, .better), (.waived, .pass, .changed), (.skip, .error, .worse), (.error, .skip, .better),
+        (.error, .fail, .worse), (.error, .pass, .better), (.fail, .error, .changed), (.pass, .skip, .worse),
+    ])
+    func statusTrends(from: CheckStatus, to: CheckStatus, expected: Changes.Trend) {
+        #expect(ReportComparison.trend(from: from, to: to) == expected)
+    }
+
+    @Test func aWaivedFindingChangesStatusAndIsNotWorse() {
+        let current = later { checks in
+            let ad006 = index("AD-006", checks)
+            checks[ad006].findings[0].waiver = WaiverReference(Waiver(check: "AD-006", justification: "Kiosk", expires: "2027-01-31", source: "w.yml:2"))
+            checks[ad006].status = .waived
+        }
+        let changes = compare(current)
+        #expect(!changes.worse)
+        #expect(changes.findings.changed.first?.from == .warn && changes.findings.changed.first?.to == .waived)
+    }
+
+    @Test func addedChecksCountOnlyWhenTheyFindSomething() throws {
+        let extra = CheckResult(
+            id: "AD-009", title: "Inheritance", area: "directory", probe: "directory.inheritance", severity: .medium, status: .pass,
+            reason: nil, message: "ok", durationMs: 1, tags: [], findings: [], evidence: [:], remediation: "", references: [])
+        let passing = compare(later { $0.append(extra) })
+        let added = try #require(passing.checks.first)
+        #expect(!passing.worse && added.from == nil && added.to == .pass && added.trend == .changed)
+        var failing = extra
+        failing.status = .fail
+        failing.findings = [Finding(status: .fail, target: "OU=Kiosk,DC=corp", message: "Inheritance off.")]
+        let changes = compare(later { $0.append(failing) })
+        #expect(changes.worse && changes.findings.new.count == 1)
+    }
+
+    @Test func duplicateTargetsArePairedInOrder() {
+        let twice = later { checks in
+            let ad006 = index("AD-006", checks)
+            checks[ad006].findings.append(checks[ad006].findings[0])
+        }
+        let changes = compare(twice)
+        #expect(changes.findings.new.count == 1 && changes.findings.unchanged.count == 31)
+    }
+
+    @Test func suspectComparisonsSaySo() {
+        var other = later { _ in }
+        other.cover.tenant = "fabrikam.onmicrosoft.com"
+        other.run.phase = .health
+        other.run.catalogDigest = "sha256:" + String(repeating: "cd", count: 32)
+        let changes = ReportComparison.compare(baseline: other, baselineFile: "new.json", current: baseline, currentFile: "old.json")
+        #expect(changes.notices.count == 4, "\(changes.notices)")
+        #expect(changes.notices[0].contains("'fabrikam.onmicrosoft.com'") && changes.notices[0].contains("'contoso.onmicrosoft.com'"))
+        #expect(changes.notices[3].contains("were the files given in the wrong order?"))
+    }
+
+    @Test func theDiffDocumentMatchesItsGoldenFile() throws {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].findings.removeFirst(2)
+            checks[ad003].findings.append(Finding(status: .fail, target: "CN=New | Hire,OU=Staff,DC=corp,DC=example,DC=test", message: "No ACE."))
+            checks[index("AD-001", checks)].status = .error
+            checks[index("NET-001", checks)].status = .pass
+        }
+        let changes = compare(current)
+        try Golden.check(Data(ChangesReporter.markdown(changes).utf8), "diff.md")
+        var report = current
+        report.changes = changes
+        try Golden.check(Data(MarkdownReporter.render(report).utf8), "report-with-changes.md")
+        let summary = SummaryReporter.line(report, reportPath: "reports/x.md")
+        #expect(summary.hasSuffix("(reports/x.md); worse since the baseline (1 new, 2 resolved, 1 check worse)"), "\(summary)")
+    }
+
+    @Test func theMarkdownSectionListsAtMostFiftyRowsPerTable() {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].findings += (1...70).map { Finding(status: .fail, target: "CN=Extra \($0),DC=corp", message: "No ACE.") }
+        }
+        let text = ChangesReporter.markdown(compare(current))
+        #expect(text.contains("## New findings (70)"))
+        #expect(text.contains("…and 20 more (the JSON has all 70)."))
+        #expect(text.components(separatedBy: "| CN=Extra ").count - 1 == 50, "the first 50 rows, then the count")
+    }
+}
