@@ -47,7 +47,7 @@ struct DriftCLITests {
 
         try reply("PLG-701", "fail", users: ["bob", "carol"])
         try reply("PLG-702", "warn")
-        let second = try await run(cronRun + ["--format", "md,json,summary"])
+        let second = try await run(cronRun + ["--format", "md,json,prom,summary"])
         #expect(second.exitCode == 1 && second.stderr.isEmpty, "\(second)")
         #expect(second.stdout.hasSuffix("; worse since the baseline (1 new, 1 resolved, 1 check worse)\n"), "\(second)")
         let changes = try #require(try report("out/latest.json").changes)
@@ -57,6 +57,9 @@ struct DriftCLITests {
         #expect(changes.findings.unchanged.map(\.target) == ["CN=bob,OU=Staff,DC=corp"])
         #expect(changes.checks.map { "\($0.id) \($0.from!.rawValue)→\($0.to!.rawValue) \($0.trend.rawValue)" } == ["PLG-702 pass→warn worse"])
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
+        let samples = try await FormatValidators.prometheus(at: folder.url("out/latest.prom"))
+        #expect(samples["preflight_baseline_worse"] == 1)
+        #expect(samples[#"preflight_baseline_findings{change="new"}"#] == 1 && samples[#"preflight_baseline_findings{change="resolved"}"#] == 1)
         let markdown = try folder.read("out/latest.md")
         let changesAt = try #require(markdown.range(of: "## Changes since "))
         let checksAt = try #require(markdown.range(of: "## Checks"))

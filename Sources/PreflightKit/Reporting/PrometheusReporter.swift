@@ -39,7 +39,24 @@ public enum PrometheusReporter {
         out.append("# HELP preflight_run_duration_seconds How long the run took.")
         out.append("# TYPE preflight_run_duration_seconds gauge")
         out.append("preflight_run_duration_seconds \(String(format: "%.3f", Double(report.run.durationMs) / 1000))")
+        if let changes = report.changes { out += drift(changes) }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Only with `--baseline`: so an alert can fire on a regression, not only on a bad state.
+    private static func drift(_ changes: Changes) -> [String] {
+        [
+            "# HELP preflight_baseline_worse 1 when something got worse since the baseline report, else 0.",
+            "# TYPE preflight_baseline_worse gauge",
+            "preflight_baseline_worse \(changes.worse ? 1 : 0)",
+            "# HELP preflight_baseline_findings Findings compared with the baseline report, by change.",
+            "# TYPE preflight_baseline_findings gauge",
+            #"preflight_baseline_findings{change="new"} \#(changes.findings.new.count)"#,
+            #"preflight_baseline_findings{change="resolved"} \#(changes.findings.resolved.count)"#,
+            #"preflight_baseline_findings{change="changed"} \#(changes.findings.changed.count)"#,
+            #"preflight_baseline_findings{change="unassessed"} \#(changes.findings.unassessed.count)"#,
+            #"preflight_baseline_findings{change="unchanged"} \#(changes.findings.unchanged.count)"#,
+        ]
     }
 
     /// A label value: backslash, double quote and line feed escaped as the exposition format requires.
