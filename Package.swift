@@ -43,6 +43,8 @@ let package = Package(
             name: "PreflightKitTests", dependencies: ["PreflightKit", "PreflightTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "PreflightCLITests", dependencies: ["PreflightKit", "PreflightTestSupport"]),
+            name: "PreflightCLITests",
+            // Yams reads the CI examples the way GitHub and Azure DevOps do (YAML 1.2 scalars), see ExamplesTests.
+            dependencies: ["PreflightKit", "PreflightTestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )
