@@ -16,15 +16,18 @@ struct CronHygieneTests {
         try await CLI.run(arguments, in: folder.path, environment: environment)
     }
 
-    /// A passing check, and a slow one that sleeps `seconds` first (to keep a run busy while another starts).
-    func checks(sleeping seconds: Int = 0) throws -> [String] {
+    /// A passing check, and one that holds its run until the test calls `release()` (no race with a sleep).
+    func checks(held: Bool = false) throws -> [String] {
         try folder.writePluginCheck("PLG-801", title: "Quick", severity: "high", reply: #"{"status":"pass"}"#)
-        try folder.write("custom/PLG-802.sh", "#!/bin/sh\ncat >/dev/null\nsleep \(seconds)\necho '{\"status\":\"pass\"}'\n", executable: true)
+        let wait = held ? "while [ ! -e \"\(folder.url("release"))\" ]; do sleep 0.1; done\n" : ""
+        try folder.write("custom/PLG-802.sh", "#!/bin/sh\ncat >/dev/null\n\(wait)echo '{\"status\":\"pass\"}'\n", executable: true)
         try folder.write(
             "custom/PLG-802.yml",
-            "id: PLG-802\ntitle: Slow\ndescription: Sleeps.\nprobe: exec\nseverity: low\ntimeoutSeconds: 60\nparams: {command: [\"./PLG-802.sh\"]}\n")
+            "id: PLG-802\ntitle: Held\ndescription: Waits for the test.\nprobe: exec\nseverity: low\ntimeoutSeconds: 300\nparams: {command: [\"./PLG-802.sh\"]}\n")
         return ["run", "--checks", folder.url("custom"), "--only", "PLG-801,PLG-802", "--out", "out"]
     }
+
+    func release() throws { try folder.write("release", "") }
 
     /// Waits (on a blocking thread) until a run has taken the lock and written who it is.
     func lockHolderPID() async throws -> pid_t {
@@ -45,17 +48,21 @@ struct CronHygieneTests {
     }
 
     @Test func anOverlappingRunStopsAtOnceWith75AndTheFirstFinishes() async throws {
-        let arguments = try checks(sleeping: 4)
+        let arguments = try checks(held: true)
         async let first = run(arguments)
         let holder = try await lockHolderPID()
         let second = try await run(arguments + ["--format", "json,summary"])
         #expect(second.exitCode == 75 && second.stdout.isEmpty, "\(second)")
         #expect(second.stderr.hasPrefix("preflight: error: Another preflight run (pid \(holder) on "), "\(second)")
         #expect(second.stderr.contains("holds the lock 'out/.preflight.lock', so this run stopped before running any check. Try again later, or pass --wait-lock SECONDS to wait for it.\n"))
-        let waiting = try await run(arguments + ["--wait-lock", "60", "--format", "json,summary"])
+        async let waiting = run(arguments + ["--wait-lock", "120", "--format", "json,summary"])
+        // Release the first run only once the waiting one has started waiting (its process exists and the lock is still held).
+        try await Task.sleep(for: .seconds(1))
+        try release()
         let finished = try await first
         #expect(finished.exitCode == 0, "\(finished)")
-        #expect(waiting.exitCode == 0 && waiting.stdout.hasPrefix("READY 0 fail"), "the waiting run ran after the first: \(waiting)")
+        let waited = try await waiting
+        #expect(waited.exitCode == 0 && waited.stdout.hasPrefix("READY 0 fail"), "the waiting run ran after the first: \(waited)")
         let sets = try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).filter { $0.hasPrefix("preflight-") && $0.hasSuffix(".json") }
         #expect(sets.count == 2, "the first run and the waiting run wrote reports, the refused one none: \(sets)")
     }
@@ -71,13 +78,13 @@ struct CronHygieneTests {
     }
 
     @Test func aKilledRunLeavesNoStaleLock() async throws {
-        let arguments = try checks(sleeping: 30)
+        let arguments = try checks(held: true)
         async let killed = run(arguments)
         let holder = try await lockHolderPID()
         #expect(kill(holder, SIGKILL) == 0)
         let result = try await killed
         #expect(result.exitCode == 128 + SIGKILL, "\(result)")
-        try folder.writePluginCheck("PLG-802", title: "Now quick", severity: "low", reply: #"{"status":"pass"}"#)
+        try release()
         let next = try await run(arguments)
         #expect(next.exitCode == 0, "the kernel released the dead run's lock: \(next)")
     }
