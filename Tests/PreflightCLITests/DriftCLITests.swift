@@ -129,5 +129,22 @@ struct DriftCLITests {
         let findings = try #require((document["changes"] as? [String: Any])?["findings"] as? [String: Any])
         #expect((findings["new"] as? [[String: Any]])?.first?["target"] as? String == "CN=dave,OU=Staff,DC=corp")
         #expect((findings["unchanged"] as? [[String: Any]])?.count == 1)
+        #expect(document["failOn"] is NSNull)
+    }
+
+    @Test func diffFailOnIgnoresWhatGotWorseBelowTheSeverity() async throws {
+        let (old, new) = try await twoReports()  // PLG-701 is high
+        let critical = try await run(["diff", old, new, "--fail-on", "critical"])
+        #expect(critical.exitCode == 0 && critical.stdout.hasPrefix("# Changes: Worse\n"), "the document still tells the truth: \(critical)")
+        let high = try await run(["diff", old, new, "--fail-on", "high"])
+        #expect(high.exitCode == 1, "\(high)")
+        let json = try await run(["diff", old, new, "--fail-on", "critical", "--format", "json", "--out", "diff.json"])
+        #expect(json.exitCode == 0, "\(json)")
+        try await SchemaValidator.validate(diffAt: folder.url("diff.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(try folder.read("diff.json").utf8)) as? [String: Any])
+        #expect(document["failOn"] as? String == "critical" && document["exitCode"] as? Int == 0)
+        #expect((document["changes"] as? [String: Any])?["worse"] as? Bool == true)
+        let unknown = try await run(["diff", old, new, "--fail-on", "severe"])
+        #expect(unknown.exitCode == 64 && unknown.stderr.hasPrefix("preflight: error: Unknown severity 'severe' for --fail-on."), "\(unknown)")
     }
 }

@@ -16,13 +16,20 @@ public enum ReportComparison {
         for id in Set(old.keys).union(new.keys).sorted() {
             compareFindings(of: old[id], with: new[id], into: &findings)
         }
-        let worse =
-            checkChanges.contains { $0.trend == .worse } || findings.new.contains { isProblem($0.to) }
-            || findings.changed.contains { trend(from: $0.from, to: $0.to) == .worse }
-        return Changes(
-            baseline: .init(baseline, file: baselineFile), current: .init(current, file: currentFile), worse: worse,
+        var changes = Changes(
+            baseline: .init(baseline, file: baselineFile), current: .init(current, file: currentFile), worse: false,
             verdict: .init(from: baseline.verdict, to: current.verdict), checks: checkChanges, findings: findings,
             notices: comparability(baseline, current))
+        changes.worse = worsened(changes, failOn: nil)
+        return changes
+    }
+
+    /// Whether something got worse at or above `failOn` (nil: any severity); `diff --fail-on` exits by it.
+    public static func worsened(_ changes: Changes, failOn: Severity?) -> Bool {
+        func counts(_ severity: Severity) -> Bool { failOn.map { severity >= $0 } ?? true }
+        return changes.checks.contains { $0.trend == .worse && counts($0.severity) }
+            || changes.findings.new.contains { isProblem($0.to) && counts($0.severity) }
+            || changes.findings.changed.contains { trend(from: $0.from, to: $0.to) == .worse && counts($0.severity) }
     }
 
     /// For ordering tables worst first.

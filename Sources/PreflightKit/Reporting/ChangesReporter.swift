@@ -20,22 +20,37 @@ public enum ChangesReporter {
     }
 
     /// `diff --format json`: the changes with the tool and the exit code, described by `preflight-diff.schema.json`.
-    public static func json(_ changes: Changes) -> String {
+    public static func json(_ changes: Changes, failOn: Severity? = nil) -> String {
         struct Document: Encodable {
             var schemaVersion = Report.currentSchemaVersion
             var tool = Report.Tool()
+            var failOn: Severity?
             var exitCode: Int32
             var changes: Changes
+
+            // `failOn` is always present (null: any severity).
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(schemaVersion, forKey: .schemaVersion)
+                try container.encode(tool, forKey: .tool)
+                if let failOn { try container.encode(failOn, forKey: .failOn) } else { try container.encodeNil(forKey: .failOn) }
+                try container.encode(exitCode, forKey: .exitCode)
+                try container.encode(changes, forKey: .changes)
+            }
+
+            enum CodingKeys: String, CodingKey { case schemaVersion, tool, failOn, exitCode, changes }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let document = Document(exitCode: exitStatus(changes).rawValue, changes: changes)
+        let document = Document(failOn: failOn, exitCode: exitStatus(changes, failOn: failOn).rawValue, changes: changes)
         // Encoding plain value types cannot fail.
         return String(decoding: try! encoder.encode(document), as: UTF8.self) + "\n"
     }
 
-    /// 1 when anything got worse, else 0.
-    public static func exitStatus(_ changes: Changes) -> ExitStatus { changes.worse ? .notReady : .ready }
+    /// 1 when anything got worse (at or above `failOn`, when given), else 0.
+    public static func exitStatus(_ changes: Changes, failOn: Severity? = nil) -> ExitStatus {
+        ReportComparison.worsened(changes, failOn: failOn) ? .notReady : .ready
+    }
 
     /// The run report's section, placed right under the verdict so a cron job's report leads with it.
     static func section(_ changes: Changes) -> [String] {
