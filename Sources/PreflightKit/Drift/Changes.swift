@@ -21,7 +21,7 @@ public struct Changes: Sendable, Codable, Hashable {
         public var phase: Phase
         public var host: String
         /// The file the report was read from; null for the report being written.
-        public var file: String?
+        @NullEncoded public var file: String?
 
         public init(_ report: Report, file: String?) {
             runId = report.run.id
@@ -30,17 +30,6 @@ public struct Changes: Sendable, Codable, Hashable {
             phase = report.run.phase
             host = report.run.host
             self.file = file
-        }
-
-        // `file` is always present in the JSON (null for the current run).
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(runId, forKey: .runId)
-            try container.encode(startedAt, forKey: .startedAt)
-            try container.encode(verdict, forKey: .verdict)
-            try container.encode(phase, forKey: .phase)
-            try container.encode(host, forKey: .host)
-            if let file { try container.encode(file, forKey: .file) } else { try container.encodeNil(forKey: .file) }
         }
     }
 
@@ -54,20 +43,10 @@ public struct Changes: Sendable, Codable, Hashable {
         public var title: String
         public var severity: Severity
         /// Null: the baseline did not run this check.
-        public var from: CheckStatus?
+        @NullEncoded public var from: CheckStatus?
         /// Null: this run did not run the check.
-        public var to: CheckStatus?
+        @NullEncoded public var to: CheckStatus?
         public var trend: Trend
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(title, forKey: .title)
-            try container.encode(severity, forKey: .severity)
-            if let from { try container.encode(from, forKey: .from) } else { try container.encodeNil(forKey: .from) }
-            if let to { try container.encode(to, forKey: .to) } else { try container.encodeNil(forKey: .to) }
-            try container.encode(trend, forKey: .trend)
-        }
     }
 
     public enum Trend: String, Sendable, Codable, Hashable {
@@ -91,20 +70,10 @@ public struct Changes: Sendable, Codable, Hashable {
         public var check: String
         public var severity: Severity
         public var target: String
-        public var from: CheckStatus?
-        public var to: CheckStatus?
+        @NullEncoded public var from: CheckStatus?
+        @NullEncoded public var to: CheckStatus?
         /// The later message when there is one, else the baseline's.
         public var message: String
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(check, forKey: .check)
-            try container.encode(severity, forKey: .severity)
-            try container.encode(target, forKey: .target)
-            if let from { try container.encode(from, forKey: .from) } else { try container.encodeNil(forKey: .from) }
-            if let to { try container.encode(to, forKey: .to) } else { try container.encodeNil(forKey: .to) }
-            try container.encode(message, forKey: .message)
-        }
     }
 
     /// Nothing differs at all (unchanged findings only).

@@ -24,21 +24,9 @@ public enum ChangesReporter {
         struct Document: Encodable {
             var schemaVersion = Report.currentSchemaVersion
             var tool = Report.Tool()
-            var failOn: Severity?
+            @NullEncoded var failOn: Severity?
             var exitCode: Int32
             var changes: Changes
-
-            // `failOn` is always present (null: any severity).
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(schemaVersion, forKey: .schemaVersion)
-                try container.encode(tool, forKey: .tool)
-                if let failOn { try container.encode(failOn, forKey: .failOn) } else { try container.encodeNil(forKey: .failOn) }
-                try container.encode(exitCode, forKey: .exitCode)
-                try container.encode(changes, forKey: .changes)
-            }
-
-            enum CodingKeys: String, CodingKey { case schemaVersion, tool, failOn, exitCode, changes }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
