@@ -71,7 +71,7 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
-    /// Colour only for a terminal, never when NO_COLOR is set to anything (no-color.org) or TERM is dumb.
+    /// Colour only for a terminal, never when NO_COLOR is set to a non-empty value (no-color.org) or TERM is dumb.
     static func colour(onDescriptor descriptor: Int32) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         guard isatty(descriptor) == 1, environment["NO_COLOR"].map(\.isEmpty) ?? true else { return false }

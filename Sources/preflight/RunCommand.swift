@@ -68,9 +68,17 @@ struct RunCommand: AsyncParsableCommand {
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
+        if baseline == Baseline.latestKeyword, !formats.contains(.json) {
+            throw PreflightError.usage(
+                "--baseline latest compares with the previous latest.json in --out, which only the json format writes: add json to --format (e.g. --format md,json).")
+        }
+        // A named baseline is read now, so a wrong path fails at once, not after waiting for the lock.
+        var earlier = try baseline.flatMap { argument throws(PreflightError) in
+            argument == Baseline.latestKeyword ? nil : try Baseline.load(argument, out: out)
+        }
         // Held until the reports are written and pruned; the kernel releases it when this process ends.
         let lock = try RunLock.acquire(in: out, wait: waitLock)
-        let earlier = try baseline.map { argument throws(PreflightError) in try Baseline.load(argument, out: out) }
+        if baseline == Baseline.latestKeyword { earlier = try Baseline.load(Baseline.latestKeyword, out: out) }
         if let notice = earlier?.notice { notices.append(notice) }
         // Progress lines only for a person watching a terminal; cron and CI logs stay clean.
         var progress: (@Sendable (CheckResult) -> Void)?
@@ -90,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
             report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
         }
         let written = try ReportWriter.write(report, formats: formats, to: out)
-        if let keep { try ReportRetention.prune(out, keep: keep) }
+        if let keep { try ReportRetention.prune(out, keep: keep, current: written.first) }
         withExtendedLifetime(lock) {}
         if quiet {
             // Nothing on stdout.

@@ -93,13 +93,22 @@ struct CronHygieneTests {
         let arguments = try checks() + ["--format", "md,json,csv", "--keep", "2"]
         try folder.write("out/notes.txt", "mine")
         try folder.write("out/preflight-notes.md", "mine too")
+        // Named like reports but not ours to delete: a backup, a folder, and a future-dated copy that sorts newest.
+        try folder.write("out/preflight-20201126T101500Z.md.bak", "backup")
+        try folder.write("out/preflight-20201126T101500Z.json/user-file", "a folder")
+        try folder.write("out/preflight-20991126T101500Z.csv", "future")
         for _ in 1...4 {
             let result = try await run(arguments)
             #expect(result.exitCode == 0, "\(result)")
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).sorted()
-        let stems = Set(names.compactMap { $0.firstMatch(of: /^(preflight-\d{8}T\d{6}Z(?:-\d+)?)\./).map { String($0.1) } })
-        #expect(stems.count == 2, "\(names)")
+        let stems = Set(
+            names.filter { !$0.contains("2020") && !$0.contains("2099") }
+                .compactMap { $0.firstMatch(of: /^(preflight-\d{8}T\d{6}Z(?:-\d+)?)\./).map { String($0.1) } })
+        #expect(stems.count == 1, "the future-dated set takes one of the two places; the run's own set always stays: \(names)")
+        #expect(names.contains("preflight-20991126T101500Z.csv"))
+        #expect(names.contains("preflight-20201126T101500Z.md.bak") && names.contains("preflight-20201126T101500Z.json"))
+        #expect(try folder.read("out/preflight-20201126T101500Z.json/user-file") == "a folder")
         for stem in stems {
             for ext in ["md", "json", "csv"] { #expect(names.contains("\(stem).\(ext)"), "\(names)") }
         }

@@ -51,7 +51,10 @@ struct DriftCLITests {
         #expect(second.exitCode == 1 && second.stderr.isEmpty, "\(second)")
         #expect(second.stdout.hasSuffix("; worse since the baseline (1 new, 1 resolved, 1 check worse)\n"), "\(second)")
         let changes = try #require(try report("out/latest.json").changes)
-        #expect(changes.worse && changes.baseline.runId == firstReport.run.id && changes.baseline.file == "out/latest.json")
+        #expect(changes.worse && changes.baseline.runId == firstReport.run.id)
+        let baselineFile = try #require(changes.baseline.file)
+        #expect(baselineFile.hasPrefix("out/preflight-") && baselineFile.hasSuffix(".json"), "the run's own file, not latest.json, which this run replaced")
+        #expect(try JSONReporter.load(folder.url(baselineFile)).run.id == firstReport.run.id)
         #expect(changes.findings.new.map(\.target) == ["CN=carol,OU=Staff,DC=corp"])
         #expect(changes.findings.resolved.map(\.target) == ["CN=alice,OU=Staff,DC=corp"])
         #expect(changes.findings.unchanged.map(\.target) == ["CN=bob,OU=Staff,DC=corp"])
@@ -72,6 +75,14 @@ struct DriftCLITests {
         #expect(lines.count == 4 && lines[1].hasPrefix("No change since the baseline of "), "\(third)")
         let sets = Set(try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).filter { $0.hasSuffix(".json") })
         #expect(sets.count == 4, "three timestamped sets (same-second runs get -2, -3) and latest.json: \(sets)")
+    }
+
+    @Test func baselineLatestNeedsTheJSONFormat() async throws {
+        try writeCheck("PLG-701")
+        try reply("PLG-701", "pass")
+        let result = try await run(["run", "--checks", folder.url("custom"), "--only", "PLG-701", "--out", "out", "--baseline", "latest", "--format", "md,prom"])
+        #expect(result.exitCode == 64 && result.stdout.isEmpty, "\(result)")
+        #expect(result.stderr == "preflight: error: --baseline latest compares with the previous latest.json in --out, which only the json format writes: add json to --format (e.g. --format md,json).\n")
     }
 
     @Test func aNamedBaselineMustBeAReport() async throws {

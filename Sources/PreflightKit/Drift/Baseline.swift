@@ -24,11 +24,21 @@ public enum Baseline {
                 notice: "--baseline latest: there is no earlier report '\(path)' yet, so this report has no changes section; the next run compares with this one.")
         }
         do {
-            return Loaded(report: try JSONReporter.load(path, role: "baseline report"), file: path, notice: nil)
+            let report = try JSONReporter.load(path, role: "baseline report")
+            return Loaded(report: report, file: timestampedCopy(of: report, in: folder) ?? path, notice: nil)
         } catch {
             return Loaded(
                 report: nil, file: path,
                 notice: "--baseline latest: the earlier report could not be compared with (\(error.description)), so this report has no changes section; the next run compares with this one.")
         }
+    }
+
+    /// The timestamped file of the same run, which (unlike latest.json) this run does not overwrite; nil when
+    /// `--keep` deleted it or it was never written.
+    static func timestampedCopy(of report: Report, in folder: String) -> String? {
+        let stamp = "preflight-" + ReportWriter.compactTimestamp(report.run.startedAt)
+        let candidates = ReportRetention.sets(in: folder).filter { $0.name.hasSuffix(".json") && $0.stem.hasPrefix(stamp) }
+        return candidates.map { (folder as NSString).appendingPathComponent($0.name) }
+            .first { (try? JSONReporter.load($0))?.run.id == report.run.id }
     }
 }

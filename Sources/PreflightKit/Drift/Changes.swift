@@ -4,8 +4,8 @@ public struct Changes: Sendable, Codable, Hashable {
     /// The earlier report (the baseline) and the later one.
     public var baseline: RunReference
     public var current: RunReference
-    /// Anything got worse: a new problem, a finding or check whose status got worse, or a check that stopped
-    /// running. `diff` exits 1 when true.
+    /// Anything got worse: a new problem, a finding or check whose status got worse, or a check that lost its
+    /// assessment (skipped, errored or not run after reaching a verdict). `diff` exits 1 when true.
     public var worse: Bool
     public var verdict: VerdictChange
     /// Checks whose status differs, including checks only one of the reports has (`from` or `to` is null).

@@ -54,20 +54,20 @@ public enum ReportComparison {
         }
     }
 
-    /// `from`/`to` nil: the check was not in that report. Losing the proof of a pass is worse; a known problem that
-    /// can no longer be assessed is a change, not an improvement; an error is worse than a skip.
+    /// `from`/`to` nil: the check was not in that report. Losing an assessment is worse: a failing check that is
+    /// skipped, errors or is not run any more may hide a problem that is still there (and can turn NOT READY into
+    /// READY). An error is worse than a skip; leaving an error for a skip proves nothing either way.
     static func trend(from: CheckStatus?, to: CheckStatus?) -> Changes.Trend {
         switch (provenRank(from), provenRank(to)) {
         case let (before?, after?):
             return after > before ? .worse : after < before ? .better : .changed
-        case let (before?, nil):
-            return before == 0 ? .worse : .changed
+        case (.some, nil):
+            return .worse
         case let (nil, after?):
             if after > 0 { return .worse }
             return from == nil ? .changed : .better
         case (nil, nil):
-            if to == .error && from != .error { return .worse }
-            return from == .error && to == .skip ? .better : .changed
+            return to == .error && from != .error ? .worse : .changed
         }
     }
 
@@ -79,44 +79,51 @@ public enum ReportComparison {
         let assessed = after.map { [.pass, .warn, .fail, .waived].contains($0.status) } ?? false
         let severity = (after ?? before)!.severity
         let id = (after ?? before)!.id
-        var remaining = keyed(before?.findings ?? [])
-        for (key, finding) in keyedList(after?.findings ?? []) {
-            let status = effectiveStatus(finding)
-            if let previous = remaining.removeValue(forKey: key) {
-                let entry = Changes.FindingChange(
-                    check: id, severity: severity, target: finding.target, from: effectiveStatus(previous), to: status,
-                    message: finding.message)
-                if entry.from == entry.to { changes.unchanged.append(entry) } else { changes.changed.append(entry) }
+        func entry(_ target: String, _ from: Finding?, _ to: Finding?) -> Changes.FindingChange {
+            Changes.FindingChange(
+                check: id, severity: severity, target: target, from: from.map(effectiveStatus), to: to.map(effectiveStatus),
+                message: (to ?? from)!.message)
+        }
+        let (pairs, added, removed) = pair(before?.findings ?? [], after?.findings ?? [])
+        for (old, new) in pairs {
+            let change = entry(new.target, old, new)
+            if change.from == change.to { changes.unchanged.append(change) } else { changes.changed.append(change) }
+        }
+        for finding in added { changes.new.append(entry(finding.target, nil, finding)) }
+        // Only a problem can be resolved; a vanished passing finding changes nothing.
+        for finding in removed where isProblem(effectiveStatus(finding)) || finding.waiver != nil {
+            let change = entry(finding.target, finding, nil)
+            if assessed { changes.resolved.append(change) } else { changes.unassessed.append(change) }
+        }
+    }
+
+    /// Pairs findings by target (case-insensitive): first those whose message is the same too, then the rest in
+    /// order. So a different problem on an empty or shared target is a new finding, and reordering changes nothing.
+    static func pair(_ before: [Finding], _ after: [Finding]) -> (pairs: [(Finding, Finding)], added: [Finding], removed: [Finding]) {
+        var unmatched = Array(before.indices)
+        var pairs: [(Finding, Finding)] = []
+        var added: [Finding] = []
+        var pending: [Finding] = []
+        for finding in after {
+            if let index = unmatched.firstIndex(where: { sameTarget(before[$0], finding) && before[$0].message == finding.message }) {
+                pairs.append((before[unmatched.remove(at: index)], finding))
             } else {
-                changes.new.append(
-                    Changes.FindingChange(check: id, severity: severity, target: finding.target, from: nil, to: status, message: finding.message))
+                pending.append(finding)
             }
         }
-        for (key, finding) in keyedList(before?.findings ?? []) where remaining[key] != nil {
-            let entry = Changes.FindingChange(
-                check: id, severity: severity, target: finding.target, from: effectiveStatus(finding), to: nil, message: finding.message)
-            if assessed { changes.resolved.append(entry) } else { changes.unassessed.append(entry) }
+        for finding in pending {
+            // An empty target names nothing: only the same message makes it the same finding.
+            if !finding.target.isEmpty, let index = unmatched.firstIndex(where: { sameTarget(before[$0], finding) }) {
+                pairs.append((before[unmatched.remove(at: index)], finding))
+            } else {
+                added.append(finding)
+            }
         }
+        return (pairs, added, unmatched.map { before[$0] })
     }
 
-    private struct Key: Hashable {
-        var target: String
-        /// The n-th finding with this target in the check (targets are unique in practice, but nothing guarantees it).
-        var occurrence: Int
-    }
-
-    private static func keyedList(_ findings: [Finding]) -> [(Key, Finding)] {
-        var seen: [String: Int] = [:]
-        return findings.map { finding in
-            let target = finding.target.lowercased()
-            let occurrence = seen[target, default: 0]
-            seen[target] = occurrence + 1
-            return (Key(target: target, occurrence: occurrence), finding)
-        }
-    }
-
-    private static func keyed(_ findings: [Finding]) -> [Key: Finding] {
-        Dictionary(keyedList(findings), uniquingKeysWith: { first, _ in first })
+    private static func sameTarget(_ a: Finding, _ b: Finding) -> Bool {
+        a.target.caseInsensitiveCompare(b.target) == .orderedSame
     }
 
     private static func effectiveStatus(_ finding: Finding) -> CheckStatus {

@@ -43,7 +43,7 @@ public enum ChangesReporter {
     /// The run report's section, placed right under the verdict so a cron job's report leads with it.
     static func section(_ changes: Changes) -> [String] {
         var out = ["## Changes since \(humanDate(changes.baseline.startedAt))", ""]
-        let file = changes.baseline.file.map { "`\($0)`, " } ?? ""
+        let file = changes.baseline.file.map { "\(cell($0)), " } ?? ""
         out.append("Compared with the baseline (\(file)run \(changes.baseline.runId), \(changes.verdict.from.rawValue)).")
         out.append("")
         out += body(changes, subheading: "###")
@@ -67,8 +67,11 @@ public enum ChangesReporter {
         let outcome = Outcome(changes)
         guard outcome != .noChange else { return "no change since the baseline" }
         var parts = ["\(changes.findings.new.count) new", "\(changes.findings.resolved.count) resolved"]
+        let worseFindings = changes.findings.changed.filter { ReportComparison.trend(from: $0.from, to: $0.to) == .worse }.count
+        if worseFindings > 0 { parts.append("\(worseFindings) \(worseFindings == 1 ? "finding" : "findings") worse") }
         let worseChecks = changes.checks.filter { $0.trend == .worse }.count
         if worseChecks > 0 { parts.append("\(worseChecks) \(worseChecks == 1 ? "check" : "checks") worse") }
+        if !changes.findings.unassessed.isEmpty { parts.append("\(changes.findings.unassessed.count) no longer assessed") }
         let word = outcome == .changedNotWorse ? "changed" : outcome.title.lowercased()
         return "\(word) since the baseline (\(parts.joined(separator: ", ")))"
     }

@@ -208,12 +208,15 @@ public enum MarkdownReporter {
         }
     }
 
+    /// Table cells come from the directory, exports and plugins: a pipe would split the row and a tag would
+    /// render as HTML, so both are escaped.
     static func cell(_ text: String) -> String {
-        inline(text).replacingOccurrences(of: "|", with: "\\|")
+        inline(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
     }
 
     static func inline(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\r", with: " ")
     }
 
     static func humanDate(_ rfc3339: String) -> String {

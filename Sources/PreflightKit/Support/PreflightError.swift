@@ -29,7 +29,7 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
         case .locked(let path, let holder, let waited):
             let who = holder.isEmpty ? "Another preflight run" : "Another preflight run (\(holder))"
             if waited > 0 {
-                return "\(who) still holds the lock '\(path)' after \(Int(waited)) s of waiting, so this run stopped before "
+                return "\(who) still holds the lock '\(path)' after \(String(format: "%g", waited)) s of waiting, so this run stopped before "
                     + "running any check. Raise --wait-lock, or find out why the other run takes so long."
             }
             return "\(who) holds the lock '\(path)', so this run stopped before running any check. Try again later, "

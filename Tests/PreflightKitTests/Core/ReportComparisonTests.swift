@@ -81,10 +81,11 @@ struct ReportComparisonTests {
         #expect(changes.findings.resolved.isEmpty, "nothing is known to be fixed")
         #expect(changes.findings.unassessed.count == 31)
         let byID = Dictionary(uniqueKeysWithValues: changes.checks.map { ($0.id, $0) })
-        #expect(byID["AD-003"]?.from == .fail && byID["AD-003"]?.to == .error && byID["AD-003"]?.trend == .changed)
-        #expect(byID["AD-006"]?.from == .warn && byID["AD-006"]?.to == nil && byID["AD-006"]?.trend == .changed)
-        #expect(!changes.worse, "a known problem that can no longer be assessed is not a regression")
+        #expect(byID["AD-003"]?.from == .fail && byID["AD-003"]?.to == .error && byID["AD-003"]?.trend == .worse)
+        #expect(byID["AD-006"]?.from == .warn && byID["AD-006"]?.to == nil && byID["AD-006"]?.trend == .worse)
+        #expect(changes.worse, "a problem that can no longer be assessed may still be there: never better, never unchanged")
         #expect(changes.verdict.from == .notReady && changes.verdict.to == .incomplete)
+        #expect(ChangesReporter.compact(changes) == "worse since the baseline (0 new, 0 resolved, 2 checks worse, 31 no longer assessed)")
     }
 
     @Test func losingThePassOfACheckIsWorse() {
@@ -99,8 +100,9 @@ struct ReportComparisonTests {
 
     @Test(arguments: [
         (CheckStatus.pass, CheckStatus.warn, Changes.Trend.worse), (.warn, .fail, .worse), (.fail, .pass, .better),
-        (.fail, .waived, .better), (.waived, .pass, .changed), (.skip, .error, .worse), (.error, .skip, .better),
-        (.error, .fail, .worse), (.error, .pass, .better), (.fail, .error, .changed), (.pass, .skip, .worse),
+        (.fail, .waived, .better), (.waived, .pass, .changed), (.skip, .error, .worse),
+        (.error, .fail, .worse), (.error, .pass, .better), (.fail, .error, .worse), (.pass, .skip, .worse),
+        (.fail, .skip, .worse), (.warn, .error, .worse), (.error, .skip, .changed), (.skip, .pass, .better),
     ])
     func statusTrends(from: CheckStatus, to: CheckStatus, expected: Changes.Trend) {
         #expect(ReportComparison.trend(from: from, to: to) == expected)
@@ -138,6 +140,41 @@ struct ReportComparisonTests {
         }
         let changes = compare(twice)
         #expect(changes.findings.new.count == 1 && changes.findings.unchanged.count == 31)
+    }
+
+    @Test func aFailingCheckThatIsSkippedNowIsWorseEvenWhenTheVerdictImproves() {
+        let current = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].status = .skip
+            checks[ad003].reason = .noInput
+            checks[ad003].findings = []
+            checks[index("NET-001", checks)].status = .pass
+            checks[index("AD-006", checks)].status = .pass
+            checks[index("AD-006", checks)].findings = []
+        }
+        let changes = compare(current)
+        #expect(changes.verdict.to == .ready, "the verdict looks better")
+        #expect(changes.worse && ChangesReporter.headline(changes) == "Worse", "but a failing check stopped being assessed")
+    }
+
+    @Test func onlyProblemsCanBeResolvedAndMessagesTellFindingsApart() {
+        func check(_ findings: [Finding]) -> CheckResult {
+            CheckResult(
+                id: "PLG-001", title: "Plugin", area: "plugins", probe: "exec", severity: .high, status: .fail, reason: nil,
+                message: "m", durationMs: 1, tags: [], findings: findings, evidence: [:], remediation: "", references: [])
+        }
+        let before = [Finding(status: .pass, target: "dc1", message: "ok"), Finding(status: .fail, target: "", message: "disk full")]
+        let after = [Finding(status: .fail, target: "", message: "certificate expired")]
+        let changes = ReportComparison.compare(
+            baseline: later { $0 = [check(before)] }, baselineFile: nil, current: later { $0 = [check(after)] }, currentFile: nil)
+        #expect(changes.findings.new.map(\.message) == ["certificate expired"], "another problem on an empty target is new")
+        #expect(changes.findings.resolved.map(\.message) == ["disk full"], "the vanished passing finding is not 'resolved'")
+        #expect(changes.worse)
+
+        let twice = [Finding(status: .fail, target: "", message: "a"), Finding(status: .warn, target: "", message: "b")]
+        let reordered = ReportComparison.compare(
+            baseline: later { $0 = [check(twice)] }, baselineFile: nil, current: later { $0 = [check(twice.reversed())] }, currentFile: nil)
+        #expect(reordered.isEmpty && !reordered.worse, "order is not a change")
     }
 
     @Test func suspectComparisonsSaySo() {
