@@ -85,7 +85,7 @@ struct DirectoryConnectionTests {
         let outcome = try await runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001", "AD-003"])
         #expect(outcome.check("AD-001")?.status == .error)
         #expect(outcome.check("AD-003")?.status == .skip)
-        #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
+        outcome.expectDeadlineKept(3)
     }
 
     @Test func aFullBacklogListenerErrorsWithinTheDeadline() async throws {
@@ -93,6 +93,16 @@ struct DirectoryConnectionTests {
         defer { listener.close() }
         let outcome = try await runner.run(url: "ldaps://127.0.0.1:\(listener.port)", caFile: nil, timeout: 3, only: ["AD-001"])
         #expect(outcome.check("AD-001")?.status == .error)
-        #expect(outcome.elapsed < 3 + 4, "took \(outcome.elapsed) s")
+        outcome.expectDeadlineKept(3)
+    }
+}
+
+extension DirectoryRun.Outcome {
+    /// The deadline is the product's: judged by the run's own clock in the report. The process's wall time (start-up,
+    /// catalog, reports; seconds on a loaded 2-core CI machine) only has to show it did not hang.
+    func expectDeadlineKept(_ deadline: Double) {
+        let runSeconds = Double(report.run.durationMs) / 1000
+        #expect(runSeconds < deadline + 2, "the run took \(runSeconds) s against a \(deadline) s deadline")
+        #expect(elapsed < deadline + 30, "the process took \(elapsed) s")
     }
 }
