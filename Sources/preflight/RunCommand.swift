@@ -68,17 +68,17 @@ struct RunCommand: AsyncParsableCommand {
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
-        if baseline == Baseline.latestKeyword, !formats.contains(.json) {
+        let baselineIsLatest = baseline == Baseline.latestKeyword
+        if baselineIsLatest, !formats.contains(.json) {
             throw PreflightError.usage(
                 "--baseline latest compares with the previous latest.json in --out, which only the json format writes: add json to --format (e.g. --format md,json).")
         }
         // A named baseline is read now, so a wrong path fails at once, not after waiting for the lock.
-        var earlier = try baseline.flatMap { argument throws(PreflightError) in
-            argument == Baseline.latestKeyword ? nil : try Baseline.load(argument, out: out)
-        }
+        let named = try baseline.flatMap { path throws(PreflightError) in baselineIsLatest ? nil : try Baseline.load(file: path) }
         // Held until the reports are written and pruned; the kernel releases it when this process ends.
         let lock = try RunLock.acquire(in: out, wait: waitLock)
-        if baseline == Baseline.latestKeyword { earlier = try Baseline.load(Baseline.latestKeyword, out: out) }
+        // latest.json is read under the lock: no other run is replacing it.
+        let earlier = baselineIsLatest ? Baseline.latest(in: out) : named
         if let notice = earlier?.notice { notices.append(notice) }
         // Progress lines only for a person watching a terminal; cron and CI logs stay clean.
         var progress: (@Sendable (CheckResult) -> Void)?

@@ -121,16 +121,9 @@ struct CronHygieneTests {
     /// Runs the binary on a pseudo-terminal (util-linux `script`), as a person at a shell would.
     func onTerminal(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
         let command = ([CLI.executable] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        return try await runBlocking("test.pty") {
-            var env = ProcessInfo.processInfo.environment
-            env["NO_COLOR"] = nil
-            env["TERM"] = "xterm-256color"
-            for (key, value) in environment { env[key] = value }
-            let process = Subprocess(arguments: ["script", "-q", "-e", "-c", command, "/dev/null"], environment: env, workingDirectory: folder.path)
-            let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(120))
-            guard case .exited(let code) = outcome.termination else { throw CLIError("script did not exit: \(outcome.termination)") }
-            return CLIResult(stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self), exitCode: code)
-        }
+        return try await Program.run(
+            ["script", "-q", "-e", "-c", command, "/dev/null"], in: folder.path,
+            environment: ["TERM": "xterm-256color"].merging(environment) { $1 }, unset: ["NO_COLOR"])
     }
 
     @Test func colourAndProgressOnlyOnATerminalAndNeverWithNoColor() async throws {

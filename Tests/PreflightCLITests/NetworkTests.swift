@@ -228,7 +228,7 @@ struct NetworkTests {
             environment: ["https_proxy": "http://preflight:\(secret)@127.0.0.1:\(lab.port("proxy-auth"))"])
         let target = try #require(try outcome.targets("NET-001").first)
         #expect(target.proxy?.url == "http://***@127.0.0.1:\(lab.port("proxy-auth"))" && target.proxy?.source == "https_proxy")
-        let json = try JSONReporter.render(outcome.report)
+        let json = JSONReporter.render(outcome.report)
         #expect(!json.contains(secret) && !outcome.markdown.contains(secret) && !outcome.result.stdout.contains(secret))
     }
 

@@ -34,26 +34,35 @@ public enum CLI {
     public static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: Double = 120
     ) async throws -> CLIResult {
-        try await runBlocking("preflight.test.cli") { try runSynchronously(arguments, in: directory, environment: environment, timeout: timeout) }
+        try await Program.run([executable] + arguments, in: directory, environment: environment, timeout: timeout)
     }
+}
 
-    static func runSynchronously(
-        _ arguments: [String], in directory: String?, environment: [String: String], timeout: Double
-    ) throws -> CLIResult {
-        var env = ProcessInfo.processInfo.environment
-        env["PREFLIGHT_CHECKS"] = nil
-        for (key, value) in environment { env[key] = value }
-        let process = Subprocess(arguments: [executable] + arguments, environment: env, workingDirectory: directory)
-        let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(timeout))
-        let code: Int32
-        switch outcome.termination {
-        case .exited(let status): code = status
-        case .signalled(let signal): code = 128 + signal
-        case .timedOut: code = -1
+/// Runs any program (the binary, a wrapper script, `script`, `systemd-analyze`) the way a test needs it: the
+/// inherited environment without `PREFLIGHT_CHECKS` (so the built-in catalog is found as a user's would be), plus
+/// `environment`, minus `unset`; a signal reads as 128 + its number, a timeout as -1.
+public enum Program {
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], unset: [String] = [],
+        timeout: Double = 120
+    ) async throws -> CLIResult {
+        try await runBlocking("preflight.test.program") {
+            var env = ProcessInfo.processInfo.environment
+            env["PREFLIGHT_CHECKS"] = nil
+            for key in unset { env[key] = nil }
+            for (key, value) in environment { env[key] = value }
+            let outcome = try Subprocess(arguments: arguments, environment: env, workingDirectory: directory)
+                .run(input: [], deadline: Date().addingTimeInterval(timeout))
+            let code: Int32
+            switch outcome.termination {
+            case .exited(let status): code = status
+            case .signalled(let signal): code = 128 + signal
+            case .timedOut: code = -1
+            }
+            return CLIResult(
+                stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self),
+                exitCode: code)
         }
-        return CLIResult(
-            stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self),
-            exitCode: code)
     }
 }
 

@@ -11,12 +11,14 @@ public enum Baseline {
         public var notice: String?
     }
 
-    /// A named file must exist and be a report (66, 65). `latest` may be missing or from another schema version:
-    /// the first run, or the first after an upgrade, compares with nothing and says so; the next run compares with it.
-    public static func load(_ argument: String, out folder: String) throws(PreflightError) -> Loaded {
-        guard argument == latestKeyword else {
-            return Loaded(report: try JSONReporter.load(argument, role: "baseline report"), file: argument, notice: nil)
-        }
+    /// A named baseline must exist and be a report (66, 65).
+    public static func load(file path: String) throws(PreflightError) -> Loaded {
+        Loaded(report: try JSONReporter.load(path, role: "baseline report"), file: path, notice: nil)
+    }
+
+    /// The previous `latest.json` in `folder`. It may be missing or from another schema version: the first run, or
+    /// the first after an upgrade, compares with nothing and says so; the next run compares with it.
+    public static func latest(in folder: String) -> Loaded {
         let path = (folder as NSString).appendingPathComponent("latest.json")
         guard FileManager.default.fileExists(atPath: path) else {
             return Loaded(
@@ -25,7 +27,7 @@ public enum Baseline {
         }
         do {
             let report = try JSONReporter.load(path, role: "baseline report")
-            return Loaded(report: report, file: timestampedCopy(of: report, in: folder) ?? path, notice: nil)
+            return Loaded(report: report, file: timestampedCopy(of: path, startedAt: report.run.startedAt, in: folder) ?? path, notice: nil)
         } catch {
             return Loaded(
                 report: nil, file: path,
@@ -33,12 +35,13 @@ public enum Baseline {
         }
     }
 
-    /// The timestamped file of the same run, which (unlike latest.json) this run does not overwrite; nil when
-    /// `--keep` deleted it or it was never written.
-    static func timestampedCopy(of report: Report, in folder: String) -> String? {
-        let stamp = "preflight-" + ReportWriter.compactTimestamp(report.run.startedAt)
-        let candidates = ReportRetention.sets(in: folder).filter { $0.name.hasSuffix(".json") && $0.stem.hasPrefix(stamp) }
-        return candidates.map { (folder as NSString).appendingPathComponent($0.name) }
-            .first { (try? JSONReporter.load($0))?.run.id == report.run.id }
+    /// The timestamped file with the same bytes as `latest` (the writer writes both from one body), which this run
+    /// does not overwrite; nil when `--keep` deleted it.
+    static func timestampedCopy(of latest: String, startedAt: String, in folder: String) -> String? {
+        let stamp = "preflight-" + ReportWriter.compactTimestamp(startedAt)
+        return ReportRetention.sets(in: folder)
+            .filter { $0.name.hasSuffix(".json") && $0.stem.hasPrefix(stamp) }
+            .map { (folder as NSString).appendingPathComponent($0.name) }
+            .first { FileManager.default.contentsEqual(atPath: $0, andPath: latest) }
     }
 }

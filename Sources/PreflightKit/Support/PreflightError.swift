@@ -20,8 +20,8 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
         case .malformedInput(let file, let reason):
             return "\(file): error: \(reason)"
         case .unreadableFile(let path, let role, let reason):
-            return "Cannot read \(role) '\(path)': \(reason). Check the path (relative paths in the configuration "
-                + "resolve against the configuration file's folder) and the file's permissions."
+            return "Cannot read \(role) '\(path)': \(reason). Check the path and the file's permissions (a relative path in "
+                + "the configuration file is relative to that file's folder; one on the command line, to the current folder)."
         case .invalidConfiguration(let diagnostics):
             return diagnostics.map(\.description).joined(separator: "\n")
         case .cannotWrite(let path, let reason):

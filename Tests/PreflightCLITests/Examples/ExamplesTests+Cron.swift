@@ -60,7 +60,7 @@ extension ExamplesTests {
             var reports: String { machine.folder.url("reports") }
             var textfile: String { machine.folder.url("textfile") }
 
-            func run(config: String? = nil) async throws -> CommandResult {
+            func run(config: String? = nil) async throws -> CLIResult {
                 let environment = machine.environment.merging([
                     "PREFLIGHT_BIN": CLI.executable, "PREFLIGHT_CONFIG": config ?? machine.folder.url("etc/preflight.yml"),
                     "PREFLIGHT_REPORTS": reports, "PREFLIGHT_TEXTFILE_DIR": textfile,

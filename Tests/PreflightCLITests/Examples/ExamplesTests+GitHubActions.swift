@@ -62,7 +62,7 @@ extension ExamplesTests {
             #expect(rejected.exitCode == 1 && rejected.stdout.hasPrefix("jobs/preflight: "), "\(rejected)")
         }
 
-        static func validate(_ json: String) async throws -> CommandResult {
+        static func validate(_ json: String) async throws -> CLIResult {
             try await Command.python(
                 """
                 import json, sys
@@ -117,7 +117,7 @@ extension ExamplesTests {
                 "GITHUB_WORKSPACE": workspace, "GITHUB_STEP_SUMMARY": summaryFile,
             ]) { $1 }
             // A `run:` step without `shell:` runs as `bash -e {0}` in the workspace.
-            func run(_ script: String) async throws -> CommandResult {
+            func run(_ script: String) async throws -> CLIResult {
                 let file = try machine.folder.write("step-\(UUID().uuidString.prefix(6)).sh", script)
                 return try await Command.run(["bash", "-e", file], in: workspace, environment: environment)
             }

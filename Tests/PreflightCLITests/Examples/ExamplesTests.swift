@@ -73,7 +73,7 @@ extension ExamplesTests {
         }
 
         /// The reports folder holds a valid JUnit file with the scenario's outcome per check, and the summary line was printed.
-        func expectReports(in reports: String, result: CommandResult, phase: Phase, junit: String? = nil) async throws {
+        func expectReports(in reports: String, result: CLIResult, phase: Phase, junit: String? = nil) async throws {
             #expect(Self.isSummaryLine(result.stdout), "stdout must be exactly the summary line: \(result)")
             let json = try Data(contentsOf: URL(fileURLWithPath: reports + "/latest.json"))
             let report = try JSONReporter.parse(json, file: "latest.json")
@@ -92,38 +92,17 @@ extension ExamplesTests {
 
     // MARK: - Running things
 
-    struct CommandResult: Sendable, CustomStringConvertible {
-        var stdout: String
-        var stderr: String
-        var exitCode: Int32
-        var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-    }
-
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
     }
 
     enum Command {
-        static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
-            try await runBlocking("preflight.test.examples") {
-                var env = ProcessInfo.processInfo.environment
-                env["PREFLIGHT_CHECKS"] = nil
-                for (key, value) in environment { env[key] = value }
-                let outcome = try Subprocess(arguments: arguments, environment: env, workingDirectory: directory)
-                    .run(input: [], deadline: Date().addingTimeInterval(120))
-                let code: Int32
-                switch outcome.termination {
-                case .exited(let status): code = status
-                case .signalled(let signal): code = 128 + signal
-                case .timedOut: code = -1
-                }
-                return CommandResult(
-                    stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: String(decoding: outcome.stderr, as: UTF8.self), exitCode: code)
-            }
+        static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> CLIResult {
+            try await Program.run(arguments, in: directory, environment: environment)
         }
 
-        static func python(_ script: String, _ arguments: [String]) async throws -> CommandResult {
+        static func python(_ script: String, _ arguments: [String]) async throws -> CLIResult {
             try await run([ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-c", script] + arguments)
         }
 
