@@ -49,6 +49,30 @@ struct ExitCodeTests {
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
     }
 
+    /// The deadline's precision is judged here, in a process of its own: inside the test process, hundreds of
+    /// parallel tests share two cooperative threads with the runner's timer, so only "it ended" can be asserted there.
+    @Test func aHungPluginIs2AtItsDeadlineAndItsChildrenDie() async throws {
+        let pidFile = folder.url("child.pid")
+        try folder.write("hung/PLG-202.sh", "#!/bin/sh\ncat >/dev/null\nsleep 300 &\necho $! > \(pidFile)\nwait\n", executable: true)
+        try folder.write(
+            "hung/PLG-202.yml",
+            "id: PLG-202\ntitle: A plugin that hangs\ndescription: A test plugin.\nprobe: exec\nseverity: high\n"
+                + "timeoutSeconds: 1\nparams: {command: [\"./PLG-202.sh\"]}\n")
+        let result = try await run(["run", "--checks", folder.url("hung"), "--only", "PLG-202", "--out", "out"])
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stdout.hasPrefix("INCOMPLETE"), "\(result)")
+        let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
+        let check = try #require(report.checks.first)
+        #expect(check.status == .error)
+        #expect(check.message.contains("deadline of 1 s") || check.message.contains("killed with its process group"), "\(check.message)")
+        // One second of deadline plus slack for killing the group and draining its pipes; far below the child's 300 s.
+        #expect(check.durationMs < 3_500, "took \(check.durationMs) ms")
+        #expect(report.run.durationMs < 5_000, "the run took \(report.run.durationMs) ms")
+        let childPID = try #require(Int32(try folder.read("child.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let status = try? String(contentsOfFile: "/proc/\(childPID)/status", encoding: .utf8)
+        #expect(status == nil || status!.contains("State:\tZ"), "child \(childPID) still alive")
+    }
+
     @Test func unknownCheckIdIs64() async throws {
         let result = try await run(["run", "--only", "NOPE-999", "--out", "out"])
         #expect(result.exitCode == 64)

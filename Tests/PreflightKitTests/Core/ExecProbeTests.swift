@@ -82,8 +82,10 @@ struct ExecProbeTests {
     @Test func aTimeoutIsErrorSoonAfterTheDeadline() async throws {
         let clock = ContinuousClock.now
         let result = try await run(script: "sleep 300 & wait", timeout: 0.5)
-        // Far below the child's 300 s: the deadline, not the child, ended it (generous for a loaded 2-core CI machine).
-        #expect(ContinuousClock.now - clock < .seconds(10))
+        // Far below the child's 300 s, so the deadline, not the child, ended it. Only that is asserted here: in this
+        // process hundreds of parallel tests share two cooperative threads, and resuming after the kill once took 13 s.
+        // The deadline's precision is asserted in a process of its own (ExitCodeTests, aHungPluginIs2AtItsDeadline…).
+        #expect(ContinuousClock.now - clock < .seconds(120))
         #expect(result.status == .error)
         #expect(result.message.contains("killed with its process group") || result.message.contains("deadline"))
     }

@@ -59,9 +59,10 @@ struct RunnerTests {
         #expect(results[0].status == .error)
         #expect(results[0].message.contains("did not finish within its deadline of 0.5 s"))
         #expect(results[1].status == .pass)
-        // Far below "never": the hang would otherwise last until the test harness gives up. Generous, because
-        // parallel tests share the cooperative pool with the runner's deadline timer on a 2-core machine.
-        #expect(elapsed < .seconds(10))
+        // The hang never ends by itself, so finishing at all shows the deadline ended it. The bound is loose on
+        // purpose: here hundreds of parallel tests share two cooperative threads with the runner's timer (11.5 s
+        // once). The deadline's precision is asserted in a process of its own (ExitCodeTests).
+        #expect(elapsed < .seconds(120))
     }
 
     @Test func aCheckDeadlineOverridesTheConfiguration() async {
