@@ -54,8 +54,11 @@ public struct Changes: Sendable, Codable, Hashable {
     }
 
     public struct FindingChanges: Sendable, Codable, Hashable {
-        /// Problems the baseline did not have.
+        /// Problems the baseline did not have, found by a check the baseline had assessed too.
         public var new: [FindingChange] = []
+        /// Problems of a check the baseline skipped, errored on or did not run: not known to be new (after a night
+        /// the directory was unreachable, yesterday's problems are back, not new).
+        public var newlyAssessed: [FindingChange] = []
         /// Problems gone from a check that ran to a verdict again.
         public var resolved: [FindingChange] = []
         /// Same check and target, another status (waived counts as a status here).
@@ -78,7 +81,7 @@ public struct Changes: Sendable, Codable, Hashable {
 
     /// Nothing differs at all (unchanged findings only).
     public var isEmpty: Bool {
-        checks.isEmpty && findings.new.isEmpty && findings.resolved.isEmpty && findings.changed.isEmpty
-            && findings.unassessed.isEmpty && verdict.from == verdict.to
+        checks.isEmpty && findings.new.isEmpty && findings.newlyAssessed.isEmpty && findings.resolved.isEmpty
+            && findings.changed.isEmpty && findings.unassessed.isEmpty && verdict.from == verdict.to
     }
 }

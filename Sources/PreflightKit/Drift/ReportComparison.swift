@@ -74,9 +74,11 @@ public enum ReportComparison {
     /// A finding that is a problem (not waived): new ones make the comparison worse.
     static func isProblem(_ status: CheckStatus?) -> Bool { status == .warn || status == .fail || status == .error }
 
-    /// A check's problems; its status decides whether a vanished finding is resolved or just not assessed.
+    /// A check's problems. Whether it reached a verdict now decides if a vanished finding is resolved or just not
+    /// assessed; whether it had reached one in the baseline, if an added finding is new or just newly assessed.
     private static func compareFindings(of before: CheckResult?, with after: CheckResult?, into changes: inout Changes.FindingChanges) {
-        let assessed = after.map { [.pass, .warn, .fail, .waived].contains($0.status) } ?? false
+        func reachedVerdict(_ result: CheckResult?) -> Bool { result.map { [.pass, .warn, .fail, .waived].contains($0.status) } ?? false }
+        let assessed = reachedVerdict(after), assessedBefore = reachedVerdict(before)
         let severity = (after ?? before)!.severity
         let id = (after ?? before)!.id
         func entry(_ target: String, _ from: Finding?, _ to: Finding?) -> Changes.FindingChange {
@@ -89,8 +91,11 @@ public enum ReportComparison {
             let change = entry(new.target, old, new)
             if change.from == change.to { changes.unchanged.append(change) } else { changes.changed.append(change) }
         }
-        for finding in added { changes.new.append(entry(finding.target, nil, finding)) }
-        // Only a problem can be resolved; a vanished passing finding changes nothing.
+        // Only a problem can be new or resolved; a passing finding that comes or goes changes nothing.
+        for finding in added where isProblem(effectiveStatus(finding)) || finding.waiver != nil {
+            let change = entry(finding.target, nil, finding)
+            if assessedBefore { changes.new.append(change) } else { changes.newlyAssessed.append(change) }
+        }
         for finding in removed where isProblem(effectiveStatus(finding)) || finding.waiver != nil {
             let change = entry(finding.target, finding, nil)
             if assessed { changes.resolved.append(change) } else { changes.unassessed.append(change) }

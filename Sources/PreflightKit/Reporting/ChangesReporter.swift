@@ -71,6 +71,7 @@ public enum ChangesReporter {
         if worseFindings > 0 { parts.append("\(worseFindings) \(worseFindings == 1 ? "finding" : "findings") worse") }
         let worseChecks = changes.checks.filter { $0.trend == .worse }.count
         if worseChecks > 0 { parts.append("\(worseChecks) \(worseChecks == 1 ? "check" : "checks") worse") }
+        if !changes.findings.newlyAssessed.isEmpty { parts.append("\(changes.findings.newlyAssessed.count) newly assessed") }
         if !changes.findings.unassessed.isEmpty { parts.append("\(changes.findings.unassessed.count) no longer assessed") }
         let word = outcome == .changedNotWorse ? "changed" : outcome.title.lowercased()
         return "\(word) since the baseline (\(parts.joined(separator: ", ")))"
@@ -102,6 +103,7 @@ public enum ChangesReporter {
     private static func counts(_ changes: Changes) -> String {
         let f = changes.findings
         var parts = ["\(f.new.count) new", "\(f.resolved.count) resolved"]
+        if !f.newlyAssessed.isEmpty { parts.append("\(f.newlyAssessed.count) newly assessed") }
         if !f.changed.isEmpty { parts.append("\(f.changed.count) changed status") }
         if !f.unassessed.isEmpty { parts.append("\(f.unassessed.count) no longer assessed") }
         parts.append("\(f.unchanged.count) unchanged findings")
@@ -130,6 +132,9 @@ public enum ChangesReporter {
         }
         let f = changes.findings
         out += findingTable("New findings", f.new, subheading: subheading, was: false, now: true)
+        out += findingTable(
+            "Newly assessed", f.newlyAssessed, subheading: subheading, was: false, now: true,
+            note: "Their check was skipped, errored or not run in the baseline, so these are **not** known to be new.")
         out += findingTable("Findings whose status changed", f.changed, subheading: subheading, was: true, now: true)
         out += findingTable("Resolved findings", f.resolved, subheading: subheading, was: true, now: false)
         out += findingTable(

@@ -52,6 +52,7 @@ public enum PrometheusReporter {
             "# HELP preflight_baseline_findings Findings compared with the baseline report, by change.",
             "# TYPE preflight_baseline_findings gauge",
             #"preflight_baseline_findings{change="new"} \#(changes.findings.new.count)"#,
+            #"preflight_baseline_findings{change="newlyAssessed"} \#(changes.findings.newlyAssessed.count)"#,
             #"preflight_baseline_findings{change="resolved"} \#(changes.findings.resolved.count)"#,
             #"preflight_baseline_findings{change="changed"} \#(changes.findings.changed.count)"#,
             #"preflight_baseline_findings{change="unassessed"} \#(changes.findings.unassessed.count)"#,

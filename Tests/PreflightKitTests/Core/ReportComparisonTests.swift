@@ -130,7 +130,42 @@ struct ReportComparisonTests {
         failing.status = .fail
         failing.findings = [Finding(status: .fail, target: "OU=Kiosk,DC=corp", message: "Inheritance off.")]
         let changes = compare(later { $0.append(failing) })
-        #expect(changes.worse && changes.findings.new.count == 1)
+        #expect(changes.worse && changes.checks.first?.trend == .worse, "a check that arrives failing is worse")
+        #expect(changes.findings.newlyAssessed.count == 1 && changes.findings.new.isEmpty, "the baseline could not have seen it")
+    }
+
+    /// A cron night with the DC down, then a normal night: yesterday's problems come back, they are not new.
+    @Test func findingsOfACheckThatErroredInTheBaselineAreNewlyAssessedNotNew() {
+        let outage = later { checks in
+            let ad003 = index("AD-003", checks)
+            checks[ad003].status = .error
+            checks[ad003].message = "The DC did not answer."
+            checks[ad003].findings = []
+        }
+        let recovered = later { checks in
+            // One passing finding a plugin might report: coming or going, it changes nothing.
+            checks[index("AD-003", checks)].findings.append(Finding(status: .pass, target: "CN=ok,OU=Staff", message: "Fine."))
+        }
+        let changes = ReportComparison.compare(baseline: outage, baselineFile: "night1.json", current: recovered, currentFile: nil)
+        #expect(changes.findings.newlyAssessed.count == 30 && changes.findings.newlyAssessed.allSatisfy { $0.from == nil && $0.to == .fail })
+        #expect(changes.findings.new.isEmpty, "not one of the 30 is known to be new")
+        #expect(changes.checks.map(\.id) == ["AD-003"] && changes.checks.first?.trend == .worse, "error → fail is still worse")
+        #expect(changes.worse)
+        #expect(ChangesReporter.compact(changes) == "worse since the baseline (0 new, 0 resolved, 1 check worse, 30 newly assessed)")
+        let markdown = ChangesReporter.markdown(changes)
+        #expect(markdown.contains("## Newly assessed (30)\n\nTheir check was skipped, errored or not run in the baseline, so these are **not** known to be new."))
+        #expect(!markdown.contains("## New findings"))
+        #expect(PrometheusReporter.render(with(changes)).contains(#"preflight_baseline_findings{change="newlyAssessed"} 30"#))
+
+        let stillFailing = ReportComparison.compare(baseline: recovered, baselineFile: nil, current: later { _ in }, currentFile: nil)
+        #expect(stillFailing.isEmpty && !stillFailing.worse, "the passing finding that went away is no change")
+    }
+
+    /// The sample report carrying `changes`, as `run --baseline` writes it.
+    func with(_ changes: Changes) -> Report {
+        var report = later { _ in }
+        report.changes = changes
+        return report
     }
 
     @Test func duplicateTargetsArePairedInOrder() {
