@@ -113,7 +113,7 @@ struct NetworkTests {
 
     @Test func aFullBacklogIsAConnectTimeout() async throws {
         let listener = try BacklogFullListener()
-        let outcome = try await run("NET-001", network: endpoints("https://127.0.0.1:\(listener.port)/"), timeout: 3)
+        let outcome = try await run("NET-001", network: endpoints("https://127.0.0.1:\(listener.port)/"), timeout: 5)
         let target = try #require(try outcome.targets("NET-001").first)
         #expect(target.failure == .connectTimeout && target.curlCode == 28 && target.attempts == 2, "\(target)")
         #expect(outcome.check("NET-001").status == .fail)
@@ -122,7 +122,7 @@ struct NetworkTests {
 
     @Test func aListenerThatNeverSpeaksTLSIsAHandshakeTimeoutAndTheRetryReconnects() async throws {
         let listener = try SilentListener()
-        let outcome = try await run("NET-001", network: endpoints("https://127.0.0.1:\(listener.port)/"), timeout: 3)
+        let outcome = try await run("NET-001", network: endpoints("https://127.0.0.1:\(listener.port)/"), timeout: 5)
         let target = try #require(try outcome.targets("NET-001").first)
         #expect(target.failure == .tlsHandshakeTimeout && target.timings.tlsMs == nil && target.curlCode == 28, "\(target)")
         // Never a cached answer: the retry opened a second TCP connection.
@@ -132,7 +132,7 @@ struct NetworkTests {
 
     @Test func aServerThatNeverAnswersHTTPTimesOutAfterConnect() async throws {
         let lab = try await NetworkLab.shared()
-        let outcome = try await run("NET-001", network: endpoints(lab.url("nohttp")), timeout: 3)
+        let outcome = try await run("NET-001", network: endpoints(lab.url("nohttp")), timeout: 5)
         let target = try #require(try outcome.targets("NET-001").first)
         #expect(target.failure == .timeoutAfterConnect && target.tlsVersion == "TLSv1.3" && target.httpStatus == nil, "\(target)")
     }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make test: `swift test` against the lab template. CI logs show only their tail, and Swift Testing prints an
+# issue when it happens, far above the closing line; so a failed run ends with a recap of what failed.
+set -uo pipefail
+template=${1:?usage: scripts/test.sh LAB_TEMPLATE}
+log=$(mktemp /tmp/preflight-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+LAB_TEMPLATE="$template" "${SWIFT:-swift}" test 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+    echo
+    echo "make test failed (exit $status). What failed, repeated from above:"
+    grep -E "^✘ |: error: |Test Case '.*' failed" "$log" | grep -v "^✘ Test run with" | tail -n 60
+    # The runner's own closing line stays the last word.
+    grep -E "^✘ Test run with|^Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 2
+fi
+exit "$status"
