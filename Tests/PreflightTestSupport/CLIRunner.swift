@@ -166,14 +166,9 @@ public enum SchemaValidator {
                 print("/".join(map(str, error.absolute_path)) + ": " + error.message)
             sys.exit(1 if errors else 0)
             """
-        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-        let process = Subprocess(
-            arguments: [python, "-c", script, schemaPath, path], environment: ProcessInfo.processInfo.environment)
-        let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(60))
-        guard outcome.termination == .exited(0) else {
-            throw Failure(
-                description: "Report \(path) does not match the schema: "
-                    + String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self))
+        let outcome = try PythonWorker.run(script, [schemaPath, path])
+        guard outcome.exitCode == 0 else {
+            throw Failure(description: "Report \(path) does not match the schema: " + outcome.stdout + outcome.stderr)
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import PreflightKit
 
 /// Checks the machine formats with the real consumers' parsers (Python's xmlschema, prometheus_client and csv),
-/// and hands back what they read so tests can assert on it. Each runs on its own thread, never the Swift pool.
+/// and hands back what they read so tests can assert on it. Each runs on its own thread, never the Swift pool, in
+/// the test process's one `PythonWorker`.
 public enum FormatValidators {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -77,13 +78,11 @@ public enum FormatValidators {
 
     private static func python<T: Decodable & Sendable>(_ script: String, _ arguments: [String]) async throws -> T {
         try await runBlocking("preflight.test.formats") {
-            let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-            let process = Subprocess(arguments: [python, "-c", script] + arguments, environment: ProcessInfo.processInfo.environment)
-            let outcome = try process.run(input: [], deadline: Date().addingTimeInterval(60))
-            guard outcome.termination == .exited(0) else {
-                throw Failure(description: "\(arguments.last ?? "") is invalid: " + String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self))
+            let outcome = try PythonWorker.run(script, arguments)
+            guard outcome.exitCode == 0 else {
+                throw Failure(description: "\(arguments.last ?? "") is invalid: " + outcome.stdout + outcome.stderr)
             }
-            return try JSONDecoder().decode(T.self, from: Data(outcome.stdout))
+            return try JSONDecoder().decode(T.self, from: Data(outcome.stdout.utf8))
         }
     }
 }

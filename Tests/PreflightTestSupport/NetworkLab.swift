@@ -57,7 +57,8 @@ public final class NetworkLab: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specFile))
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "serve", specFile]
+        // The lab lives as long as the test process, so netlab removes the folder when it stops.
+        process.arguments = ["python3", script, "serve", specFile, "--remove-on-exit", folder]
         stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin

@@ -53,8 +53,13 @@ public final class SambaDC: @unchecked Sendable {
             throw LabError(description: "clone.sh failed: \(String(decoding: clone.stderr, as: UTF8.self))")
         }
         process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/samba")
-        process.arguments = ["-s", directory + "/etc/smb.conf", "-i", "-M", "single", "--maximum-runtime=1800"]
+        // The shared DCs live until the test process exits, so nothing in it can remove their folders (33 MB each):
+        // a shell does once samba has ended cleanly. A DC that failed keeps its folder, and its log, for a look.
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", #"/usr/sbin/samba "$@" && rm -rf "$0""#, directory,
+            "-s", directory + "/etc/smb.conf", "-i", "-M", "single", "--maximum-runtime=1800",
+        ]
         stdin = Pipe()
         process.standardInput = stdin
         let log = FileHandle(forWritingAtPath: "/dev/null")

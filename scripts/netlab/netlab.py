@@ -2,7 +2,8 @@
 """Real servers on 127.0.0.1 for the network tests and the benchmark.
 
     netlab.py certs DIR                 write a test CA and server certificates into DIR
-    netlab.py serve SPEC.json [--certs DIR]   start every server in SPEC; print {"name": port, ...} on one line
+    netlab.py serve SPEC.json [--certs DIR] [--remove-on-exit DIR]
+                                        start every server in SPEC; print {"name": port, ...} on one line
 
 SPEC is a JSON list of servers, each {"name", "kind", ...}, optionally with a fixed "host" and "port"
 (default 127.0.0.1 and a free port); "@CERTS@" in a value is replaced by the folder given with --certs:
@@ -16,7 +17,7 @@ SPEC is a JSON list of servers, each {"name", "kind", ...}, optionally with a fi
   tinyproxy Debian's tinyproxy as a forward proxy. "mode": open (allows CONNECT), auth (Basic
             authentication: answers 407), deny ("deny" is a host regex it refuses with 403).
 Everything runs in one asyncio loop until stdin closes (the test process exited) or the process is killed;
-tinyproxy children are stopped with it.
+tinyproxy children are stopped with it, and the folders made for them (and --remove-on-exit's) removed.
 """
 import asyncio
 import datetime
@@ -33,6 +34,7 @@ import time
 import warnings
 
 CHILDREN = []
+REMOVE_ON_EXIT = []
 # Bumped whenever write_certs changes, so cached certificate folders are made anew (scripts/netlab/with-netlab.sh).
 CERTS_VERSION = "2"
 
@@ -175,6 +177,7 @@ def start_tinyproxy(spec):
     if not os.path.exists(binary):
         raise SystemExit("tinyproxy is not installed: run 'make test' (scripts/setup.sh installs it).")
     folder = tempfile.mkdtemp(prefix="netlab-tinyproxy-")
+    REMOVE_ON_EXIT.append(folder)
     port = free_port()
     lines = [f"Port {port}", "Listen 127.0.0.1", "Timeout 60", "LogLevel Info", f'LogFile "{folder}/log"',
              f'PidFile "{folder}/pid"', "MaxClients 200", "Allow 127.0.0.1", "DisableViaHeader Yes"]
@@ -232,23 +235,39 @@ async def serve(specs):
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.buffer.read)
     # Exit at once: open relay connections have nothing left to finish.
+    clean_up()
+    os._exit(0)
+
+
+def clean_up():
+    """Stops the tinyproxies and removes the folders this run made (a test run left ~100 of them otherwise)."""
     for child in CHILDREN:
         child.terminate()
-    os._exit(0)
+    for child in CHILDREN:
+        try:
+            child.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    for folder in REMOVE_ON_EXIT:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "certs":
         write_certs(sys.argv[2])
-    elif len(sys.argv) in (3, 5) and sys.argv[1] == "serve":
+    elif len(sys.argv) in (3, 5, 7) and sys.argv[1] == "serve":
+        options = dict(zip(sys.argv[3::2], sys.argv[4::2]))
+        if not set(options) <= {"--certs", "--remove-on-exit"}:
+            raise SystemExit(__doc__)
         with open(sys.argv[2]) as f:
             text = f.read()
-        if len(sys.argv) == 5 and sys.argv[3] == "--certs":
-            text = text.replace("@CERTS@", os.path.abspath(sys.argv[4]))
+        if "--certs" in options:
+            text = text.replace("@CERTS@", os.path.abspath(options["--certs"]))
+        if "--remove-on-exit" in options:
+            REMOVE_ON_EXIT.append(options["--remove-on-exit"])
         try:
             asyncio.run(serve(json.loads(text)))
         finally:
-            for child in CHILDREN:
-                child.terminate()
+            clean_up()
     else:
         raise SystemExit(__doc__)

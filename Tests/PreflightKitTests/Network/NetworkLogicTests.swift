@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import PreflightTestSupport
 import Testing
 
 @testable import PreflightKit
@@ -166,10 +167,8 @@ struct NetworkLogicTests {
     }
 
     @Test func theConfigurationRejectsProxyCredentialsAndMalformedPins() throws {
-        let folder = NSTemporaryDirectory() + "netcfg-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = folder + "/preflight.yml"
-        try "network:\n  proxy: http://svc:Secret1@proxy:8080\n  connectTo: [\"a:443:b\"]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let folder = try TemporaryFolder("netcfg")
+        let file = try folder.write("preflight.yml", "network:\n  proxy: http://svc:Secret1@proxy:8080\n  connectTo: [\"a:443:b\"]\n")
         do {
             _ = try Configuration.load(from: file)
             Issue.record("an invalid configuration loaded")
@@ -181,10 +180,8 @@ struct NetworkLogicTests {
     }
 
     @Test func endpointOverridesMustBeURLsWithAHost() throws {
-        let folder = NSTemporaryDirectory() + "netcfg-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = folder + "/preflight.yml"
-        try "network:\n  endpoints:\n    NET-005: [\"http://crl.example/\", \"ftp://crl.example\"]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let folder = try TemporaryFolder("netcfg")
+        let file = try folder.write("preflight.yml", "network:\n  endpoints:\n    NET-005: [\"http://crl.example/\", \"ftp://crl.example\"]\n")
         #expect(throws: PreflightError.self) { try Configuration.load(from: file) }
         do {
             _ = try Configuration.load(from: file)
