@@ -32,7 +32,7 @@ demo: build lab
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
 
 test: setup lab
-	@SWIFT=$(SWIFT) bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
+	@SWIFT="$(SWIFT)" bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
 
 # Every benchmark prints a table with ratios against its named baseline.
 bench: bench-directory bench-network bench-inventory

@@ -5,7 +5,8 @@ set -uo pipefail
 template=${1:?usage: scripts/test.sh LAB_TEMPLATE}
 log=$(mktemp /tmp/preflight-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
-LAB_TEMPLATE="$template" "${SWIFT:-swift}" test 2>&1 | tee "$log"
+# SWIFT may be several words (e.g. "xcrun swift"), as $(SWIFT) in the Makefile may.
+LAB_TEMPLATE="$template" ${SWIFT:-swift} test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
     echo

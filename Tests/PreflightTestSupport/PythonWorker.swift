@@ -61,9 +61,14 @@ public final class PythonWorker: @unchecked Sendable {
     private func start() throws {
         // A worker that died must make write(2) fail with EPIPE, not kill the test process.
         signal(SIGPIPE, SIG_IGN)
+        let name = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+        // Looked up here: started through env, a missing python3 would only show as a worker that exits at once.
+        guard let python = Self.executable(name) else {
+            throw Failure(description: "'\(name)' is not on PATH, so the validators cannot run. Run 'make test', which installs python3 and its modules.")
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-c", Self.server]
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", Self.server]
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -82,6 +87,12 @@ public final class PythonWorker: @unchecked Sendable {
     }
 
     private var pipes: (Pipe, Pipe)?
+
+    private static func executable(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     private func stop() {
         try? input?.close()
@@ -133,8 +144,9 @@ public final class PythonWorker: @unchecked Sendable {
             }
             let count = read(output, &chunk, chunk.count)
             if count <= 0 {
+                let status = process.map { $0.isRunning ? "" : " with status \($0.terminationStatus)" } ?? ""
                 stop()
-                throw Failure(description: "The python3 validator worker exited; the next call starts a new one.")
+                throw Failure(description: "The python3 validator worker exited\(status); the next call starts a new one.")
             }
             buffered += chunk[..<count]
         }

@@ -101,7 +101,12 @@ public final class SambaDC: @unchecked Sendable {
         try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            // The process is the shell around samba; samba itself (and its smbd and winbindd) go by their config.
+            _ = try? Subprocess(arguments: ["pkill", "-KILL", "-f", directory + "/etc/smb.conf"], environment: [:])
+                .run(input: [], deadline: Date().addingTimeInterval(5))
+            process.terminate()
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 

@@ -198,6 +198,7 @@ def start_tinyproxy(spec):
             return port
         except OSError:
             if child.poll() is not None:
+                REMOVE_ON_EXIT.remove(folder)  # keep the log the message points to
                 raise SystemExit(f"tinyproxy exited at start; see {folder}/log")
             time.sleep(0.02)
     raise SystemExit("tinyproxy did not listen within 4 s")
@@ -257,7 +258,7 @@ if __name__ == "__main__":
         write_certs(sys.argv[2])
     elif len(sys.argv) in (3, 5, 7) and sys.argv[1] == "serve":
         options = dict(zip(sys.argv[3::2], sys.argv[4::2]))
-        if not set(options) <= {"--certs", "--remove-on-exit"}:
+        if not set(options) <= {"--certs", "--remove-on-exit"} or len(options) * 2 != len(sys.argv) - 3:
             raise SystemExit(__doc__)
         with open(sys.argv[2]) as f:
             text = f.read()

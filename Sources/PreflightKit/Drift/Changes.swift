@@ -66,6 +66,19 @@ public struct Changes: Sendable, Codable, Hashable {
         /// Baseline problems whose check was skipped, errored or not run this time: not known to be fixed.
         public var unassessed: [FindingChange] = []
         public var unchanged: [FindingChange] = []
+
+        public init() {}
+
+        /// Reports written before `newlyAssessed` existed still load as baselines.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            new = try container.decode([FindingChange].self, forKey: .new)
+            newlyAssessed = try container.decodeIfPresent([FindingChange].self, forKey: .newlyAssessed) ?? []
+            resolved = try container.decode([FindingChange].self, forKey: .resolved)
+            changed = try container.decode([FindingChange].self, forKey: .changed)
+            unassessed = try container.decode([FindingChange].self, forKey: .unassessed)
+            unchanged = try container.decode([FindingChange].self, forKey: .unchanged)
+        }
     }
 
     /// One finding on either side; `from`/`to` are its effective statuses (`waived` when a waiver covers it).

@@ -94,7 +94,8 @@ public enum ReportComparison {
         // Only a problem can be new or resolved; a passing finding that comes or goes changes nothing.
         for finding in added where isProblem(effectiveStatus(finding)) || finding.waiver != nil {
             let change = entry(finding.target, nil, finding)
-            if assessedBefore { changes.new.append(change) } else { changes.newlyAssessed.append(change) }
+            // A check that cannot decide now either keeps calling its new problems new.
+            if assessed && !assessedBefore { changes.newlyAssessed.append(change) } else { changes.new.append(change) }
         }
         for finding in removed where isProblem(effectiveStatus(finding)) || finding.waiver != nil {
             let change = entry(finding.target, finding, nil)

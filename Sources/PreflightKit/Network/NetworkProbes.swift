@@ -55,10 +55,11 @@ struct NetworkParams: Sendable {
             proxies: ProxySelection(configured: network.proxy, environment: context.environment), retries: retries,
             connectTimeoutCap: connectTimeoutSeconds, requestTimeoutCap: requestTimeoutSeconds)
         // Leave the runner time to collect, judge and report before the check's deadline: a fifth of it, at least
-        // 0.5 s (a loaded machine once took longer than 0.3 s, and the check errored instead of naming the timeout),
-        // at most 2 s.
+        // 0.5 s (a loaded machine once took longer than 0.3 s, and the check errored instead of naming the timeout)
+        // unless that would take more than 30 % of a very short deadline, and at most 2 s.
         let remaining = context.deadline.timeIntervalSinceNow
-        let deadline = Date().addingTimeInterval(max(0.2, remaining - min(2, max(0.5, remaining * 0.2))))
+        let share = min(2, max(min(0.5, remaining * 0.3), remaining * 0.2))
+        let deadline = Date().addingTimeInterval(max(0.2, remaining - share))
         var targets: [EndpointProber.Target] = []
         for url in plan.urls {
             // The configuration and the check's params were validated when loaded; a value filled into a placeholder

@@ -161,6 +161,32 @@ struct ReportComparisonTests {
         #expect(stillFailing.isEmpty && !stillFailing.worse, "the passing finding that went away is no change")
     }
 
+    @Test func aCheckThatErrorsInBothRunsCallsItsNewProblemsNew() {
+        func erroring(_ findings: [Finding]) -> Report {
+            later { checks in
+                let ad003 = index("AD-003", checks)
+                checks[ad003].status = .error
+                checks[ad003].findings = findings
+            }
+        }
+        let changes = ReportComparison.compare(
+            baseline: erroring([]), baselineFile: nil,
+            current: erroring([Finding(status: .error, target: "CN=x,OU=Staff", message: "Unreadable.")]), currentFile: nil)
+        #expect(changes.findings.new.count == 1 && changes.findings.newlyAssessed.isEmpty, "still not assessed, so not 'newly assessed'")
+        #expect(changes.worse)
+    }
+
+    /// A `latest.json` written before `newlyAssessed` existed is still a usable baseline.
+    @Test func changesWithoutNewlyAssessedStillDecode() throws {
+        let changes = compare(later { _ in })
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(changes)) as? [String: Any])
+        var findings = try #require(object["findings"] as? [String: Any])
+        findings["newlyAssessed"] = nil
+        object["findings"] = findings
+        let decoded = try JSONDecoder().decode(Changes.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.findings.newlyAssessed.isEmpty && decoded.findings.unchanged.count == 31)
+    }
+
     /// The sample report carrying `changes`, as `run --baseline` writes it.
     func with(_ changes: Changes) -> Report {
         var report = later { _ in }

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightKit
 import PreflightTestSupport
 import Testing
 
@@ -29,20 +30,25 @@ struct ValidatorTests {
         await #expect(throws: FormatValidators.Failure.self) { try await FormatValidators.csv(at: folder.url("bad.csv")) }
     }
 
-    @Test func aScriptThatCrashesOrExitsLeavesTheWorkerUsable() throws {
-        let crash = try PythonWorker.run("raise RuntimeError('boom')", [])
+    /// Blocking calls, so off the cooperative pool, as the validators run them.
+    func run(_ script: String, _ arguments: [String] = [], timeout: Double = 60) async throws -> PythonWorker.Outcome {
+        try await runBlocking { try PythonWorker.run(script, arguments, timeout: timeout) }
+    }
+
+    @Test func aScriptThatCrashesOrExitsLeavesTheWorkerUsable() async throws {
+        let crash = try await run("raise RuntimeError('boom')")
         #expect(crash.exitCode == 1 && crash.stderr.contains("RuntimeError: boom"), "\(crash)")
-        let message = try PythonWorker.run("import sys; print('partial'); sys.exit('it is broken')", [])
+        let message = try await run("import sys; print('partial'); sys.exit('it is broken')")
         #expect(message.exitCode == 1 && message.stdout == "partial\n" && message.stderr == "it is broken\n", "\(message)")
-        let code = try PythonWorker.run("import sys; sys.exit(3)", [])
+        let code = try await run("import sys; sys.exit(3)")
         #expect(code.exitCode == 3)
-        let argv = try PythonWorker.run("import sys, json; print(json.dumps(sys.argv[1:]))", ["a b", "ü\n"])
+        let argv = try await run("import sys, json; print(json.dumps(sys.argv[1:]))", ["a b", "ü\n"])
         #expect(argv.exitCode == 0 && argv.stdout == "[\"a b\", \"\\u00fc\\n\"]\n", "\(argv)")
     }
 
-    @Test func theWorkerGivesUpOnAHangAndStartsAfresh() throws {
-        #expect(throws: PythonWorker.Failure.self) { try PythonWorker.run("import time; time.sleep(30)", [], timeout: 0.5) }
-        let next = try PythonWorker.run("print('again')", [])
+    @Test func theWorkerGivesUpOnAHangAndStartsAfresh() async throws {
+        await #expect(throws: PythonWorker.Failure.self) { try await run("import time; time.sleep(30)", timeout: 0.5) }
+        let next = try await run("print('again')")
         #expect(next.exitCode == 0 && next.stdout == "again\n")
     }
 }
