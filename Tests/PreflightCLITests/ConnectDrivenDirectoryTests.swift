@@ -39,6 +39,7 @@ struct ConnectDrivenDirectoryTests {
         let config = try folder.write(
             "preflight.yml",
             """
+            timeoutSeconds: 60
             ldap: {url: "\(dc.ldapsURL)", caFile: "\(dc.caFile)", bindDN: "\(SambaDC.readerUPN)", passwordEnv: LAB_PASSWORD}
             connect: {export: "\(export)"}
             """)

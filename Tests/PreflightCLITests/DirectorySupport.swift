@@ -21,7 +21,7 @@ struct DirectoryRun {
     func run(
         url: String, caFile: String?, bindDN: String = SambaDC.readerUPN, password: String = SambaDC.readerPassword,
         account: String? = nil, scope: [String] = [], exclude: [String] = [], startTLS: Bool = false, allowInsecure: Bool = false,
-        timeout: Double = 20, only: [String]
+        timeout: Double = 60, only: [String]
     ) async throws -> Outcome {
         var ldap = ["url: \"\(url)\"", "bindDN: \"\(bindDN)\"", "passwordEnv: LAB_PASSWORD"]
         if let caFile { ldap.append("caFile: \"\(caFile)\"") }

@@ -19,6 +19,7 @@ struct MonitoringDirectoryTests {
     ) async throws -> (CLIResult, Report) {
         let dc = try await SambaLab.shared()
         var config = """
+            timeoutSeconds: 60
             monitoring: {events: "\(events)", audit: "\(audit)"}
 
             """

@@ -24,7 +24,7 @@ struct NetworkTests {
     /// Runs `checks` with `network:` settings `yaml` (indented under `network:`). Tests of timeouts pass a short
     /// deadline; the others a roomy one, because a loaded 2-core CI machine can slow even a local TLS handshake.
     func run(
-        _ checks: String, network yaml: String, environment: [String: String] = [:], timeout: Double = 10, extra: String = ""
+        _ checks: String, network yaml: String, environment: [String: String] = [:], timeout: Double = 30, extra: String = ""
     ) async throws -> Outcome {
         let lab = try await NetworkLab.shared()
         let config = try folder.write(

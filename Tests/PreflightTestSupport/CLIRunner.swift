@@ -153,14 +153,16 @@ public enum SchemaValidator {
                 from referencing import Registry, Resource
             except ImportError:
                 sys.exit("Python's jsonschema is missing: run 'make setup' (scripts/setup.sh) first.")
-            resources = []
-            for file in glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "*.schema.json")):
-                document = json.load(open(file))
-                jsonschema.Draft202012Validator.check_schema(document)
-                resources.append((document["$id"], Resource.from_contents(document)))
-            registry = Registry().with_resources(resources)
-            schema = json.load(open(sys.argv[1]))
-            validator = jsonschema.Draft202012Validator(schema, registry=registry)
+            validator = CACHE.get(("schema", sys.argv[1]))
+            if validator is None:
+                resources = []
+                for file in glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "*.schema.json")):
+                    document = json.load(open(file))
+                    jsonschema.Draft202012Validator.check_schema(document)
+                    resources.append((document["$id"], Resource.from_contents(document)))
+                registry = Registry().with_resources(resources)
+                schema = json.load(open(sys.argv[1]))
+                validator = CACHE[("schema", sys.argv[1])] = jsonschema.Draft202012Validator(schema, registry=registry)
             errors = sorted(validator.iter_errors(json.load(open(sys.argv[2]))), key=str)
             for error in errors:
                 print("/".join(map(str, error.absolute_path)) + ": " + error.message)

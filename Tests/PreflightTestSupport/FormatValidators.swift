@@ -22,7 +22,7 @@ public enum FormatValidators {
             except ImportError:
                 sys.exit("Python's xmlschema is missing: run 'make setup' (scripts/setup.sh) first.")
             import xml.etree.ElementTree as ET
-            schema = xmlschema.XMLSchema(sys.argv[1])
+            schema = CACHE.get(("xsd", sys.argv[1])) or CACHE.setdefault(("xsd", sys.argv[1]), xmlschema.XMLSchema(sys.argv[1]))
             errors = list(schema.iter_errors(sys.argv[2]))
             if errors:
                 sys.exit("\\n".join(str(e) for e in errors))

@@ -9,8 +9,9 @@ import PreflightKit
 ///
 /// A fresh interpreter per report (importing jsonschema or xmlschema each time) cost about 0.16 s of CPU, and the
 /// suite validates some 250 files: on a 2-core machine that was most of the CPU a test run had, and it starved the
-/// Samba DCs and the binaries under test. The worker imports each module once. Scripts run as if by `python3 -c
-/// SCRIPT ARGS…`: `sys.argv`, stdout and `sys.exit` behave the same, so each validator stays a plain script.
+/// Samba DCs and the binaries under test. The worker imports each module once, and scripts may keep what they
+/// compile in the global `CACHE` dict. Scripts run as if by `python3 -c SCRIPT ARGS…`: `sys.argv`, stdout and
+/// `sys.exit` behave the same, so each validator stays a plain script.
 public final class PythonWorker: @unchecked Sendable {
     public struct Outcome: Sendable {
         public var exitCode: Int
@@ -38,13 +39,14 @@ public final class PythonWorker: @unchecked Sendable {
 
     private static let server = """
         import contextlib, io, json, sys, traceback
+        CACHE = {}  # for what a script builds once per run, such as a compiled schema
         for line in sys.stdin:
             request = json.loads(line)
             out, err, code = io.StringIO(), io.StringIO(), 0
             sys.argv = ["-c"] + request["argv"]
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 try:
-                    exec(compile(request["script"], "<validator>", "exec"), {"__name__": "__main__"})
+                    exec(compile(request["script"], "<validator>", "exec"), {"__name__": "__main__", "CACHE": CACHE})
                 except SystemExit as exit:
                     if isinstance(exit.code, int):
                         code = exit.code

@@ -153,6 +153,7 @@ struct CertificateExpiryPluginTests {
         let catalog = try await runBlocking { try Catalog.load(from: [Repository.checks]) }
         let check = try #require(catalog["PLG-001"])
         var configuration = Configuration()
+        configuration.timeoutSeconds = 60
         configuration.ldap.caFile = caFile
         return await Runner(configuration: configuration).run([check])[0]
     }
