@@ -5,7 +5,7 @@ import PreflightKit
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two JSON reports: new, resolved and unchanged findings, and checks whose status changed.",
+        abstract: "Compare two JSON reports: new, newly assessed, resolved and unchanged findings, and checks whose status changed.",
         discussion: "Findings are matched by check id and target. Exit code 1 when anything got worse (with --fail-on: at or above that severity), else 0.")
 
     @Argument(help: "The earlier JSON report (the baseline).")

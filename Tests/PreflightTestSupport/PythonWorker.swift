@@ -33,8 +33,9 @@ public final class PythonWorker: @unchecked Sendable {
     private static let shared = PythonWorker()
     private let lock = NSLock()
     private var process: Process?
-    private var input: FileHandle?
-    private var output: Int32 = -1
+    /// Kept with the process: the pipes' file handles close when they are released.
+    private var pipes: (stdin: Pipe, stdout: Pipe)?
+    /// Bytes read past the last reply's newline.
     private var buffered: [UInt8] = []
 
     private static let server = """
@@ -81,14 +82,9 @@ public final class PythonWorker: @unchecked Sendable {
             throw Failure(description: "Cannot start python3 for the validators (\(error)). Run 'make test', which installs it.")
         }
         self.process = process
-        input = stdin.fileHandleForWriting
-        output = stdout.fileHandleForReading.fileDescriptor
-        buffered = []
-        // The read end stays open as long as the Pipe object; keep it alive with the process.
         pipes = (stdin, stdout)
+        buffered = []
     }
-
-    private var pipes: (Pipe, Pipe)?
 
     private static func executable(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
@@ -97,24 +93,23 @@ public final class PythonWorker: @unchecked Sendable {
     }
 
     private func stop() {
-        try? input?.close()
+        try? pipes?.stdin.fileHandleForWriting.close()
         process?.terminate()
         process = nil
-        input = nil
         pipes = nil
-        output = -1
     }
 
     private func request(_ script: String, _ arguments: [String], timeout: Double) throws -> Outcome {
         if process?.isRunning != true { try start() }
+        guard let pipes else { throw Failure(description: "The python3 validator worker did not start.") }
         let line = try JSONSerialization.data(withJSONObject: ["script": script, "argv": arguments]) + Data("\n".utf8)
         do {
-            try input!.write(contentsOf: line)
+            try pipes.stdin.fileHandleForWriting.write(contentsOf: line)
         } catch {
             stop()
             throw Failure(description: "The python3 validator worker is gone (\(error)); the next call starts a new one.")
         }
-        let reply = try readLine(deadline: Date().addingTimeInterval(timeout))
+        let reply = try readLine(pipes.stdout.fileHandleForReading.fileDescriptor, deadline: Date().addingTimeInterval(timeout))
         guard let object = try? JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any],
             let code = object["code"] as? Int, let stdout = object["stdout"] as? String, let stderr = object["stderr"] as? String
         else {
@@ -124,7 +119,7 @@ public final class PythonWorker: @unchecked Sendable {
         return Outcome(exitCode: code, stdout: stdout, stderr: stderr)
     }
 
-    private func readLine(deadline: Date) throws -> [UInt8] {
+    private func readLine(_ output: Int32, deadline: Date) throws -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {

@@ -24,8 +24,7 @@ enum ConnectExportProbe: ProbeKind {
     }
 
     static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let aspect = reader.oneOf("aspect", Aspect.allCases.map(\.rawValue), required: true) else { return nil }
-        return Params(aspect: Aspect(rawValue: aspect)!)
+        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {

@@ -22,9 +22,9 @@ enum InventoryProbe: ProbeKind {
     }
 
     static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let aspect = reader.oneOf("aspect", Aspect.allCases.map(\.rawValue), required: true) else { return nil }
+        let aspect = reader.oneOf("aspect", Aspect.self, required: true)
         let limit = reader.int("listLimit", range: 1...1_000_000) ?? InventoryJudgements.defaultListLimit
-        return Params(aspect: Aspect(rawValue: aspect)!, listLimit: limit)
+        return aspect.map { Params(aspect: $0, listLimit: limit) }
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {

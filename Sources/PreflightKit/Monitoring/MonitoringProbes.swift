@@ -48,8 +48,7 @@ enum MonitoringEventsProbe: ProbeKind {
     }
 
     static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let aspect = reader.oneOf("aspect", Aspect.allCases.map(\.rawValue), required: true) else { return nil }
-        return Params(aspect: Aspect(rawValue: aspect)!)
+        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
@@ -102,8 +101,7 @@ enum MonitoringAuditProbe: ProbeKind {
     }
 
     static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let aspect = reader.oneOf("aspect", Aspect.allCases.map(\.rawValue), required: true) else { return nil }
-        return Params(aspect: Aspect(rawValue: aspect)!)
+        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {

@@ -52,6 +52,12 @@ public struct ParamsReader {
         return value
     }
 
+    /// `oneOf` for an enum of strings: the value as that enum, or nil (reported) when it is none of its cases.
+    public func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    where E.RawValue == String {
+        oneOf(key, E.allCases.map(\.rawValue), required: required).flatMap(E.init(rawValue:))
+    }
+
     /// The whole params mapping as JSON (for probes that forward it, like `exec`).
     public var json: JSONValue {
         guard let reader else { return .object([:]) }

@@ -27,8 +27,8 @@ enum TestProbe: ProbeKind {
     }
 
     static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let raw = reader.oneOf("behavior", Behavior.allCases.map(\.rawValue), required: true) else { return nil }
-        return Params(behavior: Behavior(rawValue: raw)!, sleepMs: reader.int("sleepMs", range: 0...60_000) ?? 0)
+        guard let behavior = reader.oneOf("behavior", Behavior.self, required: true) else { return nil }
+        return Params(behavior: behavior, sleepMs: reader.int("sleepMs", range: 0...60_000) ?? 0)
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
