@@ -29,13 +29,13 @@ struct DirectoryScenarioTests {
     @Test func rightsGrantedThroughNestedGroups() async throws {
         let outcome = try await rights("MSOL_nested", scope: Lab.ou("OU=Nested"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
-        #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(AccountFacts.GroupSource.tokenGroups.rawValue))
+        #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(LogonToken.Source.tokenGroups.rawValue))
     }
 
-    @Test func unreadableTokenGroupsFallBackToTheInChainQueryAndSaySo() async throws {
+    @Test func unreadableTokenGroupsAreReconstructedFromMembershipsAndSaySo() async throws {
         let outcome = try await rights("MSOL_hidden", scope: Lab.ou("OU=Nested"))
         for id in Lab.rights { #expect(outcome.check(id)?.status == .pass, "\(id): \(outcome.check(id)?.message ?? "")") }
-        #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(AccountFacts.GroupSource.inChainQuery.rawValue))
+        #expect(outcome.check("AD-003")?.evidence["groupSource"] == .string(LogonToken.Source.reconstructed.rawValue))
     }
 
     @Test func rightsGrantedAtTheDomainRootReachDescendantUsers() async throws {

@@ -51,4 +51,6 @@ enum Lab {
     static func ou(_ path: String) -> String { "\(path),\(base)" }
     static func user(_ name: String, _ ou: String) -> String { "CN=\(name),\(ou)" }
     static let rights = ["AD-003", "AD-004", "AD-005"]
+    /// The lab's connector accounts' password (scripts/lab/lablib.py SVC_PW).
+    static let servicePassword = "Svc!Passw0rd123"
 }

@@ -19,6 +19,7 @@ G_USER = "bf967aba-0de6-11d0-a285-00aa003049e2"       # user class
 G_TOKENGROUPS = "b7c69e6d-2cc7-11d2-854e-00a0c983f608"  # tokenGroups attribute
 G_TOKENGROUPS_GU = "46a9b11d-60ae-405a-b7e8-ff8a58d456d2"  # tokenGroupsGlobalAndUniversal
 G_TOKENGROUPS_NOGC = "040fc392-33df-11d2-98b2-0000f87a57d4"  # tokenGroupsNoGCAcceptable
+G_GROUPTYPE = "9a9a021e-4a5b-11d1-a9c3-0000f80367c1"  # groupType attribute
 
 USER_PW = "Us3r!Passw0rd"
 SVC_PW = "Svc!Passw0rd123"

@@ -14,9 +14,10 @@ import sys
 import time
 
 import ldb
+from samba.dsdb import GTYPE_DISTRIBUTION_GLOBAL_GROUP
 
 sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
-from lablib import (G_RESET, G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC, G_UNEXPIRE, G_USER,
+from lablib import (G_GROUPTYPE, G_RESET, G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC, G_UNEXPIRE, G_USER,
                     READER_PW, SVC_PW,
                     USER_PW, Lab, writeback_aces)
 
@@ -121,6 +122,39 @@ def main():
     except ldb.LdbError as e:
         L.manifest["notes"].append("OU=\\#Hash rejected: %s" % (e.args,))
         print("note: OU=\\#Hash rejected by samba: %s" % (e.args,), file=sys.stderr)
+
+    # --- 8. the logon token (issue: verdicts a DC agrees with). Each account's tokenGroups is hidden from
+    #        preflight-reader, so a run bound as the reader reconstructs the token from memberships, and a run
+    #        bound as the account itself reads tokenGroups (and allowedAttributesEffective). Provisioning makes
+    #        Authenticated Users a member of BUILTIN\Pre-Windows 2000 Compatible Access (S-1-5-32-554).
+    prew2k = "S-1-5-32-554"
+    for name in ("MSOL_pw2k", "MSOL_primary", "MSOL_dist", "MSOL_opaque"):
+        L.user(name, SVC_PW)
+        L.add_aces(L.manifest["objects"][name]["dn"], "".join(
+            "(OD;;RP;%s;;%s)" % (g, L.sid("preflight-reader")) for g in (G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC)))
+    # MSOL_primary's primary group is SyncPrimary, which SyncPrimaryOuter contains (not a member link of the account).
+    L.group("SyncPrimary")
+    L.group("SyncPrimaryOuter")
+    db.add_remove_group_members("SyncPrimary", ["MSOL_primary"], add_members_operation=True)
+    db.add_remove_group_members("SyncPrimaryOuter", ["SyncPrimary"], add_members_operation=True)
+    L.set_attr(L.manifest["objects"]["MSOL_primary"]["dn"], "primaryGroupID", L.sid("SyncPrimary").rsplit("-", 1)[1])
+    # SyncDist: a distribution group (never in a token). SyncOpaque: a security group whose groupType the reader may not read.
+    db.newgroup("SyncDist", grouptype=GTYPE_DISTRIBUTION_GLOBAL_GROUP)
+    L.record("SyncDist", L.dn("CN=SyncDist,CN=Users"), "group")
+    db.add_remove_group_members("SyncDist", ["MSOL_dist"], add_members_operation=True)
+    L.group("SyncOpaque")
+    db.add_remove_group_members("SyncOpaque", ["MSOL_opaque"], add_members_operation=True)
+    L.add_aces(L.manifest["objects"]["SyncOpaque"]["dn"], "(OD;;RP;%s;;%s)" % (G_GROUPTYPE, L.sid("preflight-reader")))
+    deny_reset = "(OD;CIIO;CR;%s;%s;%%s)" % (G_RESET, G_USER)
+    L.ou("OU=PreW2kGrant", writeback_aces(prew2k))
+    L.ou("OU=PreW2kDeny", deny_reset % prew2k + writeback_aces(L.sid("MSOL_pw2k")))
+    L.ou("OU=PrimaryNest", writeback_aces(L.sid("SyncPrimaryOuter")))
+    L.ou("OU=DistGrant", writeback_aces(L.sid("SyncDist")))
+    L.ou("OU=DistDeny", deny_reset % L.sid("SyncDist") + writeback_aces(L.sid("MSOL_dist")))
+    L.ou("OU=Opaque", writeback_aces(L.sid("SyncOpaque")))
+    for user, ou in (("pw2kg1", "OU=PreW2kGrant"), ("pw2kd1", "OU=PreW2kDeny"), ("prim1", "OU=PrimaryNest"),
+                     ("distg1", "OU=DistGrant"), ("distd1", "OU=DistDeny"), ("opaque1", "OU=Opaque")):
+        L.user(user, ou=ou)
 
     L.manifest["seconds"] = round(time.monotonic() - t0, 2)
     if a.manifest:

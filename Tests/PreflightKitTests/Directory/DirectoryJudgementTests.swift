@@ -36,7 +36,10 @@ struct DirectoryJudgementTests {
             domain: DomainFacts(dn: base, sid: domainSID, dnsName: "corp.example.com", netbiosName: "CORP", minPwdAge: minPwdAge, rootDACL: .acl(ACL(aces: rootACEs))),
             account: AccountFacts(
                 source: .configured, requested: "MSOL_1", dn: "CN=MSOL_1,CN=Users,\(base)", samAccountName: "MSOL_1", sid: accountSID,
-                groups: [], groupSource: .tokenGroups, userAccountControl: uac, lockoutTime: lockout, accountExpires: expires, privilegedGroups: []),
+                logonToken: LogonToken(
+                    source: .tokenGroups,
+                    entries: [LogonToken.Entry(sid: accountSID, origin: .account)] + LogonToken.logonSIDs.map { LogonToken.Entry(sid: $0, origin: .logon) }),
+                userAccountControl: uac, lockoutTime: lockout, accountExpires: expires, privilegedGroups: []),
             scope: ScopeFacts(source: .wholeDomain, bases: [base], excluded: []), containers: containers, users: users,
             passwordPolicies: policies)
     }

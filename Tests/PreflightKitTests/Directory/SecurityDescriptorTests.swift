@@ -48,7 +48,7 @@ enum ADSampleFixtures {
 
     /// MSOL_test's token after an LDAP bind.
     static func serviceToken() throws -> Set<SID> {
-        makeNetworkLogonToken(account: serviceAccount, tokenGroups: try tokenGroups())
+        Set(try tokenGroups() + [serviceAccount] + LogonToken.logonSIDs)
     }
 }
 

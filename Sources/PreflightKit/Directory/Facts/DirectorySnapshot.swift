@@ -76,45 +76,52 @@ public struct AccountFacts: Codable, Sendable, Hashable {
         case connectExport = "Entra Connect export (forest-login-user)"
         case bindAccount = "bind account"
     }
-    public enum GroupSource: String, Codable, Sendable {
-        case tokenGroups = "tokenGroups (base-scope read)"
-        case inChainQuery = "in-chain membership query (tokenGroups was not readable)"
-    }
 
     public var source: Source
     public var requested: String
     public var dn: String
     public var samAccountName: String
     public var sid: SID
-    public var groups: [SID]
+    /// The token a DC builds for it at a network logon, SID by SID with the origin of each.
+    public var logonToken: LogonToken
     public var groupNames: [String: String]
-    public var groupSource: GroupSource
     public var userAccountControl: Int
     public var lockoutTime: Int64?
     public var accountExpires: Int64?
     public var privilegedGroups: [String]
+    /// True when the bind account is this account: the DC's own answers (allowedAttributesEffective) then
+    /// speak for it, and the directory checks cross-check their verdicts with them.
+    public var isBindAccount: Bool
 
     public init(
-        source: Source, requested: String, dn: String, samAccountName: String, sid: SID, groups: [SID],
-        groupNames: [String: String] = [:], groupSource: GroupSource, userAccountControl: Int, lockoutTime: Int64?,
-        accountExpires: Int64?, privilegedGroups: [String]
+        source: Source, requested: String, dn: String, samAccountName: String, sid: SID, logonToken: LogonToken,
+        groupNames: [String: String] = [:], userAccountControl: Int, lockoutTime: Int64?, accountExpires: Int64?,
+        privilegedGroups: [String], isBindAccount: Bool = false
     ) {
         self.source = source
         self.requested = requested
         self.dn = dn
         self.samAccountName = samAccountName
         self.sid = sid
-        self.groups = groups
+        self.logonToken = logonToken
         self.groupNames = groupNames
-        self.groupSource = groupSource
         self.userAccountControl = userAccountControl
         self.lockoutTime = lockoutTime
         self.accountExpires = accountExpires
         self.privilegedGroups = privilegedGroups
+        self.isBindAccount = isBindAccount
+    }
+
+    /// The groups and aliases in the token (not the account itself nor the logon SIDs).
+    public var groups: [SID] {
+        logonToken.entries.filter { $0.origin != .account && $0.origin != .logon }.map(\.sid)
     }
 
     /// The SIDs a network logon of this account carries.
-    public var token: Set<SID> { makeNetworkLogonToken(account: sid, tokenGroups: groups) }
+    public var token: Set<SID> { logonToken.sids }
+
+    /// Why a trustee might be in the token though the reader could not show it; nil when surely not.
+    public func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
 }
 
 public struct ScopeFacts: Codable, Sendable, Hashable {
@@ -178,6 +185,9 @@ public struct UserFacts: Codable, Sendable, Hashable {
     public var dacl: DACLState
     /// Why the DACL could not be judged (missing or unparsable security descriptor); such a user is never "granted".
     public var unreadable: String?
+    /// The DC's own answer, `allowedAttributesEffective`, read when the bind account is the connector account:
+    /// the lower-cased names of the writeback attributes it lists (nil when not read).
+    public var dcWritableAttributes: Set<String>?
 
     public init(
         dn: String, sid: SID?, objectClass: WindowsGUID, adminCount: Int, userAccountControl: Int, daclProtected: Bool,

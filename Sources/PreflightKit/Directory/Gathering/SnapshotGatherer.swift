@@ -50,8 +50,9 @@ struct SnapshotGatherer {
             throw ProbeError("The domain root '\(domainDN)' has no readable objectSid; is this the DN of a domain?")
         }
         let connect = try connectorFor(domainDN: domainDN)
-        let account = try resolveAccount(domainDN: domainDN, domainSID: domainSID, connector: connect)
-        let token = account.token
+        let account = try resolveAccount(
+            domainDN: domainDN, domainSID: domainSID, configurationDN: root.string("configurationNamingContext"), connector: connect)
+        let token = TrusteeFilter(account: account, domainSID: domainSID)
         let domainDACL = try filteredDACL(domainEntry, token: token, principal: nil)
         let domain = DomainFacts(
             dn: domainDN, sid: domainSID, dnsName: dnsName(of: domainDN),
@@ -68,11 +69,13 @@ struct SnapshotGatherer {
         var users: [UserFacts] = []
         var resultantPSOs: [String: [String]] = [:]
         var seen = Set<String>()
+        // The DC's own view of what the account may write, when the account is the one bound (AD-004/AD-005 cross-check).
+        let userAttributes = Self.userAttributes + (account.isBindAccount ? ["allowedAttributesEffective"] : [])
         for base in scope.bases {
-            try search(base, filter: Self.userFilter, attributes: Self.userAttributes, sdFlags: [.dacl]) { entry in
+            try search(base, filter: Self.userFilter, attributes: userAttributes, sdFlags: [.dacl]) { entry in
                 let key = DistinguishedName(entry.dn).key
                 guard !isExcluded(entry.dn), seen.insert(key).inserted else { return }
-                users.append(userFacts(entry, token: token))
+                users.append(userFacts(entry, token: token, readsDCAnswer: account.isBindAccount))
                 for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
                 if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
             }
@@ -130,14 +133,17 @@ struct SnapshotGatherer {
         return ScopeFacts(source: .wholeDomain, bases: [domainDN], excluded: configuration.ldap.exclude)
     }
 
-    private func resolveAccount(domainDN: String, domainSID: SID, connector: ConnectorChoice?) throws -> AccountFacts {
+    private func resolveAccount(domainDN: String, domainSID: SID, configurationDN: String?, connector: ConnectorChoice?) throws -> AccountFacts {
         var requested = configuration.ldap.account ?? configuration.ldap.bindDN ?? ""
         var source: AccountFacts.Source = configuration.ldap.account == nil ? .bindAccount : .configured
         if configuration.ldap.account == nil, let user = connector?.connector.loginUser, !user.isEmpty {
             requested = user
             source = .connectExport
         }
-        let attributes = ["objectSid", "sAMAccountName", "userAccountControl", "lockoutTime", "accountExpires", "primaryGroupID", "tokenGroups"]
+        let attributes = [
+            "objectSid", "sAMAccountName", "userPrincipalName", "userAccountControl", "lockoutTime", "accountExpires", "primaryGroupID",
+            "memberOf", "tokenGroups",
+        ]
         var entry: LDAPEntry?
         if requested.contains("=") {
             entry = try connection.readEntry(dn: requested, attributes: attributes, sdFlags: nil)
@@ -152,25 +158,18 @@ struct SnapshotGatherer {
         guard let entry, let sidBytes = entry.binary("objectSid").first, let sid = try? SID(bytes: sidBytes) else {
             throw AccountNotFound(requested: requested, searchedUnder: domainDN)
         }
-        // tokenGroups is constructed and needs a base-scope read; it already includes the primary group.
-        var groups: [SID] = []
-        var groupSource = AccountFacts.GroupSource.tokenGroups
+        // tokenGroups is constructed and needs a base-scope read; empty means the bind account may not read it
+        // (every account has at least its primary group there).
         let tokenEntry = entry.has("tokenGroups") ? entry : try connection.readEntry(dn: entry.dn, attributes: ["tokenGroups"], sdFlags: nil)
-        let tokenValues = tokenEntry?.binary("tokenGroups") ?? []
-        if !tokenValues.isEmpty {
-            groups = tokenValues.compactMap { try? SID(bytes: $0) }
-        } else {
-            groupSource = .inChainQuery
-            try search(
-                domainDN, filter: "(member:1.2.840.113556.1.4.1941:=\(ldapFilterEscape(entry.dn)))", attributes: ["objectSid"], sdFlags: nil
-            ) { group in
-                if let bytes = group.binary("objectSid").first, let sid = try? SID(bytes: bytes) { groups.append(sid) }
-            }
-            if let primary = entry.string("primaryGroupID").flatMap(UInt32.init), let sid = domainSID.appending(rid: primary) {
-                groups.append(sid)
-            }
-        }
-        let names = try groupNames(groups, domainDN: domainDN)
+        let builder = TokenBuilder(
+            reader: LDAPMembershipReader(connection: connection, domainDN: domainDN, pageSize: pageSize), domainDN: domainDN,
+            domainSID: domainSID, otherDomainsInForest: try otherDomainCount(configurationDN: configurationDN))
+        let token = try builder.build(
+            TokenBuilder.Account(
+                dn: entry.dn, sid: sid, primaryGroupID: entry.string("primaryGroupID").flatMap(UInt32.init), memberOf: entry.strings("memberOf"),
+                tokenGroups: (tokenEntry?.binary("tokenGroups") ?? []).compactMap { try? SID(bytes: $0) }))
+        let groups = token.entries.filter { $0.origin != .account && $0.origin != .logon }.map(\.sid)
+        let names = try groupNames(groups + token.unknowns.compactMap(\.sid), domainDN: domainDN)
         let privileged = groups.compactMap { sid -> String? in
             guard let rid = sid.rid else { return nil }
             let isDomainGroup = sid.isDomainRelative(to: domainSID) && [512, 518, 519].contains(rid)
@@ -178,12 +177,33 @@ struct SnapshotGatherer {
             guard isDomainGroup || isBuiltinAdmins else { return nil }
             return sid.wellKnownName(domain: domainSID) ?? names[sid.description] ?? sid.description
         }
+        let samAccountName = entry.string("sAMAccountName") ?? requested
         return AccountFacts(
-            source: source, requested: requested, dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? requested,
-            sid: sid, groups: groups, groupNames: names, groupSource: groupSource,
-            userAccountControl: entry.string("userAccountControl").flatMap(Int.init) ?? 0,
+            source: source, requested: requested, dn: entry.dn, samAccountName: samAccountName, sid: sid, logonToken: token,
+            groupNames: names, userAccountControl: entry.string("userAccountControl").flatMap(Int.init) ?? 0,
             lockoutTime: entry.string("lockoutTime").flatMap(Int64.init),
-            accountExpires: entry.string("accountExpires").flatMap(Int64.init), privilegedGroups: privileged.sorted())
+            accountExpires: entry.string("accountExpires").flatMap(Int64.init), privilegedGroups: privileged.sorted(),
+            isBindAccount: Self.names(
+                bindDN: configuration.ldap.bindDN, dn: entry.dn, samAccountName: samAccountName, upn: entry.string("userPrincipalName")))
+    }
+
+    /// Whether `bindDN` (a DN, a UPN or DOMAIN\\name) names this account.
+    static func names(bindDN: String?, dn: String, samAccountName: String, upn: String?) -> Bool {
+        guard let bindDN, !bindDN.isEmpty else { return false }
+        if bindDN.contains("=") { return DistinguishedName(bindDN) == DistinguishedName(dn) }
+        if let upn, bindDN.caseInsensitiveCompare(upn) == .orderedSame { return true }
+        let name = bindDN.split(separator: "\\").last.map(String.init) ?? bindDN
+        return name.caseInsensitiveCompare(samAccountName) == .orderedSame
+    }
+
+    /// The forest's other domains (crossRefs with a NetBIOS name), whose universal groups a reconstructed token misses.
+    private func otherDomainCount(configurationDN: String?) throws -> Int {
+        guard let configurationDN else { return 0 }
+        var domains = 0
+        try? search(
+            "CN=Partitions,\(configurationDN)", filter: "(&(objectClass=crossRef)(nETBIOSName=*))", attributes: ["nCName"], sdFlags: nil
+        ) { _ in domains += 1 }
+        return max(domains - 1, 0)
     }
 
     private func groupNames(_ sids: [SID], domainDN: String) throws -> [String: String] {
@@ -202,7 +222,7 @@ struct SnapshotGatherer {
 
     // MARK: - Containers and users
 
-    private func gatherContainers(scope: ScopeFacts, domainDN: String, token: Set<SID>) throws -> [ContainerFacts] {
+    private func gatherContainers(scope: ScopeFacts, domainDN: String, token: TrusteeFilter) throws -> [ContainerFacts] {
         var containers: [String: ContainerFacts] = [:]
         let attributes = ["ou", "cn", "objectClass", "nTSecurityDescriptor"]
         func add(_ entry: LDAPEntry) {
@@ -227,12 +247,15 @@ struct SnapshotGatherer {
         return containers.values.sorted { $0.dn < $1.dn }
     }
 
-    private func userFacts(_ entry: LDAPEntry, token: Set<SID>) -> UserFacts {
+    private func userFacts(_ entry: LDAPEntry, token: TrusteeFilter, readsDCAnswer: Bool) -> UserFacts {
         let classes = entry.strings("objectClass").map { $0.lowercased() }
         let objectClass = classes.contains("inetorgperson") ? ClassGUID.inetOrgPerson : ClassGUID.user
         let sid = entry.binary("objectSid").first.flatMap { try? SID(bytes: $0) }
         let adminCount = entry.string("adminCount").flatMap(Int.init) ?? 0
         let uac = entry.string("userAccountControl").flatMap(Int.init) ?? 0
+        // The DC leaves allowedAttributesEffective out when the account may write nothing at all: that is an empty answer.
+        let writable = readsDCAnswer
+            ? Set(entry.strings("allowedAttributesEffective").map { $0.lowercased() }.filter { Self.crossCheckedAttributes.contains($0) }) : nil
         do {
             let parsed = try filteredDACL(entry, token: token, principal: sid)
             guard let dacl = parsed.dacl else {
@@ -241,9 +264,11 @@ struct SnapshotGatherer {
                     daclProtected: parsed.protected, dacl: .acl(ACL(aces: [])),
                     unreadable: "its security descriptor has no DACL (a NULL DACL); Active Directory does not normally allow that, so check the object by hand.")
             }
-            return UserFacts(
+            var user = UserFacts(
                 dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
                 daclProtected: parsed.protected, dacl: dacl)
+            user.dcWritableAttributes = writable
+            return user
         } catch {
             return UserFacts(
                 dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
@@ -262,14 +287,32 @@ struct SnapshotGatherer {
         }
     }
 
+    /// The attributes of `allowedAttributesEffective` the cross-check compares (lower case).
+    static let crossCheckedAttributes: Set<String> = ["lockouttime", "pwdlastset"]
+
+    /// Which trustees can matter: the token's SIDs and those the token leaves in doubt.
+    struct TrusteeFilter {
+        let token: Set<SID>
+        let account: AccountFacts
+        let domainSID: SID
+
+        init(account: AccountFacts, domainSID: SID) {
+            self.account = account
+            self.domainSID = domainSID
+            token = account.token
+        }
+
+        func contains(_ sid: SID) -> Bool { token.contains(sid) || account.doubt(about: sid, domain: domainSID) != nil }
+    }
+
     /// The entry's DACL with only the ACEs that can matter for `token` (order kept); nil DACL for a NULL DACL.
-    private func filteredDACL(_ entry: LDAPEntry, token: Set<SID>, principal: SID?) throws -> ParsedDACL {
+    private func filteredDACL(_ entry: LDAPEntry, token: TrusteeFilter, principal: SID?) throws -> ParsedDACL {
         guard let bytes = entry.binary("nTSecurityDescriptor").first else { throw MissingDescriptor() }
         let descriptor = try SecurityDescriptor(bytes: bytes)
         switch descriptor.daclState {
         case .null: return ParsedDACL(dacl: nil, protected: descriptor.isDaclProtected)
         case .acl(let acl):
-            let selfMatches = principal.map { token.contains($0) } ?? false
+            let selfMatches = principal.map { token.token.contains($0) } ?? false
             let relevant = acl.aces.filter { ace in
                 guard let sid = ace.sid else { return false }
                 return token.contains(sid) || (selfMatches && sid == SID.principalSelf)

@@ -5,12 +5,45 @@ public enum DirectoryJudgements {
     static func scopeEvidence(_ s: DirectorySnapshot) -> [String: JSONValue] {
         [
             "account": .string(s.accountDisplayName), "accountDN": .string(s.account.dn),
-            "accountSource": .string(s.account.source.rawValue), "groupSource": .string(s.account.groupSource.rawValue),
-            "tokenSIDs": .int(s.account.token.count), "scopeSource": .string(s.scope.source.rawValue),
+            "accountSource": .string(s.account.source.rawValue), "groupSource": .string(s.account.logonToken.source.rawValue),
+            "tokenSIDs": .int(s.account.token.count), "token": tokenEvidence(s), "scopeSource": .string(s.scope.source.rawValue),
             "scope": .array(s.scope.bases.map(JSONValue.string)), "excluded": .array(s.scope.excluded.map(JSONValue.string)),
             "scopeOrigin": s.scope.origin.map(JSONValue.string) ?? .null,
             "usersInScope": .int(s.users.count), "server": .string(s.server.url),
         ]
+    }
+
+    /// Each SID of the token with where it came from, and what the reader could not decide.
+    static func tokenEvidence(_ s: DirectorySnapshot) -> JSONValue {
+        let token = s.account.logonToken
+        let sids = token.entries.map { entry -> JSONValue in
+            var item: [String: JSONValue] = [
+                "sid": .string(entry.sid.description), "name": .string(s.trusteeName(entry.sid)), "origin": .string(entry.origin.rawValue),
+            ]
+            if let via = entry.via { item["via"] = .string(via) }
+            return .object(item)
+        }
+        let unknowns = token.unknowns.map { unknown -> JSONValue in
+            .object([
+                "scope": .string(unknown.scope.rawValue), "sid": unknown.sid.map { .string($0.description) } ?? .null,
+                "reason": .string(unknown.reason),
+            ])
+        }
+        return .object(["source": .string(token.source.rawValue), "sids": .array(sids), "undecided": .array(unknowns)])
+    }
+
+    /// Which token the verdict rests on, for every rights message.
+    static func tokenSentence(_ s: DirectorySnapshot) -> String {
+        let token = s.account.logonToken
+        let aliases = token.entries.filter { $0.origin == .logonAlias }.count
+        let logon = aliases > 0 ? " plus the logon SIDs and \(aliases) alias\(aliases == 1 ? "" : "es") holding them" : " plus the logon SIDs"
+        let undecided = token.unknowns.isEmpty ? "" : " (\(token.unknowns.count) membership\(token.unknowns.count == 1 ? "" : "s") undecided)"
+        switch token.source {
+        case .tokenGroups: return " Token: tokenGroups read from the DC\(logon), \(token.entries.count) SIDs."
+        case .reconstructed:
+            return " Token: reconstructed from group memberships (tokenGroups was not readable by the bind account)\(logon), "
+                + "\(token.entries.count) SIDs\(undecided)."
+        }
     }
 
     /// Where the users came from, for the message a reader sees first.
@@ -24,30 +57,61 @@ public enum DirectoryJudgements {
         }
     }
 
+    /// The DC's own answer for one user, when it was read: does `allowedAttributesEffective` list the attribute?
+    static func dcAnswer(_ right: WritebackRight, _ user: UserFacts) -> Bool? {
+        guard let attribute = right.attributeName, let writable = user.dcWritableAttributes else { return nil }
+        return writable.contains(attribute)
+    }
+
     /// AD-003 to AD-006: one right on every in-scope user.
     public static func rights(_ right: WritebackRight, missingStatus: CheckStatus, _ s: DirectorySnapshot) -> Evaluation {
         let judge = RightsJudge(s)
         var findings: [Finding] = []
         var gaps: [(UserFacts, RightsJudge.Cause)] = []
         var causes: [String: Int] = [:]
-        var unreadable = 0
+        var notJudged = 0
+        var crossCheck = (confirmed: 0, disagreed: 0)
+        func group(_ user: UserFacts) -> JSONValue { .string(DistinguishedName(user.dn).parent?.description ?? s.domain.dn) }
         for user in s.users {
             if let problem = user.unreadable {
-                unreadable += 1
+                notJudged += 1
                 findings.append(
                     Finding(
                         status: .error, target: user.dn, message: "\(right.name) cannot be judged: \(problem)",
-                        details: ["group": .string(DistinguishedName(user.dn).parent?.description ?? s.domain.dn), "cause": "unreadable"]))
+                        details: ["group": group(user), "cause": "unreadable"]))
                 continue
             }
             let verdict = judge.judge(right.right, for: user)
+            if let doubt = verdict.doubt {
+                notJudged += 1
+                findings.append(
+                    Finding(
+                        status: .error, target: user.dn,
+                        message: "\(right.name) cannot be judged: \(doubt.reason), and an ACE for \(s.trusteeName(doubt.ace.sid)) "
+                            + "(\(doubt.ace.sddl)) would decide it the other way.",
+                        details: ["group": group(user), "cause": "token-undecided", "ace": .string(doubt.ace.sddl)]))
+                continue
+            }
+            if let dcSays = dcAnswer(right, user) {
+                guard dcSays == verdict.granted else {
+                    crossCheck.disagreed += 1
+                    notJudged += 1
+                    let ours = verdict.granted ? "granted" : "missing (\(verdict.cause?.code ?? "no-grant"))"
+                    findings.append(
+                        Finding(
+                            status: .error, target: user.dn,
+                            message: "The DC and preflight disagree on \(right.name): the DC's allowedAttributesEffective "
+                                + "\(dcSays ? "lists" : "does not list") \(right.attributeName ?? "the attribute") for \(s.accountDisplayName), "
+                                + "while preflight's access check finds it \(ours). Test the write by hand before trusting either.",
+                            details: ["group": group(user), "cause": "dc-disagrees", "dcAllows": .bool(dcSays), "preflightAllows": .bool(verdict.granted)]))
+                    continue
+                }
+                crossCheck.confirmed += 1
+            }
             guard !verdict.granted, let cause = verdict.cause else { continue }
             gaps.append((user, cause))
             causes[cause.code, default: 0] += 1
-            var details: [String: JSONValue] = [
-                "group": .string(DistinguishedName(user.dn).parent?.description ?? s.domain.dn),
-                "right": .string(right.name), "cause": .string(cause.code),
-            ]
+            var details: [String: JSONValue] = ["group": group(user), "right": .string(right.name), "cause": .string(cause.code)]
             switch cause {
             case .denied(let ace, let origin):
                 details["ace"] = .string(ace.sddl)
@@ -68,9 +132,21 @@ public enum DirectoryJudgements {
         var evidence = scopeEvidence(s)
         evidence["right"] = .string(right.name)
         evidence["usersWithRight"] = .int(s.users.count - findings.count)
-        evidence["usersWithoutRight"] = .int(findings.count - unreadable)
-        evidence["usersNotJudged"] = .int(unreadable)
+        evidence["usersWithoutRight"] = .int(findings.count - notJudged)
+        evidence["usersNotJudged"] = .int(notJudged)
         evidence["causes"] = .object(causes.mapValues { .int($0) })
+        var crossCheckSentence = ""
+        if right.attributeName != nil {
+            if s.account.isBindAccount {
+                evidence["dcCrossCheck"] = .object([
+                    "attribute": "allowedAttributesEffective", "confirmed": .int(crossCheck.confirmed), "disagreed": .int(crossCheck.disagreed),
+                ])
+                crossCheckSentence = " Cross-checked with the DC's allowedAttributesEffective: \(crossCheck.confirmed) confirmed, \(crossCheck.disagreed) disagreed."
+            } else {
+                crossCheckSentence = " Not cross-checked with the DC (the bind account is not the connector account)."
+            }
+        }
+        let context = scopeSentence(s) + tokenSentence(s) + crossCheckSentence
         if s.users.isEmpty {
             return .error(
                 "No user objects were found in scope (\(s.scope.bases.joined(separator: "; "))), so nothing was proven. "
@@ -79,19 +155,21 @@ public enum DirectoryJudgements {
         guard !findings.isEmpty else {
             return Evaluation(
                 status: .pass,
-                message: "\(s.accountDisplayName) holds \(right.name) on all \(s.users.count) in-scope users." + scopeSentence(s),
+                message: "\(s.accountDisplayName) holds \(right.name) on all \(s.users.count) in-scope users." + context,
                 evidence: evidence)
         }
         if gaps.isEmpty {
             return Evaluation(
                 status: .error,
-                message: "\(unreadable) of \(s.users.count) in-scope users could not be judged (their security descriptors were not readable), so readiness is unproven.",
+                message: "\(notJudged) of \(s.users.count) in-scope users could not be judged (see each finding for why), so readiness is unproven."
+                    + context,
                 findings: findings, evidence: evidence)
         }
+        let undecided = notJudged > 0 ? " \(notJudged) more could not be judged (see the findings)." : ""
         var evaluation = Evaluation(
             status: missingStatus,
             message: "\(gaps.count) of \(s.users.count) in-scope users: \(s.accountDisplayName) lacks \(right.name) "
-                + "(\(causes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))." + scopeSentence(s),
+                + "(\(causes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))." + undecided + context,
             findings: findings, evidence: evidence)
         evaluation.generatedRemediation = Explanation.remediation(right, gaps: gaps, snapshot: s)
         return evaluation
@@ -131,9 +209,17 @@ public enum DirectoryJudgements {
     /// AD-007: Unexpire Password on the domain root.
     public static func unexpire(_ s: DirectorySnapshot) -> Evaluation {
         let right = WritebackRight.unexpirePassword
+        let judge = RightsJudge(s)
         let decision = checkAccess(right.right, dacl: s.domain.rootDACL, token: s.account.token, objectClass: ClassGUID.domainDNS, principalSelf: nil)
         var evidence = scopeEvidence(s)
         evidence["domainRoot"] = .string(s.domain.dn)
+        if let doubt = doubtAbout(
+            decision, right.right, dacl: s.domain.rootDACL, objectClass: ClassGUID.domainDNS, principalSelf: nil, doubt: judge.doubt(about:))
+        {
+            return .error(
+                "Unexpire Password on '\(s.domain.dn)' cannot be judged: \(doubt.reason), and an ACE for \(s.trusteeName(doubt.ace.sid)) "
+                    + "(\(doubt.ace.sddl)) would decide it the other way." + tokenSentence(s), evidence: evidence)
+        }
         if decision.granted {
             return Evaluation(status: .pass, message: "\(s.accountDisplayName) holds Unexpire Password on '\(s.domain.dn)'.", evidence: evidence)
         }

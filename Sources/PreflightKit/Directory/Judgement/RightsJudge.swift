@@ -45,10 +45,23 @@ public struct RightsJudge: Sendable {
         public var granted: Bool
         public var grantedBy: ACE?
         public var cause: Cause?
+        /// Set when a membership the reader could not decide can turn this verdict: then it is no verdict at all.
+        public var doubt: DecisionDoubt? = nil
+    }
+
+    /// Why `sid` may be in the account's token though the token does not show it (nil: surely not, or it is in it).
+    public func doubt(about sid: SID) -> String? {
+        token.contains(sid) ? nil : snapshot.account.doubt(about: sid, domain: snapshot.domain.sid)
     }
 
     public func judge(_ right: DirectoryRight, for user: UserFacts) -> Verdict {
         let decision = checkAccess(right, dacl: user.dacl, token: token, objectClass: user.objectClass, principalSelf: user.sid)
+        var verdict = verdict(for: decision, right, user)
+        verdict.doubt = doubtAbout(decision, right, dacl: user.dacl, objectClass: user.objectClass, principalSelf: user.sid, doubt: doubt)
+        return verdict
+    }
+
+    private func verdict(for decision: AccessDecision, _ right: DirectoryRight, _ user: UserFacts) -> Verdict {
         switch decision.reason {
         case .nullDACL: return Verdict(granted: true, grantedBy: nil, cause: nil)
         case .allowedBy(let ace): return Verdict(granted: true, grantedBy: ace, cause: nil)

@@ -24,6 +24,15 @@ public struct WritebackRight: Sendable, Hashable {
         dsacls: "CA;Unexpire Password")
 
     public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+
+    /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
+    public var attributeName: String? {
+        switch id {
+        case Self.writeLockoutTime.id: "lockouttime"
+        case Self.writePwdLastSet.id: "pwdlastset"
+        default: nil
+        }
+    }
     public static func named(_ id: String) -> WritebackRight? { (userRights + [unexpirePassword]).first { $0.id == id } }
 }
 
@@ -39,6 +48,7 @@ extension DirectorySnapshot {
         guard let sid else { return "an unknown trustee" }
         if sid == account.sid { return accountDisplayName }
         if let name = account.groupNames[sid.description] {
+            if sid.isBuiltinAlias { return "BUILTIN\\\(name)" }
             return domain.netbiosName.map { "\($0)\\\(name)" } ?? name
         }
         if let name = sid.wellKnownName(domain: domain.sid) { return name }

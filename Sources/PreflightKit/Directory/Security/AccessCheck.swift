@@ -69,7 +69,7 @@ public struct IndexedACE: Sendable, Hashable, Codable {
 /// Decides whether a requester holding `token` has `right` on an object with `dacl`.
 ///
 /// - Parameters:
-///   - token: every SID of the requester (see `makeNetworkLogonToken`).
+///   - token: every SID of the requester (see `LogonToken`).
 ///   - objectClass: the object's most specific class GUID; ACEs whose object type is that class cover
 ///     the whole object. Nil means unknown, and such class-scoped ACEs are then not matched.
 ///   - principalSelf: the object's own SID (objectSid); ACEs for PRINCIPAL_SELF (S-1-5-10) apply when
@@ -108,10 +108,26 @@ public func allowACEsShadowedByDeny(
         .map { IndexedACE(index: $0.offset, ace: $0.element) }
 }
 
-/// The SIDs an account has after an LDAP bind (a network logon): its own SID, its `tokenGroups`
-/// (transitive groups, including the primary group), and the SIDs Windows adds to every such logon.
-public func makeNetworkLogonToken(account: SID, tokenGroups: some Sequence<SID>) -> Set<SID> {
-    Set(tokenGroups).union([account, .everyone, .authenticatedUsers, .network, .thisOrganization])
+/// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
+public struct DecisionDoubt: Sendable, Hashable {
+    public var ace: ACE
+    public var reason: String
+}
+
+/// When the token is not fully known: the first ACE before the deciding one whose trustee the requester may hold
+/// (`doubt` gives why) and which would decide the other way. nil when no doubtful membership can change the decision.
+public func doubtAbout(
+    _ decision: AccessDecision, _ right: DirectoryRight, dacl: DACLState, objectClass: WindowsGUID?, principalSelf: SID?,
+    doubt: (SID) -> String?
+) -> DecisionDoubt? {
+    guard case .acl(let acl) = dacl else { return nil }
+    let decided: ACEEffect = decision.granted ? .allow : .deny
+    for ace in acl.aces.prefix(decision.decidingACEIndex ?? acl.aces.count) {
+        guard let sid = ace.sid, sid != .principalSelf, let reason = doubt(sid) else { continue }
+        let holder = AccessCheckRequester(token: [sid], objectClass: objectClass, principalSelf: principalSelf)
+        if let effect = holder.effect(of: ace, on: right), effect != decided { return DecisionDoubt(ace: ace, reason: reason) }
+    }
+    return nil
 }
 
 /// Whether one ACE allows, denies, or says nothing about a right for one requester.

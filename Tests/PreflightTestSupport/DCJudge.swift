@@ -1,0 +1,63 @@
+import Foundation
+import PreflightKit
+
+/// The domain controller as the judge of a verdict: it really performs writeback's three writes on a user as the
+/// connector account (over LDAPS with ldapmodify, the same libldap the tool uses), and says which it allowed.
+/// Destructive for the target user (its password is reset to a random one): use users no other test signs in as.
+public struct DCJudge {
+    public enum Write: String, CaseIterable, Sendable {
+        /// Reset Password: replace unicodePwd (AD-003).
+        case resetPassword
+        /// Write lockoutTime = 0, as writeback unlocks (AD-004).
+        case lockoutTime
+        /// Write pwdLastSet = -1 (AD-005).
+        case pwdLastSet
+
+        /// The check that judges this write.
+        public var checkID: String {
+            switch self {
+            case .resetPassword: "AD-003"
+            case .lockoutTime: "AD-004"
+            case .pwdLastSet: "AD-005"
+            }
+        }
+    }
+
+    let dc: SambaDC
+
+    public init(_ dc: SambaDC) { self.dc = dc }
+
+    /// Whether the DC lets `account` make `write` on `dn`: true on success, false on insufficientAccessRights (50).
+    /// A minimum-password-age refusal (19, 0000052D) means the access check passed. Anything else throws.
+    public func allows(_ write: Write, as account: String, password: String, on dn: String) throws -> Bool {
+        let record: String
+        switch write {
+        case .resetPassword:
+            let value = Data("\"Rst!\(UUID().uuidString.prefix(8))9a\"".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            record = "replace: unicodePwd\nunicodePwd:: \(value.base64EncodedString())"
+        case .lockoutTime: record = "replace: lockoutTime\nlockoutTime: 0"
+        case .pwdLastSet: record = "replace: pwdLastSet\npwdLastSet: -1"
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["LDAPTLS_CACERT"] = dc.caFile
+        let outcome = try Subprocess(
+            arguments: ["ldapmodify", "-x", "-H", dc.ldapsURL, "-D", "\(account)@corp.example.test", "-w", password],
+            environment: environment
+        ).run(input: Array("dn: \(dn)\nchangetype: modify\n\(record)\n-\n".utf8), deadline: Date().addingTimeInterval(30))
+        let stderr = String(decoding: outcome.stderr, as: UTF8.self)
+        switch outcome.termination {
+        case .exited(0): return true
+        case .exited(50): return false
+        case .exited(19) where stderr.contains("0000052D"): return true
+        default:
+            throw SambaDC.LabError(description: "ldapmodify as \(account) on '\(dn)' (\(write.rawValue)) was inconclusive: \(outcome.termination) \(stderr)")
+        }
+    }
+
+    /// The DC's answer for each of writeback's three writes.
+    public func answers(as account: String, password: String, on dn: String) throws -> [Write: Bool] {
+        var answers: [Write: Bool] = [:]
+        for write in Write.allCases { answers[write] = try allows(write, as: account, password: password, on: dn) }
+        return answers
+    }
+}
