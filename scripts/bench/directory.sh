@@ -18,9 +18,13 @@ ldap:
   account: MSOL_root
   scope: ["OU=Scale,DC=corp,DC=example,DC=test"]
 YAML
-export BENCH_PASSWORD='Read3r!Passw0rd'
+# The same run bound as the connector account itself: AD-004/AD-005 then cross-check each verdict with the DC's
+# allowedAttributesEffective (the cost of that second judge is the third row).
+sed -e 's|bindDN: preflight-reader@corp.example.test|bindDN: MSOL_root@corp.example.test|' \
+    -e 's|passwordEnv: BENCH_PASSWORD|passwordEnv: BENCH_ACCOUNT_PASSWORD|' "$work/bench.yml" > "$work/bench-self.yml"
+export BENCH_PASSWORD='Read3r!Passw0rd' BENCH_ACCOUNT_PASSWORD='Svc!Passw0rd123'
 LAB_TMPDIR=/tmp bash scripts/lab/with-dc.sh ".lab/scale-$USERS.tar.zst" "$IP" -- bash -c '
-  sed -i "s|CA_FILE|$LAB_CA_FILE|" "$0/bench.yml"
+  sed -i "s|CA_FILE|$LAB_CA_FILE|" "$0/bench.yml" "$0/bench-self.yml"
   python3 scripts/bench/directory_bench.py --preflight "$(swift build -c release --show-bin-path)/preflight" \
-    --config "$0/bench.yml" --url "$LAB_LDAPS_URL" --ca "$LAB_CA_FILE" --base "OU=Scale,$LAB_BASE_DN" \
+    --config "$0/bench.yml" --cross-check-config "$0/bench-self.yml" --url "$LAB_LDAPS_URL" --ca "$LAB_CA_FILE" --base "OU=Scale,$LAB_BASE_DN" \
     --users "$1" --runs "$2" --out "$0"' "$work" "$USERS" "$RUNS"

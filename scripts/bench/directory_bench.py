@@ -31,6 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--preflight", required=True)
     parser.add_argument("--config", required=True)
+    parser.add_argument("--cross-check-config", help="the same run bound as the connector account (DC cross-check on)")
     parser.add_argument("--url", required=True)
     parser.add_argument("--ca", required=True)
     parser.add_argument("--base", required=True)
@@ -54,6 +55,10 @@ def main():
 
     # ldapsearch -y reads the whole file, newline included? It reads it verbatim: no newline written above.
     sides = {"ldapsearch (baseline)": baseline, "preflight directory checks": tool}
+    cross_name = "preflight + DC cross-check"
+    if args.cross_check_config:
+        cross_out = os.path.join(args.out, "reports-cross-check")
+        sides[cross_name] = [args.preflight, "run", "--config", args.cross_check_config, "--only", checks, "--out", cross_out, "--quiet"]
     results = {name: [] for name in sides}
     for name, argv in sides.items():  # warm-up, also proves both sides work
         elapsed, rss, code, stderr = measure(argv, env)
@@ -61,6 +66,17 @@ def main():
             sys.exit(f"baseline failed (exit {code}): {stderr}")
         if name.startswith("preflight") and code not in (0, 1, 2):
             sys.exit(f"preflight failed (exit {code}): {stderr}")
+    if args.cross_check_config:
+        # Correctness first: the DC must confirm every verdict preflight reached on AD-004 and AD-005.
+        import json
+        with open(os.path.join(cross_out, "latest.json")) as handle:
+            report = json.load(handle)
+        for check in report["checks"]:
+            if check["id"] in ("AD-004", "AD-005"):
+                cross = check.get("evidence", {}).get("dcCrossCheck")
+                if not cross or cross["disagreed"] != 0 or cross["confirmed"] == 0:
+                    sys.exit(f"{check['id']}: the DC cross-check did not confirm the verdicts: {cross}")
+                print(f"{check['id']}: DC cross-check {cross['confirmed']} confirmed, {cross['disagreed']} disagreed")
     for _ in range(args.runs):
         for name, argv in sides.items():
             results[name].append(measure(argv, env)[:2])
@@ -74,6 +90,10 @@ def main():
         ratio = statistics.median(times) / base_median
         print(f"{name:28} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f} {ratio:5.2f}x {peak:7.1f} MB")
     ratio = statistics.median(t for t, _ in results["preflight directory checks"]) / base_median
+    if args.cross_check_config:
+        plain = statistics.median(t for t, _ in results["preflight directory checks"])
+        cross = statistics.median(t for t, _ in results[cross_name])
+        print(f"DC cross-check cost = {cross_name} median / preflight median = {cross / plain:.2f}x ({cross - plain:+.2f} s)")
     goal = 1.5
     print(f"\nratio = preflight median / ldapsearch median = {ratio:.2f} (goal: at most {goal})")
     return 0 if ratio <= goal else 1
