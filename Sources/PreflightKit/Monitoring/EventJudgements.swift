@@ -236,6 +236,10 @@ enum EventJudgements {
         let errors = inWindow.filter(EventCatalog.isServiceError)
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: isLocal(log))
         let described = window.describe(clock: clock(log))
+        let noTPM = inWindow.filter(ApplicationCertificateEvents.isNoTPM)
+        evidence["applicationCertificateNoTPMEvents"] = .int(noTPM.count)
+        let noTPMNote = noTPM.isEmpty ? "" : " Also \(noTPM.count) event(s) 1014 (the application certificate's key is not in a TPM): "
+            + "informational, not counted."
         guard !errors.isEmpty else {
             guard !serviceInWindow.isEmpty else {
                 var evaluation = noServiceEvents(log, window: window, claim: "no service-side errors")
@@ -245,8 +249,9 @@ enum EventJudgements {
             let heartbeats = serviceInWindow.filter { $0.id == EventCatalog.heartbeat }.count
             var evaluation = Evaluation(
                 status: .pass,
-                message: "No service-side writeback errors (32xxx, 31034, 31044, 31014, ADSync 6800) in \(described), which holds "
-                    + "\(serviceInWindow.count) PasswordResetService event(s), \(heartbeats) of them heartbeats; the export \(age). " + provenance(log),
+                message: "No service-side writeback errors (32xxx, 31034, 31044, 31014, ADSync 6800, application certificate 1011/1012) "
+                    + "in \(described), which holds \(serviceInWindow.count) PasswordResetService event(s), \(heartbeats) of them heartbeats; "
+                    + "the export \(age).\(noTPMNote) " + provenance(log),
                 evidence: evidence)
             accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no service-side errors")
             return evaluation
@@ -257,7 +262,7 @@ enum EventJudgements {
             status: status,
             message: "\(errors.count) service-side writeback error event(s) in \(described): "
                 + grouped.map { "\($0.key) \(EventCatalog.name($0.newest)) ×\($0.events.count)" }.joined(separator: ", ")
-                + ". The export \(age). " + provenance(log),
+                + ".\(certificateSentence(errors)) The export \(age).\(noTPMNote) " + provenance(log),
             findings: grouped.map { group in
                 Finding(
                     status: group.status, target: group.key,
@@ -274,6 +279,21 @@ enum EventJudgements {
         evaluation.generatedRemediation = Array(Set(grouped.map { EventCatalog.serviceAdvice($0.newest.id) })).sorted().joined(separator: "\n")
         accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no service-side errors")
         return evaluation
+    }
+}
+
+extension EventJudgements {
+    /// What 1012 and 1011 mean, said once in MON-002's message when either is among the errors.
+    static func certificateSentence(_ errors: [EventRecord]) -> String {
+        if let expired = errors.first(where: ApplicationCertificateEvents.isExpired) {
+            return " The Entra connector's application certificate expired (event 1012, newest \(MonitoringFormat.time(expired.time))): "
+                + "Connect cannot authenticate to Microsoft Entra ID, so sync and password writeback stop until it is rotated."
+        }
+        if let aging = errors.first(where: ApplicationCertificateEvents.isAging) {
+            return " The Entra connector's application certificate has used 70 % of its lifetime (event 1011, newest "
+                + "\(MonitoringFormat.time(aging.time))): rotate it before it expires."
+        }
+        return ""
     }
 }
 
