@@ -139,7 +139,7 @@ enum EventJudgements {
             evidence["serviceBusNamespace"] = namespace.map(JSONValue.string) ?? .null
             var message = "Password writeback is alive: \(recent.count) ServiceBusHeartBeat (31019) event(s) in the export's last hour, the newest at "
                 + "\(MonitoringFormat.time(newest.time)) (\((newest.file as NSString).lastPathComponent):\(newest.line)). "
-            let configured = configuredNamespace.map { String($0.lowercased().split(separator: ".").first ?? "") }
+            let configured = configuredLabel(configuredNamespace)
             if let namespace {
                 message += "It uses the Service Bus relay '\(namespace)': set network.serviceBusNamespace: \(namespace) so the network checks probe it. "
             } else {
@@ -195,9 +195,12 @@ enum EventJudgements {
         if !errors.isEmpty {
             why += "; \(errors.count) service error(s) in the last 24 h (\(Set(errors.map(\.id)).sorted().map(String.init).joined(separator: ", ")), see MON-002)"
         }
+        if let last { evidence["lastHeartbeat"] = .string(MonitoringFormat.time(last.time)) }
+        let relay = lastRelay(heartbeats, configuredNamespace: configuredNamespace, evidence: &evidence)
         var evaluation = Evaluation(
             status: .fail,
-            message: "Password writeback does not answer: no heartbeat in the last hour of the export. \(why). " + exportEnd + " " + provenance(log),
+            message: "Password writeback does not answer: no heartbeat in the last hour of the export. \(why).\(relay) " + exportEnd + " "
+                + provenance(log),
             findings: [Finding(status: .fail, target: "\(EventCatalog.passwordResetService) 31019", message: why + ".")],
             evidence: evidence)
         evaluation.generatedRemediation =
@@ -206,6 +209,33 @@ enum EventJudgements {
             + "writeback in the Connect wizard (Optional features). Check the server is not in staging mode (CON-003)."
         accountForUnreadableRows(log.malformed, in: &evaluation, claim: "writeback is down")
         return evaluation
+    }
+
+    /// `network.serviceBusNamespace` as the label heartbeats name (`x.servicebus.windows.net` → `x`).
+    static func configuredLabel(_ configured: String?) -> String? {
+        configured.map { String($0.lowercased().split(separator: ".").first ?? "") }
+    }
+
+    /// The relay the newest heartbeat naming one names, for a service that no longer answers: the namespace the network
+    /// checks should probe to tell a blocked relay from a stopped service. Empty when the export holds no heartbeat.
+    static func lastRelay(_ heartbeats: [EventRecord], configuredNamespace: String?, evidence: inout [String: JSONValue]) -> String {
+        guard !heartbeats.isEmpty else { return "" }
+        guard let (heartbeat, namespace) = heartbeats.lazy.compactMap({ event in EventCatalog.namespace(in: event.message).map { (event, $0) } }).first
+        else {
+            evidence["serviceBusNamespace"] = .null
+            return " The heartbeats name no *.servicebus.* host or ssprdedicatedsb… listener, so the relay namespace is not known; "
+                + "read it from event 31019 in Event Viewer."
+        }
+        evidence["serviceBusNamespace"] = .string(namespace)
+        let which = heartbeat.time == heartbeats[0].time ? "The last heartbeat" : "The newest heartbeat that names a relay"
+        var text = " \(which) (\(MonitoringFormat.time(heartbeat.time))) named the Service Bus relay '\(namespace)'"
+        if let configured = configuredLabel(configuredNamespace), !configured.isEmpty, configured != namespace {
+            evidence["configuredNamespace"] = .string(configured)
+            text += ", but network.serviceBusNamespace is '\(configured)': set it to \(namespace) so the network checks probe the relay the service uses."
+        } else {
+            text += ": network.serviceBusNamespace: \(namespace) lets the network checks probe whether the server still reaches it."
+        }
+        return text
     }
 
     // MARK: MON-002
