@@ -19,6 +19,11 @@ struct DemoAndTerminalTests {
         #expect(reset.evidence["accountSource"] == .string(AccountFacts.Source.connectExport.rawValue))
         #expect(reset.evidence["scopeSource"] == .string(ScopeFacts.Source.connectExport.rawValue))
         #expect(report.checks.first { $0.id == "CON-003" }?.status == .pass)
+        // The demo's export is the 2016 sample's build 1.1.130.0: below 2.5.79.0, so it stopped syncing on 2026-09-30.
+        let build = try #require(report.checks.first { $0.id == "CON-007" })
+        #expect(build.message.contains("Connect build 1.1.130.0 (from Microsoft.Synchronize.ServerConfigurationVersion in MV.xml) is below 2.5.79.0"))
+        #expect(build.message.contains("stopped on 2026-09-30"))
+        #expect(build.evidence["connectorIdentityType"] == "unknown")
         #expect(report.checks.first { $0.id == "PLG-001" }?.status == .pass)
         #expect(try out.read("latest.md").contains("# Password writeback readiness: NOT READY"))
         // The stand-in endpoints: reachable, but certified by the demo's CA, which reads as TLS inspection.

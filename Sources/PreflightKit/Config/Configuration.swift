@@ -62,6 +62,8 @@ public struct Configuration: Sendable, Hashable {
         public var export: String?
         public var scheduler: String?
         public var passwordResetConfig: String?
+        /// The saved output of `Get-ADSyncEntraConnectorCredential` (CON-007 records its `ConnectorIdentityType`).
+        public var connectorCredential: String?
     }
 
     /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
@@ -171,6 +173,7 @@ extension Configuration {
             connect.export = path(section, "export")
             connect.scheduler = path(section, "scheduler")
             connect.passwordResetConfig = path(section, "passwordResetConfig")
+            connect.connectorCredential = path(section, "connectorCredential")
             section.finish()
         }
         reader.finish()
@@ -237,6 +240,7 @@ extension Configuration {
             (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
             (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
             (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
+            (connect.connectorCredential, "connect.connectorCredential", false),
             (waivers, "waivers", false),
         ] + monitoring.events.map { (Optional($0), "monitoring.events", false) }
             + monitoring.audit.map { (Optional($0), "monitoring.audit", false) }
@@ -300,6 +304,7 @@ extension Configuration {
             "connect": [
                 "export": optional(connect.export), "scheduler": optional(connect.scheduler),
                 "passwordResetConfig": optional(connect.passwordResetConfig),
+                "connectorCredential": optional(connect.connectorCredential),
             ],
             "monitoring": [
                 "events": .array(monitoring.events.map(JSONValue.string)),

@@ -32,6 +32,10 @@ enum AppliedPolicyParser {
         if facts.version != nil { facts.versionSource = "policyMetadata.azureADConnectVersion" }
         facts.exportDate = policy.flatMap { string($0, "timeCreated") } ?? ExportLocator.timestamp(inName: path).map(ExportLocator.display)
         facts.server = deployment.flatMap { string($0, "hostName") }
+        if let type = ConnectorCredentialParser.find(in: object) {
+            facts.connectorIdentityType = type
+            facts.connectorIdentityTypeSource = "a ConnectorIdentityType key in the settings file (undocumented there; UNCONFIRMED)"
+        }
 
         // Entra connector: the documented `azureDirectoryPolicy` object has rules only; names are looked for.
         if let azure = member(object, "azureDirectoryPolicy") as? [String: Any] {

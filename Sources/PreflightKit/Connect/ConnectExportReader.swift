@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads `connect.export` (plus `connect.scheduler` and `connect.passwordResetConfig` when set) into `ConnectFacts`.
+/// Reads `connect.export` (plus `connect.scheduler`, `connect.passwordResetConfig` and `connect.connectorCredential` when set)
+/// into `ConnectFacts`.
 /// Blocking and CPU-bound (the AD connector file is 1.8 MB): call it from `runBlocking`.
 public enum ConnectExportReader {
     /// Throws `ProbeError` with file:line:column for malformed XML or JSON, and a whole-sentence message otherwise.
@@ -31,6 +32,17 @@ public enum ConnectExportReader {
             if facts.passwordResetConfigEnabled == nil {
                 facts.notes.append("'\(config)' has no 'Enabled' value, so it did not tell the writeback state.")
             }
+        }
+        if let credential = settings.connectorCredential {
+            let reading = try ConnectorCredentialParser.read(credential)
+            facts.connectorCredentialFile = credential
+            facts.files.append(credential)
+            if let type = reading.identityType {
+                // The cmdlet's answer is the live state: it wins over anything the export suggested.
+                facts.connectorIdentityType = type
+                facts.connectorIdentityTypeSource = "ConnectorIdentityType in \(credential) (Get-ADSyncEntraConnectorCredential)"
+            }
+            if let note = reading.note { facts.notes.append(note) }
         }
         return facts
     }

@@ -28,6 +28,12 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     /// `Enabled` from the `Get-ADSyncAADPasswordResetConfiguration` output; nil without it.
     public var passwordResetConfigEnabled: Bool?
     public var passwordResetConfigFile: String?
+    /// The Entra connector's `ConnectorIdentityType` (`ServiceAccount` or `Application`); nil = unknown.
+    public var connectorIdentityType: String?
+    /// Where `connectorIdentityType` came from, when known.
+    public var connectorIdentityTypeSource: String?
+    /// The saved `Get-ADSyncEntraConnectorCredential` output (`connect.connectorCredential`), when configured.
+    public var connectorCredentialFile: String?
     /// Things the reader noticed and could not confirm (absent keys, contradicting values).
     public var notes: [String]
 
@@ -36,6 +42,7 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
         version: String? = nil, versionSource: String? = nil, entraConnectors: [EntraConnectorFacts] = [],
         adConnectors: [ADConnectorFacts] = [], otherConnectors: [String] = [], synchronizationRuleFiles: Int = 0,
         stagingMode: Bool? = nil, passwordResetConfigEnabled: Bool? = nil, passwordResetConfigFile: String? = nil,
+        connectorIdentityType: String? = nil, connectorIdentityTypeSource: String? = nil, connectorCredentialFile: String? = nil,
         notes: [String] = []
     ) {
         self.source = source
@@ -52,6 +59,9 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
         self.stagingMode = stagingMode
         self.passwordResetConfigEnabled = passwordResetConfigEnabled
         self.passwordResetConfigFile = passwordResetConfigFile
+        self.connectorIdentityType = connectorIdentityType
+        self.connectorIdentityTypeSource = connectorIdentityTypeSource
+        self.connectorCredentialFile = connectorCredentialFile
         self.notes = notes
     }
 }

@@ -2,8 +2,6 @@ import Foundation
 
 /// Pure judgements over `ConnectFacts` (no I/O): one function per check.
 enum ConnectJudgements {
-    static let minimumWritebackBuild = "1.1.443.0"
-
     static func baseEvidence(_ facts: ConnectFacts) -> [String: JSONValue] {
         var evidence: [String: JSONValue] = [
             "source": .string(facts.source), "format": .string(facts.format),
@@ -28,7 +26,8 @@ enum ConnectJudgements {
         evidence["otherConnectors"] = .array(facts.otherConnectors.map(JSONValue.string))
         evidence["synchronizationRuleFiles"] = .int(facts.synchronizationRuleFiles)
         evidence["version"] = facts.version.map(JSONValue.string) ?? .null
-        let parsed = facts.files.filter { $0 != facts.schedulerFile && $0 != facts.passwordResetConfigFile }.count
+        let sideFiles = [facts.schedulerFile, facts.passwordResetConfigFile, facts.connectorCredentialFile]
+        let parsed = facts.files.filter { !sideFiles.contains($0) }.count
         guard !entra.isEmpty || !ad.isEmpty else {
             return .error(
                 "Read \(facts.source) but found neither the Entra connector nor an AD DS connector in it. The export is "
@@ -271,42 +270,6 @@ enum ConnectJudgements {
             message: "Password hash sync: \(list). Recorded for the report: password writeback works with password hash sync, "
                 + "pass-through authentication and federation alike.",
             evidence: evidence)
-    }
-
-    // MARK: CON-007
-
-    static func version(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
-        guard let text = facts.version, let version = BuildVersion(text) else {
-            var evaluation = Evaluation.skip(
-                .noInput,
-                facts.version.map { "The export's version '\($0)' is not a build number like 2.4.131.0, so the Connect build is unknown." }
-                    ?? "The export does not reveal the Connect build. On the Connect server, Programs and Features or "
-                    + "(Get-ADSyncGlobalSettingsParameter | Where-Object Name -eq 'Microsoft.Synchronize.ServerConfigurationVersion').Value shows it.")
-            evaluation.evidence = evidence
-            return evaluation
-        }
-        evidence["version"] = .string(text)
-        evidence["versionSource"] = facts.versionSource.map(JSONValue.string) ?? .null
-        evidence["minimum"] = .string(minimumWritebackBuild)
-        let from = facts.versionSource.map { " (from \($0))" } ?? ""
-        if version < BuildVersion(minimumWritebackBuild)! {
-            return Evaluation(
-                status: .fail,
-                message: "Connect build \(text)\(from) is older than \(minimumWritebackBuild), the first build that uses the current "
-                    + "writeback endpoints (*.passwordreset.microsoftonline.com, *.servicebus.windows.net). Upgrade to the current 2.x release.",
-                findings: [Finding(status: .fail, target: facts.server ?? facts.source, message: "Connect \(text) < \(minimumWritebackBuild).")],
-                evidence: evidence)
-        }
-        if version.components[0] < 2 {
-            return Evaluation(
-                status: .warn,
-                message: "Connect build \(text)\(from) supports the current writeback endpoints, but version 1.x is retired and no longer "
-                    + "supported. Upgrade to the current 2.x release.",
-                findings: [Finding(status: .warn, target: facts.server ?? facts.source, message: "Connect 1.x is retired.")],
-                evidence: evidence)
-        }
-        return Evaluation(status: .pass, message: "Connect build \(text)\(from) is recent enough for password writeback.", evidence: evidence)
     }
 }
 

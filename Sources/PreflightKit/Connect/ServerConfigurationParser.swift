@@ -44,7 +44,8 @@ enum ServerConfigurationParser {
         return .other(name: name, category: category.isEmpty ? "unknown category" : category)
     }
 
-    /// The root element's `server` and `export-date` attributes of `GlobalSettings/MV.xml` (read, then stop).
+    /// The root element's `server` and `export-date` attributes of `GlobalSettings/MV.xml`, and the Connect build from its
+    /// global parameters (`Microsoft.Synchronize.ServerConfigurationVersion`).
     static func parseGlobalSettingsHeader(_ path: String) throws -> (server: String?, exportDate: String?, version: String?) {
         let collector = GlobalSettingsCollector()
         try stream(path, delegate: collector)
@@ -81,7 +82,6 @@ enum ServerConfigurationParser {
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         let ok = parser.parse()
-        if delegate.stoppedEarly { return }
         if !ok || delegate.firstError != nil {
             let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
             throw ProbeError(
@@ -112,7 +112,6 @@ enum ServerConfigurationParser {
 /// not `@objc optional`, so a subclass's own `parser(_:didStartElement:...)` would never be called.
 class BaseCollector: NSObject, XMLParserDelegate {
     var firstError: (line: Int, column: Int, code: Int)?
-    var stoppedEarly = false
 
     func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {}
     func characters(_ string: String) {}
@@ -132,7 +131,6 @@ class BaseCollector: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if stoppedEarly { return }
         if firstError == nil {
             firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
         }
@@ -152,14 +150,10 @@ final class GlobalSettingsCollector: BaseCollector {
         if depth == 1 {
             server = attributes["server"]
             exportDate = attributes["export-date"]
-            // MV.xml holds only the metaverse schema: stop after the root element.
-            if elementName == "saved-mv-configuration" {
-                stoppedEarly = true
-                parser.abortParsing()
-            }
             return
         }
-        // Newer builds may export global parameters; the version parameter's layout there is UNCONFIRMED.
+        // MV.xml (about 80 kB) ends with the global parameters, `mv-data/parameter-values/parameter`, the Connect build among
+        // them (the real 2016 sample: `<parameter name="Microsoft.Synchronize.ServerConfigurationVersion" …>1.1.130.0</parameter>`).
         if attributes["name"] == "Microsoft.Synchronize.ServerConfigurationVersion" {
             capturingVersion = true
             text = ""

@@ -25,6 +25,7 @@ enum EventCatalog {
     ]
 
     static func name(_ event: EventRecord) -> String {
+        if let name = ApplicationCertificateEvents.name(event) { return name }
         if event.provider.caseInsensitiveCompare(adSync) == .orderedSame {
             switch event.id {
             case 6329: return "password set error (ADSync)"
@@ -46,15 +47,19 @@ enum EventCatalog {
 
     // MARK: MON-002: the service side
 
-    /// 32xxx, the listener errors 31034/31044, a failed offboarding, and ADSync 6800 (the endpoint did not start).
+    /// 32xxx, the listener errors 31034/31044, a failed offboarding, ADSync 6800 (the endpoint did not start), and the
+    /// application certificate's 1011 (70 % of its lifetime used) and 1012 (expired).
     static func isServiceError(_ event: EventRecord) -> Bool {
+        if ApplicationCertificateEvents.isAging(event) || ApplicationCertificateEvents.isExpired(event) { return true }
         if isADSync(event) { return event.id == 6800 }
         guard isPasswordResetService(event) else { return false }
         return event.id / 1000 == 32 || [31014, 31034, 31044].contains(event.id)
     }
 
-    /// 32014 says the service had to retry Service Bus: worth a look, not an outage.
-    static func serviceErrorStatus(_ event: EventRecord) -> CheckStatus { event.id == 32014 ? .warn : .fail }
+    /// 32014 says the service had to retry Service Bus, 1011 that the certificate is due for rotation: worth a look, not an outage.
+    static func serviceErrorStatus(_ event: EventRecord) -> CheckStatus {
+        event.id == 32014 || ApplicationCertificateEvents.isAging(event) ? .warn : .fail
+    }
 
     static func serviceAdvice(_ id: Int) -> String {
         switch id {
@@ -65,6 +70,8 @@ enum EventCatalog {
         case 32004, 32005, 32007, 32008, 32010:
             return "Disable and re-enable password writeback in the Connect wizard (Optional features)."
         case 6800: return "Restart the ADSync service; if 6800 returns, disable and re-enable password writeback."
+        case ApplicationCertificateEvents.aging: return ApplicationCertificateEvents.agingAdvice
+        case ApplicationCertificateEvents.expired: return ApplicationCertificateEvents.expiredAdvice
         default: return "Read the event text; disable and re-enable password writeback, and include the tracking id in a support case."
         }
     }

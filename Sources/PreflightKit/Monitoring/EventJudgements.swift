@@ -139,7 +139,7 @@ enum EventJudgements {
             evidence["serviceBusNamespace"] = namespace.map(JSONValue.string) ?? .null
             var message = "Password writeback is alive: \(recent.count) ServiceBusHeartBeat (31019) event(s) in the export's last hour, the newest at "
                 + "\(MonitoringFormat.time(newest.time)) (\((newest.file as NSString).lastPathComponent):\(newest.line)). "
-            let configured = configuredNamespace.map { String($0.lowercased().split(separator: ".").first ?? "") }
+            let configured = configuredLabel(configuredNamespace)
             if let namespace {
                 message += "It uses the Service Bus relay '\(namespace)': set network.serviceBusNamespace: \(namespace) so the network checks probe it. "
             } else {
@@ -195,9 +195,12 @@ enum EventJudgements {
         if !errors.isEmpty {
             why += "; \(errors.count) service error(s) in the last 24 h (\(Set(errors.map(\.id)).sorted().map(String.init).joined(separator: ", ")), see MON-002)"
         }
+        if let last { evidence["lastHeartbeat"] = .string(MonitoringFormat.time(last.time)) }
+        let relay = lastRelay(heartbeats, configuredNamespace: configuredNamespace, evidence: &evidence)
         var evaluation = Evaluation(
             status: .fail,
-            message: "Password writeback does not answer: no heartbeat in the last hour of the export. \(why). " + exportEnd + " " + provenance(log),
+            message: "Password writeback does not answer: no heartbeat in the last hour of the export. \(why).\(relay) " + exportEnd + " "
+                + provenance(log),
             findings: [Finding(status: .fail, target: "\(EventCatalog.passwordResetService) 31019", message: why + ".")],
             evidence: evidence)
         evaluation.generatedRemediation =
@@ -206,6 +209,33 @@ enum EventJudgements {
             + "writeback in the Connect wizard (Optional features). Check the server is not in staging mode (CON-003)."
         accountForUnreadableRows(log.malformed, in: &evaluation, claim: "writeback is down")
         return evaluation
+    }
+
+    /// `network.serviceBusNamespace` as the label heartbeats name (`x.servicebus.windows.net` → `x`).
+    static func configuredLabel(_ configured: String?) -> String? {
+        configured.map { String($0.lowercased().split(separator: ".").first ?? "") }
+    }
+
+    /// The relay the newest heartbeat naming one names, for a service that no longer answers: the namespace the network
+    /// checks should probe to tell a blocked relay from a stopped service. Empty when the export holds no heartbeat.
+    static func lastRelay(_ heartbeats: [EventRecord], configuredNamespace: String?, evidence: inout [String: JSONValue]) -> String {
+        guard !heartbeats.isEmpty else { return "" }
+        guard let (heartbeat, namespace) = heartbeats.lazy.compactMap({ event in EventCatalog.namespace(in: event.message).map { (event, $0) } }).first
+        else {
+            evidence["serviceBusNamespace"] = .null
+            return " The heartbeats name no *.servicebus.* host or ssprdedicatedsb… listener, so the relay namespace is not known; "
+                + "read it from event 31019 in Event Viewer."
+        }
+        evidence["serviceBusNamespace"] = .string(namespace)
+        let which = heartbeat.time == heartbeats[0].time ? "The last heartbeat" : "The newest heartbeat that names a relay"
+        var text = " \(which) (\(MonitoringFormat.time(heartbeat.time))) named the Service Bus relay '\(namespace)'"
+        if let configured = configuredLabel(configuredNamespace), !configured.isEmpty, configured != namespace {
+            evidence["configuredNamespace"] = .string(configured)
+            text += ", but network.serviceBusNamespace is '\(configured)': set it to \(namespace) so the network checks probe the relay the service uses."
+        } else {
+            text += ": network.serviceBusNamespace: \(namespace) lets the network checks probe whether the server still reaches it."
+        }
+        return text
     }
 
     // MARK: MON-002
@@ -236,6 +266,10 @@ enum EventJudgements {
         let errors = inWindow.filter(EventCatalog.isServiceError)
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: isLocal(log))
         let described = window.describe(clock: clock(log))
+        let noTPM = inWindow.filter(ApplicationCertificateEvents.isNoTPM)
+        evidence["applicationCertificateNoTPMEvents"] = .int(noTPM.count)
+        let noTPMNote = noTPM.isEmpty ? "" : " Also \(noTPM.count) event(s) 1014 (the application certificate's key is not in a TPM): "
+            + "informational, not counted."
         guard !errors.isEmpty else {
             guard !serviceInWindow.isEmpty else {
                 var evaluation = noServiceEvents(log, window: window, claim: "no service-side errors")
@@ -245,8 +279,9 @@ enum EventJudgements {
             let heartbeats = serviceInWindow.filter { $0.id == EventCatalog.heartbeat }.count
             var evaluation = Evaluation(
                 status: .pass,
-                message: "No service-side writeback errors (32xxx, 31034, 31044, 31014, ADSync 6800) in \(described), which holds "
-                    + "\(serviceInWindow.count) PasswordResetService event(s), \(heartbeats) of them heartbeats; the export \(age). " + provenance(log),
+                message: "No service-side writeback errors (32xxx, 31034, 31044, 31014, ADSync 6800, application certificate 1011/1012) "
+                    + "in \(described), which holds \(serviceInWindow.count) PasswordResetService event(s), \(heartbeats) of them heartbeats; "
+                    + "the export \(age).\(noTPMNote) " + provenance(log),
                 evidence: evidence)
             accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no service-side errors")
             return evaluation
@@ -257,7 +292,7 @@ enum EventJudgements {
             status: status,
             message: "\(errors.count) service-side writeback error event(s) in \(described): "
                 + grouped.map { "\($0.key) \(EventCatalog.name($0.newest)) ×\($0.events.count)" }.joined(separator: ", ")
-                + ". The export \(age). " + provenance(log),
+                + ".\(certificateSentence(errors)) The export \(age).\(noTPMNote) " + provenance(log),
             findings: grouped.map { group in
                 Finding(
                     status: group.status, target: group.key,
@@ -274,6 +309,21 @@ enum EventJudgements {
         evaluation.generatedRemediation = Array(Set(grouped.map { EventCatalog.serviceAdvice($0.newest.id) })).sorted().joined(separator: "\n")
         accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no service-side errors")
         return evaluation
+    }
+}
+
+extension EventJudgements {
+    /// What 1012 and 1011 mean, said once in MON-002's message when either is among the errors.
+    static func certificateSentence(_ errors: [EventRecord]) -> String {
+        if let expired = errors.first(where: ApplicationCertificateEvents.isExpired) {
+            return " The Entra connector's application certificate expired (event 1012, newest \(MonitoringFormat.time(expired.time))): "
+                + "Connect cannot authenticate to Microsoft Entra ID, so sync and password writeback stop until it is rotated."
+        }
+        if let aging = errors.first(where: ApplicationCertificateEvents.isAging) {
+            return " The Entra connector's application certificate has used 70 % of its lifetime (event 1011, newest "
+                + "\(MonitoringFormat.time(aging.time))): rotate it before it expires."
+        }
+        return ""
     }
 }
 

@@ -53,9 +53,13 @@ struct ConnectCheckTests {
         #expect(results["CON-005"]?.status == .pass)
         #expect(results["CON-005"]?.message.contains("included: OU=CORP,DC=contoso,DC=com; excluded: DC=contoso,DC=com") == true)
         #expect(results["CON-006"]?.status == .pass && results["CON-006"]?.message.contains("contoso.com: off") == true)
-        // The 2016 sample is build 1.1.130.0: older than the writeback endpoint minimum.
+        // The 2016 sample is build 1.1.130.0: below 2.5.79.0 (it stopped syncing on 2026-09-30) and the writeback endpoint minimum.
         #expect(results["CON-007"]?.status == .fail, "\(results["CON-007"]?.message ?? "")")
         #expect(results["CON-007"]?.message.contains("1.1.130.0") == true)
+        #expect(results["CON-007"]?.message.contains("is below 2.5.79.0") == true)
+        #expect(results["CON-007"]?.message.contains("stopped on 2026-09-30") == true)
+        #expect(results["CON-007"]?.message.contains("older than 1.1.443.0") == true)
+        #expect(results["CON-007"]?.evidence["connectorIdentityType"] == "unknown")
     }
 
     @Test func writebackFailsInHealthWhenDisabledAndPassesWhenEnabled() async throws {
@@ -124,13 +128,15 @@ struct ConnectCheckTests {
         #expect(results["CON-004"]?.status == .error, "\(results["CON-004"]?.message ?? "")")
         #expect(results["CON-005"]?.status == .pass)
         #expect(results["CON-006"]?.status == .skip && results["CON-006"]?.reason == .noInput)
-        #expect(results["CON-007"]?.status == .pass, "\(results["CON-007"]?.message ?? "")")
+        // The build is known (2.4.131.0) and below 2.5.79.0: a known fact, judged (ConnectVersionTests covers the minimum).
+        #expect(results["CON-007"]?.status == .fail, "\(results["CON-007"]?.message ?? "")")
     }
 
-    @Test func version1xWarnsAndAMissingVersionSkips() async throws {
+    @Test func version1xFailsAndAMissingVersionSkips() async throws {
         let old = try folder.write("old.json", appliedPolicyJSON(version: "1.6.4.0"))
-        let warned = try await runConnectChecks(["CON-001", "CON-007"], configuration(export: old))
-        #expect(warned["CON-007"]?.status == .warn, "\(warned["CON-007"]?.message ?? "")")
+        let failed = try await runConnectChecks(["CON-001", "CON-007"], configuration(export: old))
+        #expect(failed["CON-007"]?.status == .fail, "\(failed["CON-007"]?.message ?? "")")
+        #expect(failed["CON-007"]?.message.contains("Version 1.x is retired") == true)
         let none = try folder.write("none.json", appliedPolicyJSON().replacingOccurrences(of: "\"azureADConnectVersion\"", with: "\"otherKey\""))
         let skipped = try await runConnectChecks(["CON-001", "CON-007"], configuration(export: none))
         #expect(skipped["CON-007"]?.status == .skip && skipped["CON-007"]?.reason == .noInput, "\(skipped["CON-007"]?.message ?? "")")

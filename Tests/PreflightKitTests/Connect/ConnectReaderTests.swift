@@ -37,6 +37,8 @@ struct ConnectReaderTests {
         #expect(facts.server == "CONTOSO-SYNC01")
         #expect(facts.exportDate == "2016-05-03 14:28:09.784")
         #expect(facts.version == "1.1.130.0")
+        // MV.xml ends with the global parameters: the build is read there, not assumed from the connector's assembly.
+        #expect(facts.versionSource == "Microsoft.Synchronize.ServerConfigurationVersion in MV.xml")
         #expect(facts.synchronizationRuleFiles == 62)
         #expect(facts.files.count == 3)
 

@@ -149,6 +149,30 @@ struct MonitoringCheckTests {
         #expect(same["MON-001"]?.status == .pass)
     }
 
+    @Test func theRelayOfTheNewestHeartbeatIsNamedWhetherTheServiceAnswersOrNot() async throws {
+        let alive = try #require(try await run(events: ["healthy-winps51-unicode.csv"], only: ["MON-001"])["MON-001"])
+        #expect(alive.status == .pass)
+        #expect(alive.message.contains("It uses the Service Bus relay 'ssprdedicatedsbprodfra-1'"), "\(alive.message)")
+
+        // The CSV keeps the server's local time (UTC+1); wevtutil writes UTC.
+        for (file, time) in [("broken-pwsh7-utf8.csv", "2026-11-26 06:09:03"), ("broken-wevtutil.xml", "2026-11-26 05:09:03")] {
+            let silent = try #require(try await run(events: [file], only: ["MON-001"])["MON-001"])
+            #expect(silent.status == .fail)
+            #expect(
+                silent.message.contains("The last heartbeat (\(time)) named the Service Bus relay 'ssprdedicatedsbprodfra-1': "
+                    + "network.serviceBusNamespace: ssprdedicatedsbprodfra-1 lets the network checks probe"), "\(file): \(silent.message)")
+            #expect(silent.evidence["serviceBusNamespace"] == "ssprdedicatedsbprodfra-1")
+            #expect(silent.evidence["lastHeartbeat"] == .string(time))
+        }
+
+        // A configured namespace that differs is named too; the verdict stays a failure.
+        let other = try #require(
+            try await run(events: ["broken-pwsh7-utf8.csv"], namespace: "ssprdedicatedsbprodncu.servicebus.windows.net", only: ["MON-001"])["MON-001"])
+        #expect(other.status == .fail)
+        #expect(other.message.contains("named the Service Bus relay 'ssprdedicatedsbprodfra-1', but network.serviceBusNamespace is 'ssprdedicatedsbprodncu'"))
+        #expect(other.evidence["configuredNamespace"] == "ssprdedicatedsbprodncu")
+    }
+
     @Test func aSuccessRateBelowTheThresholdWarns() async throws {
         let struggle = try await run(audit: ["struggle-portal.json"], only: ["MON-004"])
         let resets = try #require(struggle["MON-004"])

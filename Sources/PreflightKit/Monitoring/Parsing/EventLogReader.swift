@@ -42,7 +42,9 @@ enum EventLogReader {
                 }
                 facts.newest = max(facts.newest ?? record.time, record.time)
                 facts.oldest = min(facts.oldest ?? record.time, record.time)
-                if EventCatalog.isPasswordResetService(record) || EventCatalog.isADSync(record) {
+                if EventCatalog.isPasswordResetService(record) || EventCatalog.isADSync(record)
+                    || ApplicationCertificateEvents.isCertificateEvent(record)
+                {
                     facts.events.append(record)
                 } else {
                     facts.otherEvents += 1

@@ -62,6 +62,19 @@ def servicebus_warning(n):  # 32014: ASSUMED
 def service_stopped(n):  # 31016: ASSUMED
     return "TrackingId: %s, WriteBackServiceStopped, Details: The password writeback service has stopped." % tid(n)
 
+APP_ID = "3c1f9a7e-52d4-4b8a-9e6f-0d2c7b5a8e14"  # an application (client) id of ours
+
+def certificate_aging(expiry):  # 1011: ASSUMED text; Learn names only the id ("70% or more of its lifetime")
+    return ("The certificate of the Microsoft Entra Connect application (Application ID: %s) has used 70%% or more of its lifetime "
+            "and expires on %s. Rotate the certificate.") % (APP_ID, us_date(expiry))
+
+def certificate_expired(expiry):  # 1012: ASSUMED text; Learn names only the id ("the certificate is already expired")
+    return ("The certificate of the Microsoft Entra Connect application (Application ID: %s) expired on %s. "
+            "Microsoft Entra Connect cannot authenticate to Microsoft Entra ID until the certificate is rotated.") % (APP_ID, us_date(expiry))
+
+def certificate_no_tpm():  # 1014: ASSUMED text; Learn: "A warning event 1014 is emitted if TPM isn't used"
+    return "A Trusted Platform Module (TPM) is not available. The certificate's private key is stored in the Microsoft Software Key Storage Provider."
+
 def app_error():  # another source in the Application log (Windows Error Reporting style), to show it is counted, not judged
     return "Fault bucket , type 0\r\nEvent Name: APPCRASH\r\nResponse: Not available"
 
@@ -136,6 +149,23 @@ def stale_writeback():
     """An Application log whose PasswordResetService events stop 5 days before its end: the window has none (error)."""
     ev = heartbeats(END - timedelta(days=6), END - timedelta(days=5), 30)
     ev += [(END - timedelta(hours=h), "Application Error", 1000, "Error", app_error()) for h in (0, 5, 30)]
+    return ev
+
+def certificate(expired_hours):
+    """Alive (heartbeats every 15 min), while Connect's application certificate ages: 1011 at the scheduler's 30-minute pace
+    until it expires `expired_hours` before END (then 1012 at the same pace; none when `expired_hours` is None), and one
+    1014 when the service started. Source ADSync: the doc does not name it (UNCONFIRMED)."""
+    ev = heartbeats(END - timedelta(hours=26), END, 15)
+    expiry = END - timedelta(hours=expired_hours if expired_hours is not None else -40)
+    t = END - timedelta(hours=20, minutes=1)
+    while t <= END:
+        if t < expiry:
+            ev.append((t, "ADSync", 1011, "Warning", certificate_aging(expiry)))
+        else:
+            ev.append((t, "ADSync", 1012, "Error", certificate_expired(expiry)))
+        t += timedelta(minutes=30)
+    ev.append((END - timedelta(hours=20, minutes=3), "ADSync", 1014, "Warning", certificate_no_tpm()))
+    ev.append((END - timedelta(hours=1, minutes=12), "Application Error", 1000, "Error", app_error()))
     return ev
 
 def demo(end):
@@ -376,6 +406,11 @@ def main():
     # Filtered to the writeback sources: alive to its own last heartbeat, without and with the export marker (3 h later).
     write(os.path.join(ev, "writeback-only-winps51.csv"), utf16(export_csv(writeback_only(0), us_date, "", True)))
     write(os.path.join(ev, "stopped-marker-winps51.csv"), utf16(export_csv(writeback_only(3), us_date, "", True, marker=END)))
+    # Connect's application certificate: expired 6 h before the end (1011, then 1012) as 5.1 CSV and as wevtutil XML;
+    # only aging (1011) as PowerShell 7 CSV.
+    write(os.path.join(ev, "certificate-expired-winps51.csv"), utf16(export_csv(certificate(6), us_date, "", True)))
+    write(os.path.join(ev, "certificate-expired-wevtutil.xml"), utf16(wevtutil_xml(certificate(6), 1, False)))
+    write(os.path.join(ev, "certificate-aging-pwsh7.csv"), export_csv(certificate(None), gb_date, "", False).encode("utf-8"))
     # Empty: the #TYPE line and the header, no events (a filter that matched nothing).
     write(os.path.join(ev, "empty-winps51.csv"), utf16(export_csv([], us_date, "", True)))
 
