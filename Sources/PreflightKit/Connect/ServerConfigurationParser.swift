@@ -77,6 +77,14 @@ enum ServerConfigurationParser {
         guard let input = InputStream(fileAtPath: path), FileManager.default.isReadableFile(atPath: path) else {
             throw ProbeError("Cannot read the export file '\(path)'. Check that the exported folder was copied completely and is readable.")
         }
+        try InputFile.requireRegularFile(path, describedAs: "The Entra Connect export file")
+        if !startsLikeUTF16(path), let bad = InputFile.firstInvalidUTF8(inFileAt: path) {
+            throw ProbeError(
+                "\(path):\(bad.line):\(bad.column): The Entra Connect export file is not valid UTF-8 at line \(bad.line), column "
+                    + "\(bad.column) (byte \(bad.offset)). Export it again on the Connect server with Get-ADSyncServerConfiguration and "
+                    + "copy the folder without editing or re-encoding it.",
+                evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
+        }
         let parser = XMLParser(stream: input)
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
@@ -90,6 +98,14 @@ enum ServerConfigurationParser {
                     + "without editing or re-encoding it.",
                 evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
         }
+    }
+
+    /// A UTF-16 file (a BOM, or a zero byte among the first two) is decoded by libxml2 itself.
+    static func startsLikeUTF16(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        return head.count == 2 && (head == [0xFF, 0xFE] || head == [0xFE, 0xFF] || head[0] == 0 || head[1] == 0)
     }
 
     /// libxml2's error numbers for the faults a hand-edited or truncated export shows.

@@ -25,6 +25,7 @@ enum TextDecoding {
 
     /// Reads and decodes a text file, or throws a `ProbeError` naming the file and the configuration key.
     static func read(_ path: String, key: String) throws -> String {
+        try InputFile.requireRegularFile(path, describedAs: "The file named by '\(key)',")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProbeError(
                 "Cannot read '\(path)' (named by '\(key)'): it does not exist or is not readable. Check the path and its permissions.")

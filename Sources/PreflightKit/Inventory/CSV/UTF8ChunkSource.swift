@@ -34,6 +34,7 @@ final class UTF8ChunkSource {
     init(path: String, key: String) throws(InventoryInputError) {
         self.path = path
         self.key = key
+        if let problem = InputFile.notRegularFile(path, describedAs: "The file named by '\(key)',") { throw InventoryInputError(problem) }
         descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw InventoryInputError(

@@ -146,6 +146,7 @@ enum EventLogReader {
 /// Decoding shared by both readers: the BOM decides, and the evidence says which encoding was found.
 enum MonitoringText {
     static func read(_ path: String, key: String) throws -> (String, String) {
+        try InputFile.requireRegularFile(path, describedAs: "The file named by '\(key)',")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProbeError("Cannot read '\(path)' (named by '\(key)'): it does not exist or is not readable. Check the path and its permissions.")
         }

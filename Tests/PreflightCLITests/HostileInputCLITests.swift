@@ -1,0 +1,78 @@
+import Foundation
+import PreflightKit
+import PreflightTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Inputs that used to bring the whole run down or hang it (issue #14): through the built binary, so a trap would
+/// show as a signal instead of killing the test process. The run must end, every report must be written, and the
+/// check that met the input must be `error` naming the file and the position.
+@Suite("CLI: hostile inputs (invalid UTF-8 in Connect XML, FIFOs and devices as exports)")
+struct HostileInputCLITests {
+    let folder = try! TemporaryFolder("cli-hostile")
+    static let export = Repository.fixture("connect/contoso-pilot")
+    /// Invalid UTF-8 inside a tag name: `<` E0 9A `m` LF (E0 must be followed by A0..BF). Foundation's XMLParser on
+    /// Linux trapped with SIGILL on it in `_NSXMLParserStartElementNs`.
+    static let poison: [UInt8] = [0x3C, 0xE0, 0x9A, 0x6D, 0x0A]
+
+    func poisonedExport(_ file: String) async throws -> String {
+        let target = folder.url("export-\(UUID().uuidString.prefix(6))")
+        try await runBlocking {
+            try FileManager.default.copyItem(atPath: Self.export, toPath: target)
+            let path = (target as NSString).appendingPathComponent(file)
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            // Right after the first line, so the position is known: the bad byte E0 is at line 2, column 2.
+            let newline = try #require(bytes.firstIndex(of: 0x0A))
+            bytes.insert(contentsOf: Self.poison, at: newline + 1)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        return target
+    }
+
+    func run(_ yaml: String, only: String, phase: String = "preflight") async throws -> (CLIResult, Report?) {
+        let config = try folder.write("preflight-\(UUID().uuidString.prefix(6)).yml", yaml)
+        let out = folder.url("out-\(UUID().uuidString.prefix(6))")
+        let result = try await CLI.run(["run", "--config", config, "--only", only, "--phase", phase, "--out", out], in: folder.path)
+        guard let data = FileManager.default.contents(atPath: out + "/latest.json") else { return (result, nil) }
+        try await SchemaValidator.validate(reportAt: out + "/latest.json")
+        #expect(FileManager.default.fileExists(atPath: out + "/latest.md"), "every report is written")
+        return (result, try JSONReporter.parse(data, file: "latest.json"))
+    }
+
+    @Test(arguments: ["Connectors/Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml", "GlobalSettings/MV.xml"])
+    func invalidUTF8InAConnectXMLFileIsAnErrorNotACrash(_ file: String) async throws {
+        let export = try await poisonedExport(file)
+        let (result, report) = try await run("connect:\n  export: \(export)\n", only: "CON-001,CON-007")
+        #expect(result.exitCode == 2, "\(result)")
+        let checks = try #require(report).checks
+        for check in checks {
+            #expect(check.status == .error, "\(check.id): \(check.message)")
+            #expect(check.message.contains("\(file):2:2: The Entra Connect export file is not valid UTF-8 at line 2, column 2"), "\(check.message)")
+        }
+        #expect(checks.map(\.id).sorted() == ["CON-001", "CON-007"])
+    }
+
+    /// A named pipe nobody writes to used to block the run until the check's deadline (600 s for INV-001); /dev/zero
+    /// never ended. Both are refused before they are opened.
+    @Test func aFIFOOrADeviceNamedAsAnExportIsRefusedAtOnce() async throws {
+        let fifo = folder.url("users.csv")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let started = Date()
+        for (yaml, only, key, phase) in [
+            ("inventory:\n  users: \(fifo)\n", "INV-001", "inventory.users", "preflight"),
+            ("inventory:\n  users: /dev/zero\n", "INV-001", "inventory.users", "preflight"),
+            ("monitoring:\n  events: \(fifo)\n", "MON-002", "monitoring.events", "health"),
+        ] {
+            let (result, report) = try await run(yaml + "timeoutSeconds: 600\n", only: only, phase: phase)
+            let check = try #require(report?.checks.first { $0.id == only }, "\(result)")
+            #expect(check.status == .error, "\(check.message)")
+            #expect(check.message.contains("named by '\(key)'"), "\(check.message)")
+            #expect(check.message.contains("not a regular file"), "\(check.message)")
+            #expect([1, 2].contains(result.exitCode), "\(result)")
+        }
+        #expect(Date().timeIntervalSince(started) < 120, "nothing waited for a writer or read without end")
+    }
+}
