@@ -69,7 +69,7 @@ public enum ExecProbe: ProbeKind {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let input = Array(try encoder.encode(payload)) + [0x0A]
-        var environment = context.environment
+        var environment = pluginEnvironment(context.environment, configuration: context.configuration)
         environment["PREFLIGHT_CHECK_ID"] = context.check.id
         let process = Subprocess(arguments: params.command, environment: environment, workingDirectory: context.check.folder)
         let deadline = context.deadline
@@ -143,4 +143,18 @@ public enum ExecProbe: ProbeKind {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.count <= limit ? trimmed : "…" + trimmed.suffix(limit)
     }
+}
+
+/// What a plugin may see of our environment: everything but the secrets. The variable `ldap.passwordEnv` names is
+/// left out, and proxy variables lose their user name and password (the proxy itself stays, so a plugin can use it).
+/// A plugin that needs a secret gets it through its own configuration, never through ours (Checks/README.md).
+func pluginEnvironment(_ environment: [String: String], configuration: Configuration) -> [String: String] {
+    var scrubbed = environment
+    if let name = configuration.ldap.passwordEnv { scrubbed[name] = nil }
+    for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        if let value = scrubbed[name], ProxyChoice.redact(value) != value {
+            scrubbed[name] = ProxyChoice.redact(value).replacingOccurrences(of: "***@", with: "")
+        }
+    }
+    return scrubbed
 }

@@ -33,6 +33,27 @@ struct ExecProbeTests {
         return try Catalog.load(from: [folder.path])
     }
 
+    /// Issue #14: the LDAP password variable and proxy credentials used to reach every plugin.
+    @Test func thePluginSeesNoPasswordAndNoProxyCredentials() async throws {
+        var configuration = Configuration()
+        configuration.ldap.passwordEnv = "LAB_BIND_SECRET"
+        let environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LAB_BIND_SECRET": "S3cret-in-env",
+            "HTTPS_PROXY": "http://proxyuser:Pr0xyPass@proxy.example.test:3128", "KEEP_ME": "visible",
+        ]
+        let catalog = try await runBlocking { [folder] in
+            try Self.pluginCatalog(
+                folder, script: #"cat > /dev/null; printf '{"status":"pass","message":"%s"}\n' "$(env | sort | tr '\n"' ' _')""#, timeout: 30)
+        }
+        let result = await Runner(configuration: configuration, environment: environment).run(catalog.checks)[0]
+        #expect(result.status == .pass, "\(result.message)")
+        #expect(!result.message.contains("S3cret-in-env"), "\(result.message)")
+        #expect(!result.message.contains("LAB_BIND_SECRET"), "\(result.message)")
+        #expect(!result.message.contains("Pr0xyPass") && !result.message.contains("proxyuser"), "\(result.message)")
+        #expect(result.message.contains("HTTPS_PROXY=http://proxy.example.test:3128 "), "the proxy itself stays: \(result.message)")
+        #expect(result.message.contains("KEEP_ME=visible") && result.message.contains("PREFLIGHT_CHECK_ID=PLG-100"), "\(result.message)")
+    }
+
     @Test func passReplyIsTakenAsIs() async throws {
         let result = try await run(script: #"cat > /dev/null; echo '{"status":"pass","message":"ok","evidence":{"n":3}}'"#)
         #expect(result.status == .pass, "\(result.message)")
