@@ -9,17 +9,9 @@ import Foundation
 enum AppliedPolicyParser {
     static func parse(_ path: String) throws -> ConnectFacts {
         let text = try TextDecoding.read(path, key: "connect.export")
-        let data = Data(text.utf8)
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            let (line, column) = position(of: error, in: text)
-            throw ProbeError(
-                "\(path):\(line):\(column): The Entra Connect settings file is not valid JSON at line \(line), column \(column) "
-                    + "(\(reason(error))). Copy the file again from %ProgramData%\\AADConnect on the Connect server without editing it.",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
-        }
+        let root = try jsonObject(
+            text, path: path, what: "The Entra Connect settings file",
+            remedy: "Copy the file again from %ProgramData%\\AADConnect on the Connect server without editing it.")
         guard let object = root as? [String: Any] else {
             throw ProbeError(
                 "\(path):1:1: The Entra Connect settings file is JSON but not an object. Point 'connect.export' at an "
@@ -158,6 +150,18 @@ enum AppliedPolicyParser {
     }
 
     /// JSONSerialization reports "around character N" (a UTF-8 offset); turn it into line:column.
+    /// Parses `text` as JSON, or throws a whole sentence that names `what`, the file, line and column, and `remedy`.
+    static func jsonObject(_ text: String, path: String, what: String, remedy: String) throws -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
+        } catch {
+            let (line, column) = position(of: error, in: text)
+            throw ProbeError(
+                "\(path):\(line):\(column): \(what) is not valid JSON at line \(line), column \(column) (\(reason(error))). \(remedy)",
+                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
+        }
+    }
+
     static func position(of error: any Error, in text: String) -> (Int, Int) {
         let info = (error as NSError).userInfo
         if let index = info["NSJSONSerializationErrorIndex"] as? Int {

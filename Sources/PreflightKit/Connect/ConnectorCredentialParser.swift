@@ -32,17 +32,9 @@ enum ConnectorCredentialParser {
     }
 
     static func readJSON(_ text: String, path: String) throws -> Reading {
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
-        } catch {
-            let (line, column) = AppliedPolicyParser.position(of: error, in: text)
-            throw ProbeError(
-                "\(path):\(line):\(column): The saved Get-ADSyncEntraConnectorCredential output (named by '\(key)') is not valid JSON "
-                    + "at line \(line), column \(column) (\(AppliedPolicyParser.reason(error))). Save it again on the Connect server with "
-                    + "Get-ADSyncEntraConnectorCredential | Format-List * | Out-File connector-credential.txt",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
-        }
+        let root = try AppliedPolicyParser.jsonObject(
+            text, path: path, what: "The saved Get-ADSyncEntraConnectorCredential output (named by '\(key)')",
+            remedy: "Save it again on the Connect server with Get-ADSyncEntraConnectorCredential | Format-List * | Out-File connector-credential.txt")
         let object: [String: Any]
         switch root {
         case let single as [String: Any]: object = single

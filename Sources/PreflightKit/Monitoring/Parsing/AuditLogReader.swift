@@ -111,16 +111,9 @@ enum AuditLogReader {
     // MARK: JSON
 
     static func readJSON(_ text: String, path: String, malformed: inout [MalformedRow]) throws -> ([AuditEntry], String) {
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
-        } catch {
-            let (line, column) = AppliedPolicyParser.position(of: error, in: text)
-            throw ProbeError(
-                "\(path):\(line):\(column): The audit export is not valid JSON at line \(line), column \(column) "
-                    + "(\(AppliedPolicyParser.reason(error))). Save the Graph response or the portal's JSON download again, unchanged.",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
-        }
+        let root = try AppliedPolicyParser.jsonObject(
+            text, path: path, what: "The audit export",
+            remedy: "Save the Graph response or the portal's JSON download again, unchanged.")
         let lines = JSONItemLines.scan(text)
         var items: [([String: Any], Int)] = []
         let layout: String
