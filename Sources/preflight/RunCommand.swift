@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var report = await Assessment.run(
             configuration: configuration, catalog: loaded, checks: checks,
-            runner: Runner(configuration: configuration, jobs: jobs), notices: notices, progress: progress)
+            runner: Runner(configuration: configuration, jobs: jobs), selection: selection, notices: notices, progress: progress)
         report.apply(gate)
         report.apply(waiverList, at: Date())
         if let earlier, let previous = earlier.report {
