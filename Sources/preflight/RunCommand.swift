@@ -64,7 +64,8 @@ struct RunCommand: AsyncParsableCommand {
         let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
         let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
-        let problems = configuration.problems(with: loaded)
+        // Before anything runs: an unset password variable or an unusable file must not wait for the check that reads it.
+        let problems = configuration.problems(with: loaded) + configuration.inputProblems(environment: ProcessInfo.processInfo.environment)
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
