@@ -119,7 +119,8 @@ extension Configuration {
     }
 
     /// Why the export's header line is not comma- or semicolon-separated, completing "'inventory.users' names '…', …";
-    /// nil when it is (or when there is no header to judge: the reader reports that with line and column).
+    /// nil when it is, when an Excel `sep=` line names the delimiter (the reader follows it), or when there is no
+    /// header to judge (the reader reports that with line and column).
     static func delimiterProblem(_ path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
@@ -131,12 +132,8 @@ extension Configuration {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let number = index + 1
             if line.isEmpty || (number == 1 && line.hasPrefix("#TYPE")) { continue }
-            if line.lowercased().hasPrefix("sep=") {
-                // Excel's explicit separator line decides outright.
-                guard let separator = raw.drop(while: { $0 != "=" }).dropFirst().first, let name = Self.unreadDelimiters[separator] else { return nil }
-                return "whose line \(number) declares the delimiter \(name) ('sep=' line), but preflight reads exports separated by "
-                    + "commas (or semicolons, as regional Excel writes them). \(Self.reexport)"
-            }
+            // Excel's explicit separator line decides outright, and the reader honours whatever it names.
+            if line.lowercased().hasPrefix("sep=") { return nil }
             var counts: [Character: Int] = [:]
             var quoted = false
             for character in line {

@@ -180,12 +180,12 @@ struct ConfigurationTests {
         try folder.write("skus.csv", "sep=\t\nSkuId\tConsumedUnits\n")
         let problems = try inputProblems(
             "inventory: {users: users.csv, licenses: licenses.csv, registration: registration.csv, subscribedSkus: skus.csv}\n")
-        #expect(problems.count == 3, "\(problems)")
+        // skus.csv names its tab delimiter in an Excel 'sep=' line, which the reader honours: no problem.
+        #expect(problems.count == 2, "\(problems)")
         #expect(problems[0].message.hasPrefix(
             "'inventory.users' names '\(folder.url("users.csv"))', whose header (line 2) is separated by tabs (2 of them, no commas or semicolons), "
                 + "but preflight reads exports separated by commas (or semicolons"))
         #expect(problems[1].message.contains("'inventory.licenses' names '\(folder.url("licenses.csv"))', whose header (line 1) is separated by pipes ('|')"))
-        #expect(problems[2].message.contains("whose line 1 declares the delimiter tabs ('sep=' line)"))
         #expect(problems.allSatisfy { $0.location.file == folder.url("preflight.yml") && $0.location.line == 1 })
         // A comma inside a quoted column name is no delimiter, and semicolons are read.
         try folder.write("users.csv", "\"Name, display\"\tUPN\n")
