@@ -80,7 +80,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try catalog.load()
         let (configuration, _) = try config.load()
-        let problems = configuration.problems(with: loaded)
+        // The same problems `run` stops at, so "Configuration OK" means `run` can use it.
+        let problems = configuration.problems(with: loaded) + configuration.inputProblems(environment: ProcessInfo.processInfo.environment)
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         print("Catalog OK: \(loaded.checks.count) checks (\(loaded.digest.prefix(19))).")
         print("Configuration OK: \(configuration.file ?? "no file, built-in defaults").")

@@ -47,8 +47,9 @@ struct Preflight: AsyncParsableCommand {
         commandName: "preflight",
         abstract: "Checks whether a hybrid environment is ready for Entra ID self-service password reset with password writeback.",
         discussion: """
-            Exit codes: 0 ready, 1 not ready (a check failed; for 'diff': something got worse), 2 incomplete \
-            (a check errored), 64 usage error, 65 malformed report input ('render', 'diff', --baseline), 66 a named \
+            Exit codes: 0 ready (every critical and high check judged; with --only/--skip/--tag: the selection), \
+            1 not ready (a check failed; for 'diff': something got worse), 2 incomplete (a check errored, or a \
+            critical or high check was not assessed: not a pass), 64 usage error, 65 malformed report input ('render', 'diff', --baseline), 66 a named \
             file cannot be read, 70 internal error, 73 a report cannot be written, 75 another run holds the --out \
             folder's lock, 78 invalid configuration or check definition. Colour only on a terminal; NO_COLOR is honoured.
             """,

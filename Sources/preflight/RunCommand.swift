@@ -64,7 +64,8 @@ struct RunCommand: AsyncParsableCommand {
         let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
         let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
-        let problems = configuration.problems(with: loaded)
+        // Before anything runs: an unset password variable or an unusable file must not wait for the check that reads it.
+        let problems = configuration.problems(with: loaded) + configuration.inputProblems(environment: ProcessInfo.processInfo.environment)
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
         let selection = Selection(only: splitIDs(only), skip: splitIDs(skip), tags: tag)
         let checks = try selection.apply(to: loaded)
@@ -91,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var report = await Assessment.run(
             configuration: configuration, catalog: loaded, checks: checks,
-            runner: Runner(configuration: configuration, jobs: jobs), notices: notices, progress: progress)
+            runner: Runner(configuration: configuration, jobs: jobs), selection: selection, notices: notices, progress: progress)
         report.apply(gate)
         report.apply(waiverList, at: Date())
         if let earlier, let previous = earlier.report {

@@ -62,7 +62,7 @@ struct CronHygieneTests {
         let finished = try await first
         #expect(finished.exitCode == 0, "\(finished)")
         let waited = try await waiting
-        #expect(waited.exitCode == 0 && waited.stdout.hasPrefix("READY 0 fail"), "the waiting run ran after the first: \(waited)")
+        #expect(waited.exitCode == 0 && waited.stdout.hasPrefix("READY (selection: --only PLG-801,PLG-802) 0 fail"), "the waiting run ran after the first: \(waited)")
         let sets = try FileManager.default.contentsOfDirectory(atPath: folder.url("out")).filter { $0.hasPrefix("preflight-") && $0.hasSuffix(".json") }
         #expect(sets.count == 2, "the first run and the waiting run wrote reports, the refused one none: \(sets)")
     }
@@ -130,12 +130,14 @@ struct CronHygieneTests {
         let arguments = try checks() + ["--format", "json"]
         let terminal = try await onTerminal(arguments)
         #expect(terminal.exitCode == 0, "\(terminal)")
-        #expect(terminal.stdout.contains("\u{1B}[1;32mREADY\u{1B}[0m — no check failed"), "\(terminal)")
+        #expect(terminal.stdout.contains("\u{1B}[1;32mREADY\u{1B}[0m (selection: --only PLG-801,PLG-802) — no selected check failed"), "\(terminal)")
         #expect(terminal.stdout.contains("\u{1B}[32mPASS \u{1B}[0m PLG-801 Quick"), "progress lines on the terminal's stderr: \(terminal)")
 
         let noColor = try await onTerminal(arguments, environment: ["NO_COLOR": "1"])
         #expect(noColor.exitCode == 0 && !noColor.stdout.contains("\u{1B}"), "\(noColor)")
-        #expect(noColor.stdout.contains("PASS  PLG-801 Quick") && noColor.stdout.contains("READY — no check failed"), "\(noColor)")
+        #expect(
+            noColor.stdout.contains("PASS  PLG-801 Quick") && noColor.stdout.contains("READY (selection: --only PLG-801,PLG-802) — no selected check failed"),
+            "\(noColor)")
         let dumb = try await onTerminal(arguments, environment: ["TERM": "dumb"])
         #expect(!dumb.stdout.contains("\u{1B}"), "\(dumb)")
 

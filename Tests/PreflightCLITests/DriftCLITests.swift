@@ -39,7 +39,7 @@ struct DriftCLITests {
 
         let first = try await run(cronRun + ["--format", "md,json,summary"])
         #expect(first.exitCode == 1 && first.stderr.isEmpty, "\(first) \((try? folder.read("out/latest.json")) ?? "")")
-        #expect(first.stdout.hasPrefix("NOT READY 1 fail, 0 warn, 0 error, 1 pass, 0 skip (out/preflight-"), "\(first)")
+        #expect(first.stdout.hasPrefix("NOT READY (selection: --only PLG-701,PLG-702) 1 fail, 0 warn, 0 error, 1 pass, 0 skip (out/preflight-"), "\(first)")
         #expect(!first.stdout.contains("baseline"), "nothing to compare with yet: \(first)")
         let firstReport = try report("out/latest.json")
         #expect(firstReport.changes == nil)

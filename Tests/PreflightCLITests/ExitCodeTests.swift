@@ -23,10 +23,14 @@ struct ExitCodeTests {
         #expect(result.exitCode == 0, "\(result) \((try? folder.read("out/latest.json")) ?? "")")
         #expect(result.stderr.isEmpty, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, 0 skipped).")
+        // --only narrows the run: READY speaks for the selection, and says so (issue #13).
+        #expect(
+            lines.first
+                == "READY (selection: --only PLG-201) — no selected check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, "
+                + "0 skipped); checks outside the selection were not run.")
         #expect(lines.count == 3 && lines[1].hasPrefix("out/preflight-") && lines[1].hasSuffix(".md") && lines[2].hasSuffix(".json"))
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
-        #expect(try folder.read("out/latest.md").contains("# Password writeback readiness: READY"))
+        #expect(try folder.read("out/latest.md").contains("# Password writeback readiness: READY (selection: --only PLG-201)\n"))
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
         #expect(report.ready && report.exitCode == 0 && report.checks.map(\.id) == ["PLG-201"])
     }
@@ -44,7 +48,8 @@ struct ExitCodeTests {
         let checks = try pluginFolder(reply: "not json at all")
         let result = try await run(["run", "--checks", checks, "--only", "PLG-201", "--out", "out"])
         #expect(result.exitCode == 2, "\(result)")
-        #expect(result.stdout.hasPrefix("INCOMPLETE — nothing failed, but some checks could not decide"))
+        #expect(result.stdout.hasPrefix("INCOMPLETE (selection: --only PLG-201) — nothing failed, but some checks could not decide"), "\(result)")
+        #expect(result.stdout.contains("; not assessed: PLG-201 (error)."), "\(result)")
         #expect(result.stderr.isEmpty)
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
     }

@@ -23,7 +23,9 @@ struct FormatCLITests {
         #expect(result.stderr.isEmpty, "\(result)")
         let line = try #require(result.stdout.split(separator: "\n").first.map(String.init))
         #expect(result.stdout == line + "\n", "summary prints exactly one line: \(result)")
-        #expect(line.hasPrefix("NOT READY 1 fail, 0 warn, 0 error, 0 pass, 0 skip (out/preflight-") && line.hasSuffix(".md)"), "\(line)")
+        #expect(
+            line.hasPrefix("NOT READY (selection: --only PLG-501) 1 fail, 0 warn, 0 error, 0 pass, 0 skip (out/preflight-") && line.hasSuffix(".md)"),
+            "\(line)")
         for ext in ["md", "json", "junit.xml", "prom", "csv"] {
             #expect(FileManager.default.fileExists(atPath: folder.url("out/latest.\(ext)")), "latest.\(ext)")
         }
@@ -45,7 +47,7 @@ struct FormatCLITests {
         let result = try await CLI.run(
             ["run", "--checks", checks, "--only", "PLG-501", "--out", "out", "--format", "summary"], in: folder.path)
         #expect(result.exitCode == 1 && result.stderr.isEmpty, "\(result)")
-        #expect(result.stdout == "NOT READY 1 fail, 0 warn, 0 error, 0 pass, 0 skip\n")
+        #expect(result.stdout == "NOT READY (selection: --only PLG-501) 1 fail, 0 warn, 0 error, 0 pass, 0 skip\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url("out")) == [RunLock.fileName], "only the run lock")
     }
 
@@ -58,7 +60,9 @@ struct FormatCLITests {
             #expect(copy == (try Data(contentsOf: URL(fileURLWithPath: Repository.fixture("golden/\(goldenName)")))), "\(format)")
         }
         let summary = try await CLI.run(["render", golden, "--format", "summary"], in: folder.path)
-        #expect(summary.exitCode == 0 && summary.stdout == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip\n", "\(summary)")
+        #expect(
+            summary.exitCode == 0 && summary.stdout == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip; not assessed: NET-001 (error)\n",
+            "\(summary)")
         let bad = try await CLI.run(["render", golden, "--format", "yaml"], in: folder.path)
         #expect(bad.exitCode == 64)
         #expect(bad.stderr == "preflight: error: Unknown report format 'yaml'. Use one of: md, json, junit, prom, csv, summary.\n")

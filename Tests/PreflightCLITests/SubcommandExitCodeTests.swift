@@ -29,7 +29,7 @@ struct SubcommandExitCodeTests {
         #expect(gated.exitCode == 0, "\(gated)")
         #expect(gated.stderr.isEmpty)
         let lines = gated.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasPrefix("NOT READY — at least one check failed"), "the verdict is still the truth: \(gated)")
+        #expect(lines[0].hasPrefix("NOT READY (selection: --only PLG-601,PLG-602) — at least one check failed"), "the verdict is still the truth: \(gated)")
         #expect(lines[1] == "Gate --fail-on high: exit code 0 (no check blocks the run).")
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
         #expect(report.exitCode == 0 && !report.ready && report.checks.first { $0.id == "PLG-601" }?.status == .fail)
@@ -43,7 +43,9 @@ struct SubcommandExitCodeTests {
         let custom = try checks([("PLG-611", "low", Self.warn), ("PLG-612", "high", Self.pass)])
         let base = ["run", "--checks", custom, "--only", "PLG-611,PLG-612", "--out", "out", "--format", "json,summary"]
         let lenient = try await run(base)
-        #expect(lenient.exitCode == 0 && lenient.stdout.hasPrefix("READY 0 fail, 1 warn, 0 error, 1 pass, 0 skip"), "\(lenient)")
+        #expect(
+            lenient.exitCode == 0 && lenient.stdout.hasPrefix("READY (selection: --only PLG-611,PLG-612) 0 fail, 1 warn, 0 error, 1 pass, 0 skip"),
+            "\(lenient)")
         let strict = try await run(base + ["--strict"])
         #expect(strict.exitCode == 1 && strict.stderr.isEmpty, "\(strict)")
         let strictAboveLow = try await run(base + ["--strict", "--fail-on", "medium"])

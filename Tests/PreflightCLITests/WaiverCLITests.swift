@@ -38,7 +38,12 @@ struct WaiverCLITests {
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, 0 skipped, 1 waived).", "\(result)")
+        // The waived check counts as judged: READY, for the selected checks (issue #13).
+        #expect(
+            lines[0]
+                == "READY (selection: --only PLG-701,PLG-702) — no selected check failed or errored (0 failed, 0 warnings, 0 errors, "
+                + "1 passed, 0 skipped, 1 waived); checks outside the selection were not run.",
+            "\(result)")
         #expect(lines[1] == "Waivers: 1 expired (no longer applied), 1 matched nothing (stale). The report's Waivers section lists them.")
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
@@ -58,7 +63,9 @@ struct WaiverCLITests {
         let waived = try await CLI.run(
             ["run", "--checks", checks, "--only", "PLG-701,PLG-702", "--config", "conf/preflight.yml", "--out", "out", "--format", "summary"],
             in: folder.path)
-        #expect(waived.exitCode == 0 && waived.stdout == "READY 0 fail, 0 warn, 0 error, 1 pass, 0 skip, 1 waived\n", "\(waived)")
+        #expect(
+            waived.exitCode == 0 && waived.stdout == "READY (selection: --only PLG-701,PLG-702) 0 fail, 0 warn, 0 error, 1 pass, 0 skip, 1 waived\n",
+            "\(waived)")
     }
 
     @Test func anInvalidWaiverFileIs78WithFileLineColumn() async throws {

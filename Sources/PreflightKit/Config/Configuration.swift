@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Hashable {
     public var monitoring = MonitoringSettings()
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
     public var waivers: String?
+    /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading.
+    public internal(set) var locations: [String: SourceLocation] = [:]
 
     public init() {}
 
@@ -98,8 +100,11 @@ extension Configuration {
     }
 
     private mutating func read(_ reader: MappingReader, folder: String) {
+        var locations: [String: SourceLocation] = [:]
+        defer { self.locations = locations }
         func path(_ section: MappingReader, _ key: String) -> String? {
-            section.string(key).map { Self.resolve($0, against: folder) }
+            if section.has(key) { locations[section.qualified(key)] = section.valueLocation(of: key) }
+            return section.string(key).map { Self.resolve($0, against: folder) }
         }
         if let report = reader.mapping("report") {
             cover = Report.Cover(
@@ -139,6 +144,7 @@ extension Configuration {
             ldap.url = section.string("url")
             ldap.bindDN = section.string("bindDN")
             ldap.passwordEnv = section.string("passwordEnv")
+            if section.has("passwordEnv") { locations["ldap.passwordEnv"] = section.valueLocation(of: "passwordEnv") }
             ldap.passwordFile = path(section, "passwordFile")
             ldap.caFile = path(section, "caFile")
             ldap.startTLS = section.bool("startTLS") ?? false
@@ -233,8 +239,10 @@ extension Configuration {
 
     /// Every file the configuration names must be readable now, not halfway through a run (exit 66).
     private func checkFilesExist() throws(PreflightError) {
+        // Not ldap.passwordFile: a missing or empty password file is an invalid configuration (78), found by
+        // `inputProblems(environment:)` with the other password-source problems.
         let files: [(String?, String, Bool)] = [
-            (network.caFile, "network.caFile", false), (ldap.passwordFile, "ldap.passwordFile", false),
+            (network.caFile, "network.caFile", false),
             (ldap.caFile, "ldap.caFile", false), (inventory.users, "inventory.users", false),
             (inventory.licenses, "inventory.licenses", false), (inventory.subscribedSkus, "inventory.subscribedSkus", false),
             (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),

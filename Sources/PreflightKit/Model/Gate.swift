@@ -21,11 +21,13 @@ public struct Gate: Sendable, Hashable, Codable {
         }
     }
 
-    /// 1 when a blocking check exists; else 2 when a check errored or nothing ran to a verdict; else 0.
+    /// 1 when a blocking check exists; else 2 when a check errored, nothing ran to a verdict, or a critical or high
+    /// check was not assessed (`Coverage.gaps`, whatever `failOn` says: an unjudged check is not an accepted failure); else 0.
     public func exitStatus(_ checks: [CheckResult]) -> ExitStatus {
         if !blocking(checks).isEmpty { return .notReady }
         let summary = Report.Summary(checks.map(\.status))
         if summary.error > 0 || summary.pass + summary.warn + summary.fail + summary.waived == 0 { return .incomplete }
+        if !Coverage.gaps(in: checks).isEmpty { return .incomplete }
         return .ready
     }
 

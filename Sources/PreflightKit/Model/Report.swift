@@ -19,6 +19,10 @@ public struct Report: Sendable, Codable, Hashable {
     public private(set) var waivers: [WaiverOutcome] = []
     /// What changed since the baseline report (`run --baseline`); absent without one.
     public var changes: Changes?
+    /// What the run judged and what it could not (and how `--only`/`--skip`/`--tag` narrowed it). Derived from `checks`
+    /// and the selection, so it cannot contradict them; nil only for a report written before coverage was recorded,
+    /// whose verdict then keeps the rule it was written with.
+    public private(set) var coverage: Coverage?
 
     public struct Tool: Sendable, Codable, Hashable {
         public var name: String
@@ -98,7 +102,8 @@ public struct Report: Sendable, Codable, Hashable {
     }
 
     public init(
-        tool: Tool = Tool(), run: RunInfo, cover: Cover, notices: [String] = [], checks: [CheckResult]
+        tool: Tool = Tool(), run: RunInfo, cover: Cover, notices: [String] = [], checks: [CheckResult],
+        selection: Selection? = nil
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.tool = tool
@@ -107,7 +112,9 @@ public struct Report: Sendable, Codable, Hashable {
         self.notices = notices
         self.checks = checks
         self.summary = Summary(checks.map(\.status))
-        self.verdict = Verdict(summary: summary)
+        let coverage = Coverage(checks: checks, selection: selection)
+        self.coverage = coverage
+        self.verdict = Verdict(summary: summary, notAssessed: coverage.notAssessed)
         self.ready = verdict == .ready
         self.exitCode = verdict.exitCode
     }
@@ -119,7 +126,8 @@ public struct Report: Sendable, Codable, Hashable {
         checks = results
         self.waivers = outcomes
         summary = Summary(checks.map(\.status))
-        verdict = Verdict(summary: summary)
+        if let coverage { self.coverage = Coverage(checks: checks, selection: coverage.selection) }
+        verdict = Verdict(summary: summary, notAssessed: coverage?.notAssessed ?? [])
         ready = verdict == .ready
         exitCode = gate.exitStatus(checks).rawValue
     }
@@ -134,7 +142,7 @@ public struct Report: Sendable, Codable, Hashable {
     public private(set) var verdict: Verdict = .ready
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, changes, notices, checks, waivers
+        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, coverage, changes, notices, checks, waivers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -151,7 +159,10 @@ public struct Report: Sendable, Codable, Hashable {
         checks = try container.decode([CheckResult].self, forKey: .checks)
         waivers = try container.decodeIfPresent([WaiverOutcome].self, forKey: .waivers) ?? []
         changes = try container.decodeIfPresent(Changes.self, forKey: .changes)
-        verdict = Verdict(summary: Summary(checks.map(\.status)))
+        // Recomputed from the checks, keeping only the recorded selection: the coverage cannot contradict the checks.
+        // A report from before coverage keeps the verdict rule it was written with (its `ready` and `exitCode` say so).
+        coverage = try container.decodeIfPresent(Coverage.self, forKey: .coverage).map { Coverage(checks: checks, selection: $0.selection) }
+        verdict = Verdict(summary: Summary(checks.map(\.status)), notAssessed: coverage?.notAssessed ?? [])
     }
 }
 
@@ -161,15 +172,21 @@ public enum Verdict: String, Sendable, Codable {
     case notReady = "NOT READY"
     case incomplete = "INCOMPLETE"
 
-    /// A run in which nothing passed proved nothing, so it is INCOMPLETE, never READY.
-    public init(summary: Report.Summary) {
+    /// A run in which nothing passed proved nothing, so it is INCOMPLETE, never READY; so is a run in which a
+    /// critical or high check was not assessed (`Coverage.notAssessed`), or a check errored.
+    public init(summary: Report.Summary, notAssessed: [Coverage.Gap] = []) {
         if summary.fail > 0 {
             self = .notReady
-        } else if summary.error > 0 || summary.pass + summary.warn + summary.waived == 0 {
+        } else if summary.error > 0 || summary.pass + summary.warn + summary.waived == 0 || !notAssessed.isEmpty {
             self = .incomplete
         } else {
             self = .ready
         }
+    }
+
+    /// The verdict of these check results (coverage included).
+    public init(checks: [CheckResult]) {
+        self.init(summary: Report.Summary(checks.map(\.status)), notAssessed: Coverage.gaps(in: checks))
     }
 
     public var exitCode: Int32 {

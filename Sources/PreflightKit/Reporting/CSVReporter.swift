@@ -1,6 +1,7 @@
 import Foundation
 
-/// The action plan: one row per non-passing, unwaived finding (and one per non-passing check without findings), with empty
+/// The action plan: one row per non-passing, unwaived finding (and one per non-passing check without findings, and one
+/// per critical or high check that was not assessed for lack of input: supplying it is an action too), with empty
 /// `owner`, `due` and `status` columns for the team to fill in. RFC 4180 (CRLF, quoted fields), UTF-8 with a BOM
 /// so spreadsheet programs read the accents and dashes right. Most severe first.
 public enum CSVReporter {
@@ -9,13 +10,16 @@ public enum CSVReporter {
 
     public static func render(_ report: Report) -> Data {
         var rows = [columns]
-        let checks = report.checks.filter(needsAction).sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
+        let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
+        let checks = report.checks.filter { needsAction($0) || gaps.contains($0.id) }
+            .sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
         for check in checks {
             let remediation = check.remediation.trimmingCharacters(in: .whitespacesAndNewlines)
             // Waived findings are accepted risks, not actions.
             let findings = check.findings.filter { $0.status != .pass && $0.status != .skip && $0.waiver == nil }
             if findings.isEmpty {
-                rows.append([check.id, check.title, check.severity.rawValue, check.status.rawValue, "", check.message, remediation, "", "", ""])
+                let result = check.status == .skip ? "not assessed" : check.status.rawValue
+                rows.append([check.id, check.title, check.severity.rawValue, result, "", check.message, remediation, "", "", ""])
             }
             for finding in findings {
                 rows.append([

@@ -9,9 +9,11 @@ public enum JUnitReporter {
     public static func render(_ report: Report) -> String {
         let areas = Dictionary(grouping: report.checks, by: \.area).sorted { $0.key < $1.key }
         let s = report.summary
+        let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
         var out = [#"<?xml version="1.0" encoding="UTF-8"?>"#]
+        let name = "preflight" + MarkdownReporter.selectionSuffix(report)
         out.append(
-            #"<testsuites name="preflight" tests="\#(report.checks.count)" failures="\#(s.fail)" errors="\#(s.error)" "#
+            #"<testsuites name="\#(attribute(name))" tests="\#(report.checks.count)" failures="\#(s.fail)" errors="\#(s.error)" "#
                 + #"time="\#(seconds(report.run.durationMs))">"#)
         for (index, (area, checks)) in areas.enumerated() {
             let count = { (status: CheckStatus) in checks.filter { $0.status == status }.count }
@@ -20,8 +22,9 @@ public enum JUnitReporter {
                 #"  <testsuite name="\#(attribute(area))" id="\#(index)" package="preflight" tests="\#(checks.count)" "#
                     + #"failures="\#(count(.fail))" errors="\#(count(.error))" skipped="\#(count(.skip) + count(.waived))" "#
                     + #"time="\#(seconds(time))" timestamp="\#(attribute(report.run.startedAt))" hostname="\#(attribute(report.run.host))">"#)
+            out += properties(report)
             for check in checks.sorted(by: { $0.id < $1.id }) {
-                out += testcase(check)
+                out += testcase(check, notAssessed: gaps.contains(check.id))
             }
             out.append("  </testsuite>")
         }
@@ -29,11 +32,26 @@ public enum JUnitReporter {
         return out.joined(separator: "\n") + "\n"
     }
 
-    private static func testcase(_ check: CheckResult) -> [String] {
+    /// The run's verdict and coverage, repeated in every suite (junit-4.xsd allows properties there, not on `testsuites`).
+    private static func properties(_ report: Report) -> [String] {
+        var values = [("preflight.verdict", report.verdict.rawValue)]
+        if let coverage = report.coverage {
+            values.append(("preflight.selection", coverage.selection?.flags ?? "none (the whole catalog)"))
+            values.append(("preflight.notAssessed", coverage.notAssessed.isEmpty ? "none" : Coverage.describe(coverage.notAssessed)))
+        }
+        return ["    <properties>"]
+            + values.map { #"      <property name="\#($0.0)" value="\#(attribute($0.1))"/>"# }
+            + ["    </properties>"]
+    }
+
+    private static func testcase(_ check: CheckResult, notAssessed: Bool) -> [String] {
         let open =
             #"    <testcase name="\#(attribute("\(check.id) \(check.title)"))" classname="\#(attribute(check.area))" "#
             + #"time="\#(seconds(check.durationMs))""#
-        let body = text(details(check))
+        var body = text(details(check))
+        if notAssessed && check.status == .skip {
+            body += text("\nNot assessed: this \(check.severity.rawValue) check reached no verdict, so readiness is unproven without it.")
+        }
         switch check.status {
         case .pass:
             return [open + "/>"]

@@ -8,12 +8,18 @@ public enum MarkdownReporter {
 
     public static func render(_ report: Report) -> String {
         var out: [String] = []
-        out.append("# Password writeback readiness: \(report.verdict.rawValue)")
+        out.append("# Password writeback readiness: \(report.verdict.rawValue)\(selectionSuffix(report))")
         out.append("")
         out += cover(report)
         out.append("")
         out.append(verdictLine(report))
         out.append("")
+        if report.coverage == nil {
+            out.append(
+                "> This report was written by a preflight version that did not record coverage: its verdict does not show "
+                    + "whether every critical and high check was assessed. Run preflight again for a verdict that does.")
+            out.append("")
+        }
         if let gate = gateLine(report) {
             out.append(gate)
             out.append("")
@@ -57,11 +63,14 @@ public enum MarkdownReporter {
         out += WaiverSection.render(report)
         let skipped = report.checks.filter { $0.status == .skip }
         if !skipped.isEmpty {
+            let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
             out.append("")
             out.append("## Skipped checks")
             out.append("")
             for check in skipped {
-                out.append("- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped"): \(inline(check.message))")
+                let weight = gaps.contains(check.id) ? " — **not assessed** (\(check.severity.rawValue): readiness is unproven without it)" : ""
+                out.append(
+                    "- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped")\(weight): \(inline(check.message))")
             }
         }
         out.append("")
@@ -80,23 +89,43 @@ public enum MarkdownReporter {
         if let assessor = report.cover.assessor { rows.append(("Assessor", assessor)) }
         rows.append(("Date", humanDate(report.run.startedAt)))
         rows.append(("Scope", "\(report.run.phase.rawValue) phase · \(report.run.topology.rawValue) · \(report.run.cloud.rawValue) cloud"))
+        if let selection = report.coverage?.selection {
+            rows.append(("Selection", "\(selection.flags): only the selected checks (and the checks they require) ran"))
+        }
         rows.append(("Host", report.run.host))
         rows.append(("Tool", "\(report.tool.name) \(report.tool.version)"))
         return ["| | |", "|---|---|"] + rows.map { "| \($0.0) | \(cell($0.1)) |" }
     }
 
+    /// The verdict with its counts, what was not assessed and why, and the selection when the run was narrowed.
     public static func verdictLine(_ report: Report) -> String {
         let s = report.summary
         let counts =
             "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
             + (s.waived > 0 ? ", \(s.waived) waived" : "")
+        let verdict = "**\(report.verdict.rawValue)**\(selectionSuffix(report))"
+        let missing = report.coverage?.notAssessedClause.map { "; \($0)" } ?? ""
         switch report.verdict {
-        case .ready: return "**READY** — no check failed or errored (\(counts))."
-        case .notReady: return "**NOT READY** — at least one check failed (\(counts))."
-        case .incomplete where s.error == 0:
-            return "**INCOMPLETE** — no check ran to a verdict, so readiness is unproven (\(counts))."
-        case .incomplete: return "**INCOMPLETE** — nothing failed, but some checks could not decide, so readiness is unproven (\(counts))."
+        case .ready:
+            guard let coverage = report.coverage else { return "\(verdict) — no check failed or errored (\(counts))." }
+            if coverage.isNarrowed {
+                return "\(verdict) — no selected check failed or errored (\(counts)); checks outside the selection were not run."
+            }
+            return "\(verdict) — no check failed or errored, and every critical and high check of the \(report.run.phase.rawValue) "
+                + "phase was assessed (\(counts))."
+        case .notReady: return "\(verdict) — at least one check failed (\(counts))\(missing)."
+        case .incomplete where s.pass + s.warn + s.waived == 0 && s.error == 0:
+            return "\(verdict) — no check ran to a verdict, so readiness is unproven (\(counts))\(missing)."
+        case .incomplete where s.error > 0:
+            return "\(verdict) — nothing failed, but some checks could not decide, so readiness is unproven (\(counts))\(missing)."
+        case .incomplete:
+            return "\(verdict) — nothing failed, but critical or high checks were not assessed, so readiness is unproven (\(counts))\(missing)."
         }
+    }
+
+    /// ` (selection: --only INV-001)` after the verdict word when the run was narrowed; empty otherwise.
+    public static func selectionSuffix(_ report: Report) -> String {
+        report.coverage?.selection.map { " (selection: \($0.flags))" } ?? ""
     }
 
     /// Only when `--fail-on` or `--strict` was given: which checks decide the exit code.

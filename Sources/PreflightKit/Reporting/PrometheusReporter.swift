@@ -33,6 +33,18 @@ public enum PrometheusReporter {
         out.append("# HELP preflight_ready 1 when the run's verdict is READY, else 0.")
         out.append("# TYPE preflight_ready gauge")
         out.append("preflight_ready \(report.verdict == .ready ? 1 : 0)")
+        if let coverage = report.coverage {
+            out.append(
+                "# HELP preflight_not_assessed_checks Checks that reached no verdict and keep the run from READY: critical and high "
+                    + "checks skipped for missing input or a failed requirement, and checks that errored.")
+            out.append("# TYPE preflight_not_assessed_checks gauge")
+            out.append("preflight_not_assessed_checks \(coverage.notAssessed.count)")
+            out.append(
+                "# HELP preflight_selection_narrowed 1 when --only, --skip or --tag narrowed the run: its verdict speaks for the "
+                    + "selected checks only.")
+            out.append("# TYPE preflight_selection_narrowed gauge")
+            out.append("preflight_selection_narrowed \(coverage.isNarrowed ? 1 : 0)")
+        }
         out.append("# HELP preflight_last_run_timestamp_seconds When the run finished, in seconds since the Unix epoch.")
         out.append("# TYPE preflight_last_run_timestamp_seconds gauge")
         out.append("preflight_last_run_timestamp_seconds \(epochSeconds(report.run.finishedAt))")

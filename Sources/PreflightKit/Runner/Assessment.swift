@@ -4,7 +4,7 @@ import Foundation
 public enum Assessment {
     public static func run(
         configuration: Configuration, catalog: Catalog, checks: [CheckDefinition], runner: Runner,
-        notices: [String] = [], progress: (@Sendable (CheckResult) -> Void)? = nil
+        selection: Selection = Selection(), notices: [String] = [], progress: (@Sendable (CheckResult) -> Void)? = nil
     ) async -> Report {
         let started = Date()
         let clock = ContinuousClock.now
@@ -24,7 +24,8 @@ public enum Assessment {
                     + "read HTTPS_PROXY: it follows the <defaultProxy> in machine.config on the sync server. Run preflight on the sync "
                     + "server, with that proxy in 'network.proxy', for a faithful answer.")
         }
-        return Report(run: run, cover: configuration.cover, notices: notices, checks: results)
+        return Report(
+            run: run, cover: configuration.cover, notices: notices, checks: results, selection: selection.canonical(in: catalog))
     }
 
     public static func rfc3339(_ date: Date) -> String {

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// Which checks a run includes, as the command line asks.
-public struct Selection: Sendable {
+/// Which checks a run includes, as the command line asks. Recorded in the report (`coverage.selection`): a run that
+/// was narrowed speaks for the selected checks only, never for the whole phase.
+public struct Selection: Sendable, Codable, Hashable {
     public var only: [String] = []
     public var skip: [String] = []
     public var tags: [String] = []
@@ -11,6 +12,29 @@ public struct Selection: Sendable {
         self.only = only
         self.skip = skip
         self.tags = tags
+    }
+
+    /// No `--only`, `--skip` or `--tag`: the whole catalog runs.
+    public var isEmpty: Bool { only.isEmpty && skip.isEmpty && tags.isEmpty }
+
+    /// The flags that make this selection, for verdict lines and titles: `--only INV-001,INV-003 --tag network`.
+    public var flags: String {
+        var parts: [String] = []
+        if !only.isEmpty { parts.append("--only \(only.joined(separator: ","))") }
+        if !skip.isEmpty { parts.append("--skip \(skip.joined(separator: ","))") }
+        parts += tags.map { "--tag \($0)" }
+        return parts.joined(separator: " ")
+    }
+
+    /// The same selection with ids spelled as the catalog spells them (a former id becomes the current one), in
+    /// catalog order, without repeats: what the report records.
+    public func canonical(in catalog: Catalog) -> Selection {
+        func ids(_ values: [String]) -> [String] {
+            let wanted = Set(values.compactMap { catalog[$0]?.id })
+            return catalog.checks.map(\.id).filter(wanted.contains)
+        }
+        var seen = Set<String>()
+        return Selection(only: ids(only), skip: ids(skip), tags: tags.filter { seen.insert($0).inserted })
     }
 
     /// The selected checks, plus every check they require (a check cannot run without its prerequisites).
@@ -110,9 +134,12 @@ public struct Runner: Sendable {
         for id in check.requires {
             guard let result = results[id] else { continue }
             if result.status != .pass && result.status != .warn {
-                return .skip(
+                var skip = Evaluation.skip(
                     .requirementFailed,
                     "Requires \(id) (\(result.title)), which ended with '\(result.status.rawValue)'. Fix \(id) first.")
+                // Which requirement, for the report's coverage: a check skipped because AD-001 had no input lacks that input too.
+                skip.evidence[Coverage.requirementEvidenceKey] = .string(id)
+                return skip
             }
         }
         return nil

@@ -76,6 +76,10 @@ extension ExamplesTests {
             let script = try machine.folder.write("gate.sh", try #require(pipeline.steps[pipeline.gateIndex]["script"]?.string))
             let gate = try await Command.run(["bash", "--noprofile", "--norc", script], in: workspace, environment: environment)
             #expect(gate.exitCode == scenario.gateExit, "\(gate)")
+            // A script step fails on a non-zero exit unless it continues on error: exit 2 (incomplete) fails the run.
+            let stepFails = gate.exitCode != 0 && pipeline.steps[pipeline.gateIndex]["continueOnError"]?.bool != true
+            #expect(stepFails == (scenario.gateExit != 0), "\(gate)")
+            if scenario.incomplete { #expect(stepFails && gate.stdout.hasPrefix("INCOMPLETE "), "\(gate)") }
 
             let inputs = try #require(try pipeline.task("PublishTestResults@2").step["inputs"])
             let searchFolder = try Pipeline.expand(inputs["searchFolder"]?.string ?? "$(System.DefaultWorkingDirectory)", workspace: workspace)

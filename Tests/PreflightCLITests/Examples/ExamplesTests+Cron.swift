@@ -84,7 +84,11 @@ extension ExamplesTests {
                 let before = try wrapper.inode(published)
                 let result = try await wrapper.run()
                 #expect(result.exitCode == scenario.healthExit, "\(result)")
-                #expect(result.stderr.isEmpty, "\(result)")
+                // Exit 2 is not a pass: the wrapper keeps it and adds an alert to the mail; 0 and 1 mail only the summary.
+                let alert =
+                    "preflight-health: INCOMPLETE (exit 2): readiness could not be judged, which is not a pass. The summary above names "
+                    + "what was not assessed; supply that input or fix the check that errored.\n"
+                #expect(result.stderr == (scenario.incomplete ? alert : ""), "\(result)")
                 try await wrapper.machine.expectReports(in: wrapper.reports, result: result, phase: .health)
                 let files = try FileManager.default.contentsOfDirectory(atPath: wrapper.textfile).sorted()
                 #expect(files == ["other.prom", "preflight.prom"], "only preflight.prom is added, no temporary file is left: \(files)")

@@ -123,6 +123,11 @@ extension ExamplesTests {
             }
             let gate = try await run(try #require(workflow.steps[workflow.gateIndex]["run"]?.string))
             #expect(gate.exitCode == scenario.gateExit, "\(gate)")
+            // GitHub fails a `run:` step, and the job with it, on any non-zero exit (the step has no continue-on-error):
+            // an incomplete run (2) fails the gate like a blocking failure; it never passes as ready.
+            let stepFails = gate.exitCode != 0 && workflow.steps[workflow.gateIndex]["continue-on-error"]?.bool != true
+            #expect(stepFails == (scenario.gateExit != 0), "\(gate)")
+            if scenario.incomplete { #expect(stepFails && gate.stdout.hasPrefix("INCOMPLETE "), "\(gate)") }
 
             let reportPaths = try #require(try workflow.step(uses: ["mikepenz/action-junit-report@"]).step["with"]?["report_paths"]?.string)
             let published = try await Command.glob(reportPaths, in: workspace)

@@ -27,6 +27,48 @@ extension ExamplesTests {
 
         func values(_ key: String, in section: String) -> [String] { entries.filter { $0.section == section && $0.key == key }.map(\.value) }
         func value(_ key: String, in section: String) -> String? { values(key, in: section).last }
+
+        /// The exit statuses systemd counts as a successful ExecStart=: 0 and SuccessExitStatus=.
+        var successStatuses: Set<Int32> {
+            Set([0] + (value("SuccessExitStatus", in: "Service") ?? "").split(separator: " ").compactMap { Int32($0) })
+        }
+    }
+
+    /// An Exec*= line split into argv the way systemd splits it: words at blanks, '…' and "…" quoting (a backslash
+    /// escapes inside double quotes), and `$$` as a literal `$` (systemd's own variable expansion is not used here).
+    static func systemdArguments(_ line: String) throws -> [String] {
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in line {
+            if escaped {
+                word.append(character)
+                escaped = false
+            } else if let open = quote {
+                if character == open {
+                    quote = nil
+                } else if character == "\\" && open == "\"" {
+                    escaped = true
+                } else {
+                    word.append(character)
+                }
+            } else if character == " " || character == "\t" {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else if character == "'" || character == "\"" {
+                quote = character
+                inWord = true
+            } else {
+                word.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else { throw Failure("unterminated quote in '\(line)'") }
+        if inWord { words.append(word) }
+        return words.map { $0.replacingOccurrences(of: "$$", with: "$") }
     }
 }
 
@@ -98,7 +140,10 @@ extension ExamplesTests {
             #expect(service("Type") == "oneshot")
             let user = try #require(service("User"))
             #expect(!["", "root", "0"].contains(user))
-            #expect(service("SuccessExitStatus") == "1 2", "findings do not fail the unit; every tool error does")
+            // A finding (1) does not fail the unit; a run that could not judge (2) and every tool error do.
+            #expect(service("SuccessExitStatus") == "1", "\(unit.successStatuses)")
+            #expect(!unit.successStatuses.contains(2), "exit 2 (incomplete) must fail the unit, never count as success")
+            #expect(unit.values("ExecStartPost", in: "Service").isEmpty, "publishing runs in ExecStopPost=, which also follows exit 2")
             #expect(service("NoNewPrivileges") == "yes" && service("ProtectSystem") == "strict" && service("PrivateTmp") == "yes")
             let execStart = try Command.plainArguments(try #require(service("ExecStart")))
             let out = try #require(Command.option("--out", in: execStart))
@@ -113,46 +158,92 @@ extension ExamplesTests {
             }
         }
 
+        /// The unit's commands with the machine's paths in place of the shipped ones; nothing else in the lines changes.
+        struct Commands {
+            let start: [String]
+            let stopPosts: [[String]]
+
+            init(_ unit: UnitFile, machine: Machine) throws {
+                let substitutions = [
+                    (Systemd.shippedBinary, CLI.executable),
+                    ("/etc/preflight/preflight.yml", try machine.writeConfiguration(at: "etc/preflight.yml")),
+                    ("/var/lib/preflight/reports", machine.folder.url("reports")),
+                    ("/var/lib/node_exporter/textfile", machine.folder.url("textfile")),
+                ]
+                var used = Set<String>()
+                func local(_ argument: String) -> String {
+                    var argument = argument
+                    for (shipped, local) in substitutions where argument.contains(shipped) {
+                        used.insert(shipped)
+                        argument = argument.replacingOccurrences(of: shipped, with: local)
+                    }
+                    return argument
+                }
+                // ExecStart= is a plain command line, so its exit code is preflight's.
+                start = try Command.plainArguments(try #require(unit.value("ExecStart", in: "Service"))).map(local)
+                stopPosts = try unit.values("ExecStopPost", in: "Service").map { try ExamplesTests.systemdArguments($0).map(local) }
+                #expect(used.count == substitutions.count, "every shipped path is in the unit: \(used)")
+            }
+
+            /// ExecStopPost= as systemd runs it after the main process: whatever it returned, with its exit status in the environment.
+            func runStopPosts(afterExitStatus status: Int32, success: Bool) async throws -> [CLIResult] {
+                var results: [CLIResult] = []
+                for command in stopPosts {
+                    let environment = [
+                        "EXIT_CODE": "exited", "EXIT_STATUS": String(status), "SERVICE_RESULT": success ? "success" : "exit-code",
+                    ]
+                    results.append(try await Command.run(command, environment: environment))
+                }
+                return results
+            }
+        }
+
         @Test(arguments: Scenario.all)
         func theServicesCommandsRunAsSystemdRunsThem(_ scenario: Scenario) async throws {
             let machine = try Machine(scenario, "systemd")
             let unit = try UnitFile(path: Self.service)
-            // The machine's paths in place of the shipped ones: nothing else in the lines changes.
-            let substitutions = [
-                (Self.shippedBinary, CLI.executable),
-                ("/etc/preflight/preflight.yml", try machine.writeConfiguration(at: "etc/preflight.yml")),
-                ("/var/lib/preflight/reports", machine.folder.url("reports")),
-                ("/var/lib/node_exporter/textfile", machine.folder.url("textfile")),
-            ]
             try FileManager.default.createDirectory(atPath: machine.folder.url("textfile"), withIntermediateDirectories: true)
-            var used = Set<String>()
-            func command(_ line: String) throws -> [String] {
-                try Command.plainArguments(line).map { argument in
-                    for (shipped, local) in substitutions where argument == shipped || argument.hasPrefix(shipped + "/") {
-                        used.insert(shipped)
-                        return local + argument.dropFirst(shipped.count)
-                    }
-                    return argument
-                }
-            }
-            let start = try command(try #require(unit.value("ExecStart", in: "Service")))
-            let posts = try unit.values("ExecStartPost", in: "Service").map(command)
-            #expect(used.count == substitutions.count, "every shipped path is in the unit: \(used)")
-            #expect(Command.option("--phase", in: start) == "health")
+            let commands = try Commands(unit, machine: machine)
+            #expect(Command.option("--phase", in: commands.start) == "health")
+            try #require(!commands.stopPosts.isEmpty, "ExecStopPost= publishes the metrics")
 
-            let result = try await Command.run(start, environment: machine.environment)
+            let result = try await Command.run(commands.start, environment: machine.environment)
             #expect(result.exitCode == scenario.healthExit, "\(result)")
             try await machine.expectReports(in: machine.folder.url("reports"), result: result, phase: .health)
-            // systemd runs ExecStartPost= only after a successful ExecStart=: 0 or a SuccessExitStatus= code.
-            let success = Set([0] + (unit.value("SuccessExitStatus", in: "Service") ?? "").split(separator: " ").compactMap { Int32($0) })
-            try #require(success.contains(result.exitCode))
-            for post in posts {
-                let step = try await Command.run(post)
-                #expect(step.exitCode == 0 && step.stderr.isEmpty, "\(post): \(step)")
+            // The unit succeeds for 0 and 1 only: an incomplete run (2) fails it, so OnFailure= and systemctl --failed see it.
+            let succeeded = unit.successStatuses.contains(result.exitCode)
+            #expect(succeeded == !scenario.incomplete, "exit \(result.exitCode): unit \(succeeded ? "succeeded" : "failed")")
+            // ExecStopPost= follows success and failure alike, and publishes the metrics of every run that reached a verdict.
+            for step in try await commands.runStopPosts(afterExitStatus: result.exitCode, success: succeeded) {
+                #expect(step.exitCode == 0 && step.stderr.isEmpty, "\(step)")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: machine.folder.url("textfile")) == ["preflight.prom"])
             #expect(try machine.folder.read("textfile/preflight.prom") == machine.folder.read("reports/latest.prom"))
-            _ = try await FormatValidators.prometheus(at: machine.folder.url("textfile/preflight.prom"))
+            let samples = try await FormatValidators.prometheus(at: machine.folder.url("textfile/preflight.prom"))
+            #expect(samples["preflight_ready"] == (scenario.healthExit == 0 ? 1 : 0), "\(samples)")
+            #expect(((samples["preflight_not_assessed_checks"] ?? -1) > 0) == scenario.incomplete, "\(samples)")
+        }
+
+        @Test func aBrokenRunFailsTheUnitAndPublishesNothing() async throws {
+            let machine = try Machine(Scenario.all[0], "systemd-broken")
+            let unit = try UnitFile(path: Self.service)
+            let commands = try Commands(unit, machine: machine)
+            try machine.folder.write("textfile/preflight.prom", "# yesterday's metrics\n")
+            // The configuration names a password variable the scheduler did not set: 78 before anything runs.
+            try machine.folder.write("etc/preflight.yml", "ldap: {url: ldaps://dc, bindDN: r, passwordEnv: PREFLIGHT_UNSET_PASSWORD}\n")
+            let result = try await Program.run(commands.start, environment: machine.environment, unset: ["PREFLIGHT_UNSET_PASSWORD"])
+            #expect(result.exitCode == 78 && result.stderr.contains("'PREFLIGHT_UNSET_PASSWORD', which is not set"), "\(result)")
+            #expect(!unit.successStatuses.contains(result.exitCode))
+            for step in try await commands.runStopPosts(afterExitStatus: result.exitCode, success: false) {
+                #expect(step.exitCode == 0 && step.stderr.isEmpty, "\(step)")
+            }
+            #expect(try machine.folder.read("textfile/preflight.prom") == "# yesterday's metrics\n", "a broken run publishes nothing")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: machine.folder.url("textfile")) == ["preflight.prom"])
+        }
+
+        @Test func systemdArgumentsSplitsAsSystemdDoes() throws {
+            #expect(try ExamplesTests.systemdArguments(#"/bin/sh -c 'case "$$X" in 0) a ;; esac' "b c""#) == ["/bin/sh", "-c", #"case "$X" in 0) a ;; esac"#, "b c"])
+            #expect(try ExamplesTests.systemdArguments("/usr/bin/mv -f a b") == ["/usr/bin/mv", "-f", "a", "b"])
         }
     }
 }

@@ -16,11 +16,17 @@ extension ExamplesTests {
     struct Reply: Sendable {
         var id: String
         var severity: String
-        var status: String  // pass, fail or error
+        var status: String  // pass, fail, error or skip (for want of input)
 
-        var json: String { status == "pass" ? #"{"status":"pass"}"# : #"{"status":"\#(status)","message":"The check says \#(status)."}"# }
+        var json: String {
+            switch status {
+            case "pass": #"{"status":"pass"}"#
+            case "skip": #"{"status":"skip","reason":"no-input","message":"The export this check reads was not given."}"#
+            default: #"{"status":"\#(status)","message":"The check says \#(status)."}"#
+            }
+        }
         var junitName: String { "\(id) Check \(id)" }
-        var junitOutcome: String { ["pass": "passed", "fail": "failure", "error": "error"][status] ?? status }
+        var junitOutcome: String { ["pass": "passed", "fail": "failure", "error": "error", "skip": "skipped"][status] ?? status }
     }
 
     struct Scenario: Sendable, CustomStringConvertible {
@@ -31,11 +37,16 @@ extension ExamplesTests {
         /// The health run of cron and systemd: any failure counts.
         var healthExit: Int32
 
+        /// Exit 2 (incomplete: readiness could not be judged) must never look like a pass: the examples fail or alert on it.
+        var incomplete: Bool { healthExit == 2 }
+
         static let all: [Scenario] = [
             .init(description: "all pass", replies: replies("pass", "pass"), gateExit: 0, healthExit: 0),
             .init(description: "a high failure", replies: replies("fail", "pass"), gateExit: 1, healthExit: 1),
             .init(description: "only a medium failure", replies: replies("pass", "fail"), gateExit: 0, healthExit: 1),
             .init(description: "a check errored", replies: replies("error", "pass"), gateExit: 2, healthExit: 2),
+            .init(description: "a high check had no input", replies: replies("skip", "pass"), gateExit: 2, healthExit: 2),
+            .init(description: "only a medium check had no input", replies: replies("pass", "skip"), gateExit: 0, healthExit: 0),
         ]
 
         private static func replies(_ high: String, _ medium: String) -> [Reply] {
@@ -75,6 +86,8 @@ extension ExamplesTests {
         /// The reports folder holds a valid JUnit file with the scenario's outcome per check, and the summary line was printed.
         func expectReports(in reports: String, result: CLIResult, phase: Phase, junit: String? = nil) async throws {
             #expect(Self.isSummaryLine(result.stdout), "stdout must be exactly the summary line: \(result)")
+            // An incomplete run names what was not assessed (PLG-801, high, errored or without input) in that line.
+            #expect(result.stdout.contains("; not assessed: PLG-801 (") == (result.exitCode == 2), "\(result)")
             let json = try Data(contentsOf: URL(fileURLWithPath: reports + "/latest.json"))
             let report = try JSONReporter.parse(json, file: "latest.json")
             #expect(report.run.phase == phase && report.exitCode == result.exitCode, "\(result)")

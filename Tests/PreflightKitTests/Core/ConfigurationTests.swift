@@ -124,4 +124,73 @@ struct ConfigurationTests {
         #expect(!text.contains("passwordFile") && !text.contains("s3cret"))
         #expect(text.contains("ldaps://dc"))
     }
+
+    // MARK: - Inputs found before anything runs (issue #13): exit 78 in run and validate
+
+    private func inputProblems(_ yaml: String, environment: [String: String] = [:]) throws -> [Diagnostic] {
+        try load(yaml).inputProblems(environment: environment)
+    }
+
+    @Test func anUnsetOrEmptyPasswordVariableIsFoundWithItsPlaceAndNoSecret() throws {
+        let yaml = "ldap:\n  url: ldaps://dc\n  bindDN: x\n  passwordEnv: PREFLIGHT_LDAP_PASSWORD\n"
+        let unset = try inputProblems(yaml)
+        #expect(unset.count == 1)
+        #expect(unset.first?.location == SourceLocation(file: folder.url("preflight.yml"), line: 4, column: 16))
+        #expect(unset.first?.message.hasPrefix("'ldap.passwordEnv' names the environment variable 'PREFLIGHT_LDAP_PASSWORD', which is not set") == true)
+        let empty = try inputProblems(yaml, environment: ["PREFLIGHT_LDAP_PASSWORD": ""])
+        #expect(empty.first?.message.contains("which is set but empty") == true)
+        #expect(try inputProblems(yaml, environment: ["PREFLIGHT_LDAP_PASSWORD": "s3cret"]).isEmpty)
+        #expect(ExitStatus.for(PreflightError.invalidConfiguration(unset)) == .invalidConfiguration)
+    }
+
+    @Test func aMissingOrEmptyPasswordFileIsAConfigurationProblemNotAnUnreadableFile() throws {
+        let yaml = "ldap: {url: ldaps://dc, bindDN: x, passwordFile: secrets/pw}\n"
+        let missing = try inputProblems(yaml)
+        #expect(missing.map(\.message) == [
+            "'ldap.passwordFile' names '\(folder.url("secrets/pw"))', which does not exist, so there is no password to bind with. Create it "
+                + "holding the bind account's password, readable only by the user preflight runs as (under systemd, LoadCredential= "
+                + "provides it), or correct the path."
+        ])
+        try folder.write("secrets/pw", "\n")
+        #expect(try inputProblems(yaml).first?.message.contains("which is empty (line breaks aside)") == true)
+        try folder.write("secrets/pw", "s3cret\n")
+        #expect(try inputProblems(yaml).isEmpty)
+        try folder.write("secrets/pw", "")
+        #expect(try inputProblems(yaml).allSatisfy { !$0.description.contains("s3cret") })
+    }
+
+    @Test func aCAFileWithoutAPEMCertificateIsFoundForEveryCAFileKey() throws {
+        try Data([0x30, 0x82, 0x03, 0x1A, 0x30, 0x82]).write(to: URL(fileURLWithPath: folder.url("ca.der")))
+        try folder.write("key.pem", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+        try folder.write("good.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        let problems = try inputProblems(
+            "ldap: {url: ldaps://dc, bindDN: x, passwordEnv: P, caFile: ca.der}\nnetwork: {caFile: key.pem}\n", environment: ["P": "pw"])
+        #expect(problems.count == 2)
+        #expect(problems[0].message.hasPrefix("'ldap.caFile' names '\(folder.url("ca.der"))', which looks like a DER (binary) certificate"))
+        #expect(problems[0].message.contains("openssl x509 -inform der"))
+        #expect(problems[1].message.hasPrefix("'network.caFile' names '\(folder.url("key.pem"))', which holds a private key but no certificate"))
+        #expect(problems[1].location.line == 2)
+        #expect(try inputProblems("network: {caFile: good.pem}\n").isEmpty)
+    }
+
+    @Test func aTabOrPipeSeparatedExportIsFoundFromItsHeaderLine() throws {
+        try folder.write("users.csv", "#TYPE Selected.Microsoft.Graph.PowerShell.Models.MicrosoftGraphUser\nId\tUserPrincipalName\tAccountEnabled\n1\ta@b\tTrue\n")
+        try folder.write("licenses.csv", "UserPrincipalName|SkuId|DisabledPlans\n")
+        try folder.write("registration.csv", "\u{FEFF}\"User principal name\";\"Is SSPR registered\"\n")
+        try folder.write("skus.csv", "sep=\t\nSkuId\tConsumedUnits\n")
+        let problems = try inputProblems(
+            "inventory: {users: users.csv, licenses: licenses.csv, registration: registration.csv, subscribedSkus: skus.csv}\n")
+        // skus.csv names its tab delimiter in an Excel 'sep=' line, which the reader honours: no problem.
+        #expect(problems.count == 2, "\(problems)")
+        #expect(problems[0].message.hasPrefix(
+            "'inventory.users' names '\(folder.url("users.csv"))', whose header (line 2) is separated by tabs (2 of them, no commas or semicolons), "
+                + "but preflight reads exports separated by commas (or semicolons"))
+        #expect(problems[1].message.contains("'inventory.licenses' names '\(folder.url("licenses.csv"))', whose header (line 1) is separated by pipes ('|')"))
+        #expect(problems.allSatisfy { $0.location.file == folder.url("preflight.yml") && $0.location.line == 1 })
+        // A comma inside a quoted column name is no delimiter, and semicolons are read.
+        try folder.write("users.csv", "\"Name, display\"\tUPN\n")
+        #expect(try inputProblems("inventory: {users: users.csv}\n").count == 1)
+        try folder.write("users.csv", "UserPrincipalName;Display|Name;AccountEnabled\n")
+        #expect(try inputProblems("inventory: {users: users.csv}\n").isEmpty)
+    }
 }

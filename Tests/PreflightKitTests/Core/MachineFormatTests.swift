@@ -64,7 +64,10 @@ struct MachineFormatTests {
         // 2026-11-26T10:15:02Z
         #expect(samples["preflight_last_run_timestamp_seconds"] == 1_795_688_102)
         #expect(samples["preflight_run_duration_seconds"] == 2.1)
-        #expect(samples.count == 6 + 6 + 3)
+        // Coverage: NET-001 (high) errored, so one check was not assessed; the whole catalog ran.
+        #expect(samples["preflight_not_assessed_checks"] == 1)
+        #expect(samples["preflight_selection_narrowed"] == 0)
+        #expect(samples.count == 6 + 6 + 5)
     }
 
     @Test func prometheusEscapesLabelValues() {
@@ -92,10 +95,12 @@ struct MachineFormatTests {
     }
 
     @Test func summaryIsOneLine() {
+        // The summary names what was not assessed (NET-001 errored) after the path, so the line still starts with the counts.
         #expect(
             SummaryReporter.line(SampleReport.value, reportPath: "reports/preflight-20261126T101500Z.md")
-                == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip (reports/preflight-20261126T101500Z.md)")
-        #expect(SummaryReporter.line(SampleReport.value, reportPath: nil) == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip")
+                == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip (reports/preflight-20261126T101500Z.md); not assessed: NET-001 (error)")
+        #expect(
+            SummaryReporter.line(SampleReport.value, reportPath: nil) == "NOT READY 1 fail, 1 warn, 1 error, 2 pass, 1 skip; not assessed: NET-001 (error)")
     }
 
     @Test func everyFileFormatIsWrittenAtomicallyWithALatestCopy() throws {

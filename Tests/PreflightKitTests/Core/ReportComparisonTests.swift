@@ -204,18 +204,26 @@ struct ReportComparisonTests {
     }
 
     @Test func aFailingCheckThatIsSkippedNowIsWorseEvenWhenTheVerdictImproves() {
-        let current = later { checks in
-            let ad003 = index("AD-003", checks)
-            checks[ad003].status = .skip
-            checks[ad003].reason = .noInput
-            checks[ad003].findings = []
-            checks[index("NET-001", checks)].status = .pass
-            checks[index("AD-006", checks)].status = .pass
-            checks[index("AD-006", checks)].findings = []
+        func skippingAD003(severity: Severity) -> Report {
+            later { checks in
+                let ad003 = index("AD-003", checks)
+                checks[ad003].severity = severity
+                checks[ad003].status = .skip
+                checks[ad003].reason = .noInput
+                checks[ad003].findings = []
+                checks[index("NET-001", checks)].status = .pass
+                checks[index("AD-006", checks)].status = .pass
+                checks[index("AD-006", checks)].findings = []
+            }
         }
-        let changes = compare(current)
-        #expect(changes.verdict.to == .ready, "the verdict looks better")
-        #expect(changes.worse && ChangesReporter.headline(changes) == "Worse", "but a failing check stopped being assessed")
+        // A medium check: nothing else is missing, so the verdict looks better.
+        let medium = compare(skippingAD003(severity: .medium))
+        #expect(medium.verdict.to == .ready, "the verdict looks better")
+        #expect(medium.worse && ChangesReporter.headline(medium) == "Worse", "but a failing check stopped being assessed")
+        // A critical check that skipped is not assessed: the verdict is INCOMPLETE, never READY, and still worse.
+        let critical = compare(skippingAD003(severity: .critical))
+        #expect(critical.verdict.to == .incomplete, "a skipped critical check leaves readiness unproven")
+        #expect(critical.worse && ChangesReporter.headline(critical) == "Worse")
     }
 
     @Test func onlyProblemsCanBeResolvedAndMessagesTellFindingsApart() {
@@ -263,7 +271,9 @@ struct ReportComparisonTests {
         report.changes = changes
         try Golden.check(Data(MarkdownReporter.render(report).utf8), "report-with-changes.md")
         let summary = SummaryReporter.line(report, reportPath: "reports/x.md")
-        #expect(summary.hasSuffix("(reports/x.md); worse since the baseline (1 new, 2 resolved, 1 check worse)"), "\(summary)")
+        #expect(
+            summary.hasSuffix("(reports/x.md); not assessed: AD-001 (error); worse since the baseline (1 new, 2 resolved, 1 check worse)"),
+            "\(summary)")
     }
 
     @Test func theMarkdownSectionListsAtMostFiftyRowsPerTable() {

@@ -67,10 +67,10 @@ enum TestProbe: ProbeKind {
 /// Builds check definitions for the test probe without files.
 func testCheck(
     _ id: String, _ behavior: TestProbe.Behavior, sleepMs: Int = 0, requires: [String] = [], phases: [Phase] = Phase.allCases,
-    timeout: Double? = nil
+    timeout: Double? = nil, severity: Severity = .high, tags: [String] = [], aliases: [String] = []
 ) -> CheckDefinition {
     CheckDefinition(
-        id: id, title: "Check \(id)", description: "Test.", area: "plugins", probe: TestProbe.name, severity: .high,
-        phases: phases, requires: requires, typedParams: TestProbe.Params(behavior: behavior, sleepMs: sleepMs),
-        timeoutSeconds: timeout)
+        id: id, title: "Check \(id)", description: "Test.", area: "plugins", probe: TestProbe.name, severity: severity,
+        phases: phases, tags: tags, requires: requires, typedParams: TestProbe.Params(behavior: behavior, sleepMs: sleepMs),
+        aliases: aliases, timeoutSeconds: timeout)
 }

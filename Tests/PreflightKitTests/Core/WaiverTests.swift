@@ -70,7 +70,10 @@ struct WaiverTests {
         let markdown = MarkdownReporter.render(report)
         #expect(markdown.contains("## Waivers") && markdown.contains("| w.yml:2 | AD-003 | (whole check) | 2027-06-30 | J. Doe | active | 30 |"))
         #expect(markdown.contains("⚠️ expires within 14 days"))
-        #expect(SummaryReporter.line(report, reportPath: nil) == "INCOMPLETE 0 fail, 0 warn, 1 error, 2 pass, 1 skip, 2 waived")
+        // Waived checks count as judged; the errored NET-001 is what keeps the run INCOMPLETE, and the summary names it.
+        #expect(
+            SummaryReporter.line(report, reportPath: nil) == "INCOMPLETE 0 fail, 0 warn, 1 error, 2 pass, 1 skip, 2 waived; not assessed: NET-001 (error)")
+        #expect(report.coverage?.assessed.contains("AD-003") == true && report.coverage?.notAssessed.map(\.id) == ["NET-001"])
         let prom = folder.url("waived.prom")
         try ReportFormat.prom.render(report).write(to: URL(fileURLWithPath: prom))
         let samples = try await FormatValidators.prometheus(at: prom)
