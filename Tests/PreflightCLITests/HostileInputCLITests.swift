@@ -56,23 +56,23 @@ struct HostileInputCLITests {
     }
 
     /// A named pipe nobody writes to used to block the run until the check's deadline (600 s for INV-001); /dev/zero
-    /// never ended. Both are refused before they are opened.
+    /// never ended. Both are refused before they are opened: an inventory export by the configuration check made
+    /// before anything runs (exit 78), a file only a probe reads (the event log) by the probe (`error`).
     @Test func aFIFOOrADeviceNamedAsAnExportIsRefusedAtOnce() async throws {
         let fifo = folder.url("users.csv")
         #expect(mkfifo(fifo, 0o600) == 0)
         let started = Date()
-        for (yaml, only, key, phase) in [
-            ("inventory:\n  users: \(fifo)\n", "INV-001", "inventory.users", "preflight"),
-            ("inventory:\n  users: /dev/zero\n", "INV-001", "inventory.users", "preflight"),
-            ("monitoring:\n  events: \(fifo)\n", "MON-002", "monitoring.events", "health"),
-        ] {
-            let (result, report) = try await run(yaml + "timeoutSeconds: 600\n", only: only, phase: phase)
-            let check = try #require(report?.checks.first { $0.id == only }, "\(result)")
-            #expect(check.status == .error, "\(check.message)")
-            #expect(check.message.contains("named by '\(key)'"), "\(check.message)")
-            #expect(check.message.contains("not a regular file"), "\(check.message)")
-            #expect([1, 2].contains(result.exitCode), "\(result)")
+        for (path, kind) in [(fifo, "a named pipe (FIFO)"), ("/dev/zero", "a device")] {
+            let (result, report) = try await run("inventory:\n  users: \(path)\ntimeoutSeconds: 600\n", only: "INV-001")
+            #expect(result.exitCode == 78, "\(result)")
+            #expect(report == nil, "nothing ran")
+            #expect(result.stderr.contains("'inventory.users' names '\(path)', which is \(kind), not a regular file"), "\(result)")
         }
-        #expect(Date().timeIntervalSince(started) < 120, "nothing waited for a writer or read without end")
+        let (result, report) = try await run("monitoring:\n  events: \(fifo)\ntimeoutSeconds: 600\n", only: "MON-002", phase: "health")
+        let check = try #require(report?.checks.first { $0.id == "MON-002" }, "\(result)")
+        #expect(check.status == .error, "\(check.message)")
+        #expect(check.message.contains("The file named by 'monitoring.events', '\(fifo)' is a named pipe (FIFO), not a regular file"), "\(check.message)")
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(Date().timeIntervalSince(started) < 60, "nothing waited for a writer or read without end")
     }
 }

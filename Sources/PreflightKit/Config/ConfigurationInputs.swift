@@ -73,6 +73,9 @@ extension Configuration {
                         location, "'ldap.passwordFile' names '\(path)', which is a folder, not a file. Name the file that holds the bind account's password.")
                 ]
             }
+            if let problem = InputFile.whichIsNotRegular(path) {
+                return [Diagnostic(location, "'ldap.passwordFile' names '\(path)', \(problem)")]
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 return [
                     Diagnostic(
@@ -96,6 +99,7 @@ extension Configuration {
 
     /// Why the file at `path` is no CA certificate a TLS library can load, completing "which …"; nil when it holds one.
     static func certificateProblem(_ path: String) -> String? {
+        if let problem = InputFile.whichIsNotRegular(path) { return problem }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }  // existence and access: exit 66, checked on load
         let text = String(decoding: data, as: UTF8.self)
         if text.contains("-----BEGIN CERTIFICATE-----") && text.contains("-----END CERTIFICATE-----") { return nil }
@@ -122,6 +126,7 @@ extension Configuration {
     /// nil when it is, when an Excel `sep=` line names the delimiter (the reader follows it), or when there is no
     /// header to judge (the reader reports that with line and column).
     static func delimiterProblem(_ path: String) -> String? {
+        if let problem = InputFile.whichIsNotRegular(path) { return problem }
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         // The header line only: the first 64 KiB hold it in every export the readers accept.

@@ -17,19 +17,30 @@ enum InputFile {
     /// The sentence `requireRegularFile` throws, for readers with error types of their own; nil for a regular file
     /// or a missing one (whose reader says so more precisely).
     static func notRegularFile(_ path: String, describedAs what: String) -> String? {
+        nonRegularKind(path).map { "\(what) '\(path)' is \($0), \(refusal)" }
+    }
+
+    /// Completes "'key' names 'path', which …" for the configuration checks made before anything runs.
+    static func whichIsNotRegular(_ path: String) -> String? {
+        nonRegularKind(path).map { "which is \($0), \(refusal)" }
+    }
+
+    private static let refusal =
+        "not a regular file; preflight reads only regular files, so that a run can never block or read without end. "
+        + "Save the export to a file and name that file."
+
+    /// What `path` is when it exists and is not a regular file (symlinks followed): a FIFO, a device, …
+    private static func nonRegularKind(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        let kind: String
         switch info.st_mode & S_IFMT {
         case S_IFREG: return nil
-        case S_IFIFO: kind = "a named pipe (FIFO)"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        case S_IFSOCK: kind = "a socket"
-        case S_IFDIR: kind = "a folder"
-        default: kind = "not a regular file"
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        case S_IFDIR: return "a folder"
+        default: return "not a regular file"
         }
-        return "\(what) '\(path)' is \(kind), not a regular file; preflight reads only regular files, so that a run can "
-            + "never block or read without end. Save the export to a file and name that file."
     }
 
     /// The first place `path` stops being UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
