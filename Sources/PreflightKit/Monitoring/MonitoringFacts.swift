@@ -33,6 +33,9 @@ struct EventFileSummary: Codable, Sendable, Hashable {
     /// "UTC" or "local time of the exporting machine (no offset in the file)".
     var clock: String
     var events: Int
+    /// This file's newest event and its export marker: the file's own date (`evidence.inputs`).
+    var newest: Date? = nil
+    var exportedAt: Date? = nil
 }
 
 /// Every event export, parsed once per run and shared by MON-001 to MON-003.
@@ -85,6 +88,8 @@ struct AuditFileSummary: Codable, Sendable, Hashable {
     var layout: String
     var encoding: String
     var entries: Int
+    /// This file's newest entry: the file's own date (`evidence.inputs`).
+    var newest: Date? = nil
 }
 
 /// Every audit export, parsed once per run and shared by MON-004 and MON-005.

@@ -24,6 +24,7 @@ public enum Assessment {
                     + "read HTTPS_PROXY: it follows the <defaultProxy> in machine.config on the sync server. Run preflight on the sync "
                     + "server, with that proxy in 'network.proxy', for a faithful answer.")
         }
+        notices += InputAgreement.notes(results, configuration: configuration)
         return Report(run: run, cover: configuration.cover, notices: notices, checks: results)
     }
 

@@ -34,13 +34,14 @@ enum EventLogReader {
                 (records, summary) = try readCSV(text, path: path, encoding: encoding, malformed: &facts.malformed)
             }
             summary.events = records.filter { $0.provider.caseInsensitiveCompare(exportMarker) != .orderedSame }.count
-            facts.files.append(summary)
             for record in records {
                 if record.provider.caseInsensitiveCompare(exportMarker) == .orderedSame {
                     facts.exportedAt = max(facts.exportedAt ?? record.time, record.time)
+                    summary.exportedAt = max(summary.exportedAt ?? record.time, record.time)
                     continue
                 }
                 facts.newest = max(facts.newest ?? record.time, record.time)
+                summary.newest = max(summary.newest ?? record.time, record.time)
                 facts.oldest = min(facts.oldest ?? record.time, record.time)
                 if EventCatalog.isPasswordResetService(record) || EventCatalog.isADSync(record)
                     || ApplicationCertificateEvents.isCertificateEvent(record)
@@ -50,6 +51,7 @@ enum EventLogReader {
                     facts.otherEvents += 1
                 }
             }
+            facts.files.append(summary)
         }
         facts.events.sort { $0.time > $1.time }
         return facts
