@@ -38,8 +38,8 @@ struct DemoAndTerminalTests {
         }
         #expect(build.message.contains("Note: " + stale))
         // The scheduler output and the inventory exports are dated by their modification time (the checkout's).
-        #expect(report.checks.first { $0.id == "CON-003" }?.evidence["inputs"]?.arrayValue?.first?["dateSource"] == "modified")
-        #expect(report.checks.first { $0.id == "INV-001" }?.evidence["inputs"]?.arrayValue?.first?["key"] == "inventory.users")
+        #expect(report.checks.first { $0.id == "CON-003" }?.evidence["inputFiles"]?.arrayValue?.first?["dateSource"] == "modified")
+        #expect(report.checks.first { $0.id == "INV-001" }?.evidence["inputFiles"]?.arrayValue?.first?["key"] == "inventory.users")
         // The export names the configured tenant, and nothing else is compared before go-live: no disagreement.
         #expect(!report.notices.contains { $0.hasPrefix(InputAgreement.prefix) }, "\(report.notices)")
         // The stand-in endpoints: reachable, but certified by the demo's CA, which reads as TLS inspection.

@@ -120,7 +120,7 @@ struct EvidenceAgeCLITests {
             #expect([before, after].contains { check.message.hasPrefix("T" + stale($0).dropFirst() + " On that evidence: ") }, "\(id): \(check.message)")
             #expect(check.findings.contains { $0.status == .warn && $0.target == Self.export }, "\(id)")
             #expect(check.remediation.contains("Get-ADSyncServerConfiguration -Path <folder>"), "\(id)")
-            let input = try #require(check.evidence["inputs"]?.arrayValue?.first)
+            let input = try #require(check.evidence["inputFiles"]?.arrayValue?.first)
             #expect(input["date"] == "2016-05-03T14:28:09Z" && input["dateSource"] == "export" && input["key"] == "connect.export")
         }
         // The verdicts themselves still stand: CON-002 says writeback is off, as expected before go-live.
@@ -130,8 +130,8 @@ struct EvidenceAgeCLITests {
         #expect([before, after].contains { build.message.contains("Note: " + stale($0)) }, "\(build.message)")
         // The scheduler output was saved today (its copy's modification time): CON-003 passes and says how it was dated.
         let staging = try #require(report.checks.first { $0.id == "CON-003" })
-        #expect(staging.evidence["inputs"]?.arrayValue?.first?["dateSource"] == "modified")
-        #expect(staging.evidence["inputs"]?.arrayValue?.first?["ageDays"] == 0)
+        #expect(staging.evidence["inputFiles"]?.arrayValue?.first?["dateSource"] == "modified")
+        #expect(staging.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == 0)
         #expect(markdown.contains("| ⚠️ warn | CON-001 | high | Entra Connect export found and parsed |"), "\(markdown)")
         #expect(markdown.contains("## What needs attention"))
         #expect([before, after].contains { markdown.contains("The Entra Connect export (\(Self.export); date: export-date in GlobalSettings/MV.xml) is from 2016-05-03, \($0) days old") })
@@ -147,7 +147,7 @@ struct EvidenceAgeCLITests {
         for check in report.checks {
             #expect(!check.message.contains("maxEvidenceAgeDays"), "\(check.id): \(check.message)")
             #expect(check.findings.allSatisfy { $0.target != Self.export }, "\(check.id)")
-            #expect(check.evidence["inputs"]?.arrayValue?.count == 1, "\(check.id)")
+            #expect(check.evidence["inputFiles"]?.arrayValue?.count == 1, "\(check.id)")
         }
         #expect(report.checks.first { $0.id == "CON-001" }?.message.hasPrefix("Read \(Self.export)") == true)
     }
@@ -161,7 +161,7 @@ struct EvidenceAgeCLITests {
         #expect(result.stdout.hasPrefix("READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 5 passed, 0 skipped).\n"), "\(result)")
         #expect(report.notices.isEmpty)
         for check in report.checks {
-            let input = try #require(check.evidence["inputs"]?.arrayValue?.first, "\(check.id)")
+            let input = try #require(check.evidence["inputFiles"]?.arrayValue?.first, "\(check.id)")
             #expect(input["ageDays"] == 0 && input["dateSource"] == "export" && input["file"] == .string(fresh), "\(check.id)")
             #expect(input["says"]?["tenant"] == "contoso.onmicrosoft.com")
         }
@@ -172,7 +172,7 @@ struct EvidenceAgeCLITests {
         try await edit(undated, "GlobalSettings/MV.xml", " export-date='2016-05-03 14:28:09.784'", "")
         let (fresh, freshReport, _) = try await run("connect: {export: \"\(undated)\"}\n", ["--only", "CON-004"])
         #expect(fresh.exitCode == 0 && fresh.stdout.hasPrefix("READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed"), "\(fresh)")
-        let input = try #require(freshReport.checks.first?.evidence["inputs"]?.arrayValue?.first)
+        let input = try #require(freshReport.checks.first?.evidence["inputFiles"]?.arrayValue?.first)
         #expect(input["dateSource"] == "modified" && input["dateField"] == "the newest modification time of the files read")
 
         let old = Date().addingTimeInterval(-45 * 86_400 - 600)
@@ -211,7 +211,7 @@ struct EvidenceAgeCLITests {
         let recent = try await audit(on: Self.day(Date().addingTimeInterval(-86_400)))
         let (fresh, freshReport, _) = try await run("phase: health\nmonitoring: {audit: \"\(recent)\"}\n", ["--only", "MON-005"])
         #expect(fresh.stdout.hasPrefix("READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 1 passed, 0 skipped).\n"), "\(fresh)")
-        #expect(freshReport.checks.first?.evidence["inputs"]?.arrayValue?.first?["ageDays"] == 0 || freshReport.checks.first?.evidence["inputs"]?.arrayValue?.first?["ageDays"] == 1)
+        #expect(freshReport.checks.first?.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == 0 || freshReport.checks.first?.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == 1)
     }
 
     @Test func anInvalidLimitIsAConfigurationErrorWithItsLocation() async throws {

@@ -49,9 +49,12 @@ struct InventoryCLITests {
         let statuses = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.id, $0.status) })
         #expect(statuses == ["INV-001": .pass, "INV-002": .warn, "INV-003": .fail, "INV-004": .fail, "INV-005": .warn, "INV-006": .warn])
         // Each check names the exports it judged, dated by their modification time (today's copies).
-        let capacity = try #require(report.checks.first { $0.id == "INV-004" }?.evidence["inputs"]?.arrayValue)
+        let capacity = try #require(report.checks.first { $0.id == "INV-004" }?.evidence["inputFiles"]?.arrayValue)
         #expect(capacity.map { $0["key"] } == ["inventory.users", "inventory.scopeGroup", "inventory.licenses", "inventory.subscribedSkus"])
         #expect(capacity.allSatisfy { $0["dateSource"] == "modified" && $0["ageDays"] == 0 })
+        // …beside the inventory's own description of each export read (format, encoding, rows), which stays as it was.
+        let read = try #require(report.checks.first { $0.id == "INV-004" }?.evidence["inputs"]?.arrayValue)
+        #expect(read.first?["key"] == "inventory.users" && read.first?["rows"] == 120 && read.first?["format"] != nil, "\(read)")
         let licences = try #require(report.checks.first { $0.id == "INV-003" })
         #expect(licences.findings.count == 27 && licences.findings.allSatisfy { $0.target.hasSuffix("@contoso.com") })
 

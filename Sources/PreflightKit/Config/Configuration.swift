@@ -17,7 +17,7 @@ public struct Configuration: Sendable, Hashable {
     public var monitoring = MonitoringSettings()
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
     public var waivers: String?
-    /// A check judging a file input older than this many days warns (`evidence.inputs` dates every input).
+    /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
     public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
     public static let defaultMaxEvidenceAgeDays = 30
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The one place where a check's file inputs are dated in its evidence and where stale evidence is called out.
 ///
-/// Every input goes into `evidence.inputs` (`{key, file, date, dateSource, dateField, ageDays, says?}`). An input more
+/// Every input goes into `evidence.inputFiles` (`{key, file, date, dateSource, dateField, ageDays, says?}`). An input more
 /// than `maxEvidenceAgeDays` whole days old turns a `pass` into a `warn`, adds a `warn` finding naming the file, and
 /// says in the message how old it is and how to get a fresh one. A check that warns already gets the same finding and
 /// sentence; a check that failed or errored keeps its status, and its message notes the age. Skipped checks are only
@@ -11,7 +11,7 @@ public enum EvidenceAge {
     public static func apply(_ inputs: [EvidenceInput], to evaluation: Evaluation, maxAgeDays: Int, now: Date) -> Evaluation {
         guard !inputs.isEmpty else { return evaluation }
         var result = evaluation
-        result.evidence["inputs"] = .array(inputs.map { $0.json(now: now) })
+        result.evidence["inputFiles"] = .array(inputs.map { $0.json(now: now) })
         guard evaluation.status != .skip, evaluation.status != .waived else { return result }
         let stale = inputs.filter { ($0.ageDays(at: now) ?? 0) > maxAgeDays }
         guard !stale.isEmpty else { return result }

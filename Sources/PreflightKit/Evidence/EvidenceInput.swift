@@ -4,7 +4,7 @@ import Foundation
 /// (the Connect export's `export-date`, an event log's newest event or export marker, an audit log's newest entry),
 /// else the file's modification time.
 ///
-/// Probe kinds declare them (`ProbeKind.inputs`); `EvidenceAge` stamps them into the check's `evidence.inputs` and
+/// Probe kinds declare them (`ProbeKind.inputs`); `EvidenceAge` stamps them into the check's `evidence.inputFiles` and
 /// applies `maxEvidenceAgeDays`, and `InputAgreement` compares what they say (`says`) across checks.
 public struct EvidenceInput: Sendable, Hashable {
     public enum DateSource: String, Sendable, Hashable, Codable {
@@ -115,7 +115,7 @@ public struct EvidenceInput: Sendable, Hashable {
         date.map { Int((now.timeIntervalSince($0) / 86_400).rounded(.down)) }
     }
 
-    /// The `evidence.inputs` entry (documented in the JSON schema as `evidenceInput`).
+    /// The `evidence.inputFiles` entry (documented in the JSON schema as `evidenceInput`).
     public func json(now: Date) -> JSONValue {
         var object: [String: JSONValue] = [
             "key": .string(key), "file": .string(file), "dateSource": .string(dateSource.rawValue), "dateField": .string(dateField),
@@ -126,7 +126,7 @@ public struct EvidenceInput: Sendable, Hashable {
         return .object(object)
     }
 
-    /// Reads an `evidence.inputs` entry back (for `InputAgreement`, which works on finished results).
+    /// Reads an `evidence.inputFiles` entry back (for `InputAgreement`, which works on finished results).
     public init?(json: JSONValue) {
         guard let key = json["key"]?.stringValue, let file = json["file"]?.stringValue,
             let source = json["dateSource"]?.stringValue.flatMap(DateSource.init(rawValue:))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Inputs that contradict each other: what the file inputs of a run say (`EvidenceInput.says`, collected from every
-/// check's `evidence.inputs`) compared with each other and with the configuration. Each disagreement becomes a report
+/// check's `evidence.inputFiles`) compared with each other and with the configuration. Each disagreement becomes a report
 /// note naming both inputs (files) and both values and saying what to check; `run` adds their count to its verdict line.
 ///
 /// Compared, because a difference is certain to mean one input is not from this environment or not current:
@@ -72,7 +72,7 @@ public enum InputAgreement {
         var seen = Set<String>()
         var statements: [String: [Statement]] = [:]
         for check in checks {
-            for entry in check.evidence["inputs"]?.arrayValue ?? [] {
+            for entry in check.evidence["inputFiles"]?.arrayValue ?? [] {
                 guard let input = EvidenceInput(json: entry) else { continue }
                 for (subject, value) in input.says.sorted(by: { $0.key < $1.key }) {
                     guard seen.insert("\(subject)\u{0}\(input.key)\u{0}\(input.file)\u{0}\(value)").inserted else { continue }

@@ -33,7 +33,7 @@ struct EventFileSummary: Codable, Sendable, Hashable {
     /// "UTC" or "local time of the exporting machine (no offset in the file)".
     var clock: String
     var events: Int
-    /// This file's newest event and its export marker: the file's own date (`evidence.inputs`).
+    /// This file's newest event and its export marker: the file's own date (`evidence.inputFiles`).
     var newest: Date? = nil
     var exportedAt: Date? = nil
 }
@@ -88,7 +88,7 @@ struct AuditFileSummary: Codable, Sendable, Hashable {
     var layout: String
     var encoding: String
     var entries: Int
-    /// This file's newest entry: the file's own date (`evidence.inputs`).
+    /// This file's newest entry: the file's own date (`evidence.inputFiles`).
     var newest: Date? = nil
 }
 

@@ -21,7 +21,7 @@ public protocol ProbeKind: Sendable {
     /// Judges facts. Pure: no I/O.
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation
     /// The configured files this check judged, each dated (the export's own timestamp where the file has one, else its
-    /// modification time, which this may read). After `evaluate`, `EvidenceAge` stamps them into `evidence.inputs` and
+    /// modification time, which this may read). After `evaluate`, `EvidenceAge` stamps them into `evidence.inputFiles` and
     /// applies `maxEvidenceAgeDays`; `InputAgreement` compares what they say. Default: none (live probes).
     static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput]
 }

@@ -91,7 +91,7 @@ struct ConnectCheckTests {
         let check = try #require(results["CON-002"])
         #expect(check.status == .pass, "\(check.message)")
         #expect(check.message.contains("the export says disabled"), "\(check.message)")
-        #expect(check.evidence["inputs"]?.arrayValue?.map { $0["key"] } == ["connect.export", "connect.passwordResetConfig"])
+        #expect(check.evidence["inputFiles"]?.arrayValue?.map { $0["key"] } == ["connect.export", "connect.passwordResetConfig"])
 
         // With the 2016 sample the export CON-002 still reads (for the connector's name) is stale, and only it is named.
         let old = try await runConnectChecks(["CON-001", "CON-002"], configuration(passwordResetConfig: reset, phase: .health))

@@ -158,7 +158,7 @@ struct EvidenceAgeTests {
         #expect(finding.details?["ageDays"] == 3_869 && finding.details?["maxEvidenceAgeDays"] == 30)
         #expect(result.generatedRemediation?.contains("Get-ADSyncServerConfiguration -Path <folder>") == true)
         #expect(result.evidence["maxEvidenceAgeDays"] == 30)
-        let stamped = try #require(result.evidence["inputs"]?.arrayValue?.first)
+        let stamped = try #require(result.evidence["inputFiles"]?.arrayValue?.first)
         #expect(
             stamped
                 == [
@@ -170,13 +170,13 @@ struct EvidenceAgeTests {
     @Test func theLimitCountsWholeDaysAndAFutureOrUnknownDateIsNotStale() {
         let edge = apply(Evaluation(status: .pass, message: "ok"), [exportInput(Self.now.addingTimeInterval(-30.9 * Self.day))])
         #expect(edge.status == .pass && edge.message == "ok" && edge.findings.isEmpty)
-        #expect(edge.evidence["inputs"]?.arrayValue?.first?["ageDays"] == 30 && edge.evidence["maxEvidenceAgeDays"] == nil)
+        #expect(edge.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == 30 && edge.evidence["maxEvidenceAgeDays"] == nil)
         let over = apply(Evaluation(status: .pass, message: "ok"), [exportInput(Self.now.addingTimeInterval(-31 * Self.day))])
         #expect(over.status == .warn && over.message.contains("31 days old; the limit is 30 days (maxEvidenceAgeDays)."))
         let future = apply(Evaluation(status: .pass, message: "ok"), [exportInput(Self.now.addingTimeInterval(2 * Self.day))])
-        #expect(future.status == .pass && future.evidence["inputs"]?.arrayValue?.first?["ageDays"] == -2)
+        #expect(future.status == .pass && future.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == -2)
         let unknown = apply(Evaluation(status: .pass, message: "ok"), [exportInput(nil)])
-        #expect(unknown.status == .pass && unknown.evidence["inputs"]?.arrayValue?.first?["date"] == .null)
+        #expect(unknown.status == .pass && unknown.evidence["inputFiles"]?.arrayValue?.first?["date"] == .null)
         let generous = apply(Evaluation(status: .pass, message: "ok"), [exportInput(Self.old)], max: 10_000)
         #expect(generous.status == .pass && generous.message == "ok")
         // A check without file inputs (a live probe) is left exactly as it was.
@@ -197,7 +197,7 @@ struct EvidenceAgeTests {
         #expect(warning.findings.map(\.target) == [Self.export])
         let skipped = apply(.skip(.noInput, "Not recorded."), [exportInput(Self.old)])
         #expect(skipped.status == .skip && skipped.message == "Not recorded." && skipped.findings.isEmpty)
-        #expect(skipped.evidence["inputs"]?.arrayValue?.count == 1)
+        #expect(skipped.evidence["inputFiles"]?.arrayValue?.count == 1)
     }
 
     @Test func everyStaleInputIsNamedAndEachFixIsGivenOnce() {
@@ -251,7 +251,7 @@ struct EvidenceAgeTests {
     func result(_ id: String, inputs: [EvidenceInput]) -> CheckResult {
         CheckResult(
             id: id, title: id, area: "connect", probe: "p", severity: .high, status: .pass, reason: nil, message: "", durationMs: 0,
-            tags: [], findings: [], evidence: ["inputs": .array(inputs.map { $0.json(now: Self.now) })], remediation: "", references: [])
+            tags: [], findings: [], evidence: ["inputFiles": .array(inputs.map { $0.json(now: Self.now) })], remediation: "", references: [])
     }
 
     func configuration(tenant: String?, namespace: String? = nil) -> Configuration {
