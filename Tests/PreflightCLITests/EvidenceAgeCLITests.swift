@@ -259,6 +259,43 @@ struct EvidenceAgeCLITests {
         #expect(sameReport.notices.isEmpty)
     }
 
+    /// The demo's Application log (Get-WinEvent | Export-Csv -Encoding Unicode: UTF-16LE with BOM) as if exported on another
+    /// server than the Connect export's CONTOSO-SYNC01: decoded, its MachineName replaced, written back the same way.
+    @Test func anEventLogFromAnotherServerThanTheExportIsANote() async throws {
+        let fresh = try await export(exportedAt: Date().addingTimeInterval(-3_600), as: "export")
+        let events = folder.url("application-log-sync02.csv")
+        try await runBlocking {
+            let data = try Data(contentsOf: URL(fileURLWithPath: Self.demo + "/monitoring/application-log.csv"))
+            guard data.starts(with: [0xFF, 0xFE]), let text = String(data: data.dropFirst(2), encoding: .utf16LittleEndian),
+                text.contains("\"CONTOSO-SYNC01.contoso.com\"")
+            else { throw CocoaError(.fileReadCorruptFile) }
+            var out = Data([0xFF, 0xFE])
+            out.append(text.replacingOccurrences(of: "\"CONTOSO-SYNC01.contoso.com\"", with: "\"CONTOSO-SYNC02.contoso.com\"").data(using: .utf16LittleEndian)!)
+            try out.write(to: URL(fileURLWithPath: events))
+        }
+        // The event log is a 2026-11-26 snapshot: the limit is raised so that only the disagreement is judged here.
+        let yaml = "phase: health\nmaxEvidenceAgeDays: 36500\nconnect: {export: \"\(fresh)\"}\nmonitoring: {events: \"\(events)\"}\n"
+        let (result, report, markdown) = try await run(yaml, ["--only", "CON-001,MON-001"])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        #expect(
+            result.stdout.hasPrefix(
+                "READY — no check failed or errored (0 failed, 0 warnings, 0 errors, 2 passed, 0 skipped); 1 disagreement between inputs (see notes).\n"),
+            "\(result)")
+        let note =
+            "Inputs disagree: the Entra Connect export (\(fresh), from \(Self.day(Date().addingTimeInterval(-3_600)))) was taken on the "
+            + "server 'CONTOSO-SYNC01', but the events of the Application-log export (\(events), from 2026-11-26) were logged on "
+            + "'CONTOSO-SYNC02.contoso.com'. Both must come from the active Connect server (a staging server's log says nothing about "
+            + "writeback): check where each was exported, and export the other again on the active server."
+        #expect(report.notices == [note], "\(report.notices)")
+        #expect(markdown.contains("> - " + note))
+        // The demo's own log is from CONTOSO-SYNC01.contoso.com, the export's server by its full name: no note.
+        let (same, sameReport, _) = try await run(
+            "phase: health\nmaxEvidenceAgeDays: 36500\nconnect: {export: \"\(fresh)\"}\nmonitoring: {events: \"\(Self.demo)/monitoring/application-log.csv\"}\n",
+            ["--only", "CON-001,MON-001"])
+        #expect(sameReport.notices.isEmpty && !same.stdout.contains("disagree"), "\(same)")
+    }
+
     @Test func writebackDisabledWhileTheAuditLogShowsAResetWrittenBackIsANote() async throws {
         let fresh = try await export(exportedAt: Date().addingTimeInterval(-3_600), as: "export")
         let yesterday = Self.day(Date().addingTimeInterval(-86_400))

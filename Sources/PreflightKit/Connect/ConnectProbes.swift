@@ -59,13 +59,14 @@ enum ConnectExportProbe: ProbeKind {
     }
 
     /// Every export check judges the export (dated by its own export-date); CON-002 also the password-reset cmdlet output
-    /// and CON-007 the connector-credential output, when configured. The export says which tenant it is from,
+    /// and CON-007 the connector-credential output, when configured. The export says which tenant and server it is from,
     /// and CON-002 says which writeback state it decided on (from the file that decided it).
     static func inputs(_ facts: ConnectFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
         guard let configured = context.configuration.connect.export else { return [] }
         var says: [String: String] = [:]
         let tenants = Set(facts.entraConnectors.compactMap { $0.tenant?.lowercased() })
         if tenants.count == 1, let tenant = facts.entraConnectors.compactMap(\.tenant).first { says[InputAgreement.tenant] = tenant }
+        if let server = facts.server { says[InputAgreement.server] = server }
         let sideFiles = [facts.schedulerFile, facts.passwordResetConfigFile, facts.connectorCredentialFile]
         let exportFiles = facts.files.filter { !sideFiles.contains($0) }
         var export = EvidenceInput.exported(

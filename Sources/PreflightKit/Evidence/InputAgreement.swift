@@ -10,8 +10,12 @@ import Foundation
 /// - `passwordWriteback` = disabled (what CON-002 decided on, from the export or the cmdlet output) vs `writebackSeen`
 ///   (an admin reset in the audit log that succeeded with an OnPremisesAgent other than None: written back).
 /// - `serviceBusNamespace`: the relay the Application log's heartbeats name vs `network.serviceBusNamespace`.
+/// - `server`: the Connect server the export was taken on (`server` in MV.xml, `hostName` of a settings file) vs the
+///   computer the Application log's events were logged on, by host name (the first label: `CONTOSO-SYNC01` is
+///   `contoso-sync01.contoso.com`).
 public enum InputAgreement {
     public static let tenant = "tenant"
+    public static let server = "server"
     public static let writeback = "passwordWriteback"
     public static let writebackSeen = "writebackSeen"
     public static let serviceBusNamespace = "serviceBusNamespace"
@@ -20,6 +24,7 @@ public enum InputAgreement {
 
     /// One fact as one input states it.
     struct Statement: Hashable {
+        var key: String
         var label: String
         var file: String
         var date: Date?
@@ -64,7 +69,22 @@ public enum InputAgreement {
                         + "from this Connect server; if it is, set network.serviceBusNamespace: \(statement.value).")
             }
         }
+        // The Connect server.
+        let servers = statements[server, default: []]
+        for export in servers where export.key == "connect.export" {
+            for log in servers where log.key == "monitoring.events" && hostLabel(log.value) != hostLabel(export.value) {
+                notes.append(
+                    prefix + "\(export.named) was taken on the server '\(export.value)', but the events of \(log.named) were logged on "
+                        + "'\(log.value)'. Both must come from the active Connect server (a staging server's log says nothing about "
+                        + "writeback): check where each was exported, and export the other again on the active server.")
+            }
+        }
         return notes
+    }
+
+    /// `CONTOSO-SYNC01.contoso.com` → `contoso-sync01`: exports name the server by its short name, event logs by its FQDN.
+    public static func hostLabel(_ name: String) -> String {
+        String(name.trimmingCharacters(in: .whitespaces).lowercased().split(separator: ".").first ?? "")
     }
 
     /// Every statement of the run's inputs, by subject, once per input and value.
@@ -76,7 +96,8 @@ public enum InputAgreement {
                 guard let input = EvidenceInput(json: entry) else { continue }
                 for (subject, value) in input.says.sorted(by: { $0.key < $1.key }) {
                     guard seen.insert("\(subject)\u{0}\(input.key)\u{0}\(input.file)\u{0}\(value)").inserted else { continue }
-                    statements[subject, default: []].append(Statement(label: input.label, file: input.file, date: input.date, value: value))
+                    statements[subject, default: []].append(
+                        Statement(key: input.key, label: input.label, file: input.file, date: input.date, value: value))
                 }
             }
         }

@@ -36,6 +36,8 @@ struct EventFileSummary: Codable, Sendable, Hashable {
     /// This file's newest event and its export marker: the file's own date (`evidence.inputFiles`).
     var newest: Date? = nil
     var exportedAt: Date? = nil
+    /// The computers the events were logged on (`MachineName`, wevtutil's `<Computer>`); Event Viewer's CSV has none.
+    var machines: [String] = []
 }
 
 /// Every event export, parsed once per run and shared by MON-001 to MON-003.

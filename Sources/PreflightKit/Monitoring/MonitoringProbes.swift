@@ -24,7 +24,8 @@ enum MonitoringShared {
     }
 
     /// Each event export, dated by its export marker row, else its newest event (the same end the window uses). The file
-    /// holding the newest heartbeat that names the Service Bus relay says which relay the service uses.
+    /// holding the newest heartbeat that names the Service Bus relay says which relay the service uses; a file whose events
+    /// were all logged on one computer says which server it is from.
     static func inputs(_ log: EventLogFacts) -> [EvidenceInput] {
         let heartbeat = EventJudgements.passwordResetEvents(log).lazy.filter { $0.id == EventCatalog.heartbeat }
             .compactMap { event in EventCatalog.namespace(in: event.message).map { (event.file, $0) } }.first
@@ -34,6 +35,10 @@ enum MonitoringShared {
                 ? "its export marker row (\(EventLogReader.exportMarker), \(local))" : "its newest event (\(local))"
             var says: [String: String] = [:]
             if let heartbeat, heartbeat.0 == file.file { says[InputAgreement.serviceBusNamespace] = heartbeat.1 }
+            // One computer (a file merged from several servers says nothing): the server the log is from.
+            if Set(file.machines.map(InputAgreement.hostLabel)).count == 1, let machine = file.machines.first {
+                says[InputAgreement.server] = machine
+            }
             return .exported(key: EventLogReader.key, file: file.file, date: file.exportedAt ?? file.newest, field: field, says: says)
         }
     }

@@ -55,11 +55,11 @@ struct EvidenceAgeTests {
         let input = try #require(inputs.first)
         #expect(input.key == "connect.export" && input.file == ConnectFixture.real)
         #expect(input.date == Self.old && input.dateSource == .export && input.dateField == "export-date in GlobalSettings/MV.xml")
-        #expect(input.says == ["tenant": "contoso.onmicrosoft.com"])
+        #expect(input.says == ["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01"])
         #expect(input.ageDays(at: Self.now) == 3_869)
         // CON-002 says the state it decided on: the export's own (disabled in the sample)…
         let writeback = ConnectExportProbe.inputs(facts, params: .init(aspect: .writeback), context: context)
-        #expect(writeback.map(\.says) == [["tenant": "contoso.onmicrosoft.com", "passwordWriteback": "disabled"]])
+        #expect(writeback.map(\.says) == [["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01", "passwordWriteback": "disabled"]])
 
         // …or the cmdlet output's, which wins over the export and is dated by its modification time.
         let reset = try PowerShellText.write(folder, "pwreset.txt", "\r\nEnabled\r\n-------\r\n   True\r\n\r\n\r\n", utf16: true)
@@ -69,7 +69,7 @@ struct EvidenceAgeTests {
         let live = try await runBlocking { [settings] in try ConnectExportReader.read(settings) }
         let both = ConnectExportProbe.inputs(live, params: .init(aspect: .writeback), context: context)
         #expect(both.map(\.key) == ["connect.export", "connect.passwordResetConfig"])
-        #expect(both[0].says == ["tenant": "contoso.onmicrosoft.com"])
+        #expect(both[0].says == ["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01"])
         #expect(both[1].says == ["passwordWriteback": "enabled"])
         #expect(both[1].dateSource == .modified && both[1].date == modified && both[1].dateField == "the file's modification time")
         #expect(both[1].ageDays(at: Self.now) == 3)
@@ -121,11 +121,16 @@ struct EvidenceAgeTests {
         #expect(markerInput.key == "monitoring.events" && markerInput.dateSource == .export)
         #expect(markerInput.date == ExportDate.parse("2026-11-26T09:14:03Z"))
         #expect(markerInput.dateField == "its export marker row (preflight-export, local server time)")
+        // The marker row names no computer; every event does (Get-WinEvent's MachineName).
+        #expect(markerInput.says["server"] == "CONTOSO-SYNC01.contoso.com")
 
         let xml = try await MonitoringFixture.readEvents(["healthy-wevtutil-root.xml"])
         let xmlInput = try #require(MonitoringShared.inputs(xml).first)
         #expect(xmlInput.date == ExportDate.parse("2026-11-26T08:14:03Z") && xmlInput.dateField == "its newest event (UTC)")
-        #expect(xmlInput.says == ["serviceBusNamespace": "ssprdedicatedsbprodfra-1"])
+        #expect(xmlInput.says == ["serviceBusNamespace": "ssprdedicatedsbprodfra-1", "server": "CONTOSO-SYNC01.contoso.com"])
+        // Event Viewer's CSV names no computer.
+        let viewer = try await MonitoringFixture.readEvents(["warnings-eventviewer.csv"])
+        #expect(MonitoringShared.inputs(viewer).first?.says["server"] == nil)
 
         let audit = try await MonitoringFixture.readAudit(["healthy-portal.csv"])
         let auditInput = try #require(MonitoringShared.inputs(audit).first)
@@ -302,6 +307,30 @@ struct EvidenceAgeTests {
         #expect(InputAgreement.notes(checks, configuration: configuration(tenant: nil, namespace: "ssprdedicatedsbprodweu")).count == 1)
         #expect(InputAgreement.notes(checks, configuration: configuration(tenant: nil, namespace: "SSPRdedicatedsbprodfra-1.servicebus.windows.net")).isEmpty)
         #expect(InputAgreement.notes(checks, configuration: configuration(tenant: nil)).isEmpty)
+    }
+
+    @Test func anEventLogFromAnotherServerThanTheExportIsANote() {
+        let export = exportInput(Self.old, says: ["server": "CONTOSO-SYNC01"])
+        func log(_ machine: String) -> EvidenceInput {
+            EvidenceInput(
+                key: "monitoring.events", file: "/srv/app.csv", date: ExportDate.parse("2026-11-26T10:05:53Z"), dateSource: .export,
+                dateField: "its newest event (local server time)", says: ["server": machine])
+        }
+        let notes = InputAgreement.notes(
+            [result("CON-001", inputs: [export]), result("MON-001", inputs: [log("CONTOSO-SYNC02.contoso.com")])], configuration: configuration(tenant: nil))
+        #expect(
+            notes == [
+                "Inputs disagree: the Entra Connect export (/srv/exports/ConnectExport, from 2016-05-03) was taken on the server "
+                    + "'CONTOSO-SYNC01', but the events of the Application-log export (/srv/app.csv, from 2026-11-26) were logged on "
+                    + "'CONTOSO-SYNC02.contoso.com'. Both must come from the active Connect server (a staging server's log says nothing "
+                    + "about writeback): check where each was exported, and export the other again on the active server."
+            ])
+        // The short name and the FQDN of one server agree, whatever their case.
+        #expect(
+            InputAgreement.notes(
+                [result("CON-001", inputs: [export]), result("MON-001", inputs: [log("contoso-sync01.contoso.com")])],
+                configuration: configuration(tenant: nil)
+            ).isEmpty)
     }
 
     @Test func theVerdictLineCountsTheDisagreements() {
