@@ -10,6 +10,9 @@ public struct Configuration: Sendable, Hashable {
     public var topology: Topology = .connectSync
     public var cloud: Cloud = .public
     public var timeoutSeconds: Double = 15
+    /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
+    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
+    public static let defaultMaxEvidenceAgeDays = 30
     public var network = NetworkSettings()
     public var ldap = LDAPConfiguration()
     public var inventory = InventorySettings()
@@ -17,9 +20,6 @@ public struct Configuration: Sendable, Hashable {
     public var monitoring = MonitoringSettings()
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
     public var waivers: String?
-    /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
-    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
-    public static let defaultMaxEvidenceAgeDays = 30
 
     public init() {}
 

@@ -18,13 +18,13 @@ public enum Assessment {
             host: ProcessInfo.processInfo.hostName, phase: configuration.phase, topology: configuration.topology,
             cloud: configuration.cloud, catalogDigest: catalog.digest)
         var notices = notices
+        notices += InputAgreement.notes(results, configuration: configuration)
         if results.contains(where: { $0.area == CheckArea.network.rawValue && $0.status != .skip }) {
             notices.append(
                 "The network checks ran from \(run.host), through the proxy each target's evidence names. Entra Connect does not "
                     + "read HTTPS_PROXY: it follows the <defaultProxy> in machine.config on the sync server. Run preflight on the sync "
                     + "server, with that proxy in 'network.proxy', for a faithful answer.")
         }
-        notices += InputAgreement.notes(results, configuration: configuration)
         return Report(run: run, cover: configuration.cover, notices: notices, checks: results)
     }
 
