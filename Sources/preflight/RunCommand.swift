@@ -104,9 +104,10 @@ struct RunCommand: AsyncParsableCommand {
         if quiet {
             // Nothing on stdout.
         } else if formats.contains(.summary) {
-            print(Console.highlightVerdict(SummaryReporter.line(report, reportPath: written.first), report.verdict))
+            print(Console.highlightVerdict(InputAgreement.verdictLine(SummaryReporter.line(report, reportPath: written.first), report), report.verdict))
         } else {
-            print(Console.highlightVerdict(MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: ""), report.verdict))
+            let verdict = MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: "")
+            print(Console.highlightVerdict(InputAgreement.verdictLine(verdict, report), report.verdict))
             if let gateLine = MarkdownReporter.gateLine(report) { print(gateLine.replacingOccurrences(of: "`", with: "")) }
             if let changes = report.changes { print(ChangesReporter.line(changes)) }
             if let waiverLine = WaiverSection.attentionLine(report) { print(waiverLine) }

@@ -10,20 +10,29 @@ struct ConnectVersionAndHeartbeatCLITests {
     static let export = Repository.fixture("connect/contoso-pilot")
 
     /// The real Get-ADSyncServerConfiguration export with the build an upgraded server writes (MV.xml's global parameter
-    /// and the Entra connector's assembly version).
+    /// and the Entra connector's assembly version), exported today (MV.xml's export-date): these tests are about the
+    /// build, not the export's age (EvidenceAgeCLITests is).
     func export(build: String) async throws -> String {
         let target = folder.url("export-\(build)")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        let today = formatter.string(from: Date().addingTimeInterval(-3_600))
         try await runBlocking {
             try FileManager.default.copyItem(atPath: Self.export, toPath: target)
-            for (file, old) in [
-                ("GlobalSettings/MV.xml", "dataType=\"String\">1.1.130.0</parameter>"),
-                ("Connectors/Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml", "<assembly-version>1.1.130.0</assembly-version>"),
+            for (file, old, new) in [
+                ("GlobalSettings/MV.xml", "dataType=\"String\">1.1.130.0</parameter>", "dataType=\"String\">\(build)</parameter>"),
+                ("GlobalSettings/MV.xml", "export-date='2016-05-03 14:28:09.784'", "export-date='\(today)'"),
+                (
+                    "Connectors/Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml", "<assembly-version>1.1.130.0</assembly-version>",
+                    "<assembly-version>\(build)</assembly-version>"
+                ),
             ] {
                 let path = (target as NSString).appendingPathComponent(file)
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 guard text.contains(old) else { throw CocoaError(.fileReadCorruptFile) }
-                try text.replacingOccurrences(of: old, with: old.replacingOccurrences(of: "1.1.130.0", with: build))
-                    .write(toFile: path, atomically: true, encoding: .utf8)
+                try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
             }
         }
         return target
@@ -84,6 +93,8 @@ struct ConnectVersionAndHeartbeatCLITests {
         #expect(result.stdout.hasPrefix("NOT READY (selection: --only CON-007) — at least one check failed (1 failed, 0 warnings, 0 errors, 0 passed, 0 skipped)."))
         let con007 = try #require(check)
         #expect(con007.message.contains("Connect build 1.1.130.0") && con007.message.contains("older than 1.1.443.0"))
+        // The sample is from 2016: the failure stands, and its message notes the export's age.
+        #expect(con007.message.contains("Note: the Entra Connect export (\(Self.export); date: export-date in GlobalSettings/MV.xml) is from 2016-05-03"))
         #expect(con007.evidence["connectorIdentityType"] == "unknown")
     }
 
@@ -100,8 +111,11 @@ struct ConnectVersionAndHeartbeatCLITests {
     // MARK: MON-001
 
     func runMON001(_ events: String) async throws -> (CLIResult, CheckResult) {
+        // The fixtures are a snapshot of 2026-11-26; these tests judge the heartbeat, not the export's age (which would make
+        // MON-001 warn 30 days later; EvidenceAgeCLITests covers that rule).
         let config = try folder.write(
-            "monitoring-\(UUID().uuidString.prefix(6)).yml", "monitoring:\n  events: [\"\(Repository.fixture("monitoring/events/\(events)"))\"]\n")
+            "monitoring-\(UUID().uuidString.prefix(6)).yml",
+            "maxEvidenceAgeDays: 36500\nmonitoring:\n  events: [\"\(Repository.fixture("monitoring/events/\(events)"))\"]\n")
         let out = folder.url("out-\(UUID().uuidString.prefix(6))")
         let result = try await CLI.run(["run", "--config", config, "--phase", "health", "--only", "MON-001", "--out", out], in: folder.path)
         let data = try #require(FileManager.default.contents(atPath: out + "/latest.json"), "\(result)")

@@ -26,6 +26,22 @@ struct DemoAndTerminalTests {
         #expect(build.evidence["connectorIdentityType"] == "unknown")
         #expect(report.checks.first { $0.id == "PLG-001" }?.status == .pass)
         #expect(try out.read("latest.md").contains("# Password writeback readiness: NOT READY"))
+        // The demo's export is Microsoft's 2016 sample: the Connect checks that would pass warn that it is thousands of days
+        // old and how to export it again; CON-007 still fails, and its message notes the age.
+        let export = Repository.root.appendingPathComponent("examples/demo/connect-export").path
+        let stale = "the Entra Connect export (\(export); date: export-date in GlobalSettings/MV.xml) is from 2016-05-03, "
+        for id in ["CON-001", "CON-002", "CON-004", "CON-005", "CON-006"] {
+            let check = try #require(report.checks.first { $0.id == id })
+            #expect(check.status == .warn && check.message.hasPrefix("T" + stale.dropFirst()), "\(id): \(check.message)")
+            #expect(check.message.contains(" days old; the limit is 30 days (maxEvidenceAgeDays). Export the configuration again"), "\(id)")
+            #expect(check.findings.contains { $0.status == .warn && $0.target == export }, "\(id)")
+        }
+        #expect(build.message.contains("Note: " + stale))
+        // The scheduler output and the inventory exports are dated by their modification time (the checkout's).
+        #expect(report.checks.first { $0.id == "CON-003" }?.evidence["inputFiles"]?.arrayValue?.first?["dateSource"] == "modified")
+        #expect(report.checks.first { $0.id == "INV-001" }?.evidence["inputFiles"]?.arrayValue?.first?["key"] == "inventory.users")
+        // The export names the configured tenant, and nothing else is compared before go-live: no disagreement.
+        #expect(!report.notices.contains { $0.hasPrefix(InputAgreement.prefix) }, "\(report.notices)")
         // The stand-in endpoints: reachable, but certified by the demo's CA, which reads as TLS inspection.
         let statuses = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.id, $0.status) })
         #expect(statuses["NET-001"] == .warn && statuses["NET-002"] == .warn && statuses["NET-003"] == .pass)
@@ -33,15 +49,44 @@ struct DemoAndTerminalTests {
         #expect(report.checks.filter { $0.area == "monitoring" }.allSatisfy { $0.status == .skip && $0.reason == .notApplicable })
 
         // After go-live: the event and audit exports tell the story of examples/demo/monitoring/SOURCE.md.
+        let before = Date()
         let (healthStatus, health) = try await runDemo(out: out.path + "/health", extra: ["--phase", "health"])
+        let after = Date()
         #expect(healthStatus == .exited(1))
         func check(_ id: String) -> CheckResult? { health.checks.first { $0.id == id } }
-        #expect(check("MON-001")?.status == .pass && check("MON-001")?.evidence["serviceBusNamespace"] == "ssprdedicatedsbprodfra-1")
-        #expect(check("MON-002")?.status == .pass && check("MON-005")?.status == .pass)
+        // The monitoring exports are a snapshot of 2026-11-26 (the event log's marker row at 10:05:53 server time, the audit
+        // log's newest entry at 09:02:12 UTC): within maxEvidenceAgeDays (30 whole days) of it the checks that pass on it
+        // pass; later they warn and say how old the export is. Both are right; which one applies depends on today.
+        func expectPassUnlessStale(_ id: String, exported: String) {
+            let date = ExportDate.parse(exported)!
+            let stale = [before, after].map { Int($0.timeIntervalSince(date) / 86_400) > 30 }
+            let status = check(id)?.status
+            if stale.allSatisfy({ $0 }) {
+                #expect(status == .warn && check(id)?.message.contains("days old; the limit is 30 days (maxEvidenceAgeDays)") == true, "\(id)")
+            } else if stale.allSatisfy({ !$0 }) {
+                #expect(status == .pass, "\(id): \(check(id)?.message ?? "")")
+            } else {
+                #expect(status == .pass || status == .warn, "\(id) ran as the export turned 31 days old")
+            }
+        }
+        expectPassUnlessStale("MON-001", exported: "2026-11-26T10:05:53Z")
+        expectPassUnlessStale("MON-002", exported: "2026-11-26T10:05:53Z")
+        expectPassUnlessStale("MON-005", exported: "2026-11-26T09:02:12Z")
+        #expect(check("MON-001")?.evidence["serviceBusNamespace"] == "ssprdedicatedsbprodfra-1")
         #expect(check("MON-003")?.status == .fail)
         let carol = try #require(check("MON-003")?.findings.first { $0.target == "carol@corp.example.test" })
         #expect(carol.details?["ad003"] == "flagged")
         #expect(check("MON-004")?.status == .fail && check("MON-004")?.evidence["successes"] == 2)
+        // The 2016 export says writeback is disabled (CON-002 fails after go-live), yet the audit log shows bob's admin reset
+        // written back by Microsoft Entra Connect: the report says the two inputs disagree, naming both.
+        #expect(check("CON-002")?.status == .fail)
+        let notes = health.notices.filter { $0.hasPrefix(InputAgreement.prefix) }
+        #expect(notes.count == 1, "\(health.notices)")
+        #expect(notes.first?.hasPrefix("Inputs disagree: the Entra Connect export (\(export), from 2016-05-03) says password writeback is disabled, "
+            + "but the Entra audit-log download (") == true, "\(notes)")
+        #expect(notes.first?.contains("'Reset password (by admin)' of bob@corp.example.test at 2026-11-26 09:02:12 UTC succeeded with "
+            + "OnPremisesAgent 'Microsoft Entra Connect' (audit-log.csv:2)") == true, "\(notes)")
+        #expect(try out.read("health/latest.md").contains("> - Inputs disagree: the Entra Connect export (\(export), from 2016-05-03)"))
     }
 
     private func runDemo(out: String, extra: [String]) async throws -> (Subprocess.Outcome.Termination, Report) {

@@ -10,23 +10,35 @@ struct InventoryCLITests {
     static let ids = "INV-001,INV-002,INV-003,INV-004,INV-005,INV-006"
     static let demo = Repository.root.appendingPathComponent("examples/demo/inventory").path
 
-    /// A configuration naming the demo's exports (relative paths resolve against the configuration's folder).
-    func configuration(licenses: String = "\(demo)/licenses.csv") throws -> String {
-        try folder.write(
+    /// A configuration naming copies of the demo's exports, exported today: the CSV files carry no date of their own, so
+    /// their modification time is set to now explicitly (the age rule is EvidenceAgeCLITests' subject).
+    func configuration(licenses: String? = nil) async throws -> String {
+        let copies = folder.url("exports")
+        try await runBlocking {
+            try FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
+            for name in ["users", "licenses", "subscribedSkus", "registration", "sspr-scope-group"] {
+                let target = "\(copies)/\(name).csv"
+                if !FileManager.default.fileExists(atPath: target) {
+                    try FileManager.default.copyItem(atPath: "\(Self.demo)/\(name).csv", toPath: target)
+                }
+                try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: target)
+            }
+        }
+        return try folder.write(
             "preflight.yml",
             """
             inventory:
-              users: \(Self.demo)/users.csv
-              licenses: \(licenses)
-              subscribedSkus: \(Self.demo)/subscribedSkus.csv
-              registration: \(Self.demo)/registration.csv
-              scopeGroup: \(Self.demo)/sspr-scope-group.csv
+              users: \(copies)/users.csv
+              licenses: \(licenses ?? "\(copies)/licenses.csv")
+              subscribedSkus: \(copies)/subscribedSkus.csv
+              registration: \(copies)/registration.csv
+              scopeGroup: \(copies)/sspr-scope-group.csv
               ssprRegistrationThreshold: 0.8
             """)
     }
 
     @Test func theDemoTenantIsNotReadyAndTheReportsSayWhy() async throws {
-        let config = try configuration()
+        let config = try await configuration()
         let result = try await CLI.run(["run", "--config", config, "--only", Self.ids, "--out", "out"], in: folder.path)
         #expect(result.exitCode == 1, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
@@ -40,6 +52,13 @@ struct InventoryCLITests {
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
         let statuses = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.id, $0.status) })
         #expect(statuses == ["INV-001": .pass, "INV-002": .warn, "INV-003": .fail, "INV-004": .fail, "INV-005": .warn, "INV-006": .warn])
+        // Each check names the exports it judged, dated by their modification time (today's copies).
+        let capacity = try #require(report.checks.first { $0.id == "INV-004" }?.evidence["inputFiles"]?.arrayValue)
+        #expect(capacity.map { $0["key"] } == ["inventory.users", "inventory.scopeGroup", "inventory.licenses", "inventory.subscribedSkus"])
+        #expect(capacity.allSatisfy { $0["dateSource"] == "modified" && $0["ageDays"] == 0 })
+        // …beside the inventory's own description of each export read (format, encoding, rows), which stays as it was.
+        let read = try #require(report.checks.first { $0.id == "INV-004" }?.evidence["inputs"]?.arrayValue)
+        #expect(read.first?["key"] == "inventory.users" && read.first?["rows"] == 120 && read.first?["format"] != nil, "\(read)")
         let licences = try #require(report.checks.first { $0.id == "INV-003" })
         #expect(licences.findings.count == 27 && licences.findings.allSatisfy { $0.target.hasSuffix("@contoso.com") })
 
@@ -56,7 +75,7 @@ struct InventoryCLITests {
         let broken = try folder.write(
             "licenses.csv",
             "\"UserPrincipalName\",\"SkuId\",\"SkuPartNumber\",\"DisabledPlans\"\r\n\"adele.vance@contoso.com\",\"05e9a617-0261-4cee-bb44-138d3ef5d965\",\"SPE_E3\"\r\n")
-        let config = try configuration(licenses: broken)
+        let config = try await configuration(licenses: broken)
         let result = try await CLI.run(["run", "--config", config, "--only", "INV-001,INV-003", "--out", "out"], in: folder.path)
         #expect(result.exitCode == 2, "\(result)")
         #expect(

@@ -18,8 +18,11 @@ struct MonitoringDirectoryTests {
         _ folder: TemporaryFolder, events: String = Self.events, audit: String = Self.audit, ldap: Bool = true, only: [String]
     ) async throws -> (CLIResult, Report) {
         let dc = try await SambaLab.shared()
+        // The exports are a snapshot of 2026-11-26, judged here on their content; their age would make the MON checks warn
+        // 30 days later (EvidenceAgeCLITests covers that rule).
         var config = """
             timeoutSeconds: 60
+            maxEvidenceAgeDays: 36500
             monitoring: {events: "\(events)", audit: "\(audit)"}
 
             """

@@ -72,9 +72,10 @@ public struct RegisteredProbe: Sendable {
             do {
                 let facts = try await Kind.gather(params, context: context)
                 try Task.checkCancellation()
-                return Kind.evaluate(
-                    facts, params: params,
-                    context: EvaluationContext(configuration: context.configuration, check: context.check))
+                let judged = EvaluationContext(configuration: context.configuration, check: context.check)
+                return EvidenceAge.apply(
+                    Kind.inputs(facts, params: params, context: judged), to: Kind.evaluate(facts, params: params, context: judged),
+                    maxAgeDays: context.configuration.maxEvidenceAgeDays, now: judged.now)
             } catch let error as ProbeError {
                 return .error(error.description, evidence: error.evidence)
             } catch is CancellationError {

@@ -10,6 +10,9 @@ public struct Configuration: Sendable, Hashable {
     public var topology: Topology = .connectSync
     public var cloud: Cloud = .public
     public var timeoutSeconds: Double = 15
+    /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
+    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
+    public static let defaultMaxEvidenceAgeDays = 30
     public var network = NetworkSettings()
     public var ldap = LDAPConfiguration()
     public var inventory = InventorySettings()
@@ -115,6 +118,7 @@ extension Configuration {
         topology = reader.enumValue("topology", Topology.self) ?? topology
         cloud = reader.enumValue("cloud", Cloud.self) ?? cloud
         timeoutSeconds = reader.double("timeoutSeconds", range: 0.1...86_400) ?? timeoutSeconds
+        readMaxEvidenceAge(reader)
         waivers = path(reader, "waivers")
 
         if let section = reader.mapping("network") {
@@ -183,6 +187,19 @@ extension Configuration {
             section.finish()
         }
         reader.finish()
+    }
+
+    /// How old a file input may be (in whole days) before the checks judging it warn; 1 to 36,500 (a hundred years).
+    private mutating func readMaxEvidenceAge(_ reader: MappingReader) {
+        guard let days = reader.int("maxEvidenceAgeDays") else { return }
+        guard (1...36_500).contains(days) else {
+            reader.sink.report(
+                reader.valueLocation(of: "maxEvidenceAgeDays"),
+                "'maxEvidenceAgeDays' is '\(days)', but it must be a whole number of days from 1 to 36500. Give the age (default "
+                    + "\(Self.defaultMaxEvidenceAgeDays)) above which an export counts as stale, e.g. 'maxEvidenceAgeDays: 30'.")
+            return
+        }
+        maxEvidenceAgeDays = days
     }
 
     private func rejectInlinePassword(_ section: MappingReader) {
@@ -289,7 +306,7 @@ extension Configuration {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),
-            "timeoutSeconds": .number(timeoutSeconds),
+            "timeoutSeconds": .number(timeoutSeconds), "maxEvidenceAgeDays": .int(maxEvidenceAgeDays),
             "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
             "network": [
                 "proxy": optional(network.proxy.map(ProxyChoice.redact)), "caFile": optional(network.caFile),

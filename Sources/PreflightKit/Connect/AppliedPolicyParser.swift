@@ -22,7 +22,13 @@ enum AppliedPolicyParser {
         let deployment = member(object, "deploymentMetadata") as? [String: Any]
         facts.version = policy.flatMap { string($0, "azureADConnectVersion") ?? string($0, "connectVersion") }
         if facts.version != nil { facts.versionSource = "policyMetadata.azureADConnectVersion" }
-        facts.exportDate = policy.flatMap { string($0, "timeCreated") } ?? ExportLocator.timestamp(inName: path).map(ExportLocator.display)
+        if let created = policy.flatMap({ string($0, "timeCreated") }) {
+            facts.exportDate = created
+            facts.exportDateSource = "policyMetadata.timeCreated"
+        } else if let stamp = ExportLocator.timestamp(inName: path) {
+            facts.exportDate = ExportLocator.display(stamp)
+            facts.exportDateSource = "the timestamp in the file name"
+        }
         facts.server = deployment.flatMap { string($0, "hostName") }
         if let type = ConnectorCredentialParser.find(in: object) {
             facts.connectorIdentityType = type

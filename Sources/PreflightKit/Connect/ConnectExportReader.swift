@@ -89,7 +89,10 @@ public enum ConnectExportReader {
                 facts.files.append(file)
                 let header = try ServerConfigurationParser.parseGlobalSettingsHeader(file)
                 facts.server = facts.server ?? header.server
-                facts.exportDate = facts.exportDate ?? header.exportDate
+                if facts.exportDate == nil, let date = header.exportDate {
+                    facts.exportDate = date
+                    facts.exportDateSource = "export-date in GlobalSettings/\(URL(fileURLWithPath: file).lastPathComponent)"
+                }
                 if let version = header.version {
                     facts.version = version
                     facts.versionSource = "Microsoft.Synchronize.ServerConfigurationVersion in \(URL(fileURLWithPath: file).lastPathComponent)"

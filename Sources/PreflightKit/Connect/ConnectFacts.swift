@@ -11,6 +11,8 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     /// Every file that was parsed, absolute paths.
     public var files: [String]
     public var exportDate: String?
+    /// Where `exportDate` came from (`export-date in GlobalSettings/MV.xml`, `policyMetadata.timeCreated`, the file name).
+    public var exportDateSource: String?
     public var server: String?
     /// The Connect build, when the export reveals it.
     public var version: String?

@@ -57,6 +57,41 @@ enum ConnectExportProbe: ProbeKind {
         case .version: ConnectJudgements.version(facts)
         }
     }
+
+    /// Every export check judges the export (dated by its own export-date); CON-002 also the password-reset cmdlet output
+    /// and CON-007 the connector-credential output, when configured. The export says which tenant and server it is from,
+    /// and CON-002 says which writeback state it decided on (from the file that decided it).
+    static func inputs(_ facts: ConnectFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        guard let configured = context.configuration.connect.export else { return [] }
+        var says: [String: String] = [:]
+        let tenants = Set(facts.entraConnectors.compactMap { $0.tenant?.lowercased() })
+        if tenants.count == 1, let tenant = facts.entraConnectors.compactMap(\.tenant).first { says[InputAgreement.tenant] = tenant }
+        if let server = facts.server { says[InputAgreement.server] = server }
+        let sideFiles = [facts.schedulerFile, facts.passwordResetConfigFile, facts.connectorCredentialFile]
+        let exportFiles = facts.files.filter { !sideFiles.contains($0) }
+        var export = EvidenceInput.exported(
+            key: "connect.export", file: configured, date: facts.exportDate.flatMap(ExportDate.parse),
+            field: facts.exportDateSource ?? "the export's date", files: exportFiles.isEmpty ? nil : exportFiles, says: says)
+        var inputs: [EvidenceInput] = []
+        switch params.aspect {
+        case .writeback:
+            let states = facts.entraConnectors.map(\.passwordWriteback)
+            if let file = facts.passwordResetConfigFile, let live = facts.passwordResetConfigEnabled, facts.entraConnectors.count == 1 {
+                // The cmdlet output decided CON-002 (it wins over the export), so it is the one that says the state.
+                inputs.append(.modified(key: "connect.passwordResetConfig", file: file, says: [InputAgreement.writeback: live ? "enabled" : "disabled"]))
+            } else {
+                if let file = facts.passwordResetConfigFile { inputs.append(.modified(key: "connect.passwordResetConfig", file: file)) }
+                if !states.isEmpty, !states.contains(nil) {
+                    export.says[InputAgreement.writeback] = states.contains(false) ? "disabled" : "enabled"
+                }
+            }
+        case .version:
+            if let file = facts.connectorCredentialFile { inputs.append(.modified(key: "connect.connectorCredential", file: file)) }
+        default:
+            break
+        }
+        return [export] + inputs
+    }
 }
 
 /// `connect.staging` (CON-003): reads `StagingModeEnabled` from the saved `Get-ADSyncScheduler` output.
@@ -82,5 +117,11 @@ enum ConnectStagingProbe: ProbeKind {
 
     static func evaluate(_ facts: SchedulerFacts, params: Params, context: EvaluationContext) -> Evaluation {
         ConnectJudgements.staging(facts)
+    }
+
+    /// The scheduler output records no time of its own (NextSyncCycleStartTimeInUTC stops moving when the scheduler is
+    /// off): it is dated by its modification time.
+    static func inputs(_ facts: SchedulerFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        [.modified(key: "connect.scheduler", file: facts.file)]
     }
 }

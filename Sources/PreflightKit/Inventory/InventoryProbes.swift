@@ -66,4 +66,19 @@ enum InventoryProbe: ProbeKind {
         case .disabled: InventoryJudgements.disabled(facts, limit: params.listLimit)
         }
     }
+
+    /// The tenant exports this aspect judges, dated by their modification time (the CSV files carry no date of their
+    /// own). The licensing table (`inventory.skuCatalog`) is Microsoft's reference, not evidence about the tenant, so it
+    /// is not aged here.
+    static func inputs(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        let settings = context.configuration.inventory
+        var keys: [(String, String?)] = [("inventory.users", settings.users), ("inventory.scopeGroup", settings.scopeGroup)]
+        switch params.aspect {
+        case .exports, .cloudOnly, .disabled: break
+        case .licenses: keys.append(("inventory.licenses", settings.licenses))
+        case .capacity: keys += [("inventory.licenses", settings.licenses), ("inventory.subscribedSkus", settings.subscribedSkus)]
+        case .registration: keys.append(("inventory.registration", settings.registration))
+        }
+        return keys.compactMap { key, path in path.map { EvidenceInput.modified(key: key, file: $0) } }
+    }
 }

@@ -33,6 +33,11 @@ struct EventFileSummary: Codable, Sendable, Hashable {
     /// "UTC" or "local time of the exporting machine (no offset in the file)".
     var clock: String
     var events: Int
+    /// This file's newest event and its export marker: the file's own date (`evidence.inputFiles`).
+    var newest: Date? = nil
+    var exportedAt: Date? = nil
+    /// The computers the events were logged on (`MachineName`, wevtutil's `<Computer>`); Event Viewer's CSV has none.
+    var machines: [String] = []
 }
 
 /// Every event export, parsed once per run and shared by MON-001 to MON-003.
@@ -85,6 +90,8 @@ struct AuditFileSummary: Codable, Sendable, Hashable {
     var layout: String
     var encoding: String
     var entries: Int
+    /// This file's newest entry: the file's own date (`evidence.inputFiles`).
+    var newest: Date? = nil
 }
 
 /// Every audit export, parsed once per run and shared by MON-004 and MON-005.

@@ -22,6 +22,44 @@ enum MonitoringShared {
             try await runBlocking("preflight.monitoring.audit") { try AuditLogReader.read(paths) }
         }
     }
+
+    /// Each event export, dated by its export marker row, else its newest event (the same end the window uses). The file
+    /// holding the newest heartbeat that names the Service Bus relay says which relay the service uses; a file whose events
+    /// were all logged on one computer says which server it is from.
+    static func inputs(_ log: EventLogFacts) -> [EvidenceInput] {
+        let heartbeat = EventJudgements.passwordResetEvents(log).lazy.filter { $0.id == EventCatalog.heartbeat }
+            .compactMap { event in EventCatalog.namespace(in: event.message).map { (event.file, $0) } }.first
+        return log.files.map { file in
+            let local = file.clock == "UTC" ? "UTC" : "local server time"
+            let field = file.exportedAt != nil
+                ? "its export marker row (\(EventLogReader.exportMarker), \(local))" : "its newest event (\(local))"
+            var says: [String: String] = [:]
+            if let heartbeat, heartbeat.0 == file.file { says[InputAgreement.serviceBusNamespace] = heartbeat.1 }
+            // One computer (a file merged from several servers says nothing): the server the log is from.
+            if Set(file.machines.map(InputAgreement.hostLabel)).count == 1, let machine = file.machines.first {
+                says[InputAgreement.server] = machine
+            }
+            return .exported(key: EventLogReader.key, file: file.file, date: file.exportedAt ?? file.newest, field: field, says: says)
+        }
+    }
+
+    /// Each audit download, dated by its newest entry. A file showing a reset written back on-premises (an admin reset
+    /// that succeeded with an OnPremisesAgent other than None) says so, with the newest such entry.
+    static func inputs(_ audit: AuditLogFacts) -> [EvidenceInput] {
+        audit.files.map { file in
+            var says: [String: String] = [:]
+            let written = audit.entries.first { entry in
+                entry.file == file.file && AuditJudgements.is(entry, AuditJudgements.adminReset) && AuditJudgements.succeeded(entry)
+                    && AuditJudgements.onPremisesAgent(entry).map { !$0.isEmpty && !AuditJudgements.isNone($0) } == true
+            }
+            if let written {
+                says[InputAgreement.writebackSeen] =
+                    "'\(written.activity)' of \(written.target) at \(MonitoringFormat.time(written.time)) UTC succeeded with OnPremisesAgent "
+                    + "'\(AuditJudgements.onPremisesAgent(written) ?? "")' (\((written.file as NSString).lastPathComponent):\(written.line))"
+            }
+            return .exported(key: AuditLogReader.key, file: file.file, date: file.newest, field: "its newest entry (UTC)", says: says)
+        }
+    }
 }
 
 /// `monitoring.events` (MON-001 to MON-003): judges one aspect of the Connect server's Application log.
@@ -76,6 +114,10 @@ enum MonitoringEventsProbe: ProbeKind {
             return ADErrorJudgement.evaluate(
                 ADErrorFacts(log: facts.log, directory: facts.directory ?? DirectoryCrossReference()), windowHours: settings.windowHours)
         }
+    }
+
+    static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        MonitoringShared.inputs(facts.log)
     }
 }
 
@@ -141,5 +183,9 @@ enum MonitoringAuditProbe: ProbeKind {
             return AuditJudgements.adminResets(
                 AdminResetFacts(audit: facts.audit, directory: facts.directory ?? DirectoryCrossReference()), windowHours: settings.windowHours)
         }
+    }
+
+    static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        MonitoringShared.inputs(facts.audit)
     }
 }

@@ -20,10 +20,15 @@ public protocol ProbeKind: Sendable {
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts
     /// Judges facts. Pure: no I/O.
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation
+    /// The configured files this check judged, each dated (the export's own timestamp where the file has one, else its
+    /// modification time, which this may read). After `evaluate`, `EvidenceAge` stamps them into `evidence.inputFiles` and
+    /// applies `maxEvidenceAgeDays`; `InputAgreement` compares what they say. Default: none (live probes).
+    static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput]
 }
 
 extension ProbeKind {
     public static func missingInput(_ params: Params, context: ProbeContext) -> String? { nil }
+    public static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] { [] }
 }
 
 /// What a probe may use while gathering.
@@ -48,14 +53,17 @@ public struct ProbeContext: Sendable {
     }
 }
 
-/// What a judgement may use besides the facts: the configuration and the check's own definition.
+/// What a judgement may use besides the facts: the configuration, the check's own definition and the time it is
+/// judged at (for the age of its inputs).
 public struct EvaluationContext: Sendable {
     public let configuration: Configuration
     public let check: CheckDefinition
+    public let now: Date
 
-    public init(configuration: Configuration, check: CheckDefinition) {
+    public init(configuration: Configuration, check: CheckDefinition, now: Date = Date()) {
         self.configuration = configuration
         self.check = check
+        self.now = now
     }
 }
 

@@ -18,6 +18,7 @@ public enum Assessment {
             host: ProcessInfo.processInfo.hostName, phase: configuration.phase, topology: configuration.topology,
             cloud: configuration.cloud, catalogDigest: catalog.digest)
         var notices = notices
+        notices += InputAgreement.notes(results, configuration: configuration)
         if results.contains(where: { $0.area == CheckArea.network.rawValue && $0.status != .skip }) {
             notices.append(
                 "The network checks ran from \(run.host), through the proxy each target's evidence names. Entra Connect does not "

@@ -37,22 +37,28 @@ struct ConnectCheckTests {
         #expect(results["CON-003"]?.message.contains("connect.scheduler") == true)
     }
 
+    /// The real sample is from 2016-05-03: every check that would pass on it warns that it is far older than
+    /// maxEvidenceAgeDays, and still says what it found (EvidenceAgeTests covers the rule itself).
     @Test func theRealExportThroughTheRunner() async throws {
         let results = try await runConnectChecks(Self.all, configuration())
+        let stale = "is from 2016-05-03, "
+        let limit = " days old; the limit is 30 days (maxEvidenceAgeDays). Export the configuration again"
         let export = try #require(results["CON-001"])
-        #expect(export.status == .pass, "\(export.message)")
+        #expect(export.status == .warn, "\(export.message)")
+        #expect(export.message.contains(stale) && export.message.contains(limit), "\(export.message)")
         #expect(export.message.contains("contoso.onmicrosoft.com - AAD") && export.message.contains("contoso.com"))
         #expect(export.message.contains("2016-05-03 14:28:09.784"))
         #expect(export.evidence["files"]?.arrayValue?.count == 3)
 
-        #expect(results["CON-002"]?.status == .pass, "\(results["CON-002"]?.message ?? "")")
+        #expect(results["CON-002"]?.status == .warn, "\(results["CON-002"]?.message ?? "")")
+        #expect(results["CON-002"]?.message.contains("On that evidence: Password writeback is not enabled yet") == true)
         #expect(results["CON-002"]?.message.contains("Set-ADSyncAADPasswordResetConfiguration -Connector 'contoso.onmicrosoft.com - AAD' -Enable $true") == true)
         #expect(results["CON-003"]?.status == .skip && results["CON-003"]?.reason == .noInput)
-        #expect(results["CON-004"]?.status == .pass)
+        #expect(results["CON-004"]?.status == .warn && results["CON-004"]?.message.contains(limit) == true)
         #expect(results["CON-004"]?.message.contains("contoso.com\\MSOL_d1edb676ca03") == true)
-        #expect(results["CON-005"]?.status == .pass)
+        #expect(results["CON-005"]?.status == .warn && results["CON-005"]?.message.contains(limit) == true)
         #expect(results["CON-005"]?.message.contains("included: OU=CORP,DC=contoso,DC=com; excluded: DC=contoso,DC=com") == true)
-        #expect(results["CON-006"]?.status == .pass && results["CON-006"]?.message.contains("contoso.com: off") == true)
+        #expect(results["CON-006"]?.status == .warn && results["CON-006"]?.message.contains("contoso.com: off") == true)
         // The 2016 sample is build 1.1.130.0: below 2.5.79.0 (it stopped syncing on 2026-09-30) and the writeback endpoint minimum.
         #expect(results["CON-007"]?.status == .fail, "\(results["CON-007"]?.message ?? "")")
         #expect(results["CON-007"]?.message.contains("1.1.130.0") == true)
@@ -60,6 +66,7 @@ struct ConnectCheckTests {
         #expect(results["CON-007"]?.message.contains("stopped on 2026-09-30") == true)
         #expect(results["CON-007"]?.message.contains("older than 1.1.443.0") == true)
         #expect(results["CON-007"]?.evidence["connectorIdentityType"] == "unknown")
+        #expect(results["CON-007"]?.message.contains(limit) == true, "a failing check notes the age")
     }
 
     @Test func writebackFailsInHealthWhenDisabledAndPassesWhenEnabled() async throws {
@@ -68,7 +75,7 @@ struct ConnectCheckTests {
         #expect(disabled["CON-002"]?.findings.first?.target == "contoso.onmicrosoft.com - AAD")
         #expect(disabled["CON-002"]?.remediation.contains("-Enable $true") == true)
 
-        let export = try await ConnectFixture.copy(into: folder)
+        let export = try await ConnectFixture.freshCopy(into: folder)
         try await ConnectFixture.edit(
             export, ConnectFixture.entraFile, replacing: "<aad-password-reset-config><enabled>0</enabled>",
             with: "<aad-password-reset-config><enabled>1</enabled>")
@@ -79,10 +86,18 @@ struct ConnectCheckTests {
     @Test func thePasswordResetCmdletOutputWinsOverTheExport() async throws {
         let reset = try PowerShellText.write(
             folder, "pwreset.txt", "\r\nEnabled\r\n-------\r\n   True\r\n\r\n\r\n", utf16: true)
-        let results = try await runConnectChecks(["CON-001", "CON-002"], configuration(passwordResetConfig: reset, phase: .health))
+        let export = try await ConnectFixture.freshCopy(into: folder)
+        let results = try await runConnectChecks(["CON-001", "CON-002"], configuration(export: export, passwordResetConfig: reset, phase: .health))
         let check = try #require(results["CON-002"])
         #expect(check.status == .pass, "\(check.message)")
         #expect(check.message.contains("the export says disabled"), "\(check.message)")
+        #expect(check.evidence["inputFiles"]?.arrayValue?.map { $0["key"] } == ["connect.export", "connect.passwordResetConfig"])
+
+        // With the 2016 sample the export CON-002 still reads (for the connector's name) is stale, and only it is named.
+        let old = try await runConnectChecks(["CON-001", "CON-002"], configuration(passwordResetConfig: reset, phase: .health))
+        let stale = try #require(old["CON-002"])
+        #expect(stale.status == .warn && stale.findings.map(\.target) == [ConnectFixture.real], "\(stale.message)")
+        #expect(stale.message.hasPrefix("The Entra Connect export (\(ConnectFixture.real); date: export-date"), "\(stale.message)")
     }
 
     @Test(arguments: [false, true])
@@ -103,7 +118,7 @@ struct ConnectCheckTests {
     }
 
     @Test func twoForestsAndAnOUFilterAreListed() async throws {
-        let export = try await ConnectFixture.copy(into: folder)
+        let export = try await ConnectFixture.freshCopy(into: folder)
         try await ConnectFixture.addFabrikamForest(export)
         try await ConnectFixture.edit(
             export, ConnectFixture.adFile, replacing: ConnectFixture.realFilter,
@@ -120,7 +135,7 @@ struct ConnectCheckTests {
     }
 
     @Test func unknownFactsFromJSONAreNeverPass() async throws {
-        let file = try folder.write("Applied-SynchronizationPolicy-20250304-101500.json", appliedPolicyJSON())
+        let file = try folder.write("Applied-SynchronizationPolicy-20250304-101500.json", appliedPolicyJSON(created: ConnectFixture.justCreated))
         let results = try await runConnectChecks(Self.all, configuration(export: file, phase: .health))
         #expect(results["CON-001"]?.status == .pass, "\(results["CON-001"]?.message ?? "")")
         #expect(results["CON-002"]?.status == .error, "\(results["CON-002"]?.message ?? "")")

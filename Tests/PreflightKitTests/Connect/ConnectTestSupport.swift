@@ -23,6 +23,27 @@ enum ConnectFixture {
         return target
     }
 
+    /// A copy whose MV.xml says it was exported an hour ago, as an export made today would: for tests that judge the
+    /// export's content, not its age (the real sample is from 2016-05-03, far beyond maxEvidenceAgeDays).
+    @discardableResult
+    static func freshCopy(into folder: TemporaryFolder, as name: String = "export") async throws -> String {
+        let target = try await copy(into: folder, as: name)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        try await edit(
+            target, "GlobalSettings/MV.xml", replacing: "export-date='2016-05-03 14:28:09.784'",
+            with: "export-date='\(formatter.string(from: Date().addingTimeInterval(-3_600)))'")
+        return target
+    }
+
+    /// `policyMetadata.timeCreated` of a settings file the wizard wrote an hour ago.
+    static var justCreated: String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date().addingTimeInterval(-3_600))
+    }
+
     /// Replaces `old` (which must occur) with `new` in a copied file, rewriting it as a new file.
     static func edit(_ export: String, _ relative: String, replacing old: String, with new: String) async throws {
         let path = (export as NSString).appendingPathComponent(relative)

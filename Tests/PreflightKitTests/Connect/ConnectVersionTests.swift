@@ -19,14 +19,17 @@ struct ConnectVersionTests {
         return try #require(try await runConnectChecks(["CON-007"], configuration)["CON-007"])
     }
 
-    /// An Applied-SynchronizationPolicy file as the Connect wizard writes it, with `version` as the build.
+    /// An Applied-SynchronizationPolicy file as the Connect wizard writes it, with `version` as the build (written an hour
+    /// ago, so that its age does not make CON-007 warn: these tests are about the build).
     func settings(_ version: String) throws -> String {
-        try folder.write("Applied-SynchronizationPolicy-\(version).json", appliedPolicyJSON(version: version))
+        try folder.write(
+            "Applied-SynchronizationPolicy-\(version).json", appliedPolicyJSON(version: version, created: ConnectFixture.justCreated))
     }
 
-    /// The real Get-ADSyncServerConfiguration export as an upgraded server would write it: both places that carry the build.
+    /// The real Get-ADSyncServerConfiguration export as an upgraded server would write it today: both places that carry
+    /// the build, and a fresh export-date.
     func serverConfiguration(_ version: String) async throws -> String {
-        let export = try await ConnectFixture.copy(into: folder, as: "export-\(version)")
+        let export = try await ConnectFixture.freshCopy(into: folder, as: "export-\(version)")
         try await ConnectFixture.edit(
             export, "GlobalSettings/MV.xml",
             replacing: "dataType=\"String\">1.1.130.0</parameter>", with: "dataType=\"String\">\(version)</parameter>")

@@ -62,6 +62,9 @@ func monitoringConfiguration(
     configuration.monitoring.audit = audit.map(MonitoringFixture.audit)
     configuration.monitoring.windowHours = windowHours
     configuration.monitoring.minSuccessRate = minSuccessRate
+    // The fixtures are a snapshot of 2026-11-26, judged on their content here; their age (against this run's clock)
+    // would make every check warn once they are 30 days old. EvidenceAgeTests and EvidenceAgeCLITests test that rule.
+    configuration.maxEvidenceAgeDays = 36_500
     return configuration
 }
 

@@ -25,7 +25,8 @@ enum AuditLogReader {
                 entries = try readCSV(text, path: path, malformed: &facts.malformed)
                 layout = "Entra admin center CSV"
             }
-            facts.files.append(AuditFileSummary(file: path, layout: layout, encoding: encoding, entries: entries.count))
+            facts.files.append(
+                AuditFileSummary(file: path, layout: layout, encoding: encoding, entries: entries.count, newest: entries.map(\.time).max()))
             for entry in entries {
                 facts.newest = max(facts.newest ?? entry.time, entry.time)
                 facts.oldest = min(facts.oldest ?? entry.time, entry.time)

@@ -29,18 +29,19 @@ enum EventLogReader {
                 facts.malformed += parsed.malformed
                 summary = EventFileSummary(
                     file: path, layout: "wevtutil XML", encoding: encoding, dateLayout: "ISO 8601 (SystemTime)", clock: "UTC",
-                    events: 0)
+                    events: 0, machines: parsed.machines)
             } else {
                 (records, summary) = try readCSV(text, path: path, encoding: encoding, malformed: &facts.malformed)
             }
             summary.events = records.filter { $0.provider.caseInsensitiveCompare(exportMarker) != .orderedSame }.count
-            facts.files.append(summary)
             for record in records {
                 if record.provider.caseInsensitiveCompare(exportMarker) == .orderedSame {
                     facts.exportedAt = max(facts.exportedAt ?? record.time, record.time)
+                    summary.exportedAt = max(summary.exportedAt ?? record.time, record.time)
                     continue
                 }
                 facts.newest = max(facts.newest ?? record.time, record.time)
+                summary.newest = max(summary.newest ?? record.time, record.time)
                 facts.oldest = min(facts.oldest ?? record.time, record.time)
                 if EventCatalog.isPasswordResetService(record) || EventCatalog.isADSync(record)
                     || ApplicationCertificateEvents.isCertificateEvent(record)
@@ -50,6 +51,7 @@ enum EventLogReader {
                     facts.otherEvents += 1
                 }
             }
+            facts.files.append(summary)
         }
         facts.events.sort { $0.time > $1.time }
         return facts
@@ -60,13 +62,17 @@ enum EventLogReader {
         var layout: String
         var time: Int, id: Int, provider: Int, message: Int
         var level: Int?
+        /// Get-WinEvent's `MachineName`; Event Viewer's CSV names no computer.
+        var machine: Int? = nil
     }
 
     static func columns(_ header: [String]) -> Columns? {
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func index(_ name: String) -> Int? { names.firstIndex(of: name.lowercased()) }
         if let time = index("TimeCreated"), let id = index("Id"), let provider = index("ProviderName"), let message = index("Message") {
-            return Columns(layout: "Get-WinEvent | Export-Csv", time: time, id: id, provider: provider, message: message, level: index("LevelDisplayName"))
+            return Columns(
+                layout: "Get-WinEvent | Export-Csv", time: time, id: id, provider: provider, message: message, level: index("LevelDisplayName"),
+                machine: index("MachineName"))
         }
         if let time = index("Date and Time"), let id = index("Event ID"), let provider = index("Source") {
             // The description has no header name: it is the field after the last named one.
@@ -111,8 +117,12 @@ enum EventLogReader {
         }
         let layout = WindowsDates.layout(for: dated.compactMap { $0.fields.indices.contains(columns.time) ? $0.fields[columns.time] : nil })
         var events: [EventRecord] = []
+        var machines = Set<String>()
         for row in rows {
             func field(_ index: Int) -> String? { row.fields.indices.contains(index) ? row.fields[index] : nil }
+            if let machine = columns.machine.flatMap(field)?.trimmingCharacters(in: .whitespaces), !machine.isEmpty {
+                machines.insert(machine)
+            }
             // Event Viewer's description may be missing for an event without one; everything else must be there.
             let needed = max(columns.time, columns.id, columns.provider) + 1
             guard row.fields.count >= needed else {
@@ -138,7 +148,7 @@ enum EventLogReader {
             ? "UTC" : "local time of the exporting machine (no offset in the file)"
         let summary = EventFileSummary(
             file: path, layout: columns.layout, encoding: encoding, dateLayout: layout?.description, dateAssumption: layout?.assumption,
-            clock: clock, events: events.count)
+            clock: clock, events: events.count, machines: machines.sorted())
         return (events, summary)
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 enum WevtutilXML {
     static let wrapper = "<preflight-events>"
 
-    static func parse(_ text: String, file: String) throws -> (events: [EventRecord], malformed: [MalformedRow]) {
+    static func parse(_ text: String, file: String) throws -> (events: [EventRecord], malformed: [MalformedRow], machines: [String]) {
         // Blank out an XML declaration (keeping lengths, so lines and columns stay true) and add a root element.
         var body = text
         if let range = body.range(of: #"^\s*<\?xml[^>]*\?>"#, options: .regularExpression) {
@@ -32,7 +32,7 @@ enum WevtutilXML {
                     + "(see the README) and copy the file unchanged.",
                 evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
         }
-        return (collector.events, collector.malformed)
+        return (collector.events, collector.malformed, collector.machines.sorted())
     }
 
     static func levelName(_ value: String?) -> String? {
@@ -50,6 +50,8 @@ enum WevtutilXML {
         let file: String
         var events: [EventRecord] = []
         var malformed: [MalformedRow] = []
+        /// Every `<Computer>` named.
+        var machines: Set<String> = []
         private var line = 0
         private var inEvent = false
         private var provider: String?
@@ -77,7 +79,7 @@ enum WevtutilXML {
                 provider = attributes["Name"] ?? attributes["EventSourceName"]
             case "TimeCreated" where inEvent:
                 systemTime = attributes["SystemTime"]
-            case "EventID", "Level", "Data", "Message":
+            case "EventID", "Level", "Data", "Message", "Computer":
                 guard inEvent else { break }
                 capture = name
                 text = ""
@@ -95,6 +97,9 @@ enum WevtutilXML {
                 switch name {
                 case "Data": data.append(text)
                 case "Message": rendered = text
+                case "Computer":
+                    let machine = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !machine.isEmpty { machines.insert(machine) }
                 default: fields[name] = text
                 }
                 capture = nil
