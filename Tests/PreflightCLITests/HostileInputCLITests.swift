@@ -75,4 +75,41 @@ struct HostileInputCLITests {
         #expect(result.exitCode == 2, "\(result)")
         #expect(Date().timeIntervalSince(started) < 60, "nothing waited for a writer or read without end")
     }
+
+    /// A read stuck on a hung file system, simulated for real: strace (`-e inject=…:delay_enter`, only for system calls
+    /// on the export's path, `-P`) holds every read of the users export for 8 s. It holds neither the configuration
+    /// checks made before the run (they share a 5 s budget) nor the run (INV-001's deadline is 2 s in this catalog copy):
+    /// the check is `error` naming its deadline and every report is written within about 7 s. The process's own exit
+    /// then waits for the delayed read to return: that is strace holding the thread; a real stuck read ends with the process.
+    @Test func aReadStuckOnTheFileSystemHoldsNeitherTheChecksNorTheRun() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            Issue.record("strace is not installed: run 'make test' (scripts/setup.sh installs it).")
+            return
+        }
+        let users = folder.url("stuck/users.csv")
+        try await runBlocking { [folder] in
+            try FileManager.default.createDirectory(atPath: folder.url("stuck"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Repository.root.appendingPathComponent("examples/demo/inventory/users.csv").path, toPath: users)
+            try FileManager.default.copyItem(atPath: Repository.checks, toPath: folder.url("stuck/checks"))
+            let check = folder.url("stuck/checks/inventory/INV-001.yml")
+            let text = try String(contentsOfFile: check, encoding: .utf8)
+            guard text.contains("timeoutSeconds: 600") else { throw CocoaError(.fileReadCorruptFile) }
+            try text.replacingOccurrences(of: "timeoutSeconds: 600", with: "timeoutSeconds: 2").write(toFile: check, atomically: true, encoding: .utf8)
+        }
+        let config = try folder.write("stuck/preflight.yml", "inventory:\n  users: \(users)\n")
+        let out = folder.url("stuck/out")
+        let started = Date()
+        let result = try await Program.run(
+            ["strace", "-f", "-qq", "-o", "/dev/null", "-P", users, "-e", "trace=read,pread64",
+             "-e", "inject=read,pread64:delay_enter=8000000", CLI.executable, "run", "--config", config, "--only", "INV-001", "--out", out],
+            environment: ["PREFLIGHT_CHECKS": folder.url("stuck/checks")], timeout: 120)
+        let attributes = try FileManager.default.attributesOfItem(atPath: out + "/latest.json")
+        let written = try #require(attributes[.modificationDate] as? Date)
+        #expect(written.timeIntervalSince(started) < 12, "the report was written \(written.timeIntervalSince(started)) s after the start")
+        #expect(result.exitCode == 2, "\(result)")
+        let report = try JSONReporter.parse(try Data(contentsOf: URL(fileURLWithPath: out + "/latest.json")), file: "latest.json")
+        let check = try #require(report.checks.first { $0.id == "INV-001" })
+        #expect(check.status == .error)
+        #expect(check.message.contains("did not finish within its deadline of 2 s"), "\(check.message)")
+    }
 }

@@ -8,10 +8,13 @@ import Foundation
 extension Configuration {
     /// Every such problem, in configuration order. `environment` is the one the run's probes will see.
     public func inputProblems(environment: [String: String]) -> [Diagnostic] {
+        // Each file is read on a thread of its own within one shared budget: a file on a hung file system must not
+        // hold the run before it starts. What is not read in time is left to its probe, which has a deadline.
+        let deadline = Date().addingTimeInterval(Self.inputCheckSeconds)
         var problems: [Diagnostic] = []
-        problems += passwordProblems(environment: environment)
+        problems += finishing(by: deadline) { [self] in passwordProblems(environment: environment) } ?? []
         for (key, path) in [("ldap.caFile", ldap.caFile), ("network.caFile", network.caFile)] {
-            if let path, let problem = Self.certificateProblem(path) {
+            if let path, let problem = finishing(by: deadline, { Self.certificateProblem(path) }) ?? nil {
                 problems.append(Diagnostic(location(of: key), "'\(key)' names '\(path)', which \(problem)"))
             }
         }
@@ -21,12 +24,15 @@ extension Configuration {
             ("inventory.scopeGroup", inventory.scopeGroup), ("inventory.skuCatalog", inventory.skuCatalog),
         ]
         for case let (key, path?) in exports {
-            if let problem = Self.delimiterProblem(path) {
+            if let problem = finishing(by: deadline, { Self.delimiterProblem(path) }) ?? nil {
                 problems.append(Diagnostic(location(of: key), "'\(key)' names '\(path)', \(problem)"))
             }
         }
         return problems
     }
+
+    /// How long the checks of the named files may take together (they read a few KiB each).
+    static let inputCheckSeconds: TimeInterval = 5
 
     /// Where `key`'s value is in the configuration file, or the file itself.
     func location(of key: String) -> SourceLocation {
