@@ -105,7 +105,8 @@ struct HostileInputCLITests {
             environment: ["PREFLIGHT_CHECKS": folder.url("stuck/checks")], timeout: 120)
         let attributes = try FileManager.default.attributesOfItem(atPath: out + "/latest.json")
         let written = try #require(attributes[.modificationDate] as? Date)
-        #expect(written.timeIntervalSince(started) < 12, "the report was written \(written.timeIntervalSince(started)) s after the start")
+        // About 7 s on an idle machine (5 s budget + 2 s deadline); before the budget, 9 delayed reads of 8 s came first (72 s).
+        #expect(written.timeIntervalSince(started) < 30, "the report was written \(written.timeIntervalSince(started)) s after the start")
         #expect(result.exitCode == 2, "\(result)")
         let report = try JSONReporter.parse(try Data(contentsOf: URL(fileURLWithPath: out + "/latest.json")), file: "latest.json")
         let check = try #require(report.checks.first { $0.id == "INV-001" })

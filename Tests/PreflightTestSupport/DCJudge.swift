@@ -60,4 +60,28 @@ public struct DCJudge {
         for write in Write.allCases { answers[write] = try allows(write, as: account, password: password, on: dn) }
         return answers
     }
+
+    /// What the DC lets `account` see of `dn`: whether a base read returns its objectClass (Read all properties) and how
+    /// many children a one-level listing returns (List contents).
+    public func view(of dn: String, as account: String, password: String) throws -> (readsProperties: Bool, children: Int) {
+        func search(_ scope: String, _ attribute: String) throws -> String {
+            var environment = ProcessInfo.processInfo.environment
+            environment["LDAPTLS_CACERT"] = dc.caFile
+            let outcome = try Subprocess(
+                arguments: [
+                    "ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", dc.ldapsURL, "-D", "\(account)@corp.example.test", "-w", password,
+                    "-b", dn, "-s", scope, "(objectClass=*)", attribute,
+                ],
+                environment: environment
+            ).run(input: [], deadline: Date().addingTimeInterval(30))
+            // 32 (no such object) is how a DC answers a base read of an object the account may not see.
+            guard outcome.termination == .exited(0) || outcome.termination == .exited(32) else {
+                throw SambaDC.LabError(description: "ldapsearch as \(account) on '\(dn)': \(outcome.termination) \(String(decoding: outcome.stderr, as: UTF8.self))")
+            }
+            return String(decoding: outcome.stdout, as: UTF8.self)
+        }
+        let base = try search("base", "objectClass")
+        let children = try search("one", "1.1").split(separator: "\n").filter { $0.hasPrefix("dn: ") }.count
+        return (base.contains("objectClass: "), children)
+    }
 }

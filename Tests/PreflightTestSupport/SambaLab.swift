@@ -97,6 +97,21 @@ public final class SambaDC: @unchecked Sendable {
         }
     }
 
+    /// Adds ACEs (SDDL) to an object's DACL with samba-tool on the DC's own database while samba runs, as an admin
+    /// would on a DC (deny ACEs go first). For tests that change permissions: use a DC of their own, not a shared one.
+    public func addACEs(_ sddl: String, on dn: String) throws {
+        let outcome = try Subprocess(
+            arguments: [
+                "samba-tool", "dsacl", "set", "-s", directory + "/etc/smb.conf", "-H", directory + "/private/sam.ldb",
+                "--objectdn=\(dn)", "--sddl=\(sddl)",
+            ],
+            environment: ProcessInfo.processInfo.environment
+        ).run(input: [], deadline: Date().addingTimeInterval(60))
+        guard outcome.termination == .exited(0) else {
+            throw LabError(description: "samba-tool dsacl set failed: \(String(decoding: outcome.stderr, as: UTF8.self))")
+        }
+    }
+
     public func stop() {
         try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(5)

@@ -12,6 +12,7 @@ let directoryProbes: [RegisteredProbe] = [
     RegisteredProbe(DirectoryControlsProbe.self),
     RegisteredProbe(DirectoryWritableProbe.self),
     RegisteredProbe(DirectoryOUNamesProbe.self),
+    RegisteredProbe(DirectoryPrerequisiteProbe.self),
 ]
 
 /// Checks that judge the shared directory snapshot: gathered once per run, whichever check asks first.
@@ -251,5 +252,20 @@ enum DirectoryOUNamesProbe: DirectorySnapshotProbe {
     }
     static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
         DirectoryJudgements.ouNames(facts, reserved: params.reserved)
+    }
+}
+
+/// `directory.prerequisite` (AD-014, AD-015): the account may read the samServer object or the Builtin container.
+enum DirectoryPrerequisiteProbe: DirectorySnapshotProbe {
+    static let name = "directory.prerequisite"
+    static let summary = "Evaluates the connector account's read rights on an object writeback's own calls read (samServer, Builtin)."
+    struct Params: Sendable {
+        var object: PrerequisiteObjectKind
+    }
+    static func parseParams(_ reader: ParamsReader) -> Params? {
+        reader.oneOf("object", PrerequisiteObjectKind.self, required: true).map(Params.init)
+    }
+    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
+        PrerequisiteJudgement.evaluate(params.object, facts)
     }
 }

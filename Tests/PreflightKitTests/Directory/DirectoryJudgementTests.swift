@@ -17,6 +17,8 @@ struct DirectoryJudgementTests {
             ACE(type: .accessAllowedObject, flags: flags, mask: .controlAccess, objectType: guid, sid: accountSID)
         case .writeProperty(let guid, _):
             ACE(type: .accessAllowedObject, flags: flags, mask: .writeProperty, objectType: guid, sid: accountSID)
+        case .wholeObject(let mask):
+            ACE(type: .accessAllowed, flags: flags, mask: mask, sid: accountSID)
         }
     }
 
@@ -147,5 +149,20 @@ struct DirectoryJudgementTests {
         #expect(DistinguishedName("OU=\\#Hash,DC=corp").leafValue == "#Hash")
         #expect(DistinguishedName("OU=A,DC=Corp").isWithin(DistinguishedName("dc=corp")))
         #expect(!DistinguishedName("OU=A,DC=corp2").isWithin(DistinguishedName("DC=corp")))
+    }
+
+    /// AD-014 through BUILTIN\Pre-Windows 2000 Compatible Access alone: it counts only while the token holds the alias.
+    @Test func theSamServerGrantToPreWindows2000CompatibleAccessCountsOnlyInTheToken() throws {
+        let preW2k = try #require(SID(string: "S-1-5-32-554"))
+        let grant = ACE(type: .accessAllowed, flags: [], mask: [.readProperty, .listChildren, .listObject, .readControl], sid: preW2k)
+        var snapshot = Self.snapshot(users: [])
+        snapshot.prerequisites = [
+            PrerequisiteObject(kind: .samServer, dn: "CN=Server,CN=System,\(Self.base)", dacl: .acl(ACL(aces: [grant])))
+        ]
+        #expect(PrerequisiteJudgement.evaluate(.samServer, snapshot).status == .fail, "the alias is not in this token")
+        snapshot.account.logonToken.entries.append(LogonToken.Entry(sid: preW2k, origin: .logonAlias, via: "NT AUTHORITY\\Authenticated Users"))
+        let withAlias = PrerequisiteJudgement.evaluate(.samServer, snapshot)
+        #expect(withAlias.status == .pass, "\(withAlias.message)")
+        #expect(PrerequisiteJudgement.evaluate(.builtin, snapshot).status == .error, "no Builtin object in this snapshot")
     }
 }

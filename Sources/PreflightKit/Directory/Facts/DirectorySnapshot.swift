@@ -15,6 +15,8 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     public var passwordPolicies: [PasswordPolicyFacts]
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
     public var protectedGroupMembers: [String: [String]]
+    /// The samServer object and the Builtin container (AD-014, AD-015).
+    public var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
     public var gatherMilliseconds: Int = 0
 

@@ -84,6 +84,7 @@ struct SnapshotGatherer {
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
             passwordPolicies: [], protectedGroupMembers: protectedMembers)
         snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
+        snapshot.prerequisites = try PrerequisiteObjectKind.allCases.map { try prerequisite($0, domainDN: domainDN, token: token) }
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
         Logger(label: "preflight.directory").debug(
             "snapshot of \(connection.url): \(users.count) users, \(containers.count) containers in \(snapshot.gatherMilliseconds) ms")
@@ -364,6 +365,20 @@ struct SnapshotGatherer {
             result.closure[group.key] = direct.map { "\($0) (nested)" } ?? "a protected group (nested)"
         }
         return result
+    }
+
+    private func prerequisite(_ kind: PrerequisiteObjectKind, domainDN: String, token: TrusteeFilter) throws -> PrerequisiteObject {
+        let dn = "\(kind.relativeDN),\(domainDN)"
+        guard let entry = try connection.readEntry(dn: dn, attributes: ["nTSecurityDescriptor"], sdFlags: [.dacl]) else {
+            return PrerequisiteObject(
+                kind: kind, dn: dn, dacl: nil, unreadable: "the bind account cannot see the object (no such object, or no List right on it).")
+        }
+        do {
+            let parsed = try filteredDACL(entry, token: token, principal: nil)
+            return PrerequisiteObject(kind: kind, dn: dn, dacl: parsed.dacl ?? .null)
+        } catch {
+            return PrerequisiteObject(kind: kind, dn: dn, dacl: nil, unreadable: "\(error)")
+        }
     }
 
     /// The DC computes each user's resultant policy (`msDS-ResultantPSO`); read each such policy by DN.

@@ -10,12 +10,16 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
     case controlAccess(WindowsGUID)
     /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
     case writeProperty(WindowsGUID, propertySet: WindowsGUID?)
+    /// A right on the whole object, such as List contents, Read all properties or Read permissions: an object ACE
+    /// covers it only when its object type is the object's class.
+    case wholeObject(AccessMask)
 
     /// The access bit an ACE must carry (after generic mapping) to decide this right.
     public var accessBit: AccessMask {
         switch self {
         case .controlAccess: .controlAccess
         case .writeProperty: .writeProperty
+        case .wholeObject(let mask): mask
         }
     }
 
@@ -26,6 +30,8 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
             return [objectClass, right].compactMap { $0 }
         case .writeProperty(let attribute, let propertySet):
             return [objectClass, propertySet, attribute].compactMap { $0 }
+        case .wholeObject:
+            return [objectClass].compactMap { $0 }
         }
     }
 }
