@@ -156,6 +156,21 @@ def main():
                      ("distg1", "OU=DistGrant"), ("distd1", "OU=DistDeny"), ("opaque1", "OU=Opaque")):
         L.user(user, ou=ou)
 
+    # --- 9. Cloud Sync: the provisioning agent's default gMSA, provAgentgMSA$, with Cloud Sync's writeback set
+    #        (Reset Password, lockoutTime, pwdLastSet on descendant users; no Change Password) on OU=CloudSync, and
+    #        all but pwdLastSet on OU=CloudSyncPartial. Samba 4.17 does not manage gMSA passwords; the lab sets one so
+    #        that the tests can perform the writes as the gMSA (a Windows DC would not let anyone set it).
+    gmsa_dn = L.dn("CN=provAgentgMSA,CN=Managed Service Accounts")
+    db.add({"dn": gmsa_dn, "objectClass": "msDS-GroupManagedServiceAccount", "sAMAccountName": "provAgentgMSA$",
+            "msDS-ManagedPasswordInterval": "30", "dNSHostName": "provagentgmsa.%s" % L.db.domain_dns_name(),
+            "userAccountControl": "4096"})
+    L.record("provAgentgMSA", gmsa_dn, "msDS-GroupManagedServiceAccount")
+    db.setpassword("(sAMAccountName=provAgentgMSA$)", SVC_PW, force_change_at_next_login=False)
+    L.ou("OU=CloudSync", writeback_aces(L.sid("provAgentgMSA")))
+    L.ou("OU=CloudSyncPartial", writeback_aces(L.sid("provAgentgMSA"), ("reset", "lockout")))
+    L.user("cs1", ou="OU=CloudSync")
+    L.user("csp1", ou="OU=CloudSyncPartial")
+
     L.manifest["seconds"] = round(time.monotonic() - t0, 2)
     if a.manifest:
         with open(a.manifest, "w") as f:

@@ -15,6 +15,8 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     public var passwordPolicies: [PasswordPolicyFacts]
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
     public var protectedGroupMembers: [String: [String]]
+    /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.
+    public var topology: Topology = .connectSync
     /// The samServer object and the Builtin container (AD-014, AD-015).
     public var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
@@ -77,6 +79,8 @@ public struct AccountFacts: Codable, Sendable, Hashable {
         case configured = "ldap.account"
         case connectExport = "Entra Connect export (forest-login-user)"
         case bindAccount = "bind account"
+        /// Cloud Sync's provisioning agent runs as this gMSA unless a custom one was chosen.
+        case cloudSyncDefault = "Cloud Sync default gMSA (provAgentgMSA$)"
     }
 
     public var source: Source

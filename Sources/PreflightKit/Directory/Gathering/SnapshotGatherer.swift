@@ -19,6 +19,8 @@ struct SnapshotGatherer {
     let pageSize: Int
 
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
+    /// https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/gmsa-cloud-sync
+    static let cloudSyncDefaultAccount = "provAgentgMSA$"
     static let userAttributes = [
         "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
         "nTSecurityDescriptor",
@@ -84,6 +86,7 @@ struct SnapshotGatherer {
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
             passwordPolicies: [], protectedGroupMembers: protectedMembers)
         snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
+        snapshot.topology = configuration.topology
         snapshot.prerequisites = try PrerequisiteObjectKind.allCases.map { try prerequisite($0, domainDN: domainDN, token: token) }
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
         Logger(label: "preflight.directory").debug(
@@ -140,6 +143,9 @@ struct SnapshotGatherer {
         if configuration.ldap.account == nil, let user = connector?.connector.loginUser, !user.isEmpty {
             requested = user
             source = .connectExport
+        } else if configuration.ldap.account == nil, configuration.topology == .cloudSync {
+            requested = Self.cloudSyncDefaultAccount
+            source = .cloudSyncDefault
         }
         let attributes = [
             "objectSid", "sAMAccountName", "userPrincipalName", "userAccountControl", "lockoutTime", "accountExpires", "primaryGroupID",
@@ -151,8 +157,13 @@ struct SnapshotGatherer {
         } else {
             let name = requested.split(separator: "\\").last.map(String.init) ?? requested
             let escaped = ldapFilterEscape(name)
+            // A gMSA (Cloud Sync's agent account) is a computer-derived class, not a person; its name ends in '$',
+            // which people often leave out.
+            let gmsaName = name.hasSuffix("$") ? "" : "(sAMAccountName=\(escaped)$)"
             try search(
-                domainDN, filter: "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=\(escaped))(userPrincipalName=\(escaped))))",
+                domainDN,
+                filter: "(&(|(&(objectCategory=person)(objectClass=user))(objectClass=msDS-GroupManagedServiceAccount))"
+                    + "(|(sAMAccountName=\(escaped))(userPrincipalName=\(escaped))\(gmsaName)))",
                 attributes: attributes.filter { $0 != "tokenGroups" }, sdFlags: nil
             ) { found in if entry == nil { entry = found } }
         }
@@ -185,14 +196,16 @@ struct SnapshotGatherer {
             lockoutTime: entry.string("lockoutTime").flatMap(Int64.init),
             accountExpires: entry.string("accountExpires").flatMap(Int64.init), privilegedGroups: privileged.sorted(),
             isBindAccount: Self.names(
-                bindDN: configuration.ldap.bindDN, dn: entry.dn, samAccountName: samAccountName, upn: entry.string("userPrincipalName")))
+                bindDN: configuration.ldap.bindDN, dn: entry.dn, samAccountName: samAccountName, upn: entry.string("userPrincipalName"),
+                domainDNS: dnsName(of: domainDN)))
     }
 
-    /// Whether `bindDN` (a DN, a UPN or DOMAIN\\name) names this account.
-    static func names(bindDN: String?, dn: String, samAccountName: String, upn: String?) -> Bool {
+    /// Whether `bindDN` (a DN, a UPN, DOMAIN\\name, or name@domain, the implicit UPN every account has) names this account.
+    static func names(bindDN: String?, dn: String, samAccountName: String, upn: String?, domainDNS: String) -> Bool {
         guard let bindDN, !bindDN.isEmpty else { return false }
         if bindDN.contains("=") { return DistinguishedName(bindDN) == DistinguishedName(dn) }
         if let upn, bindDN.caseInsensitiveCompare(upn) == .orderedSame { return true }
+        if bindDN.caseInsensitiveCompare("\(samAccountName)@\(domainDNS)") == .orderedSame { return true }
         let name = bindDN.split(separator: "\\").last.map(String.init) ?? bindDN
         return name.caseInsensitiveCompare(samAccountName) == .orderedSame
     }

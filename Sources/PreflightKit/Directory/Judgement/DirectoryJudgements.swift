@@ -228,7 +228,9 @@ public enum DirectoryJudgements {
         var evaluation = Evaluation(
             status: .warn,
             message: "\(s.accountDisplayName) lacks Unexpire Password on the domain root '\(s.domain.dn)' (\(reason)). "
-                + "Microsoft's documentation asks for it, though its permission cmdlet does not grant it.",
+                + (s.topology == .cloudSync
+                    ? "It is part of Cloud Sync's writeback permission set (Set-AADCloudSyncPermissions -PermissionType PasswordWriteBack grants it)."
+                    : "Microsoft's documentation asks for it, though its permission cmdlet does not grant it."),
             findings: [Finding(status: .warn, target: s.domain.dn, message: "Unexpire Password missing: \(reason).")], evidence: evidence)
         evaluation.generatedRemediation =
             "```\ndsacls \"\(s.domain.dn)\" /G \"\(s.accountDisplayName):\(right.dsacls)\"\n```\nRepeat on the root of every other domain of the forest."

@@ -28,6 +28,22 @@ enum Explanation {
         }
     }
 
+    /// Cloud Sync's own repair: it grants the whole writeback set (Unexpire Password on the domain root included)
+    /// to the agent's gMSA (https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/how-to-gmsa-cmdlets).
+    static func cloudSyncRepair(_ snapshot: DirectorySnapshot) -> [String] {
+        [
+            "", "Or, on the provisioning agent's host, with Microsoft's Cloud Sync module (grants Reset Password, lockoutTime, "
+                + "pwdLastSet and Unexpire Password to the agent's gMSA for the whole domain):",
+            "", "```powershell",
+            "Import-Module \"C:\\Program Files\\Microsoft Azure AD Connect Provisioning Agent\\Microsoft.CloudSync.PowerShell.dll\"",
+            "Set-AADCloudSyncPermissions -PermissionType PasswordWriteBack -EACredential (Get-Credential)",
+            "# for a domain other than the agent's own:",
+            "Set-AADCloudSyncPermissions -PermissionType PasswordWriteBack -TargetDomain '\(snapshot.domain.dnsName)' "
+                + "-TargetDomainCredential (Get-Credential) -EACredential (Get-Credential)",
+            "```",
+        ]
+    }
+
     static func className(_ guid: WindowsGUID) -> String {
         switch guid {
         case ClassGUID.user: "user"
@@ -72,7 +88,9 @@ enum Explanation {
             lines.append("```")
             // Microsoft's cmdlet grants for the user class only, so it cannot fix an inetOrgPerson gap.
             let userOUs = grantOUs.filter { $0.value.contains("user") }.keys.sorted()
-            if right != .changePassword, right != .unexpirePassword, !userOUs.isEmpty {
+            if snapshot.topology == .cloudSync, right != .changePassword, !userOUs.isEmpty {
+                lines += cloudSyncRepair(snapshot)
+            } else if right != .changePassword, right != .unexpirePassword, !userOUs.isEmpty {
                 lines.append("")
                 lines.append("Or, on the Entra Connect server, with Microsoft's module (grants Reset Password, lockoutTime and pwdLastSet together):")
                 lines.append("")
