@@ -5,7 +5,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo test bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup build lab demo test docs bench bench-directory bench-network bench-inventory clean
 
 all: build
 
@@ -33,6 +33,10 @@ demo: build lab
 
 test: setup lab
 	@SWIFT="$(SWIFT)" bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
+
+# The README's check table, generated from the catalog (DocsDriftTests fails when it drifts).
+docs: build
+	@bash scripts/docs.sh
 
 # Every benchmark prints a table with ratios against its named baseline.
 bench: bench-directory bench-network bench-inventory
