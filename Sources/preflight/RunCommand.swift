@@ -146,9 +146,9 @@ enum Interruption {
             let plugins = running ? " The plugins still running were stopped with their process groups." : ""
             let reports =
                 published
-                ? "This run's reports had already been published in '\(out)' (latest.* are this run's)."
-                : "No report was published: '\(out)' still holds the previous run's reports (latest.*), unchanged."
-            Console.error("Interrupted by \(SignalTrap.name(signal)).\(plugins) \(reports) Run preflight again for a verdict.")
+                ? "This run's reports had been published before it: latest.* in '\(out)' are this run's, and their verdict stands."
+                : "No report was published: '\(out)' still holds the previous run's reports (latest.*), unchanged. Run preflight again for a verdict."
+            Console.error("Interrupted by \(SignalTrap.name(signal)).\(plugins) \(reports)")
             fflush(nil)
             _exit(ExitStatus.interrupted(by: signal).rawValue)
         }

@@ -67,6 +67,8 @@ public enum ReportWriter {
             throw PreflightError.cannotWrite(path: folder, reason: "the folder cannot be created (\(error.localizedDescription))")
         }
         let files = formats.filter { $0.fileExtension != nil }.reduce(into: [ReportFormat]()) { if !$0.contains($1) { $0.append($1) } }
+        // `--format summary` alone writes no file: the folder and its latest.* stay as they are.
+        guard !files.isEmpty else { return [] }
         let set = ReportSet(folder: folder)
         func checkpoint(_ step: Step) throws { if stopAt(step) { throw Stopped() } }
 
@@ -218,7 +220,8 @@ struct ReportSet {
 
     /// Removes what an interrupted publish left: staging folders, temporary links and files, and run folders that are
     /// not the published one (never published, or replaced since). Links the timestamped names the published run lacks
-    /// (a publish stopped right after the switch). Best effort: what cannot be removed now is tried again next time.
+    /// (a publish stopped right after the switch; `--keep` never deletes the published run's set, so nothing else
+    /// makes them go). Best effort: what cannot be removed now is tried again next time.
     func recover() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let published = publishedRunFolder
@@ -235,10 +238,7 @@ struct ReportSet {
             guard name.hasPrefix("latest.") else { return nil }
             return String(name.dropFirst("latest.".count))
         }
-        let missing = inside.filter { !FileManager.default.fileExists(atPath: path("\(stem).\($0)")) }
-        // All of them missing: someone deleted the set on purpose; it is not brought back.
-        guard !missing.isEmpty, missing.count < inside.count else { return }
-        for ext in missing {
+        for ext in inside where !FileManager.default.fileExists(atPath: path("\(stem).\(ext)")) {
             try? linkOrCopy((runFolder as NSString).appendingPathComponent("latest.\(ext)"), to: path("\(stem).\(ext)"))
         }
     }
@@ -304,7 +304,12 @@ struct ReportSet {
             }
             throw failure(code, temporary, "a link cannot be created")
         }
-        try rename(temporary, to: name)
+        do {
+            try rename(temporary, to: name)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
     }
 
     func makeFolder(_ name: String) throws {
