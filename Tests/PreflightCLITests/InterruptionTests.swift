@@ -71,6 +71,17 @@ struct InterruptionTests {
         }
     }
 
+    /// Waits (on a blocking thread) until `path` exists.
+    func waitForFile(_ path: String, timeout: Double = 30) async throws {
+        try await runBlocking("test.file") {
+            let deadline = Date().addingTimeInterval(timeout)
+            while !FileManager.default.fileExists(atPath: path) {
+                guard Date() < deadline else { throw InterruptionError("'\(path)' did not appear within \(Int(timeout)) s") }
+                usleep(2_000)
+            }
+        }
+    }
+
     struct InterruptionError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -114,8 +125,9 @@ struct InterruptionTests {
         let result = try await run.value
         let took = ContinuousClock.now - sent
         #expect(result.exitCode == 128 + signal, "\(result)")
-        // The plugin and its child ignore SIGTERM: SIGKILL after the 2 s grace. Far below their 300 s.
-        #expect(took < .seconds(8), "took \(took)")
+        // The plugin and its child ignore SIGTERM: SIGKILL after the 2 s grace. The bound is loose for a loaded machine
+        // (the whole suite runs in parallel); what matters is that it is far below the plugin's 300 s deadline.
+        #expect(took < .seconds(30), "took \(took)")
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         #expect(
             result.stderr
@@ -146,48 +158,59 @@ struct InterruptionTests {
             environment: ["HANG_PIDS": pluginFile])
         let took = ContinuousClock.now - started
         #expect(result.exitCode == 2, "\(result)")
-        // 1 s deadline + 2 s grace + start-up; far below the child's 300 s.
-        #expect(took < .seconds(10), "took \(took)")
+        // 1 s deadline + 2 s grace + start-up, loosely bounded for a loaded machine; far below the child's 300 s. The run
+        // cannot end before its plugins have (checked below): that is the proof that the grace ended them.
+        #expect(took < .seconds(60), "took \(took)")
         let check = try #require(try JSONReporter.load(folder.url("out/latest.json")).checks.first)
         #expect(check.status == .error && (check.message.contains("deadline of 1 s") || check.message.contains("killed with its process group")))
         for pid in try await pids(in: pluginFile) { #expect(Self.hasEnded(pid), "plugin process \(pid) outlived its deadline") }
     }
 
-    /// SIGKILL cannot be caught: the publish itself must be atomic. About 20 runs, each killed after a random delay
-    /// spread over a whole run's length (so some die while publishing); after each, latest.* are the previous run's or
-    /// the killed one's, all five of them. Bounded to 20 s of killing.
+    /// SIGKILL cannot be caught: the publish itself must be atomic. About 20 runs, each killed after a random delay;
+    /// after each, latest.* are the previous run's or the killed one's, all five of them. Half the delays count from the
+    /// start, half from the moment the plugin answers (the reports are written right after), and each kind adapts to
+    /// the machine: shorter after a run that finished first, longer after one that was killed. Bounded to 20 s.
     @Test func killedAtRandomMomentsLatestIsAlwaysOneRunsWholeSet() async throws {
         let arguments = ["run", "--checks", try checks(), "--only", "PLG-811", "--out", "out"] + Self.formats
         let clock = ContinuousClock()
         // How long a whole run takes here and now: the shortest of three (the first one starts cold).
-        var length = Duration.seconds(60)
+        var fromStart = Duration.seconds(60)
         for _ in 1...3 {
             let (pidFile, timed) = start(arguments, environment: ["RUN_TOKEN": "1"])
             _ = try await pids(in: pidFile)
             let began = clock.now
             let first = try await timed.value
-            length = min(length, clock.now - began)
+            fromStart = min(fromStart, clock.now - began)
             #expect(first.exitCode == 1, "\(first)")
         }
         expectOneWholeSet(out, oneOf: [1], "the runs before the kills")
 
+        var fromAnswer = Duration.milliseconds(30)
         var published = 1
         var killed = 0
+        var killedAfterPublishing = 0
         let stop = clock.now + .seconds(20)
         for token in 2...21 where clock.now < stop {
-            let (pidFile, run) = start(arguments, environment: ["RUN_TOKEN": String(token)])
+            let mark = folder.url("answered-\(token)")
+            let (pidFile, run) = start(arguments, environment: ["RUN_TOKEN": String(token), "RUN_MARK": mark])
             let pid = try await pids(in: pidFile)[0]
-            // Mostly within the run, the later part of it (checks done, reports being written) as likely as the rest.
-            let delay = length * Double.random(in: 0.1...1.1)
+            let afterAnswer = token % 2 == 0
+            if afterAnswer { try await waitForFile(mark) }
+            let delay = (afterAnswer ? fromAnswer : fromStart) * Double.random(in: 0...1.2)
             try await Task.sleep(for: delay)
             kill(pid, SIGKILL)
             let result = try await run.value
             #expect(result.exitCode == 128 + SIGKILL || result.exitCode == 1, "\(result)")
-            if result.exitCode == 128 + SIGKILL { killed += 1 }
-            expectOneWholeSet(out, oneOf: [published, token], "run \(token), killed after \(delay) (a whole run takes \(length))")
-            if let run = ReportSets.tokens(in: out)["json"], let run { published = run }
+            let wasKilled = result.exitCode == 128 + SIGKILL
+            if afterAnswer { fromAnswer = fromAnswer * (wasKilled ? 1.2 : 0.6) } else { fromStart = fromStart * (wasKilled ? 1.2 : 0.6) }
+            expectOneWholeSet(out, oneOf: [published, token], "run \(token), killed \(delay) after \(afterAnswer ? "its plugin answered" : "it started")")
+            if let run = ReportSets.tokens(in: out)["json"], let run {
+                if wasKilled && run == token { killedAfterPublishing += 1 }
+                published = run
+            }
+            if wasKilled { killed += 1 }
         }
-        #expect(killed >= 5, "runs were killed, not only finished: \(killed) of them")
+        #expect(killed >= 3, "runs were killed, not only finished: \(killed) killed, \(killedAfterPublishing) of them after publishing")
 
         let last = try await CLI.run(arguments + ["--keep", "3"], in: folder.path, environment: ["RUN_TOKEN": "99"])
         #expect(last.exitCode == 1, "\(last)")

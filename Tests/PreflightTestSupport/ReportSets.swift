@@ -52,7 +52,8 @@ public enum ReportSets {
 }
 
 /// A check whose plugin names the run it belongs to in every report format: it fails with `RUN_TOKEN` findings
-/// targeted `run-<token>-item-<i>` (Markdown, JSON, JUnit and CSV list the targets; Prometheus counts them).
+/// targeted `run-<token>-item-<i>` (Markdown, JSON, JUnit and CSV list the targets; Prometheus counts them). With
+/// `RUN_MARK` set, it creates that file as it answers: the run is then about to write its reports.
 public enum RunToken {
     public static let checkID = "PLG-811"
 
@@ -66,6 +67,7 @@ public enum RunToken {
           findings="$findings{\\"status\\":\\"fail\\",\\"target\\":\\"run-$n-item-$i\\",\\"message\\":\\"Found in run $n.\\"},"
           i=$((i + 1))
         done
+        if [ -n "${RUN_MARK:-}" ]; then : > "$RUN_MARK"; fi
         echo "{\\"status\\":\\"fail\\",\\"message\\":\\"The run's token.\\",\\"findings\\":[${findings%,}]}"
 
         """
