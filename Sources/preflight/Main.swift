@@ -51,7 +51,9 @@ struct Preflight: AsyncParsableCommand {
             1 not ready (a check failed; for 'diff': something got worse), 2 incomplete (a check errored, or a \
             critical or high check was not assessed: not a pass), 64 usage error, 65 malformed report input ('render', 'diff', --baseline), 66 a named \
             file cannot be read, 70 internal error, 73 a report cannot be written, 75 another run holds the --out \
-            folder's lock, 78 invalid configuration or check definition. Colour only on a terminal; NO_COLOR is honoured.
+            folder's lock, 78 invalid configuration or check definition, 129/130/143 'run' interrupted by SIGHUP, SIGINT \
+            or SIGTERM (its plugins stopped; latest.* the previous run's or this one's, whole). Colour only on a terminal; \
+            NO_COLOR is honoured.
             """,
         version: PreflightVersion.current,
         subcommands: [RunCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],

@@ -50,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        Interruption.install(out: out)
         var (configuration, notices) = try config.load()
         if let phase {
             guard let value = Phase(rawValue: phase) else {
@@ -93,13 +94,15 @@ struct RunCommand: AsyncParsableCommand {
         var report = await Assessment.run(
             configuration: configuration, catalog: loaded, checks: checks,
             runner: Runner(configuration: configuration, jobs: jobs), selection: selection, notices: notices, progress: progress)
+        // A plugin past its deadline may still be in its grace between SIGTERM and SIGKILL: none outlives the run.
+        ChildProcessGroups.shared.terminateAll(closing: true)
         report.apply(gate)
         report.apply(waiverList, at: Date())
         if let earlier, let previous = earlier.report {
             report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
         }
-        let written = try ReportWriter.write(report, formats: formats, to: out)
-        if let keep { try ReportRetention.prune(out, keep: keep, current: written.first) }
+        // The whole set is published at once (or not at all), then pruned; an interruption waits for both.
+        let written = try ReportWriter.publish(report, formats: formats, to: out, keep: keep)
         withExtendedLifetime(lock) {}
         if quiet {
             // Nothing on stdout.
@@ -126,5 +129,28 @@ struct RunCommand: AsyncParsableCommand {
 
     private func splitIDs(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// What SIGINT (Ctrl-C), SIGTERM (a scheduler's stop, a CI cancel) and SIGHUP (a closed terminal) do to a run: the
+/// plugins' process groups get SIGTERM, then SIGKILL after a short grace; a report set being published is finished
+/// first (so `latest.*` are the previous run's or this one's, whole); then the run exits with 128 + the signal's number.
+/// The kernel releases the `--out` lock with the process.
+enum Interruption {
+    static func install(out: String) {
+        SignalTrap.install { signal in
+            // First: no report set may start to be published from checks that are being cut off.
+            let published = ReportPublication.shared.freeze(timeout: 10)
+            let running = !ChildProcessGroups.shared.running.isEmpty
+            ChildProcessGroups.shared.terminateAll(closing: true, cutShort: SignalTrap.another)
+            let plugins = running ? " The plugins still running were stopped with their process groups." : ""
+            let reports =
+                published
+                ? "This run's reports had been published before it: latest.* in '\(out)' are this run's, and their verdict stands."
+                : "No report was published: '\(out)' still holds the previous run's reports (latest.*), unchanged. Run preflight again for a verdict."
+            Console.error("Interrupted by \(SignalTrap.name(signal)).\(plugins) \(reports)")
+            fflush(nil)
+            _exit(ExitStatus.interrupted(by: signal).rawValue)
+        }
     }
 }

@@ -82,7 +82,8 @@ extension Configuration {
             if let problem = InputFile.whichIsNotRegular(path) {
                 return [Diagnostic(location, "'ldap.passwordFile' names '\(path)', \(problem)")]
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
+            // Read into a buffer that is wiped when released, like the bind's: no Data or String copy of the password.
+            guard let secret = LDAPSecret.read(file: path) else {
                 return [
                     Diagnostic(
                         location,
@@ -91,7 +92,7 @@ extension Configuration {
                 ]
             }
             // The same rule as the bind: a trailing line break is an editor's, not the password's. Nothing of it is shown.
-            if String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines).isEmpty {
+            if secret.isEmpty {
                 return [
                     Diagnostic(
                         location,

@@ -2,18 +2,24 @@ import Foundation
 import Yams
 
 /// Parses a YAML file into a node tree, turning Yams' syntax errors into file:line:column diagnostics.
+///
+/// A diagnostic names the position and what is wrong there, never the text of the line: the line may hold a password
+/// typed where it does not belong, and errors reach logs, cron mail and CI output. (Yams' own descriptions quote the
+/// line, so they are never shown.)
 enum YAMLFile {
     static func parse(_ text: String, file: String) throws(PreflightError) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw .invalidConfiguration([diagnostic(for: error, file: file)])
+            throw .invalidConfiguration([diagnostic(for: error, file: file, text: text)])
         } catch {
-            throw .invalidConfiguration([Diagnostic(SourceLocation(file: file), "The file is not valid YAML: \(error).")])
+            throw .invalidConfiguration([
+                Diagnostic(SourceLocation(file: file), "The file is not valid YAML (\(String(describing: type(of: error)))). Fix its syntax.")
+            ])
         }
     }
 
-    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
         func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
             let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
             return Diagnostic(
@@ -28,10 +34,39 @@ enum YAMLFile {
             return Diagnostic(
                 SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
                 "The key '\(duplicates.joined(separator: "', '"))' appears more than once in the same mapping. Keep one.")
+        case .reader(let problem, let offset, _, _):
+            // A character YAML does not allow (a control character, invalid UTF-8): its position, not the line or the character.
+            let position = offset.map { lineAndColumn(at: $0, in: text) }
+            return Diagnostic(
+                SourceLocation(file: file, line: position?.line, column: position?.column),
+                "The file is not valid YAML: \(problem). Remove or replace the character at this position.")
+        case .dataCouldNotBeDecoded:
+            return Diagnostic(SourceLocation(file: file), "The file is not valid YAML: it is not UTF-8 or UTF-16 text. Save it as UTF-8.")
         default:
-            return Diagnostic(SourceLocation(file: file), "The file is not valid YAML: \(error).")
+            return Diagnostic(SourceLocation(file: file), "The file is not valid YAML. Fix its syntax.")
         }
     }
+
+    /// 1-based line and column of the character `offset` characters into `text` (how Yams counts a reader error's offset).
+    static func lineAndColumn(at offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for character in text.prefix(offset) {
+            if character.isNewline {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+}
+
+/// Keys whose values may be secrets: an error about such a value names the key and its position, never the value.
+func mayHoldSecret(_ key: String) -> Bool {
+    let lowered = key.lowercased()
+    return ["pass", "secret", "token", "credential", "apikey", "api_key", "api-key", "private", "pwd"].contains { lowered.contains($0) }
 }
 
 /// Reads one YAML mapping strictly: typed accessors, every problem reported with its location,
@@ -87,8 +122,13 @@ final class MappingReader {
         return Self.location(of: value, file: file)
     }
 
+    /// A value as an error message may quote it: not at all under a key that may hold a secret.
+    func quoted(_ value: String, of key: String) -> String {
+        mayHoldSecret(key) || mayHoldSecret(path) ? "a value not shown here ('\(qualified(key))' may hold a secret)" : "'\(value)'"
+    }
+
     private func wrongType(_ key: String, _ node: Node, expected: String) {
-        let shown = node.scalar.map { "'\($0.string)'" } ?? (node.mapping != nil ? "a mapping" : "a list")
+        let shown = node.scalar.map { quoted($0.string, of: key) } ?? (node.mapping != nil ? "a mapping" : "a list")
         sink.report(Self.location(of: node, file: file), "'\(qualified(key))' must be \(expected), but it is \(shown).")
     }
 
@@ -130,7 +170,7 @@ final class MappingReader {
         if let range, !range.contains(value) {
             sink.report(
                 Self.location(of: node, file: file),
-                "'\(qualified(key))' is \(node.scalar!.string), but it must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()).")
+                "'\(qualified(key))' is \(mayHoldSecret(key) ? "out of range" : node.scalar!.string), but it must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()).")
             return nil
         }
         return value
@@ -145,7 +185,7 @@ final class MappingReader {
         if let range, !range.contains(value) {
             sink.report(
                 Self.location(of: node, file: file),
-                "'\(qualified(key))' is \(value), but it must be between \(range.lowerBound) and \(range.upperBound).")
+                "'\(qualified(key))' is \(mayHoldSecret(key) ? "out of range" : String(value)), but it must be between \(range.lowerBound) and \(range.upperBound).")
             return nil
         }
         return value
@@ -178,7 +218,7 @@ final class MappingReader {
         let allowed = E.allCases.map(\.rawValue)
         sink.report(
             Self.location(of: node(key), file: file),
-            "'\(qualified(key))' is '\(raw)', which is not one of \(allowed.joined(separator: ", ")).")
+            "'\(qualified(key))' is \(quoted(raw, of: key)), which is not one of \(allowed.joined(separator: ", ")).")
         return nil
     }
 
@@ -189,7 +229,7 @@ final class MappingReader {
             guard let value = E(rawValue: raw) else {
                 sink.report(
                     Self.location(of: node(key), file: file),
-                    "'\(qualified(key))' contains '\(raw)', which is not one of \(E.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    "'\(qualified(key))' contains \(quoted(raw, of: key)), which is not one of \(E.allCases.map(\.rawValue).joined(separator: ", ")).")
                 return nil
             }
             values.append(value)

@@ -39,9 +39,11 @@ public enum Baseline {
     /// does not overwrite; nil when `--keep` deleted it.
     static func timestampedCopy(of latest: String, startedAt: String, in folder: String) -> String? {
         let stamp = "preflight-" + ReportWriter.compactTimestamp(startedAt)
+        // latest.json is a link into the published run's folder; contentsEqual would compare the link, not the file.
+        let file = URL(fileURLWithPath: latest).resolvingSymlinksInPath().path
         return ReportRetention.sets(in: folder)
             .filter { $0.name.hasSuffix(".json") && $0.stem.hasPrefix(stamp) }
             .map { (folder as NSString).appendingPathComponent($0.name) }
-            .first { FileManager.default.contentsEqual(atPath: $0, andPath: latest) }
+            .first { FileManager.default.contentsEqual(atPath: $0, andPath: file) }
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 /// The timestamped report sets in `--out` (`preflight-<stamp>[-n].<ext>`): naming a new one, and pruning old ones.
 public enum ReportRetention {
     /// A set's name: `preflight-20261126T101500Z`, with `-2`, `-3`, … when a run of the same second already wrote one.
-    static func freshStem(for startedAt: String, in folder: String) -> String {
+    /// `alsoTaken`: the stems of run folders (`.preflight-run-<stamp>`), which no new set may reuse either.
+    static func freshStem(for startedAt: String, in folder: String, alsoTaken: Set<String> = []) -> String {
         let base = "preflight-" + ReportWriter.compactTimestamp(startedAt)
-        let taken = Set(sets(in: folder).map(\.stem))
+        let taken = Set(sets(in: folder).map(\.stem)).union(alsoTaken)
         var stem = base
         var counter = 2
         while taken.contains(stem) {

@@ -10,6 +10,9 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
     case invalidConfiguration([Diagnostic])
     /// The report could not be written.
     case cannotWrite(path: String, reason: String)
+    /// The report set could not be written to the folder `path` because its file system (or the user's quota) is full.
+    /// Nothing was published: the previous `latest.*` there are unchanged.
+    case diskFull(path: String, quota: Bool)
     /// Another run holds the `--out` folder's lock (`holder` is what it wrote there: pid, host, start time).
     case locked(path: String, holder: String, waited: Double)
 
@@ -26,6 +29,10 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
             return diagnostics.map(\.description).joined(separator: "\n")
         case .cannotWrite(let path, let reason):
             return "Cannot write '\(path)': \(reason). Choose a writable folder with --out."
+        case .diskFull(let path, let quota):
+            let full = quota ? "the disk quota of the user preflight runs as is used up" : "its file system is full (no space left on device)"
+            return "Cannot write the reports to '\(path)': \(full). Nothing was published: the previous reports there (latest.*) are "
+                + "unchanged. Free some space there, or choose another folder with --out."
         case .locked(let path, let holder, let waited):
             let who = holder.isEmpty ? "Another preflight run" : "Another preflight run (\(holder))"
             if waited > 0 {
@@ -51,6 +58,16 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Another run holds the lock of the `--out` folder (EX_TEMPFAIL: try again later).
     case busy = 75
     case invalidConfiguration = 78
+    /// Ended by SIGHUP, SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as a shell reports it. The plugins were
+    /// stopped and the report set is the previous one or this run's, whole.
+    case hangup = 129
+    case interrupted = 130
+    case terminated = 143
+
+    /// The code a run ends with when `signal` interrupts it.
+    public static func interrupted(by signal: Int32) -> ExitStatus {
+        ExitStatus(rawValue: 128 + signal) ?? .interrupted
+    }
 
     public static func `for`(_ error: any Error) -> ExitStatus {
         guard let error = error as? PreflightError else { return .software }
@@ -59,7 +76,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .malformedInput: return .malformedInput
         case .unreadableFile: return .cannotReadInput
         case .invalidConfiguration: return .invalidConfiguration
-        case .cannotWrite: return .cannotWrite
+        case .cannotWrite, .diskFull: return .cannotWrite
         case .locked: return .busy
         }
     }

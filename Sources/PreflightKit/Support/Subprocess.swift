@@ -4,8 +4,9 @@ import Foundation
     import Glibc
 #endif
 
-/// Runs an external program in its own process group, feeds it stdin, collects stdout and stderr,
-/// and kills the whole group when the deadline passes (a plugin's children die with it).
+/// Runs an external program in its own process group, feeds it stdin, collects stdout and stderr, and ends the whole
+/// group when the deadline passes (a plugin's children die with it): SIGTERM, then SIGKILL after `terminationGrace`.
+/// While it runs, the group is in `ChildProcessGroups.shared`, so an interrupted run can end it too.
 public struct Subprocess: Sendable {
     public struct Outcome: Sendable {
         public enum Termination: Sendable, Equatable {
@@ -27,6 +28,8 @@ public struct Subprocess: Sendable {
     public var workingDirectory: String?
     /// Output beyond this many bytes per stream is drained but not kept, so a chatty plugin cannot exhaust memory.
     public var outputLimit = 16 << 20
+    /// Seconds between SIGTERM and SIGKILL at the deadline: a plugin that ignores SIGTERM, and its children, die anyway.
+    public var terminationGrace = ChildProcessGroups.defaultGrace
 
     public init(arguments: [String], environment: [String: String], workingDirectory: String? = nil) {
         self.arguments = arguments
@@ -57,9 +60,10 @@ public struct Subprocess: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setpgroup(&attributes, 0)
+        // Our own dispositions (SIGPIPE ignored; SIGINT, SIGTERM and SIGHUP caught or inherited as ignored) are not the plugin's.
         var defaultSignals = sigset_t()
         sigemptyset(&defaultSignals)
-        sigaddset(&defaultSignals, SIGPIPE)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaultSignals, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -91,6 +95,10 @@ public struct Subprocess: Sendable {
             throw LaunchError(description: "Cannot start '\(arguments[0])': \(String(cString: strerror(spawned))).")
         }
 
+        // A run being interrupted registers nothing more: the group that just started is ended at once.
+        if !ChildProcessGroups.shared.register(pid) { kill(-pid, SIGKILL) }
+        defer { ChildProcessGroups.shared.unregister(pid) }
+
         let group = DispatchGroup()
         let stdoutBox = ByteBox(), stderrBox = ByteBox()
         let limit = outputLimit
@@ -116,13 +124,18 @@ public struct Subprocess: Sendable {
         }
 
         var status: Int32 = 0
-        var timedOut = false
+        var killAt: Date?
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
             if result < 0 && errno != EINTR { break }
-            if Date() >= deadline {
-                timedOut = true
+            let now = Date()
+            if killAt == nil, now >= deadline {
+                // Ask first: a plugin may clean up (a temporary file, a session) when told to stop.
+                kill(-pid, SIGTERM)
+                killAt = now.addingTimeInterval(terminationGrace)
+            }
+            if let killAt, now >= killAt {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
@@ -130,11 +143,13 @@ public struct Subprocess: Sendable {
             }
             usleep(2_000)
         }
+        // After the deadline, the leader's children get what is left of the grace to end, as it had.
+        if let killAt { ChildProcessGroups.waitUntilEnded(pid, until: killAt) }
         // Grandchildren may still hold the pipes open; the group kill covers the normal case, this the rest.
         kill(-pid, SIGKILL)
         _ = group.wait(timeout: .now() + 2)
         let termination: Outcome.Termination
-        if timedOut {
+        if killAt != nil {
             termination = .timedOut
         } else if status & 0x7f == 0 {
             termination = .exited((status >> 8) & 0xff)

@@ -1,39 +1,46 @@
 import Foundation
 
-/// Opens the LDAP connection the configuration describes, reading the password only now, from its source.
+/// Opens the LDAP connection the configuration describes, reading the password only now, from its source, into an
+/// ``LDAPSecret`` that is wiped as soon as the connection is open (bound) or has failed to open.
 enum DirectoryConnector {
     static func settings(_ ldap: Configuration.LDAPConfiguration, deadline: Date, environment: [String: String]) throws -> LDAPSettings {
         guard let url = ldap.url, let bindDN = ldap.bindDN else {
             throw ProbeError("The directory checks need 'ldap.url' and 'ldap.bindDN' in the configuration.")
         }
-        let password: String
+        let secret: LDAPSecret
         if let name = ldap.passwordEnv {
             guard let value = environment[name], !value.isEmpty else {
                 throw ProbeError(
                     "The environment variable '\(name)' named by 'ldap.passwordEnv' is not set (or empty). "
                         + "Export it before running preflight, e.g. from your CI's secret store.")
             }
-            password = value
+            // The environment's own copy cannot be wiped; the bytes are taken from it without another String.
+            secret = LDAPSecret(bytes: value.utf8)
         } else if let file = ldap.passwordFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let read = LDAPSecret.read(file: file) else {
                 throw ProbeError("Cannot read the password file '\(file)' named by 'ldap.passwordFile'. Check its permissions.")
             }
-            // A trailing newline is an editor's, not the password's.
-            password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            secret = read
         } else {
             throw ProbeError("No password source: set 'ldap.passwordEnv' or 'ldap.passwordFile'.")
         }
         let remaining = max(0.1, deadline.timeIntervalSinceNow)
         return LDAPSettings(
             url: url, startTLS: ldap.startTLS, caFile: ldap.caFile, allowInsecure: ldap.allowInsecure, bindDN: bindDN,
-            password: password, deadline: .now + .milliseconds(Int(remaining * 1000)),
+            secret: secret, deadline: .now + .milliseconds(Int(remaining * 1000)),
             networkTimeout: .seconds(min(10, remaining)), operationTimeout: .seconds(min(120, remaining)))
     }
 
-    static func open(_ configuration: Configuration, deadline: Date, environment: [String: String]) throws -> LDAPConnection {
+    /// `connect` is `LDAPConnection.open`; tests pass their own to see the secret at bind time and after.
+    static func open(
+        _ configuration: Configuration, deadline: Date, environment: [String: String],
+        connect: (LDAPSettings) throws(LDAPError) -> LDAPConnection = LDAPConnection.open
+    ) throws -> LDAPConnection {
         let settings = try settings(configuration.ldap, deadline: deadline, environment: environment)
+        // Bound or failed: either way the password is not needed again.
+        defer { settings.secret.wipe() }
         do {
-            return try LDAPConnection.open(settings)
+            return try connect(settings)
         } catch {
             throw ProbeError(error.description)
         }

@@ -59,7 +59,7 @@ public final class LDAPConnection: @unchecked Sendable {
         }
         let channel: ChannelSecurity = target.isLDAPS ? .ldaps : (settings.startTLS ? .startTLS : .plaintext)
         let binds = !settings.bindDN.isEmpty
-        if binds && settings.password.isEmpty {
+        if binds && settings.secret.isEmpty {
             throw .invalidSettings(
                 url: url,
                 reason: "the password for '\(settings.bindDN)' is empty, and Active Directory treats a bind with a "
@@ -79,7 +79,7 @@ public final class LDAPConnection: @unchecked Sendable {
             try handle.connect()
             if channel == .startTLS { try handle.startTLS() }
             let tls = channel == .plaintext ? nil : handle.tlsInfo()
-            if binds { try handle.simpleBind(dn: settings.bindDN, password: settings.password) }
+            if binds { try handle.simpleBind(dn: settings.bindDN, secret: settings.secret) }
             return LDAPConnection(handle: handle, channel: channel, tls: tls)
         } catch {
             handle.close()
@@ -485,12 +485,13 @@ final class LDAPHandle {
             peerCertificate: certificate)
     }
 
-    func simpleBind(dn: String, password: String) throws(LDAPError) {
-        var secret = Array(password.utf8CString.dropLast())
-        defer { for i in secret.indices { secret[i] = 0 } }
+    /// The password goes to libldap as a `berval` over the secret's own buffer (libldap encodes it into the request and
+    /// frees that copy once sent); no other copy is made here.
+    func simpleBind(dn: String, secret: LDAPSecret) throws(LDAPError) {
         var msgid: Int32 = 0
-        let rc = secret.withUnsafeMutableBufferPointer { buf -> Int32 in
-            var cred = berval(bv_len: ber_len_t(buf.count), bv_val: buf.baseAddress)
+        let rc = secret.withBytes { buf -> Int32 in
+            var cred = berval(
+                bv_len: ber_len_t(buf.count), bv_val: UnsafeMutableRawPointer(buf.baseAddress)?.assumingMemoryBound(to: CChar.self))
             return ldap_sasl_bind(ld, dn, nil, &cred, nil, nil, &msgid)  // mechanism nil = LDAP_SASL_SIMPLE
         }
         if rc != 0 { throw requestFailed(rc, stage: .bind, operation: "bind") }
