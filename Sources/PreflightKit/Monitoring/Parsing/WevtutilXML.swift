@@ -23,6 +23,14 @@ enum WevtutilXML {
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         let ok = parser.parse()
+        if let limit = collector.limitExceeded {
+            let (line, column) = (limit.line, limit.line == 1 ? max(1, limit.column - wrapper.count) : limit.column)
+            throw ProbeError(
+                "\(file):\(line):\(column): The wevtutil export \(limit.problem) at line \(line), column \(column). wevtutil writes "
+                    + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
+                    + "/f:xml (see the README) and copy the file unchanged.",
+                evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
+        }
         if !ok || collector.firstError != nil {
             var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, 0)
             if line == 1 { column = max(1, column - wrapper.count) }
@@ -88,7 +96,7 @@ enum WevtutilXML {
         }
 
         override func characters(_ string: String) {
-            if capture != nil { text += string }
+            if let capture { keep(string, in: &text, element: capture) }
         }
 
         override func end(_ elementName: String) {
@@ -112,7 +120,7 @@ enum WevtutilXML {
             }
             guard let systemTime, let time = WindowsDates.iso(systemTime) else {
                 malformed.append(
-                    MalformedRow(file: file, line: line, problem: "<TimeCreated SystemTime='\(systemTime ?? "")'> is not an ISO 8601 time"))
+                    MalformedRow(file: file, line: line, problem: "<TimeCreated SystemTime='\(InputLimits.quote(systemTime ?? ""))'> is not an ISO 8601 time"))
                 return
             }
             let message = rendered ?? data.joined(separator: "\n")
