@@ -107,8 +107,8 @@ enum ServerConfigurationParser {
         let ok = parser.parse()
         if let limit = delegate.limitExceeded {
             throw ProbeError(
-                "\(path):\(limit.line):\(limit.column): The Entra Connect export file \(limit.problem) at line \(limit.line), column "
-                    + "\(limit.column). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
+                "\(path):\(limit.line):\(limit.column): The Entra Connect export file, at line \(limit.line), column \(limit.column), "
+                    + "\(limit.problem). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
                     + "Export it again on the Connect server and copy the folder without editing it.",
                 evidence: ["file": .string(path), "line": .int(limit.line), "column": .int(limit.column)])
         }
@@ -199,12 +199,13 @@ class BaseCollector: NSObject, XMLParserDelegate {
     /// Appends `string` to `text` unless that makes it longer than `InputLimits.xmlTextBytes`, which stops the parse.
     func keep(_ string: String, in text: inout String, element: String) {
         guard text.utf8.count + string.utf8.count <= InputLimits.xmlTextBytes else {
+            let beginning = InputLimits.quote(text.isEmpty ? string : text)
             text = ""
             if let parser {
                 stop(
                     parser,
                     "has a <\(InputLimits.quote(element))> element whose text is longer than \(InputLimits.size(InputLimits.xmlTextBytes)), "
-                        + "the most preflight reads of one value; it begins '\(InputLimits.quote(text + string))'")
+                        + "the most preflight reads of one value; it begins '\(beginning)'")
             }
             return
         }

@@ -40,6 +40,10 @@ public enum InputLimits {
     public static let settingsFileBytes = 16 << 20
     /// A configuration, check or waiver file, read whole (a few kB).
     public static let yamlFileBytes = 4 << 20
+    /// `ldap.passwordFile`: one password.
+    public static let passwordFileBytes = 64 << 10
+    /// `ldap.caFile`: a PEM bundle (the system's holds about 150 certificates in 200 kB).
+    public static let certificateFileBytes = 16 << 20
     /// One XML file of the Connect export, streamed (the AD connector's, the largest, is about 2 MB).
     public static let connectXMLFileBytes = 64 << 20
     /// The most characters of an offending value a message quotes.

@@ -392,12 +392,26 @@ final class CSVReader {
                     + "in one field (real exports hold a few kB at most); it begins '\(InputLimits.quote(utf8: field))'")
         }
         if c.byteCount > limit {
-            let record = UnsafeBufferPointer(start: c.bytes, count: c.byteCount)
             throw limitError(
                 at: c.fieldOffsets[0],
                 "\(what) that starts here is longer than \(InputLimits.size(limit)), the most preflight reads in \(what) (real "
-                    + "exports hold a few kB); it begins '\(InputLimits.quote(utf8: record))'")
+                    + "exports hold a few kB); it begins '\(beginning(of: c))'")
         }
+    }
+
+    /// The first characters of the record being read, its fields joined by the delimiter again (quotes are not shown).
+    private func beginning(of c: Cursor) -> String {
+        let budget = InputLimits.quoteLength * 4 + 4
+        var bytes: [UInt8] = []
+        var start = 0
+        for index in 0...c.fieldCount {  // the fields read, then the one being read
+            let end = index < c.fieldCount ? c.fieldEnds[index] : c.byteCount
+            if index > 0 { bytes.append(delimiter) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: c.bytes + start, count: min(end - start, budget)))
+            start = end
+            if bytes.count >= budget { break }
+        }
+        return InputLimits.quote(String(decoding: bytes, as: UTF8.self))
     }
 
     private func limitError(at offset: Int, _ problem: String) -> InventoryInputError {

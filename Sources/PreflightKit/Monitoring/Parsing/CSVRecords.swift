@@ -33,7 +33,8 @@ enum CSVRecords {
         var fieldBytes = 0
         var recordBytes = 0
         var totalFields = 0
-        var limit: String?
+        /// The first limit passed, and the line of the record that passed it.
+        var limit: (line: Int, text: String)?
         var scalars = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
 
@@ -49,15 +50,15 @@ enum CSVRecords {
             fieldBytes += UTF8.width(scalar)
             recordBytes += UTF8.width(scalar)
             if fieldBytes > InputLimits.csvFieldBytes, limit == nil {
-                limit = "a field longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads in one field; it "
-                    + "begins '\(InputLimits.quote(field))'"
+                limit = (recordLine, "a field longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads in one field; it "
+                    + "begins '\(InputLimits.quote(field))'")
             } else if recordBytes > InputLimits.csvRecordBytes, limit == nil {
-                limit = "a record longer than \(InputLimits.size(InputLimits.csvRecordBytes)), the most preflight reads in one record"
+                limit = (recordLine, "a record longer than \(InputLimits.size(InputLimits.csvRecordBytes)), the most preflight reads in one record")
             }
         }
         func endField() {
             if fields.count == InputLimits.csvColumns, limit == nil {
-                limit = "more than \(InputLimits.grouped(InputLimits.csvColumns)) fields in one record, the most preflight reads"
+                limit = (recordLine, "more than \(InputLimits.grouped(InputLimits.csvColumns)) fields in one record, the most preflight reads")
             }
             fields.append(quoted || !field.isEmpty ? field : nil)
             totalFields += 1
@@ -73,14 +74,17 @@ enum CSVRecords {
             fields = []
             recordBytes = 0
             if limit == nil, records.count > maxRecords || totalFields > maxFields {
-                limit = records.count > maxRecords
-                    ? "more than \(InputLimits.grouped(maxRecords)) records, the most preflight reads in one file"
-                    : "more than \(InputLimits.grouped(maxFields)) fields, the most preflight reads in one file"
+                limit = (
+                    recordLine,
+                    records.count > maxRecords
+                        ? "more than \(InputLimits.grouped(maxRecords)) records, the most preflight reads in one file"
+                        : "more than \(InputLimits.grouped(maxFields)) fields, the most preflight reads in one file"
+                )
             }
         }
 
         while let scalar = next() {
-            if let limit { throw Malformed(line: recordLine, limit: limit) }
+            if let limit { throw Malformed(line: limit.line, limit: limit.text) }
             if inQuotes {
                 if scalar == "\"" {
                     if let following = next() {
@@ -120,7 +124,7 @@ enum CSVRecords {
         }
         if inQuotes { throw Malformed(line: recordLine) }
         if fieldStarted || !fields.isEmpty { endRecord() }
-        if let limit { throw Malformed(line: recordLine, limit: limit) }
+        if let limit { throw Malformed(line: limit.line, limit: limit.text) }
         return records
     }
 }

@@ -26,7 +26,7 @@ enum WevtutilXML {
         if let limit = collector.limitExceeded {
             let (line, column) = (limit.line, limit.line == 1 ? max(1, limit.column - wrapper.count) : limit.column)
             throw ProbeError(
-                "\(file):\(line):\(column): The wevtutil export \(limit.problem) at line \(line), column \(column). wevtutil writes "
+                "\(file):\(line):\(column): The wevtutil export, at line \(line), column \(column), \(limit.problem). wevtutil writes "
                     + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
                     + "/f:xml (see the README) and copy the file unchanged.",
                 evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
