@@ -242,7 +242,7 @@ struct InputLimitsCLITests {
             "\(check.message)")
     }
 
-    /// 6 MB of `{},` would build two million objects (about 400 MB); the value limit stops it before parsing.
+    /// 6 MB of `{},` would build two million objects (over a GB); the value limit stops it before parsing.
     @Test func anAuditLogOfTwoMillionObjectsIsRefusedAtTheValueLimit() async throws {
         let audit = folder.url("directoryAudits-2.json")
         try LargeFile.write(audit, head: "[", repeating: "{},", bytes: 6_000_000, tail: "{}]")
@@ -250,10 +250,10 @@ struct InputLimitsCLITests {
         expectBounded(run)
         let check = try #require(run.check("MON-004"), "\(run.outcome)")
         #expect(check.status == .error, "\(check.message)")
-        // The 1,000,001st value is the 1,000,001st `{}` (the array is the first value): at 2 + 3 × 999,999.
+        // The 250,001st value is the 250,000th `{}` (the array is the first value): at 2 + 3 × 249,999.
         #expect(
             check.message.contains(
-                "\(audit):1:\(2 + 3 * 999_999): The audit export holds more than 1,000,000 values, the most preflight reads in one file"),
+                "\(audit):1:\(2 + 3 * 249_999): The audit export holds more than 250,000 values, the most preflight reads in one file"),
             "\(check.message)")
     }
 

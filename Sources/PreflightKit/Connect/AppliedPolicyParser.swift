@@ -157,6 +157,14 @@ enum AppliedPolicyParser {
     /// JSONSerialization reports "around character N" (a UTF-8 offset); turn it into line:column.
     /// Parses `text` as JSON, or throws a whole sentence that names `what`, the file, line and column, and `remedy`.
     static func jsonObject(_ text: String, path: String, what: String, remedy: String) throws -> Any {
+        if text.utf8.count > InputLimits.jsonFileBytes {
+            throw ProbeError(
+                "'\(path)': \(what) "
+                    + InputLimits.tooLarge(
+                        text.utf8.count, limit: InputLimits.jsonFileBytes, what: "one JSON file",
+                        advice: "no real settings file or Graph page comes near it (save Graph pages one file each). \(remedy)"),
+                evidence: ["file": .string(path), "bytes": .int(text.utf8.count), "limitBytes": .int(InputLimits.jsonFileBytes)])
+        }
         if let exceeded = JSONBounds.check(text) {
             let (line, column) = TextDecoding.lineAndColumn(ofUTF8Offset: exceeded.offset, in: text)
             throw ProbeError(

@@ -212,7 +212,8 @@ class BaseCollector: NSObject, XMLParserDelegate {
         text += string
     }
 
-    private func stop(_ parser: XMLParser, _ problem: String) {
+    /// Stops the parse for a limit passed: `problem` completes "The … file, at line L, column C, …".
+    func stop(_ parser: XMLParser, _ problem: String) {
         limitExceeded = (parser.lineNumber, parser.columnNumber, problem)
         parser.abortParsing()
     }

@@ -21,6 +21,11 @@ public enum InputLimits {
     public static let csvColumns = 1_000
     /// The CSV header line. 150 column names take about 3 kB.
     public static let csvHeaderBytes = 64 << 10
+    /// Records (events, audit entries) of one event- or audit-log export, which is read whole: a default-sized
+    /// Application log holds about 40,000 events, two days of one a few thousand.
+    public static let logRecords = 250_000
+    /// Fields of one event- or audit-log CSV export (Get-WinEvent writes about 25 a record).
+    public static let logFields = 2_500_000
     /// Elements nested in one XML file. Connect exports nest about 12 deep, wevtutil's events 4.
     public static let xmlDepth = 256
     /// The text of one XML element that a reader keeps (a connector's name, an event's message).
@@ -31,11 +36,15 @@ public enum InputLimits {
     public static let yamlDepth = 256
     /// Nodes of one YAML file once its aliases are expanded: a configuration or a catalog has a few hundred.
     public static let yamlNodes = 100_000
-    /// Values (objects, arrays, strings, numbers) in one JSON file: a Graph page of 1,000 audit entries holds about
-    /// 50,000. Parsed JSON takes up to 200 bytes a value, so this bounds its memory.
-    public static let jsonValues = 1_000_000
+    /// Values (objects, arrays, strings, numbers; keys count) in one JSON file: a Graph page of 1,000 audit entries
+    /// holds about 70,000. Foundation's JSONSerialization takes up to 650 bytes a value (measured), so this bounds
+    /// its memory to about 160 MB.
+    public static let jsonValues = 250_000
+    /// One JSON file (Connect's settings, a saved Graph page or the portal's JSON download): a Graph page takes
+    /// about 3 MB. Parsed, its strings are held about four times over.
+    public static let jsonFileBytes = 16 << 20
     /// An Application-log or audit-log export, read whole (two days of either are a few MB).
-    public static let monitoringFileBytes = 64 << 20
+    public static let monitoringFileBytes = 32 << 20
     /// Connect's JSON settings and saved PowerShell outputs, read whole (a few kB; the settings file up to a few MB).
     public static let settingsFileBytes = 16 << 20
     /// A configuration, check or waiver file, read whole (a few kB).

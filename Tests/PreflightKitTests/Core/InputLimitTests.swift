@@ -88,9 +88,20 @@ struct InputLimitTests {
             _ = try CSVRecords.parse("a\n" + String(repeating: "1\n", count: CSVRecords.maxRecords + 1))
             Issue.record("a file of too many records was read")
         } catch {
-            #expect(error.limit == "more than 1,000,000 records, the most preflight reads in one file")
+            #expect(error.limit == "more than 250,000 records, the most preflight reads in one file")
             #expect(error.line == CSVRecords.maxRecords + 1, "the header and a million rows: the last row passed it")
         }
+    }
+
+    @Test func aWevtutilExportOfTooManyEventsIsRefused() throws {
+        let events = String(repeating: "<Event/>\n", count: InputLimits.logRecords + 1)
+        let error = #expect(throws: ProbeError.self) { try WevtutilXML.parse(events, file: "events.xml") }
+        // libxml2 places an empty element after its name: `<Event` ends at column 6, so column 7.
+        #expect(
+            (error.map { "\($0)" } ?? "").hasPrefix(
+                "events.xml:\(InputLimits.logRecords + 1):7: The wevtutil export, at line \(InputLimits.logRecords + 1), column 7, holds "
+                    + "more than 250,000 events, the most preflight reads in one export"),
+            "\(String(describing: error))")
     }
 
     // MARK: XML
@@ -224,7 +235,7 @@ struct InputLimitTests {
         let error = #expect(throws: ProbeError.self) { try EventLogReader.read([path]) }
         #expect(
             (error.map { "\($0)" } ?? "").hasPrefix(
-                "The file named by 'monitoring.events', '\(path)' is 64.0 MiB, more than the 64 MiB preflight reads of one log export"),
+                "The file named by 'monitoring.events', '\(path)' is 32.0 MiB, more than the 32 MiB preflight reads of one log export"),
             "\(String(describing: error))")
     }
 

@@ -32,5 +32,11 @@ struct CSVColumns {
         return names.count > Self.shownColumns ? shown + " and \(names.count - Self.shownColumns) more" : shown
     }
 
+    /// The same without quotes: `UserPrincipalName, Id, AccountEnabled`.
+    var plain: String {
+        let shown = names.prefix(Self.shownColumns).map { InputLimits.quote($0) }.joined(separator: ", ")
+        return names.count > Self.shownColumns ? shown + " and \(names.count - Self.shownColumns) more" : shown
+    }
+
     static let shownColumns = 40
 }

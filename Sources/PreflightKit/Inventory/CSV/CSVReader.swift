@@ -435,7 +435,7 @@ final class CSVReader {
         }
         return locatedError(
             at: cursor.fieldOffsets[max(0, found - 1)],
-            "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(CSVColumns(header).listed)). "
+            "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(CSVColumns(header).plain)). "
                 + "The row is cut short or the file mixes delimiters; export it again rather than editing it by hand.")
     }
 

@@ -226,11 +226,9 @@ enum JSONItemLines {
             case 0x7B:  // {
                 if stack.last == 0x5B, stack.count - 1 <= 2 {
                     let depth = stack.count - 1
-                    // The `[` that opened this array added its list (the text parsed as JSON, so brackets match).
-                    if var arrays = result[depth], !arrays.isEmpty {
-                        arrays[arrays.count - 1].append(line)
-                        result[depth] = arrays
-                    }
+                    // The `[` that opened this array added its list (the text parsed as JSON, so brackets match). Mutated
+                    // in place: a copy per object made a file of a million objects take minutes.
+                    if let count = result[depth]?.count, count > 0 { result[depth]?[count - 1].append(line) }
                 }
                 stack.append(byte)
             case 0x5D, 0x7D: _ = stack.popLast()

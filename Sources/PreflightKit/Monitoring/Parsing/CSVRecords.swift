@@ -17,9 +17,10 @@ enum CSVRecords {
     }
 
     /// The most records and fields one file may hold: the whole file is kept as records, so they bound its memory
-    /// (two days of an Application log are a few thousand events of about 25 fields).
-    static let maxRecords = 1_000_000
-    static let maxFields = 5_000_000
+    /// (two days of an Application log are a few thousand events of about 25 fields; a default-sized log holds about
+    /// 40,000).
+    static let maxRecords = InputLimits.logRecords
+    static let maxFields = InputLimits.logFields
 
     static func parse(_ text: String) throws(Malformed) -> [CSVRecord] {
         var records: [CSVRecord] = []

@@ -61,6 +61,7 @@ enum WevtutilXML {
         /// Every `<Computer>` named.
         var machines: Set<String> = []
         private var line = 0
+        private var eventCount = 0
         private var inEvent = false
         private var provider: String?
         private var systemTime: String?
@@ -76,6 +77,14 @@ enum WevtutilXML {
             let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
             switch name {
             case "Event":
+                eventCount += 1
+                guard eventCount <= InputLimits.logRecords else {
+                    stop(
+                        parser,
+                        "holds more than \(InputLimits.grouped(InputLimits.logRecords)) events, the most preflight reads in one export "
+                            + "(a default-sized Application log holds about 40,000)")
+                    return
+                }
                 inEvent = true
                 line = parser.lineNumber
                 provider = nil
