@@ -22,8 +22,9 @@ public enum InputLimits {
     /// The CSV header line. 150 column names take about 3 kB.
     public static let csvHeaderBytes = 64 << 10
     /// Records (events, audit entries) of one event- or audit-log export, which is read whole: a default-sized
-    /// Application log holds about 40,000 events, two days of one a few thousand.
-    public static let logRecords = 250_000
+    /// Application log holds about 40,000 events, two days of one a few thousand, a week of SSPR audit entries of a
+    /// large tenant a few tens of thousands.
+    public static let logRecords = 100_000
     /// Fields of one event- or audit-log CSV export (Get-WinEvent writes about 25 a record).
     public static let logFields = 2_500_000
     /// Elements nested in one XML file. Connect exports nest about 12 deep, wevtutil's events 4.

@@ -88,9 +88,21 @@ struct InputLimitTests {
             _ = try CSVRecords.parse("a\n" + String(repeating: "1\n", count: CSVRecords.maxRecords + 1))
             Issue.record("a file of too many records was read")
         } catch {
-            #expect(error.limit == "more than 250,000 records, the most preflight reads in one file")
+            #expect(error.limit == "more than 100,000 records, the most preflight reads in one file")
             #expect(error.line == CSVRecords.maxRecords + 1, "the header and a million rows: the last row passed it")
         }
+    }
+
+    /// Under the limits a large export reads whole: libxml2 failed on a wevtutil file over about 10 MB handed to it
+    /// in one piece (40,000 events), before it was streamed.
+    @Test func aWevtutilExportOfFortyThousandEventsIsRead() throws {
+        let event = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='PasswordResetService'/>"
+            + "<EventID>31001</EventID><TimeCreated SystemTime='2026-11-26T09:14:03.000Z'/><Computer>SYNC01</Computer></System>"
+            + "<EventData><Data>\(String(repeating: "d", count: 100))</Data></EventData></Event>\n"
+        let text = String(repeating: event, count: 40_000)
+        #expect(text.utf8.count > 12_000_000)
+        let parsed = try WevtutilXML.parse(text, file: "events.xml")
+        #expect(parsed.events.count == 40_000 && parsed.malformed.isEmpty && parsed.machines == ["SYNC01"])
     }
 
     @Test func aWevtutilExportOfTooManyEventsIsRefused() throws {
@@ -100,7 +112,7 @@ struct InputLimitTests {
         #expect(
             (error.map { "\($0)" } ?? "").hasPrefix(
                 "events.xml:\(InputLimits.logRecords + 1):7: The wevtutil export, at line \(InputLimits.logRecords + 1), column 7, holds "
-                    + "more than 250,000 events, the most preflight reads in one export"),
+                    + "more than 100,000 events, the most preflight reads in one export"),
             "\(String(describing: error))")
     }
 

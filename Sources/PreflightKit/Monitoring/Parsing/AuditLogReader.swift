@@ -37,9 +37,10 @@ enum AuditLogReader {
         // an entry is its correlation id, time, activity and target.
         var seen = Set<String>()
         let before = facts.entries.count
-        facts.entries = facts.entries.filter { entry in
-            guard let correlation = entry.correlationId else { return true }
-            return seen.insert("\(correlation)|\(entry.time.timeIntervalSince1970)|\(entry.activity)|\(entry.target)").inserted
+        // In place: a filtered copy held every entry twice.
+        facts.entries.removeAll { entry in
+            guard let correlation = entry.correlationId else { return false }
+            return !seen.insert("\(correlation)|\(entry.time.timeIntervalSince1970)|\(entry.activity)|\(entry.target)").inserted
         }
         facts.duplicates = before - facts.entries.count
         facts.entries.sort { $0.time > $1.time }

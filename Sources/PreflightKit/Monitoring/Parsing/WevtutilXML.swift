@@ -18,7 +18,9 @@ enum WevtutilXML {
             body.replaceSubrange(range, with: String(repeating: " ", count: body[range].count))
         }
         let collector = EventCollector(file: file)
-        let parser = XMLParser(data: Data((wrapper + body + "</preflight-events>").utf8))
+        // Streamed in chunks, as the Connect files are: libxml2 given a whole file of more than about 10 MB in one
+        // chunk fails with an internal error (a 40,000-event export did).
+        let parser = XMLParser(stream: InputStream(data: Data((wrapper + body + "</preflight-events>").utf8)))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
