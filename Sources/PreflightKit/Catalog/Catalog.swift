@@ -27,6 +27,7 @@ public struct Catalog: Sendable {
                 throw .unreadableFile(path: folder, role: "check folder", reason: "it does not exist or is not a folder")
             }
             for file in checkFiles(in: folder) {
+                try requireYAMLSize(file, role: "check file")
                 guard let data = FileManager.default.contents(atPath: file), let text = TextDecoding.decode(data) else {
                     throw .unreadableFile(path: file, role: "check file", reason: "it cannot be read as UTF-8 or UTF-16 text")
                 }

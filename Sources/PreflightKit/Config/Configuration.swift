@@ -340,6 +340,20 @@ extension Configuration {
     }
 }
 
+/// Refuses a configuration, check or waiver file over `InputLimits.yamlFileBytes` (exit 78) before it is read.
+func requireYAMLSize(_ path: String, role: String) throws(PreflightError) {
+    if let size = InputLimits.fileSize(path), size > InputLimits.yamlFileBytes {
+        throw .invalidConfiguration([
+            Diagnostic(
+                SourceLocation(file: path),
+                "The \(role) "
+                    + InputLimits.tooLarge(
+                        size, limit: InputLimits.yamlFileBytes, what: "a \(role)",
+                        advice: "such files take a few kB, so this is not one. Name the right file."))
+        ])
+    }
+}
+
 /// Reads a whole text file, mapping failures to exit code 66 with a plain reason.
 func readText(_ path: String, role: String) throws(PreflightError) -> String {
     var isDirectory: ObjCBool = false
@@ -347,6 +361,7 @@ func readText(_ path: String, role: String) throws(PreflightError) -> String {
         throw .unreadableFile(path: path, role: role, reason: "it does not exist")
     }
     guard !isDirectory.boolValue else { throw .unreadableFile(path: path, role: role, reason: "it is a folder, not a file") }
+    try requireYAMLSize(path, role: role)
     guard let data = FileManager.default.contents(atPath: path) else {
         throw .unreadableFile(path: path, role: role, reason: "permission denied")
     }

@@ -82,6 +82,16 @@ extension Configuration {
             if let problem = InputFile.whichIsNotRegular(path) {
                 return [Diagnostic(location, "'ldap.passwordFile' names '\(path)', \(problem)")]
             }
+            if let size = InputLimits.fileSize(path), size > InputLimits.passwordFileBytes {
+                return [
+                    Diagnostic(
+                        location,
+                        "'ldap.passwordFile' names '\(path)', which "
+                            + InputLimits.tooLarge(
+                                size, limit: InputLimits.passwordFileBytes, what: "a password file",
+                                advice: "a password file holds one password. Name the file that holds the bind account's password."))
+                ]
+            }
             // Read into a buffer that is wiped when released, like the bind's: no Data or String copy of the password.
             guard let secret = LDAPSecret.read(file: path) else {
                 return [
@@ -106,7 +116,14 @@ extension Configuration {
 
     /// Why the file at `path` is no CA certificate a TLS library can load, completing "which …"; nil when it holds one.
     static func certificateProblem(_ path: String) -> String? {
-        if let problem = InputFile.whichIsNotRegular(path) { return problem }
+        // The caller writes "which" itself.
+        if let problem = InputFile.whichIsNotRegular(path) { return String(problem.dropFirst("which ".count)) }
+        if let size = InputLimits.fileSize(path), size > InputLimits.certificateFileBytes {
+            return InputLimits.tooLarge(
+                size, limit: InputLimits.certificateFileBytes, what: "a CA file",
+                advice: "a CA bundle takes a few hundred kB. Name a PEM file holding the certificate of the CA that issued the "
+                    + "server's certificate.")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }  // existence and access: exit 66, checked on load
         let text = String(decoding: data, as: UTF8.self)
         if text.contains("-----BEGIN CERTIFICATE-----") && text.contains("-----END CERTIFICATE-----") { return nil }

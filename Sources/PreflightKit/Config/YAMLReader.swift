@@ -1,3 +1,5 @@
+// libyaml, which Yams is built on: its event parser lets a file be measured before Yams builds anything from it.
+import CYaml
 import Foundation
 import Yams
 
@@ -8,6 +10,14 @@ import Yams
 /// line, so they are never shown.)
 enum YAMLFile {
     static func parse(_ text: String, file: String) throws(PreflightError) -> Node? {
+        if let exceeded = YAMLBounds.check(text) {
+            throw .invalidConfiguration([
+                Diagnostic(
+                    SourceLocation(file: file, line: exceeded.line, column: exceeded.column),
+                    "The file \(exceeded.problem), so preflight does not read it. Configuration, check and waiver files need "
+                        + "neither; write the values out (an anchor used a few times is fine).")
+            ])
+        }
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -33,7 +43,8 @@ enum YAMLFile {
         case .duplicatedKeysInMapping(let duplicates, let context):
             return Diagnostic(
                 SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                "The key '\(duplicates.joined(separator: "', '"))' appears more than once in the same mapping. Keep one.")
+                "The key '\(duplicates.map { InputLimits.quote($0) }.joined(separator: "', '"))' appears more than once in the same "
+                    + "mapping. Keep one.")
         case .reader(let problem, let offset, _, _):
             // A character YAML does not allow (a control character, invalid UTF-8): its position, not the line or the character.
             let position = offset.map { lineAndColumn(at: $0, in: text) }
@@ -282,4 +293,84 @@ extension Node {
 extension Node {
     /// A mapping key as text (keys are scalars in every file we read).
     var name: String { scalar?.string ?? "" }
+}
+
+/// Measures a YAML file from libyaml's events before Yams composes it: how deep its collections nest, and how many
+/// nodes it holds once every alias is expanded. Yams shares an aliased node, but comparing mapping keys and every
+/// reader after it walk the expansion, so an alias bomb ("billion laughs": nine levels of nine aliases, 1 kB of text)
+/// would take the machine's memory and time. Linear in the text; anchors' sizes are kept by name.
+enum YAMLBounds {
+    struct Exceeded: Equatable {
+        var line: Int
+        var column: Int
+        var problem: String
+    }
+
+    /// The first place a limit is passed, or nil when none is (or the text is no valid YAML: Yams then reports where).
+    static func check(
+        _ text: String, maxDepth: Int = InputLimits.yamlDepth, maxNodes: Int = InputLimits.yamlNodes
+    ) -> Exceeded? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return nil }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            /// Expanded sizes of the anchored nodes, by anchor name.
+            var sizes: [String: Int] = [:]
+            /// The open collections: their anchor and the nodes they hold so far (themselves included).
+            var open: [(anchor: String?, nodes: Int)] = []
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                defer { yaml_event_delete(&event) }
+                let mark = (line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                /// Adds a node of `nodes` (expanded) to the collection it is in; false past the limit.
+                func add(_ nodes: Int, anchor: String?) -> Bool {
+                    if let anchor { sizes[anchor] = nodes }
+                    guard !open.isEmpty else { return nodes <= maxNodes }
+                    open[open.count - 1].nodes += nodes
+                    return open[open.count - 1].nodes <= maxNodes
+                }
+                func tooMany() -> Exceeded {
+                    Exceeded(
+                        line: mark.line, column: mark.column,
+                        problem: "holds more than \(InputLimits.grouped(maxNodes)) values once its aliases (*name) are expanded, "
+                            + "the most preflight reads, at line \(mark.line), column \(mark.column)")
+                }
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return nil
+                case YAML_SCALAR_EVENT:
+                    if !add(1, anchor: name(event.data.scalar.anchor)) { return tooMany() }
+                case YAML_ALIAS_EVENT:
+                    // An alias to an unknown anchor is Yams' error to report; count it as one value.
+                    let nodes = name(event.data.alias.anchor).flatMap { sizes[$0] } ?? 1
+                    if !add(nodes, anchor: nil) { return tooMany() }
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    let anchor = event.type == YAML_SEQUENCE_START_EVENT
+                        ? name(event.data.sequence_start.anchor) : name(event.data.mapping_start.anchor)
+                    open.append((anchor, 1))
+                    if open.count > maxDepth {
+                        return Exceeded(
+                            line: mark.line, column: mark.column,
+                            problem: "nests lists and mappings deeper than \(maxDepth) levels, the most preflight reads, at line "
+                                + "\(mark.line), column \(mark.column)")
+                    }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard let closed = open.popLast() else { return nil }
+                    if !add(closed.nodes, anchor: closed.anchor) { return tooMany() }
+                case YAML_DOCUMENT_START_EVENT:
+                    sizes = [:]
+                default:
+                    break
+                }
+            }
+            return nil  // a syntax error: Yams reports it with its position
+        }
+    }
+
+    private static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+    }
 }

@@ -54,7 +54,11 @@ public enum ConnectExportReader {
 
     static func readServerConfiguration(_ folder: String) throws -> ConnectFacts {
         var facts = ConnectFacts(source: folder, format: "server-configuration")
-        let connectorsFolder = ExportLocator.child(folder, named: "Connectors")!
+        guard let connectorsFolder = ExportLocator.child(folder, named: "Connectors") else {
+            throw ProbeError(
+                "The folder '\(folder)' has no Connectors folder (any more), so the export is incomplete. Run "
+                    + "Get-ADSyncServerConfiguration -Path <folder> on the Connect server again and copy the whole folder.")
+        }
         let connectorFiles = ExportLocator.files(in: connectorsFolder, extension: "xml")
         guard !connectorFiles.isEmpty else {
             throw ProbeError(

@@ -111,7 +111,9 @@ enum ConnectStagingProbe: ProbeKind {
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> SchedulerFacts {
-        let path = context.configuration.connect.scheduler!
+        guard let path = context.configuration.connect.scheduler else {
+            throw ProbeError("'connect.scheduler' is not set, so there is no Get-ADSyncScheduler output to read. Name the file in it.")
+        }
         return try await runBlocking("preflight.connect.scheduler") { try ConnectExportReader.readScheduler(path) }
     }
 

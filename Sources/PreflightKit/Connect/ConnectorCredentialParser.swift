@@ -76,13 +76,13 @@ enum ConnectorCredentialParser {
     static func find(in value: Any, depth: Int = 6) -> String? {
         guard depth > 0 else { return nil }
         if let object = value as? [String: Any] {
-            for key in object.keys.sorted() {
-                if key.caseInsensitiveCompare(property) == .orderedSame, let text = object[key] as? String,
+            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+                if key.caseInsensitiveCompare(property) == .orderedSame, let text = child as? String,
                     let known = knownTypes.first(where: { $0.caseInsensitiveCompare(text.trimmingCharacters(in: .whitespaces)) == .orderedSame })
                 {
                     return known
                 }
-                if let found = find(in: object[key]!, depth: depth - 1) { return found }
+                if let found = find(in: child, depth: depth - 1) { return found }
             }
         } else if let list = value as? [Any] {
             for item in list {

@@ -78,6 +78,21 @@ enum ServerConfigurationParser {
             throw ProbeError("Cannot read the export file '\(path)'. Check that the exported folder was copied completely and is readable.")
         }
         try InputFile.requireRegularFile(path, describedAs: "The Entra Connect export file")
+        if let size = InputLimits.fileSize(path), size > InputLimits.connectXMLFileBytes {
+            throw ProbeError(
+                "The Entra Connect export file '\(path)' "
+                    + InputLimits.tooLarge(size, limit: InputLimits.connectXMLFileBytes, what: "one file of the Connect export")
+                    + " Export it again on the Connect server with Get-ADSyncServerConfiguration.",
+                evidence: ["file": .string(path), "bytes": .int(size), "limitBytes": .int(InputLimits.connectXMLFileBytes)])
+        }
+        if let declaration = XMLProlog.documentTypeDeclaration(inFileAt: path) {
+            throw ProbeError(
+                "\(path):\(declaration.line):\(declaration.column): The Entra Connect export file has a document type declaration "
+                    + "(<!DOCTYPE …>) at line \(declaration.line), column \(declaration.column). Get-ADSyncServerConfiguration never writes "
+                    + "one, and one can declare entities that expand without end, so preflight refuses the file. Export it again on "
+                    + "the Connect server and copy the folder without editing it.",
+                evidence: ["file": .string(path), "line": .int(declaration.line), "column": .int(declaration.column)])
+        }
         if !startsLikeUTF16(path), let bad = InputFile.firstInvalidUTF8(inFileAt: path) {
             throw ProbeError(
                 "\(path):\(bad.line):\(bad.column): The Entra Connect export file is not valid UTF-8 at line \(bad.line), column "
@@ -90,6 +105,13 @@ enum ServerConfigurationParser {
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         let ok = parser.parse()
+        if let limit = delegate.limitExceeded {
+            throw ProbeError(
+                "\(path):\(limit.line):\(limit.column): The Entra Connect export file, at line \(limit.line), column \(limit.column), "
+                    + "\(limit.problem). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
+                    + "Export it again on the Connect server and copy the folder without editing it.",
+                evidence: ["file": .string(path), "line": .int(limit.line), "column": .int(limit.column)])
+        }
         if !ok || delegate.firstError != nil {
             let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
             throw ProbeError(
@@ -117,6 +139,7 @@ enum ServerConfigurationParser {
         case 73: return "a '>' is missing"
         case 76: return "a closing tag does not match the element that is open"
         case 77: return "the document ends inside an element, so the file is probably truncated"
+        case 89: return "an entity refers to itself or expands too far"
         default: return "XML parser error \(code)"
         }
     }
@@ -126,8 +149,15 @@ enum ServerConfigurationParser {
 ///
 /// The delegate methods live here and forward to overridable methods: on Linux the protocol's methods are
 /// not `@objc optional`, so a subclass's own `parser(_:didStartElement:...)` would never be called.
+///
+/// It also holds every file to `InputLimits`: elements nested deeper than `xmlDepth`, or kept text longer than
+/// `xmlTextBytes` (collectors add text through `keep`), stop the parse at once and are reported as `limitExceeded`.
 class BaseCollector: NSObject, XMLParserDelegate {
     var firstError: (line: Int, column: Int, code: Int)?
+    /// The limit a file went past, where, and what it was: "nests elements deeper than 256 levels".
+    var limitExceeded: (line: Int, column: Int, problem: String)?
+    private(set) var depth = 0
+    private weak var parser: XMLParser?
 
     func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {}
     func characters(_ string: String) {}
@@ -137,18 +167,187 @@ class BaseCollector: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        guard limitExceeded == nil else { return }
+        depth += 1
+        guard depth <= InputLimits.xmlDepth else {
+            stop(parser, "nests elements deeper than \(InputLimits.xmlDepth) levels, the most preflight reads (real exports nest about 12)")
+            return
+        }
+        self.parser = parser
         start(parser, elementName, attributes)
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { characters(string) }
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard limitExceeded == nil else { return }
+        self.parser = parser
+        characters(string)
+    }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        // libxml2 recovers from some errors (the first one is kept in `firstError`): never end more than was started.
+        guard limitExceeded == nil, depth > 0 else { return }
+        depth -= 1
         end(elementName)
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if firstError == nil {
+        if firstError == nil, limitExceeded == nil {
             firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
+        }
+    }
+
+    /// Appends `string` to `text` unless that makes it longer than `InputLimits.xmlTextBytes`, which stops the parse.
+    func keep(_ string: String, in text: inout String, element: String) {
+        guard text.utf8.count + string.utf8.count <= InputLimits.xmlTextBytes else {
+            let beginning = InputLimits.quote(text.isEmpty ? string : text)
+            text = ""
+            if let parser {
+                stop(
+                    parser,
+                    "has a <\(InputLimits.quote(element))> element whose text is longer than \(InputLimits.size(InputLimits.xmlTextBytes)), "
+                        + "the most preflight reads of one value; it begins '\(beginning)'")
+            }
+            return
+        }
+        text += string
+    }
+
+    /// Stops the parse for a limit passed: `problem` completes "The … file, at line L, column C, …".
+    func stop(_ parser: XMLParser, _ problem: String) {
+        limitExceeded = (parser.lineNumber, parser.columnNumber, problem)
+        parser.abortParsing()
+    }
+}
+
+/// What comes before an XML file's root element.
+enum XMLProlog {
+    /// Where a `<!DOCTYPE` stands before the root element, or nil when there is none (or the file cannot be read:
+    /// the parser then says what is wrong). Reads UTF-8 and UTF-16 (with or without BOM) a chunk at a time, and stops
+    /// at the root element: comments and processing instructions are skipped, anything else ends the prolog.
+    static func documentTypeDeclaration(inFileAt path: String) -> (line: Int, column: Int)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var scanner: Scanner?
+        var pending: UInt8?
+        var encoding: Encoding?
+        while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            var bytes = [UInt8](chunk)
+            if let byte = pending {
+                bytes.insert(byte, at: 0)
+                pending = nil
+            }
+            if encoding == nil {
+                encoding = Encoding(head: bytes)
+                scanner = Scanner(utf8: encoding == .utf8)
+            }
+            var units: [UInt16] = []
+            switch encoding ?? .utf8 {
+            case .utf8:
+                units = bytes.map(UInt16.init)
+            case .utf16LE, .utf16BE:
+                if bytes.count % 2 == 1, let last = bytes.popLast() { pending = last }
+                units.reserveCapacity(bytes.count / 2)
+                var index = 0
+                while index + 1 < bytes.count {
+                    let (first, second) = (UInt16(bytes[index]), UInt16(bytes[index + 1]))
+                    units.append(encoding == .utf16LE ? first | second << 8 : first << 8 | second)
+                    index += 2
+                }
+            }
+            switch scanner?.feed(units) ?? .rootElement {
+            case .found(let line, let column): return (line, column)
+            case .rootElement: return nil
+            case .more: continue
+            }
+        }
+        return nil
+    }
+
+    enum Encoding {
+        case utf8, utf16LE, utf16BE
+
+        init(head: [UInt8]) {
+            if head.count >= 2, head[0] == 0xFF, head[1] == 0xFE || head[1] == 0x00 {
+                self = .utf16LE
+            } else if head.count >= 2, head[0] == 0xFE && head[1] == 0xFF || head[0] == 0x00 && head[1] != 0x00 {
+                self = .utf16BE
+            } else if head.count >= 2, head[0] != 0x00, head[1] == 0x00 {
+                self = .utf16LE
+            } else {
+                self = .utf8
+            }
+        }
+    }
+
+    /// Walks the prolog one code unit at a time (UTF-8 bytes or UTF-16 units; only ASCII matters), keeping its place
+    /// across chunks.
+    struct Scanner {
+        enum Outcome { case found(line: Int, column: Int), rootElement, more }
+        private enum State { case between, open, markup, comment, instruction }
+        private var state = State.between
+        /// The text after `<` (`!DOCTYPE`, `!--`) while it may still become a declaration or a comment.
+        private var head: [UInt16] = []
+        private var tail: [UInt16] = []
+        private var line = 1
+        private var column = 0
+        private var start = (line: 1, column: 1)
+        /// UTF-8 bytes: a continuation byte is no column of its own.
+        let utf8: Bool
+
+        init(utf8: Bool) { self.utf8 = utf8 }
+
+        private static let doctype = Array("!DOCTYPE".utf16)
+        private static let comment = Array("!--".utf16)
+
+        mutating func feed(_ units: [UInt16]) -> Outcome {
+            for unit in units {
+                if unit == 0x0A {
+                    line += 1
+                    column = 0
+                } else if !utf8 || unit & 0xC0 != 0x80 {
+                    column += 1
+                }
+                switch state {
+                case .between:
+                    if unit == 0x3C {  // <
+                        state = .open
+                        head = []
+                        start = (line, column)
+                    } else if !(unit == 0x20 || unit == 0x09 || unit == 0x0A || unit == 0x0D || unit == 0xFEFF || unit == 0xEF
+                        || unit == 0xBB || unit == 0xBF)
+                    {
+                        return .rootElement  // text before the root element: the parser reports it
+                    }
+                case .open:
+                    if head.isEmpty && unit == 0x3F {  // <?
+                        state = .instruction
+                        tail = []
+                        continue
+                    }
+                    if head.isEmpty && unit != 0x21 { return .rootElement }  // <name: the root element
+                    head.append(unit)
+                    if head == Self.comment {
+                        state = .comment
+                        tail = []
+                    } else if head.count == Self.doctype.count {
+                        if head == Self.doctype { return .found(line: start.line, column: start.column) }
+                        state = .markup
+                    } else if !Self.doctype.starts(with: head) && !Self.comment.starts(with: head) {
+                        state = .markup
+                    }
+                case .markup:
+                    if unit == 0x3E { state = .between }  // some other <!…>: not well-formed before the root; the parser says so
+                case .comment:
+                    tail.append(unit)
+                    if tail.count > 3 { tail.removeFirst() }
+                    if tail == [0x2D, 0x2D, 0x3E] { state = .between }  // -->
+                case .instruction:
+                    tail.append(unit)
+                    if tail.count > 2 { tail.removeFirst() }
+                    if tail == [0x3F, 0x3E] { state = .between }  // ?>
+                }
+            }
+            return .more
         }
     }
 }
@@ -157,12 +356,11 @@ final class GlobalSettingsCollector: BaseCollector {
     var server: String?
     var exportDate: String?
     var version: String?
-    private var depth = 0
     private var capturingVersion = false
     private var text = ""
 
     override func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {
-        depth += 1
+        // `depth` counts this element already.
         if depth == 1 {
             server = attributes["server"]
             exportDate = attributes["export-date"]
@@ -177,11 +375,10 @@ final class GlobalSettingsCollector: BaseCollector {
     }
 
     override func characters(_ string: String) {
-        if capturingVersion { text += string }
+        if capturingVersion { keep(string, in: &text, element: "parameter") }
     }
 
     override func end(_ elementName: String) {
-        depth -= 1
         if capturingVersion {
             capturingVersion = false
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -206,7 +403,11 @@ final class ConnectorCollector: BaseCollector {
     var passwordHashSync: String?
     var partitions: [PartitionFacts] = []
 
+    /// The open elements, the root first. Appended and removed at the end only: never copied (a copy per start tag
+    /// made a deeply nested file quadratic).
     private var stack: [String] = []
+    /// How many of the open elements are `MAConfig`.
+    private var maConfigOpen = 0
     private var text = ""
     private var capture: Field?
     private var parameterName: String?
@@ -218,29 +419,27 @@ final class ConnectorCollector: BaseCollector {
         case partitionName, partitionSelected, inclusion, exclusion, lastDC
     }
 
-    private func field(for path: ArraySlice<String>, attributes: [String: String]) -> Field? {
-        guard path.first == "ma-data" else { return nil }
-        let rest = Array(path.dropFirst())
-        switch rest.count {
-        case 1:
-            switch rest[0] {
+    /// The field the element just opened (the last of `stack`) holds, by its path below `ma-data`.
+    private func field(attributes: [String: String]) -> Field? {
+        let count = stack.count
+        guard count >= 2, stack[0] == "ma-data" else { return nil }
+        let last = stack[count - 1]
+        if count == 2 {
+            switch last {
             case "name": return .name
             case "category": return .category
             case "subtype": return .subtype
             default: return nil
             }
-        default:
-            break
         }
-        if rest.first == "private-configuration" {
-            let last = rest.last!
-            let parent = rest.count >= 2 ? rest[rest.count - 2] : ""
+        if stack[1] == "private-configuration" {
+            let parent = stack[count - 2]
             if parent == "aad-password-reset-config" {
                 if last == "enabled" { return .writeback }
                 if last == "adal-authority" { return .authority }
             }
             if parent == "extension-config", last == "assembly-version" { return .assemblyVersion }
-            if parent == "parameter-values", last == "parameter", attributes["name"] == "UserName", rest.contains("MAConfig") {
+            if parent == "parameter-values", last == "parameter", attributes["name"] == "UserName", maConfigOpen > 0 {
                 return .userName
             }
             if parent == "adma-configuration" {
@@ -254,36 +453,39 @@ final class ConnectorCollector: BaseCollector {
             if parent == "password-hash-sync-config", last == "enabled" { return .passwordHashSync }
             return nil
         }
-        if rest.count >= 3, rest[0] == "ma-partition-data", rest[1] == "partition" {
-            let tail = rest.dropFirst(2)
-            switch Array(tail) {
-            case ["name"]: return .partitionName
-            case ["selected"]: return .partitionSelected
-            case ["filter", "containers", "inclusions", "inclusion"]: return .inclusion
-            case ["filter", "containers", "exclusions", "exclusion"]: return .exclusion
-            case ["custom-data", "adma-partition-data", "last-dc"]: return .lastDC
-            default: return nil
+        if count >= 4, stack[1] == "ma-partition-data", stack[2] == "partition" {
+            // Below `partition`: at most four elements, compared in place.
+            func below(_ names: String...) -> Bool {
+                count - 3 == names.count && names.indices.allSatisfy { stack[3 + $0] == names[$0] }
             }
+            if below("name") { return .partitionName }
+            if below("selected") { return .partitionSelected }
+            if below("filter", "containers", "inclusions", "inclusion") { return .inclusion }
+            if below("filter", "containers", "exclusions", "exclusion") { return .exclusion }
+            if below("custom-data", "adma-partition-data", "last-dc") { return .lastDC }
         }
         return nil
     }
 
     override func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {
         stack.append(elementName)
+        if elementName == "MAConfig" { maConfigOpen += 1 }
         if elementName == "aad-password-reset-config" { sawPasswordResetConfig = true }
         if stack.count == 3, stack[1] == "ma-partition-data", elementName == "partition" {
             partition = PartitionFacts(dn: "", selected: false)
         }
-        capture = field(for: stack[...], attributes: attributes)
+        capture = field(attributes: attributes)
         text = ""
     }
 
     override func characters(_ string: String) {
-        if capture != nil { text += string }
+        if capture != nil { keep(string, in: &text, element: stack.last ?? "") }
     }
 
     override func end(_ elementName: String) {
-        defer { stack.removeLast() }
+        defer {
+            if stack.popLast() == "MAConfig" { maConfigOpen -= 1 }
+        }
         if let field = capture {
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             store(field, value)

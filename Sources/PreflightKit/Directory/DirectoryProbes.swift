@@ -165,7 +165,9 @@ enum DirectoryRightsProbe: DirectorySnapshotProbe {
         let ids = WritebackRight.userRights.map(\.id)
         guard let id = reader.oneOf("right", ids, required: true) else { return nil }
         let status = reader.oneOf("missing", ["fail", "warn"]) ?? "fail"
-        return Params(right: WritebackRight.named(id)!, missingStatus: CheckStatus(rawValue: status)!)
+        // `oneOf` returns only the names offered: each names a right and a status.
+        guard let right = WritebackRight.named(id), let missing = CheckStatus(rawValue: status) else { return nil }
+        return Params(right: right, missingStatus: missing)
     }
 
     static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {

@@ -79,12 +79,14 @@ public enum ReportComparison {
     private static func compareFindings(of before: CheckResult?, with after: CheckResult?, into changes: inout Changes.FindingChanges) {
         func reachedVerdict(_ result: CheckResult?) -> Bool { result.map { [.pass, .warn, .fail, .waived].contains($0.status) } ?? false }
         let assessed = reachedVerdict(after), assessedBefore = reachedVerdict(before)
-        let severity = (after ?? before)!.severity
-        let id = (after ?? before)!.id
+        // Called for each id of either report, so one of the two is there.
+        guard let either = after ?? before else { return }
+        let severity = either.severity
+        let id = either.id
         func entry(_ target: String, _ from: Finding?, _ to: Finding?) -> Changes.FindingChange {
             Changes.FindingChange(
                 check: id, severity: severity, target: target, from: from.map(effectiveStatus), to: to.map(effectiveStatus),
-                message: (to ?? from)!.message)
+                message: (to ?? from)?.message ?? "")
         }
         let (pairs, added, removed) = pair(before?.findings ?? [], after?.findings ?? [])
         for (old, new) in pairs {

@@ -72,7 +72,9 @@ struct InventoryFacts: Codable, Sendable, Hashable {
     /// The column that told synchronized from cloud-only users, and the one that told enabled from disabled (nil: none).
     var syncColumn = ""
     var enabledColumn: String?
+    /// The first of the duplicate UPNs (`UsersExport.listedDuplicates` at most), and how many there are.
     var duplicateUPNs: [String] = []
+    var duplicateUPNCount = 0
     var rowsWithoutUPN = 0
 
     // The scope.

@@ -34,6 +34,7 @@ enum InventoryGatherer {
             facts.syncColumn = users.syncColumn
             facts.enabledColumn = users.enabledColumn
             facts.duplicateUPNs = users.duplicates
+            facts.duplicateUPNCount = users.duplicateCount
             facts.rowsWithoutUPN = users.rowsWithoutUPN
         } catch {
             facts.inputErrors[UsersExport.key] = error.description
@@ -126,6 +127,7 @@ enum InventoryGatherer {
                 continue
             }
             facts.targets += 1
+            // `facts.licensing` and `facts.registration` are set wherever their marks are (in `gather`): the `!`s below cannot fail.
             if let licenses {
                 let marks = licenses[index]
                 if marks.contains(.yes) {

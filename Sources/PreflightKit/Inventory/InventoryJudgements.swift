@@ -135,7 +135,7 @@ enum InventoryJudgements {
         } else {
             var message = "Read \(read). \(scope)"
             var problems: [String] = []
-            if !facts.duplicateUPNs.isEmpty { problems.append("\(number(facts.duplicateUPNs.count)) duplicate UPN(s) in the users export") }
+            if !facts.duplicateUPNs.isEmpty { problems.append("\(number(facts.duplicateUPNCount)) duplicate UPN(s) in the users export") }
             if facts.rowsWithoutUPN > 0 { problems.append("\(facts.rowsWithoutUPN) row(s) without a UPN") }
             if !facts.scopeMembersNotInUsers.isEmpty {
                 problems.append("\(number(facts.scopeMembersNotInUsers.count)) scope group member(s) not in the users export")

@@ -4,8 +4,8 @@ import Foundation
 /// which SKUs carry an Entra ID P1 or P2 service plan. Matching is by GUID; names are only for reading exports that
 /// carry no GUIDs (part numbers, admin-center product names), trimmed because the table has stray spaces.
 struct SkuCatalog: Sendable {
-    static let p1Plan = GUID("41781fb2-bc02-4b7c-bd55-b576c07bb09d")!  // AAD_PREMIUM
-    static let p2Plan = GUID("eec0eb4f-6444-4f95-aba0-50c24d67f998")!  // AAD_PREMIUM_P2
+    static let p1Plan = GUID("41781fb2-bc02-4b7c-bd55-b576c07bb09d")!  // AAD_PREMIUM (a valid literal: cannot fail)
+    static let p2Plan = GUID("eec0eb4f-6444-4f95-aba0-50c24d67f998")!  // AAD_PREMIUM_P2 (a valid literal)
     static let premiumPlans: Set<GUID> = [p1Plan, p2Plan]
 
     /// The built-in copy (a package resource) and its date, as recorded in its SOURCE.md.

@@ -64,7 +64,13 @@ struct UserTable: Sendable {
 
     func emptyMarks() -> [Marks] { Array(repeating: [], count: count) }
 
-    /// Adds a user; returns nil (and adds nothing) when the UPN is already in the table.
+    /// Whether a user with a UPN of `length` bytes still fits: the indexes store UPN ends as 32-bit and rows as 31-bit
+    /// numbers (4 GiB of UPNs, two thousand million users: a hundred times the largest tenant).
+    func hasRoom(forUPN length: Int) -> Bool {
+        upnBytes.count + length <= Int(UInt32.max) && count < Int(Int32.max) - 1
+    }
+
+    /// Adds a user; returns nil (and adds nothing) when the UPN is already in the table. Call `hasRoom` first.
     mutating func add(upn: UnsafeBufferPointer<UInt8>, id: GUID?, flags userFlags: Flags) -> Int? {
         if (count + 1) * 2 > slots.count { growSlots() }
         let hash = Self.hash(upn)

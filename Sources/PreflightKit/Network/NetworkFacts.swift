@@ -83,7 +83,8 @@ public struct ProxyChoice: Codable, Sendable, Hashable {
     /// `http://user:secret@proxy:3128` → `http://***@proxy:3128`: credentials never reach a report.
     static func redact(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else {
-            return url.contains("@") ? "***@" + url.split(separator: "@").last.map(String.init)! : url
+            guard url.contains("@") else { return url }
+            return "***@" + (url.split(separator: "@").last.map(String.init) ?? "")
         }
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex

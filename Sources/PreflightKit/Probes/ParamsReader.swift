@@ -17,7 +17,7 @@ public struct ParamsReader {
         self.sink = sink
     }
 
-    public var isEmpty: Bool { reader == nil || reader!.mapping.count == 0 }
+    public var isEmpty: Bool { reader.map { $0.mapping.isEmpty } ?? true }
 
     public func string(_ key: String, required: Bool = false) -> String? {
         guard let reader else {

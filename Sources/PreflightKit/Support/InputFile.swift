@@ -14,6 +14,16 @@ enum InputFile {
         if let problem = notRegularFile(path, describedAs: what) { throw ProbeError(problem, evidence: ["file": .string(path)]) }
     }
 
+    /// Refuses a file larger than `limit` before it is read whole into memory. `what` completes "the most preflight
+    /// reads of …".
+    static func requireSize(_ path: String, limit: Int, describedAs description: String, of what: String) throws {
+        if let size = InputLimits.fileSize(path), size > limit {
+            throw ProbeError(
+                "\(description) '\(path)' " + InputLimits.tooLarge(size, limit: limit, what: what),
+                evidence: ["file": .string(path), "bytes": .int(size), "limitBytes": .int(limit)])
+        }
+    }
+
     /// The sentence `requireRegularFile` throws, for readers with error types of their own; nil for a regular file
     /// or a missing one (whose reader says so more precisely).
     static func notRegularFile(_ path: String, describedAs what: String) -> String? {

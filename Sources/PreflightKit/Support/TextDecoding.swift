@@ -26,6 +26,9 @@ enum TextDecoding {
     /// Reads and decodes a text file, or throws a `ProbeError` naming the file and the configuration key.
     static func read(_ path: String, key: String) throws -> String {
         try InputFile.requireRegularFile(path, describedAs: "The file named by '\(key)',")
+        try InputFile.requireSize(
+            path, limit: InputLimits.settingsFileBytes, describedAs: "The file named by '\(key)',", of: "a settings file or a saved "
+                + "PowerShell output")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProbeError(
                 "Cannot read '\(path)' (named by '\(key)'): it does not exist or is not readable. Check the path and its permissions.")

@@ -21,7 +21,7 @@ struct MonitoringParsingTests {
     }
 
     @Test func csvReportsAnUnterminatedQuoteAtTheLineItOpened() {
-        #expect(throws: CSVRecords.UnterminatedQuote.self) { try CSVRecords.parse("\"a\",\"b\"\n\"open\nstill open\n") }
+        #expect(throws: CSVRecords.Malformed.self) { try CSVRecords.parse("\"a\",\"b\"\n\"open\nstill open\n") }
         do {
             _ = try CSVRecords.parse("\"a\"\n\"b\"\n\"open\nstill")
         } catch {

@@ -264,7 +264,7 @@ struct DERElement {
         c.minute = mi
         c.second = num(i + 8, 2) ?? 0
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
+        cal.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
         return cal.date(from: c)
     }
 }

@@ -68,6 +68,7 @@ struct ControlList {
     private var buffers: [UnsafeMutableRawPointer] = []
 
     mutating func add(oid: String, value: [UInt8], critical: Bool) {
+        // Only out of memory fails these, as any allocation would; `value` is our own request, never input.
         let oidPtr = strdup(oid)!
         let valuePtr = malloc(max(value.count, 1))!
         value.withUnsafeBytes { if value.count > 0 { valuePtr.copyMemory(from: $0.baseAddress!, byteCount: value.count) } }

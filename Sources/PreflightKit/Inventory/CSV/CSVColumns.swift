@@ -24,8 +24,19 @@ struct CSVColumns {
 
     func has(_ alias: String) -> Bool { index([alias]) != nil }
 
-    /// The columns as the file spells them, for messages: `UserPrincipalName, Id, AccountEnabled`.
+    /// The columns as the file spells them, for messages: `'UserPrincipalName', 'Id', 'AccountEnabled'`. At most
+    /// `shownColumns` of them, each quoted to `InputLimits.quoteLength` characters: a message never echoes a header.
     var listed: String {
-        names.isEmpty ? "(none: the file is empty)" : names.map { "'\($0)'" }.joined(separator: ", ")
+        guard !names.isEmpty else { return "(none: the file is empty)" }
+        let shown = names.prefix(Self.shownColumns).map { "'\(InputLimits.quote($0))'" }.joined(separator: ", ")
+        return names.count > Self.shownColumns ? shown + " and \(names.count - Self.shownColumns) more" : shown
     }
+
+    /// The same without quotes: `UserPrincipalName, Id, AccountEnabled`.
+    var plain: String {
+        let shown = names.prefix(Self.shownColumns).map { InputLimits.quote($0) }.joined(separator: ", ")
+        return names.count > Self.shownColumns ? shown + " and \(names.count - Self.shownColumns) more" : shown
+    }
+
+    static let shownColumns = 40
 }

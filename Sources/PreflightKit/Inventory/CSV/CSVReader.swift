@@ -51,7 +51,7 @@ final class CSVReader {
 
     /// Reads the next data row; false at the end of the file.
     func nextRow() throws(InventoryInputError) -> Bool {
-        while try readRecord() {
+        while try readRecord(limit: InputLimits.csvRecordBytes, what: "a record") {
             // Exports end with a blank line, people add more: not rows.
             if isBlankLine { continue }
             guard cursor.fieldCount == header.count else { throw fieldCountError() }
@@ -68,7 +68,7 @@ final class CSVReader {
 
     private func readHeader() throws(InventoryInputError) {
         try detectDelimiter()
-        while try readRecord() {
+        while try readRecord(limit: InputLimits.csvHeaderBytes, what: "the header line") {
             if isBlankLine { continue }
             let first = string(0)
             if rowLine == 1 && first.hasPrefix("#TYPE") && fieldCount == 1 {
@@ -213,8 +213,10 @@ final class CSVReader {
 
     private enum State { case fieldStart, unquoted, quoted, afterQuote }
 
-    /// Reads one physical record into the row buffer; false when the file has no more.
-    private func readRecord() throws(InventoryInputError) -> Bool {
+    /// Reads one physical record into the row buffer; false when the file has no more. A field longer than
+    /// `InputLimits.csvFieldBytes`, a record longer than `limit` (`what` names it) or more fields than
+    /// `InputLimits.csvColumns` is an error at the field's or record's start: the row buffer never grows past them.
+    private func readRecord(limit: Int, what: String) throws(InventoryInputError) -> Bool {
         var c = cursor
         defer { cursor = c }
         c.byteCount = 0
@@ -248,6 +250,12 @@ final class CSVReader {
             }
             switch state {
             case .fieldStart:
+                guard c.fieldCount < InputLimits.csvColumns else {
+                    throw limitError(
+                        at: c.chunkBase + c.position,
+                        "this record has more than \(InputLimits.grouped(InputLimits.csvColumns)) fields, the most preflight reads "
+                            + "in one record (real exports have at most a few hundred columns)")
+                }
                 c.startField(at: c.chunkBase + c.position)
                 if base[c.position] == UInt8(ascii: "\"") {
                     state = .quoted
@@ -268,6 +276,7 @@ final class CSVReader {
                 }
                 c.append(base + c.position, index - c.position)
                 c.position = index
+                try checkLength(c, limit: limit, what: what)
                 guard index < end else { continue }
                 let byte = base[index]
                 c.position += 1
@@ -290,6 +299,7 @@ final class CSVReader {
                 }
                 c.append(base + c.position, index - c.position)
                 c.position = index
+                try checkLength(c, limit: limit, what: what)
                 guard index < end else { continue }
                 c.position += 1
                 state = .afterQuote
@@ -298,6 +308,7 @@ final class CSVReader {
                 if byte == UInt8(ascii: "\"") {
                     c.append(base + c.position, 1)
                     c.position += 1
+                    try checkLength(c, limit: limit, what: what)
                     state = .quoted
                 } else if byte == delimiter {
                     c.position += 1
@@ -366,6 +377,50 @@ final class CSVReader {
         return index
     }
 
+    // MARK: Limits
+
+    /// Throws when the field being read (the last one started) or the record has grown past its limit. Checked after
+    /// every append, so the buffer holds at most one chunk more than the limit.
+    @inline(__always)
+    private func checkLength(_ c: Cursor, limit: Int, what: String) throws(InventoryInputError) {
+        let fieldStart = c.fieldCount == 0 ? 0 : c.fieldEnds[c.fieldCount - 1]
+        if c.byteCount - fieldStart > InputLimits.csvFieldBytes {
+            let field = UnsafeBufferPointer(start: c.bytes + fieldStart, count: c.byteCount - fieldStart)
+            throw limitError(
+                at: c.fieldOffsets[c.fieldCount],
+                "the field that starts here is longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads "
+                    + "in one field (real exports hold a few kB at most); it begins '\(InputLimits.quote(utf8: field))'")
+        }
+        if c.byteCount > limit {
+            throw limitError(
+                at: c.fieldOffsets[0],
+                "\(what) that starts here is longer than \(InputLimits.size(limit)), the most preflight reads in \(what) (real "
+                    + "exports hold a few kB); it begins '\(beginning(of: c))'")
+        }
+    }
+
+    /// The first characters of the record being read, its fields joined by the delimiter again (quotes are not shown).
+    private func beginning(of c: Cursor) -> String {
+        let budget = InputLimits.quoteLength * 4 + 4
+        var bytes: [UInt8] = []
+        var start = 0
+        for index in 0...c.fieldCount {  // the fields read, then the one being read
+            let end = index < c.fieldCount ? c.fieldEnds[index] : c.byteCount
+            if index > 0 { bytes.append(delimiter) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: c.bytes + start, count: min(end - start, budget)))
+            start = end
+            if bytes.count >= budget { break }
+        }
+        return InputLimits.quote(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private func limitError(at offset: Int, _ problem: String) -> InventoryInputError {
+        locatedError(
+            at: offset,
+            problem + ". The file is not an export preflight reads, or it is damaged; export it again (see the README's "
+                + "inventory commands) and copy it unchanged.")
+    }
+
     // MARK: Errors
 
     private func fieldCountError() -> InventoryInputError {
@@ -379,8 +434,8 @@ final class CSVReader {
                     + "rather than editing it by hand.")
         }
         return locatedError(
-            at: cursor.fieldOffsets[found - 1],
-            "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(header.joined(separator: ", "))). "
+            at: cursor.fieldOffsets[max(0, found - 1)],
+            "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(CSVColumns(header).plain)). "
                 + "The row is cut short or the file mixes delimiters; export it again rather than editing it by hand.")
     }
 

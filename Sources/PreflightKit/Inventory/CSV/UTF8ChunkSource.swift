@@ -69,7 +69,7 @@ final class UTF8ChunkSource {
             case .utf16LE, .utf16BE:
                 let produced = transcode(from: start, count: count)  // count 0 flushes what is pending
                 if count == 0 { finished = true }
-                if produced > 0 { return UnsafeBufferPointer(rebasing: transcoded![0..<produced]) }
+                if produced > 0, let transcoded { return UnsafeBufferPointer(rebasing: transcoded[0..<produced]) }
             }
         }
         return UnsafeBufferPointer(start: nil, count: 0)
@@ -109,7 +109,8 @@ final class UTF8ChunkSource {
 
     /// UTF-16 → UTF-8 for one raw chunk, carrying an odd byte and an unpaired high surrogate to the next chunk.
     private func transcode(from start: Int, count: Int) -> Int {
-        let out = transcoded!
+        // `detectEncoding` allocates the buffer whenever it picks UTF-16, the only encodings that come here.
+        guard let out = transcoded else { return 0 }
         var produced = 0
         var index = start
         let littleEndian = encoding == .utf16LE

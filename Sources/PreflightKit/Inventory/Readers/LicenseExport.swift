@@ -6,6 +6,9 @@ import Foundation
 /// - Microsoft 365 admin center "Export users": `Licenses` with product names joined by `+`;
 /// - `AssignedLicenses` holding Graph JSON (`[{"skuId": …, "disabledPlans": […]}]`).
 enum LicenseExport {
+    /// Distinct cells whose reading is remembered.
+    static let cachedCells = 10_000
+
     static let key = "inventory.licenses"
 
     enum Layout {
@@ -58,13 +61,15 @@ enum LicenseExport {
         var licensing = InventoryFacts.Licensing(format: format, disabledPlansVisible: disabledVisible)
         var unknownByUser: [Int: [String]] = [:]
         var marks = table.emptyMarks()
+        // Real exports repeat a few dozen distinct cells; a file of distinct ones must not be kept whole.
         var cellCache: [String: RowOutcome] = [:]
         while try reader.nextRow() {
             let user: Int?
             if let upnColumn {
                 user = table.find(upn: FieldValue.trimmed(reader.field(upnColumn)))
             } else {
-                user = GUID(reader.field(idColumn!)).flatMap { table.find(id: $0) }
+                // The layout check above requires a UPN or an id column.
+                user = idColumn.flatMap { GUID(reader.field($0)) }.flatMap { table.find(id: $0) }
             }
             guard let user else {
                 licensing.rowsForOtherUsers += 1
@@ -84,7 +89,7 @@ enum LicenseExport {
                     outcome = cached
                 } else {
                     outcome = productNames(value, catalog: catalog)
-                    cellCache[value] = outcome
+                    if cellCache.count < Self.cachedCells { cellCache[value] = outcome }
                 }
             case .assignedJSON(let column):
                 if FieldValue.isTypeName(reader.field(column)) { throw typeNameError(reader, column) }
@@ -94,10 +99,10 @@ enum LicenseExport {
                 } else if !looksLikeJSON(value) {
                     // The portal's "Assigned licenses" column holds product names, not JSON.
                     outcome = productNames(value, catalog: catalog)
-                    cellCache[value] = outcome
+                    if cellCache.count < Self.cachedCells { cellCache[value] = outcome }
                 } else {
                     outcome = try assignedJSON(value, reader: reader, column: column, catalog: catalog)
-                    cellCache[value] = outcome
+                    if cellCache.count < Self.cachedCells { cellCache[value] = outcome }
                 }
             }
             if outcome.premium { marks[user].insert(.yes) }

@@ -25,9 +25,14 @@ enum UsersExport {
         var input: InventoryFacts.Input
         var syncColumn: String
         var enabledColumn: String?
+        /// The first `listedDuplicates` duplicate UPNs, and how many there are.
         var duplicates: [String]
+        var duplicateCount = 0
         var rowsWithoutUPN: Int
     }
+
+    /// The most duplicate UPNs kept for the report (the largest `listLimit`); the rest are only counted.
+    static let listedDuplicates = 1_000_000
 
     static func read(_ path: String) throws(InventoryInputError) -> Result {
         let reader = try CSVReader(path: path, key: key)
@@ -47,6 +52,7 @@ enum UsersExport {
 
         var table = UserTable()
         var duplicates: [String] = []
+        var duplicateCount = 0
         var rowsWithoutUPN = 0
         var syncedCount = 0
         var enabledEmpty = 0
@@ -54,7 +60,9 @@ enum UsersExport {
         while try reader.nextRow() {
             if reader.rowCount == 1000, let fileSize {
                 // Size the table for the whole file from the first rows' length (UTF-16 files overestimate: harmless).
-                table.reserve(users: min(50_000_000, fileSize / max(1, reader.bytesRead / 1000) + 1000))
+                // At most 4 million users ahead (about 100 MB of indexes): a file whose first rows are short and whose
+                // rest is one huge line must not reserve gigabytes before its line is refused. Larger tenants grow.
+                table.reserve(users: min(4_000_000, fileSize / max(1, reader.bytesRead / 1000) + 1000))
             }
             let upn = FieldValue.trimmed(reader.field(upnColumn))
             guard !upn.isEmpty else {
@@ -85,8 +93,15 @@ enum UsersExport {
                 flags.formUnion([.enabled, .enabledUnknown])
             }
             let id = idColumn.flatMap { GUID(reader.field($0)) }
+            guard table.hasRoom(forUPN: upn.count) else {
+                throw reader.error(
+                    row: "the file holds more users than preflight can index (4 GiB of user principal names or 2,147,483,646 "
+                        + "users, a hundred times the largest tenant). Name the users export itself, not several joined.")
+            }
             if table.add(upn: upn, id: id, flags: flags) == nil {
-                duplicates.append(String(decoding: upn, as: UTF8.self))
+                // The first ones are listed; a file of one user repeated must not keep every copy.
+                if duplicates.count < Self.listedDuplicates { duplicates.append(String(decoding: upn, as: UTF8.self)) }
+                duplicateCount += 1
             } else if flags.contains(.synced) {
                 syncedCount += 1
             }
@@ -118,7 +133,7 @@ enum UsersExport {
         }
         return Result(
             table: table, input: input, syncColumn: syncName,
-            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: duplicates,
+            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: duplicates, duplicateCount: duplicateCount,
             rowsWithoutUPN: rowsWithoutUPN)
     }
 

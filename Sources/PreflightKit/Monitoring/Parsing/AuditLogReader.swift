@@ -37,9 +37,10 @@ enum AuditLogReader {
         // an entry is its correlation id, time, activity and target.
         var seen = Set<String>()
         let before = facts.entries.count
-        facts.entries = facts.entries.filter { entry in
-            guard let correlation = entry.correlationId else { return true }
-            return seen.insert("\(correlation)|\(entry.time.timeIntervalSince1970)|\(entry.activity)|\(entry.target)").inserted
+        // In place: a filtered copy held every entry twice.
+        facts.entries.removeAll { entry in
+            guard let correlation = entry.correlationId else { return false }
+            return !seen.insert("\(correlation)|\(entry.time.timeIntervalSince1970)|\(entry.activity)|\(entry.target)").inserted
         }
         facts.duplicates = before - facts.entries.count
         facts.entries.sort { $0.time > $1.time }
@@ -53,6 +54,13 @@ enum AuditLogReader {
         do {
             records = try CSVRecords.parse(text)
         } catch {
+            if let limit = error.limit {
+                throw ProbeError(
+                    "\(path):\(error.line): The record that starts on line \(error.line) brings \(limit); no audit-log download comes "
+                        + "near it, so the file is not one or is damaged. Download the audit log again from the Entra admin center and "
+                        + "copy the file unchanged.",
+                    evidence: ["file": .string(path), "line": .int(error.line)])
+            }
             throw ProbeError(
                 "\(path):\(error.line): A quoted field opened on line \(error.line) never closes, so the download is truncated. "
                     + "Download the audit log again from the Entra admin center and copy the file unchanged.",
@@ -65,7 +73,7 @@ enum AuditLogReader {
         func index(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0.lowercased()) }.first }
         guard let date = index("Date (UTC)", "Date"), let activity = index("Activity"), let result = index("Result") else {
             throw ProbeError(
-                "\(path):\(header.line): The header '\(names.prefix(7).joined(separator: ","))' is not the Entra admin center's audit-log CSV "
+                "\(path):\(header.line): The header '\(InputLimits.quote(names.prefix(7).joined(separator: ",")))' is not the Entra admin center's audit-log CSV "
                     + "(Date (UTC), Service, Activity, Result, ResultReason, …). Download it from Entra ID > Monitoring & health > Audit logs "
                     + "> Download > CSV with the admin center in English, or save Graph directoryAudits JSON (see the README).",
                 evidence: ["file": .string(path), "line": .int(header.line)])
@@ -91,7 +99,7 @@ enum AuditLogReader {
             // The portal writes UTC ("Date (UTC)"); the layout check keeps an odd locale from being misread.
             guard let text = field(date), let layout, let pieces = WindowsDates.pieces(text), let time = WindowsDates.date(pieces, order: layout.order)
             else {
-                malformed.append(MalformedRow(file: path, line: row.line, problem: "date '\(field(date) ?? "")' is not a date"))
+                malformed.append(MalformedRow(file: path, line: row.line, problem: "date '\(InputLimits.quote(field(date) ?? ""))' is not a date"))
                 continue
             }
             guard let name = field(activity), let outcome = field(result) else {
@@ -125,11 +133,11 @@ enum AuditLogReader {
         }
         switch root {
         case let page as [String: Any] where member(page, "value") is [Any]:
-            take(member(page, "value") as! [Any], lines: lines[1]?.first ?? [])
+            take(member(page, "value") as? [Any] ?? [], lines: lines[1]?.first ?? [])
             layout = "Graph directoryAudits JSON"
         case let array as [Any] where array.contains(where: { ($0 as? [String: Any]).map { member($0, "value") is [Any] } ?? false }):
             for (index, page) in array.enumerated() {
-                take((page as? [String: Any]).flatMap { member($0, "value") as? [Any] } ?? [], lines: (lines[2] ?? []).indices.contains(index) ? lines[2]![index] : [])
+                take((page as? [String: Any]).flatMap { member($0, "value") as? [Any] } ?? [], lines: (lines[2] ?? []).indices.contains(index) ? (lines[2] ?? [])[index] : [])
             }
             layout = "Graph directoryAudits JSON (several pages)"
         case let array as [Any]:
@@ -158,7 +166,7 @@ enum AuditLogReader {
         }
         let timeText = string(item, "activityDateTime") ?? string(item, "Date (UTC)") ?? ""
         guard let time = WindowsDates.iso(timeText) ?? dotNetDate(timeText) else {
-            malformed.append(MalformedRow(file: file, line: line, problem: "activityDateTime '\(timeText)' is not an ISO 8601 time"))
+            malformed.append(MalformedRow(file: file, line: line, problem: "activityDateTime '\(InputLimits.quote(timeText))' is not an ISO 8601 time"))
             return nil
         }
         let targets = (member(item, "targetResources") as? [[String: Any]]) ?? []
@@ -219,7 +227,9 @@ enum JSONItemLines {
             case 0x7B:  // {
                 if stack.last == 0x5B, stack.count - 1 <= 2 {
                     let depth = stack.count - 1
-                    result[depth]![result[depth]!.count - 1].append(line)
+                    // The `[` that opened this array added its list (the text parsed as JSON, so brackets match). Mutated
+                    // in place: a copy per object made a file of a million objects take minutes.
+                    if let count = result[depth]?.count, count > 0 { result[depth]?[count - 1].append(line) }
                 }
                 stack.append(byte)
             case 0x5D, 0x7D: _ = stack.popLast()

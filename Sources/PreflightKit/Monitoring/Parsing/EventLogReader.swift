@@ -88,6 +88,13 @@ enum EventLogReader {
         do {
             records = try CSVRecords.parse(text)
         } catch {
+            if let limit = error.limit {
+                throw ProbeError(
+                    "\(path):\(error.line): The record that starts on line \(error.line) brings \(limit); no export of the Application "
+                        + "log comes near it, so the file is not one or is damaged. Export the log again (see the README's monitoring "
+                        + "commands) and copy the file unchanged.",
+                    evidence: ["file": .string(path), "line": .int(error.line)])
+            }
             throw ProbeError(
                 "\(path):\(error.line): A quoted field opened on line \(error.line) never closes, so the file is truncated or was "
                     + "edited. Export the log again (see the README's monitoring commands) and copy the file unchanged.",
@@ -104,7 +111,7 @@ enum EventLogReader {
         let names = header.fields.map { $0 ?? "" }
         guard let columns = columns(names) else {
             throw ProbeError(
-                "\(path):\(header.line): The header '\(names.prefix(8).joined(separator: ","))' is neither Get-WinEvent | Export-Csv "
+                "\(path):\(header.line): The header '\(InputLimits.quote(names.prefix(8).joined(separator: ",")))' is neither Get-WinEvent | Export-Csv "
                     + "(TimeCreated, Id, ProviderName, Message) nor Event Viewer's CSV (Level, Date and Time, Source, Event ID, Task Category). "
                     + "Export with Get-WinEvent … | Export-Csv, or with wevtutil qe Application /f:xml (see the README); localised Event Viewer "
                     + "headers are not supported.",
@@ -130,13 +137,13 @@ enum EventLogReader {
                 continue
             }
             guard let idText = field(columns.id)?.trimmingCharacters(in: .whitespaces), let id = Int(idText) else {
-                malformed.append(MalformedRow(file: path, line: row.line, problem: "event id '\(field(columns.id) ?? "")' is not a number"))
+                malformed.append(MalformedRow(file: path, line: row.line, problem: "event id '\(InputLimits.quote(field(columns.id) ?? ""))' is not a number"))
                 continue
             }
             guard let timeText = field(columns.time), let layout, let pieces = WindowsDates.pieces(timeText),
                 let time = WindowsDates.date(pieces, order: layout.order)
             else {
-                malformed.append(MalformedRow(file: path, line: row.line, problem: "date '\(field(columns.time) ?? "")' is not a date in the file's layout"))
+                malformed.append(MalformedRow(file: path, line: row.line, problem: "date '\(InputLimits.quote(field(columns.time) ?? ""))' is not a date in the file's layout"))
                 continue
             }
             events.append(
@@ -157,6 +164,8 @@ enum EventLogReader {
 enum MonitoringText {
     static func read(_ path: String, key: String) throws -> (String, String) {
         try InputFile.requireRegularFile(path, describedAs: "The file named by '\(key)',")
+        try InputFile.requireSize(
+            path, limit: InputLimits.monitoringFileBytes, describedAs: "The file named by '\(key)',", of: "one log export")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProbeError("Cannot read '\(path)' (named by '\(key)'): it does not exist or is not readable. Check the path and its permissions.")
         }

@@ -18,11 +18,21 @@ enum WevtutilXML {
             body.replaceSubrange(range, with: String(repeating: " ", count: body[range].count))
         }
         let collector = EventCollector(file: file)
-        let parser = XMLParser(data: Data((wrapper + body + "</preflight-events>").utf8))
+        // Streamed in chunks, as the Connect files are: libxml2 given a whole file of more than about 10 MB in one
+        // chunk fails with an internal error (a 40,000-event export did).
+        let parser = XMLParser(stream: InputStream(data: Data((wrapper + body + "</preflight-events>").utf8)))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         let ok = parser.parse()
+        if let limit = collector.limitExceeded {
+            let (line, column) = (limit.line, limit.line == 1 ? max(1, limit.column - wrapper.count) : limit.column)
+            throw ProbeError(
+                "\(file):\(line):\(column): The wevtutil export, at line \(line), column \(column), \(limit.problem). wevtutil writes "
+                    + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
+                    + "/f:xml (see the README) and copy the file unchanged.",
+                evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
+        }
         if !ok || collector.firstError != nil {
             var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, 0)
             if line == 1 { column = max(1, column - wrapper.count) }
@@ -53,6 +63,7 @@ enum WevtutilXML {
         /// Every `<Computer>` named.
         var machines: Set<String> = []
         private var line = 0
+        private var eventCount = 0
         private var inEvent = false
         private var provider: String?
         private var systemTime: String?
@@ -68,6 +79,14 @@ enum WevtutilXML {
             let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
             switch name {
             case "Event":
+                eventCount += 1
+                guard eventCount <= InputLimits.logRecords else {
+                    stop(
+                        parser,
+                        "holds more than \(InputLimits.grouped(InputLimits.logRecords)) events, the most preflight reads in one export "
+                            + "(a default-sized Application log holds about 40,000)")
+                    return
+                }
                 inEvent = true
                 line = parser.lineNumber
                 provider = nil
@@ -88,7 +107,7 @@ enum WevtutilXML {
         }
 
         override func characters(_ string: String) {
-            if capture != nil { text += string }
+            if let capture { keep(string, in: &text, element: capture) }
         }
 
         override func end(_ elementName: String) {
@@ -112,7 +131,7 @@ enum WevtutilXML {
             }
             guard let systemTime, let time = WindowsDates.iso(systemTime) else {
                 malformed.append(
-                    MalformedRow(file: file, line: line, problem: "<TimeCreated SystemTime='\(systemTime ?? "")'> is not an ISO 8601 time"))
+                    MalformedRow(file: file, line: line, problem: "<TimeCreated SystemTime='\(InputLimits.quote(systemTime ?? ""))'> is not an ISO 8601 time"))
                 return
             }
             let message = rendered ?? data.joined(separator: "\n")

@@ -31,7 +31,7 @@ enum WindowsDates {
 
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
         return calendar
     }()
 
