@@ -35,7 +35,9 @@ struct InputLimitsCLITests {
             ["run", "--config", config, "--only", only, "--phase", phase, "--out", out], in: folder.path)
         var files: [String: Int] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: out + "/" + name)
+            // latest.* are links into the published run's folder: measure what they point at.
+            let resolved = URL(fileURLWithPath: out + "/" + name).resolvingSymlinksInPath().path
+            let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
             if attributes?[.type] as? FileAttributeType == .typeRegular { files[name] = (attributes?[.size] as? Int) ?? 0 }
         }
         var report: Report?
