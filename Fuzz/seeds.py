@@ -74,21 +74,23 @@ POLICY = b"""{
 }
 """
 
-CONFIG = b"""phase: pre-golive
-topology: single-forest
-report:
+CONFIG = b"""report:
   customer: Contoso
+phase: preflight
+topology: connect-sync
+cloud: public
+timeoutSeconds: 20
 ldap:
-  server: ldaps://dc01.corp.example.com
-  baseDN: DC=corp,DC=example,DC=com
-  bindDN: CN=svc,OU=Service,DC=corp,DC=example,DC=com
+  url: ldaps://dc01.corp.example.com
+  bindDN: reader@corp.example.com
   passwordEnv: PREFLIGHT_LDAP_PASSWORD
 network:
-  connectTo: [login.microsoftonline.com]
-monitoring:
-  lookbackHours: 72
-maxEvidenceAge:
-  default: 30d
+  serviceBusNamespace: ssprdedicatedsbprodfra-1
+  connectTo: [passwordreset.microsoftonline.com:443:127.0.0.1:18443]
+  endpoints:
+    NET-003: ["https://localhost:18443/"]
+inventory:
+  ssprRegistrationThreshold: 0.8
 """
 
 

@@ -58,7 +58,8 @@ public enum FuzzEntry {
 
     // MARK: Inventory
 
-    /// The CSV reader alone, every field of every row, and Microsoft's licensing table (`inventory.skuCatalog`).
+    /// The CSV reader alone, every field of every row (the result is its verdict), and Microsoft's licensing table
+    /// (`inventory.skuCatalog`).
     @discardableResult
     public static func inventoryCSV(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "export.csv") { path -> String? in
@@ -75,7 +76,7 @@ public enum FuzzEntry {
                     if rows == 0 { _ = reader.error(field: reader.fieldCount - 1, "fuzz") }
                     rows += 1
                 }
-                _ = try SkuCatalog.read(path: path)
+                _ = try? SkuCatalog.read(path: path)
                 return nil
             } catch {
                 return "\(error)"
@@ -92,18 +93,17 @@ public enum FuzzEntry {
                 do { try read() } catch { problems.append("\(error)") }
             }
             attempt { _ = try UsersExport.read(path) }
-            if let (table, catalog) = inventoryContext {
-                attempt { _ = try MemberExports.readRegistration(path, table: table) }
-                attempt { _ = try MemberExports.readScopeGroup(path, table: table) }
-                attempt { _ = try LicenseExport.read(path, table: table, catalog: catalog) }
-                attempt { _ = try SubscribedSkusExport.read(path, catalog: catalog) }
-            }
+            let (table, catalog) = inventoryContext
+            attempt { _ = try MemberExports.readRegistration(path, table: table) }
+            attempt { _ = try MemberExports.readScopeGroup(path, table: table) }
+            attempt { _ = try LicenseExport.read(path, table: table, catalog: catalog) }
+            attempt { _ = try SubscribedSkusExport.read(path, catalog: catalog) }
             return problems.count == 5 ? problems.joined(separator: "\n") : nil
         }
     }
 
     /// Three users of the fixtures, and the built-in licensing table.
-    private static let inventoryContext: (UserTable, SkuCatalog)? = {
+    private static let inventoryContext: (UserTable, SkuCatalog) = {
         let users = """
             "Id","UserPrincipalName","AccountEnabled","OnPremisesSyncEnabled"
             "87d349ed-44d7-43e1-9a83-5f2406dee5bd","AdeleV@contoso.com","True","True"
@@ -111,9 +111,12 @@ public enum FuzzEntry {
             "c03e6eaa-b6ab-46d7-905b-73ec7ea1f755","LidiaH@contoso.com","False","False"
 
             """
-        return withFile(Array(users.utf8), named: "users.csv") { path -> (UserTable, SkuCatalog)? in
-            guard let table = try? UsersExport.read(path).table, let catalog = try? SkuCatalog.builtIn() else { return nil }
-            return (table, catalog)
+        return withFile(Array(users.utf8), named: "users.csv") { path -> (UserTable, SkuCatalog) in
+            do {
+                return (try UsersExport.read(path).table, try SkuCatalog.builtIn())
+            } catch {
+                fatalError("The inventory harness cannot start: \(error)")
+            }
         }
     }()
 
