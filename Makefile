@@ -5,7 +5,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo test docs bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup build lab demo test docs fuzz bench bench-directory bench-network bench-inventory clean
 
 all: build
 
@@ -38,6 +38,11 @@ test: setup lab
 docs: build
 	@bash scripts/docs.sh
 
+# libFuzzer harnesses for every parser of untrusted input (Fuzz/, README "Fuzzing"): each runs FUZZ_SECONDS (30);
+# FUZZ_TARGETS="SID EventLog" picks some, FUZZ_JOBS=2 runs two at a time. Fails on a crash, a leak or a timeout.
+fuzz: setup
+	@SWIFT="$(SWIFT)" FUZZ_LAB="$(LAB)/fuzz" bash scripts/fuzz.sh
+
 # Every benchmark prints a table with ratios against its named baseline.
 bench: bench-directory bench-network bench-inventory
 
@@ -51,4 +56,4 @@ bench-inventory: setup
 	@bash scripts/bench/inventory.sh
 
 clean:
-	rm -rf .build $(LAB) examples/demo/reports examples/demo/.netlab
+	rm -rf .build .build-fuzz $(LAB) examples/demo/reports examples/demo/.netlab

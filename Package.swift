@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+#if canImport(Foundation)
+    import Foundation
+#endif
+
 let package = Package(
     name: "preflight",
     platforms: [.macOS(.v13)],
@@ -48,3 +52,21 @@ let package = Package(
             dependencies: ["PreflightKit", "PreflightTestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )
+
+// libFuzzer harnesses (Fuzz/Harnesses/<Name>/main.swift), declared only when PREFLIGHT_FUZZ=1 so the normal `swift build`
+// and `swift test` neither see nor build them. scripts/fuzz.sh (`make fuzz`) sets it and builds them with
+// -sanitize=fuzzer,address in their own scratch path (.build-fuzz).
+// The harness list, checked against Fuzz/Harnesses and FuzzEntry by FuzzHarnessListTests.
+let fuzzHarnesses = [
+    "SecurityDescriptor", "SID", "InventoryCSV", "InventoryExports", "ConnectXML", "ConnectPolicyJSON", "ConnectorCredential",
+    "Scheduler", "EventLog", "WevtutilXML", "AuditLog", "ConfigYAML", "CheckFile", "WaiverFile", "SavedReport",
+]
+#if canImport(Foundation)
+    if ProcessInfo.processInfo.environment["PREFLIGHT_FUZZ"] == "1" {
+        package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/LibFuzzer"))
+        for name in fuzzHarnesses {
+            package.targets.append(
+                .executableTarget(name: "Fuzz\(name)", dependencies: ["PreflightKit", "CLibFuzzer"], path: "Fuzz/Harnesses/\(name)"))
+        }
+    }
+#endif

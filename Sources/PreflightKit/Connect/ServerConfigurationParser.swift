@@ -4,7 +4,7 @@ import Foundation
     import FoundationXML
 #endif
 
-/// Streams the XML files written by `Get-ADSyncServerConfiguration` with Foundation's SAX parser.
+/// Reads the XML files written by `Get-ADSyncServerConfiguration` with Foundation's SAX parser.
 /// Only the handful of elements the checks need are kept; everything else (the 1.8 MB schema, watermarks,
 /// elements newer builds add) is skipped without being stored.
 enum ServerConfigurationParser {
@@ -72,9 +72,9 @@ enum ServerConfigurationParser {
         }
     }
 
-    /// Runs the SAX parser over a file stream; a malformed file throws with file:line:column.
+    /// Runs the SAX parser over a file; a malformed file throws with file:line:column.
     static func stream(_ path: String, delegate: BaseCollector) throws {
-        guard let input = InputStream(fileAtPath: path), FileManager.default.isReadableFile(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw ProbeError("Cannot read the export file '\(path)'. Check that the exported folder was copied completely and is readable.")
         }
         try InputFile.requireRegularFile(path, describedAs: "The Entra Connect export file")
@@ -93,14 +93,31 @@ enum ServerConfigurationParser {
                     + "the Connect server and copy the folder without editing it.",
                 evidence: ["file": .string(path), "line": .int(declaration.line), "column": .int(declaration.column)])
         }
-        if !startsLikeUTF16(path), let bad = InputFile.firstInvalidUTF8(inFileAt: path) {
+        let utf16 = startsLikeUTF16(path)
+        if !utf16, let bad = InputFile.firstInvalidUTF8(inFileAt: path) {
             throw ProbeError(
                 "\(path):\(bad.line):\(bad.column): The Entra Connect export file is not valid UTF-8 at line \(bad.line), column "
                     + "\(bad.column) (byte \(bad.offset)). Export it again on the Connect server with Get-ADSyncServerConfiguration and "
                     + "copy the folder without editing or re-encoding it.",
                 evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
         }
-        let parser = XMLParser(stream: input)
+        // XMLParser gets the text decoded and checked by us, as UTF-8 without the declaration's encoding, not the file:
+        // some well-formed XML crashes it (XMLInput; found by fuzzing, issue #14).
+        guard let data = FileManager.default.contents(atPath: path), let decoded = TextDecoding.decode(data) else {
+            throw ProbeError(
+                "The Entra Connect export file '\(path)' cannot be read as \(utf16 ? "UTF-16" : "UTF-8") text. Export it again on the "
+                    + "Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.",
+                evidence: ["file": .string(path)])
+        }
+        let text = XMLInput.blankingDeclaration(decoded)
+        if let bad = XMLInput.firstUnsafeConstruct(in: text) {
+            throw ProbeError(
+                "\(path):\(bad.line):\(bad.column): The Entra Connect export file has \(bad.what) at line \(bad.line), column "
+                    + "\(bad.column), which Get-ADSyncServerConfiguration never writes. Export it again on the Connect server and copy "
+                    + "the folder without editing it.",
+                evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
+        }
+        let parser = XMLParser(data: Data(text.utf8))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
@@ -122,7 +139,7 @@ enum ServerConfigurationParser {
         }
     }
 
-    /// A UTF-16 file (a BOM, or a zero byte among the first two) is decoded by libxml2 itself.
+    /// A UTF-16 file (a BOM, or a zero byte among the first two) is not checked as UTF-8 (TextDecoding decodes it).
     static func startsLikeUTF16(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }

@@ -13,9 +13,14 @@ enum WevtutilXML {
 
     static func parse(_ text: String, file: String) throws -> (events: [EventRecord], malformed: [MalformedRow], machines: [String]) {
         // Blank out an XML declaration (keeping lengths, so lines and columns stay true) and add a root element.
-        var body = text
-        if let range = body.range(of: #"^\s*<\?xml[^>]*\?>"#, options: .regularExpression) {
-            body.replaceSubrange(range, with: String(repeating: " ", count: body[range].count))
+        let body = XMLInput.blankingDeclaration(text)
+        // Refuse what crashes Foundation's XMLParser (see XMLInput; found by fuzzing, issue #14).
+        if let bad = XMLInput.firstUnsafeConstruct(in: body) {
+            throw ProbeError(
+                "\(file):\(bad.line):\(bad.column): The wevtutil export has \(bad.what) at line \(bad.line), column \(bad.column), "
+                    + "which wevtutil never writes. Export it again with wevtutil qe Application /f:xml (see the README) and copy "
+                    + "the file unchanged.",
+                evidence: ["file": .string(file), "line": .int(bad.line), "column": .int(bad.column)])
         }
         let collector = EventCollector(file: file)
         // Streamed in chunks, as the Connect files are: libxml2 given a whole file of more than about 10 MB in one

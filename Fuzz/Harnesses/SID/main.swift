@@ -1,0 +1,14 @@
+// libFuzzer harness for FuzzEntry.sid (Sources/PreflightKit/Support/FuzzEntry.swift); built and run by scripts/fuzz.sh.
+import CLibFuzzer
+import Foundation
+import PreflightKit
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzEntry.sid(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
