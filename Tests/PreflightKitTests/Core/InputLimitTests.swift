@@ -176,27 +176,6 @@ struct InputLimitTests {
         }
     }
 
-    @Test(arguments: [
-        ("<?xml version=\"1.0\"?>\n<!-- a comment -->\n<?pi x?>\n<!DOCTYPE ma-data [<!ENTITY a \"b\">]>\n<ma-data/>", 4, 1),
-        ("\u{FEFF}<!DOCTYPE x SYSTEM \"file:///etc/passwd\"><x/>", 1, 2),
-    ])
-    func aDocumentTypeDeclarationIsFoundBeforeTheRootElement(_ text: String, line: Int, column: Int) throws {
-        let path = try folder.write("doctype-\(UUID().uuidString.prefix(6)).xml", text)
-        let found = try #require(XMLProlog.documentTypeDeclaration(inFileAt: path))
-        #expect(found.line == line && found.column == column)
-        // The same in UTF-16, as libxml2 would read it.
-        let utf16 = folder.url("doctype16-\(UUID().uuidString.prefix(6)).xml")
-        try Data([0xFF, 0xFE] + text.replacingOccurrences(of: "\u{FEFF}", with: "").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-            .write(to: URL(fileURLWithPath: utf16))
-        #expect(XMLProlog.documentTypeDeclaration(inFileAt: utf16)?.line == line)
-    }
-
-    @Test func noDeclarationIsFoundInARealExportOrAfterTheRoot() throws {
-        #expect(XMLProlog.documentTypeDeclaration(inFileAt: ConnectFixture.real + "/GlobalSettings/MV.xml") == nil)
-        let path = try folder.write("late.xml", "<?xml version=\"1.0\"?>\n<!-- <!DOCTYPE in a comment> -->\n<a><![CDATA[<!DOCTYPE]]></a>")
-        #expect(XMLProlog.documentTypeDeclaration(inFileAt: path) == nil)
-    }
-
     // MARK: JSON
 
     @Test func jsonDepthAndValuesAreMeasuredOutsideStrings() {
