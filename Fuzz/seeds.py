@@ -4,7 +4,8 @@
 Seeds come from the project's fixtures (Tests/PreflightKitTests/Fixtures, examples/demo, Checks) plus a few small
 hand-written inputs for formats the fixtures hold only inside Swift tests. Inputs larger than the harness's max_len
 are cut at a line end (the XML connector exports are first shrunk to the elements the parser reads). The dictionary
-is every plain string literal of the parser's sources: column names, element names, keys and the words they compare.
+is every plain string literal of the parser's sources: column names, element names, keys and the words they compare
+(for the binary SID and security-descriptor harnesses: the GUIDs the access check compares and well-known SIDs).
 
 usage: Fuzz/seeds.py OUT_FOLDER MAX_LEN HARNESS...   (writes OUT_FOLDER/<harness>/seeds/* and OUT_FOLDER/<harness>/dict)
 """
@@ -148,7 +149,7 @@ def seeds(harness):
 
 # The parser sources whose string literals make each harness's dictionary.
 SOURCES = {
-    "SecurityDescriptor": [], "SID": [],
+    "SecurityDescriptor": [], "SID": [],  # binary_words()
     "InventoryCSV": ["Inventory/CSV/*.swift", "Inventory/SkuCatalog.swift"],
     "InventoryExports": ["Inventory/Readers/*.swift", "Inventory/CSV/*.swift"],
     "ConnectXML": ["Connect/ServerConfigurationParser.swift"],
@@ -171,8 +172,24 @@ def swift_unescape(literal):
                   lambda m: chr(int(m.group(2), 16)) if m.group(2) else simple.get(m.group(1), m.group(1)), literal)
 
 
+def binary_words():
+    """For the binary harnesses: the GUIDs the access check compares (in Windows byte order) and well-known SIDs."""
+    text = open(os.path.join(KIT, "Directory/Security/DirectoryRights.swift"), encoding="utf-8").read()
+    words = set()
+    for guid in re.findall(r'WindowsGUID\("([0-9a-fA-F-]{36})"\)', text):
+        raw = bytes.fromhex(guid.replace("-", ""))
+        words.add(raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:])
+    for authority, subs in re.findall(r"SID\(authority: (\d+), \[([\d, ]+)\]\)", text):
+        subs = [int(x) for x in subs.split(",")]
+        words.add(bytes([1, len(subs)]) + int(authority).to_bytes(6, "big") + b"".join(x.to_bytes(4, "little") for x in subs))
+    words.add(bytes([1, 5]) + (5).to_bytes(6, "big") + (21).to_bytes(4, "little"))  # a domain SID's start
+    return words
+
+
 def dictionary(harness):
     words = set()
+    if harness in ("SecurityDescriptor", "SID"):
+        words = {w.decode("latin-1") for w in binary_words()}
     for pattern in SOURCES[harness]:
         for path in glob.glob(os.path.join(KIT, pattern)):
             for literal in re.findall(r'"((?:[^"\\\n]|\\.)*)"', open(path, encoding="utf-8").read()):
@@ -180,7 +197,7 @@ def dictionary(harness):
                     words.add(swift_unescape(literal))
     lines = []
     for word in sorted(words):
-        data = word.encode("utf-8")
+        data = word.encode("latin-1") if harness in ("SecurityDescriptor", "SID") else word.encode("utf-8")
         escaped = "".join(chr(b) if 0x20 <= b < 0x7F and chr(b) not in '"\\' else f"\\x{b:02X}" for b in data)
         lines.append(f'"{escaped}"')
     return "\n".join(lines) + ("\n" if lines else "")
