@@ -1,7 +1,7 @@
 import Foundation
 
 // Well-known GUIDs and SIDs for the writeback permission check.
-// Sources: /work/shared/notes/writeback-facts.md §2.3 (AD schema docs, MS-ADA1/2/3) and MS-DTYP 2.4.2.4.
+// Sources: Microsoft's Active Directory schema documentation (MS-ADA1, MS-ADA2, MS-ADA3) and MS-DTYP 2.4.2.4.
 
 /// Extended rights (rightsGuid of controlAccessRight objects), checked with RIGHT_DS_CONTROL_ACCESS.
 public enum ExtendedRightGUID {
