@@ -118,6 +118,7 @@ run_one() {
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" "$((SECONDS - started))" "${execs:-0}" \
     "${rate:-?}" "$result" "$(find "$folder/corpus" -type f | wc -l)" "${rss:-?}" > "$folder/result"
+  cat "$folder/result" >> "$LAB/history.tsv"  # one short line, appended atomically: recorded even if the run is cut short
 }
 
 [ -f "$LAB/history.tsv" ] || printf 'date\tharness\tseconds\texecutions\texec_per_s\tresult\tcorpus\tpeak_rss_mb\n' > "$LAB/history.tsv"
@@ -137,7 +138,6 @@ for name in $targets; do
     failed=1
     continue
   fi
-  cat "$LAB/$name/result" >> "$LAB/history.tsv"
   IFS=$'\t' read -r _ _ secs execs rate result corpus rss < "$LAB/$name/result"
   printf '%-20s %8s %12s %8s %8s %8s  %s\n' "$name" "$secs" "$execs" "$rate" "$corpus" "$rss" "$result"
   if [ "$result" != ok ]; then
