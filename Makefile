@@ -12,8 +12,11 @@ all: build
 setup:
 	@bash scripts/setup.sh
 
+# A target may import only the targets Package.swift declares for it: the compiler keeps the layers (README "Architecture").
+LAYERS_CHECK := --explicit-target-dependency-import-check=error
+
 build: setup
-	$(SWIFT) build
+	$(SWIFT) build $(LAYERS_CHECK)
 
 # The Samba AD lab template the directory tests and the demo use (cached by a hash of scripts/lab).
 lab: setup
@@ -32,7 +35,7 @@ demo: build lab
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
 
 test: setup lab
-	@SWIFT="$(SWIFT)" bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
+	@SWIFT="$(SWIFT)" SWIFT_TEST_FLAGS="$(LAYERS_CHECK)" bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
 
 # The README's check table, generated from the catalog (DocsDriftTests fails when it drifts).
 docs: build

@@ -5,6 +5,12 @@ import PackageDescription
     import Foundation
 #endif
 
+/// Every library target, for the tests (which reach into each layer).
+let layers: [Target.Dependency] = [
+    "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightConnect", "PreflightDirectory", "PreflightNetwork",
+    "PreflightInventory", "PreflightMonitoring", "PreflightKit",
+]
+
 let package = Package(
     name: "preflight",
     platforms: [.macOS(.v13)],
@@ -17,6 +23,15 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
+    // Layers, each a target, so the compiler enforces them (scripts/test.sh builds with
+    // --explicit-target-dependency-import-check=error: a target imports only what it declares here):
+    //   PreflightCore        report model, vocabulary, errors, diagnostics; text, time, CSV/XML/JSON input helpers
+    //   PreflightEngine      configuration, catalog, probe protocol and registry type, runner, evidence, waiver files
+    //   Preflight<Area>      one per probe area, each exporting its probe list; only Directory sees CLDAP, only Network CCurl
+    //   PreflightReporting   reporters (pure functions of a Report), report files, baselines and drift
+    //   PreflightKit         the probe areas together: ProbeRegistry.builtIn, and the fuzzing entry points
+    //   preflight            the command line
+    // Probes never see reporters; reporters never see probes or C libraries; the engine never names an area.
     targets: [
         .systemLibrary(
             name: "CLDAP", path: "Sources/CLDAP", pkgConfig: "ldap",
@@ -24,32 +39,56 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "PreflightCore"),
+        .target(
+            name: "PreflightEngine",
+            dependencies: [
+                "PreflightCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "PreflightConnect", dependencies: ["PreflightCore", "PreflightEngine"]),
+        .target(
+            name: "PreflightDirectory",
+            dependencies: [
+                "PreflightCore", "PreflightEngine", "CLDAP",
+                // The Connect export names the account and the scope the directory checks judge.
+                "PreflightConnect",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "PreflightNetwork", dependencies: ["PreflightCore", "PreflightEngine", "CCurl"]),
+        .target(
+            name: "PreflightInventory", dependencies: ["PreflightCore", "PreflightEngine"],
+            // Microsoft's licensing table, built in for the inventory checks (see its SOURCE.md for origin and date).
+            resources: [.copy("Resources/licensing")]),
+        .target(
+            name: "PreflightMonitoring",
+            // Event 33004's users are judged against the directory snapshot with the same RightsJudge as AD-003.
+            dependencies: ["PreflightCore", "PreflightEngine", "PreflightDirectory"]),
+        .target(name: "PreflightReporting", dependencies: ["PreflightCore"]),
         .target(
             name: "PreflightKit",
             dependencies: [
-                "CLDAP", "CCurl",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            // Microsoft's licensing table, built in for the inventory checks (see its SOURCE.md for origin and date).
-            resources: [.copy("Inventory/Resources/licensing")]),
+                "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightConnect", "PreflightDirectory",
+                "PreflightNetwork", "PreflightInventory", "PreflightMonitoring",
+            ]),
         .executableTarget(
             name: "preflight",
             dependencies: [
-                "PreflightKit",
+                "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
-            name: "PreflightTestSupport", dependencies: ["PreflightKit"],
+            name: "PreflightTestSupport", dependencies: layers,
             path: "Tests/PreflightTestSupport"),
         .testTarget(
-            name: "PreflightKitTests", dependencies: ["PreflightKit", "PreflightTestSupport"],
+            name: "PreflightKitTests", dependencies: layers + ["PreflightTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightCLITests",
             // Yams reads the CI examples the way GitHub and Azure DevOps do (YAML 1.2 scalars), see ExamplesTests.
-            dependencies: ["PreflightKit", "PreflightTestSupport", .product(name: "Yams", package: "Yams")]),
+            dependencies: layers + ["PreflightTestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )
 
@@ -66,7 +105,7 @@ let fuzzHarnesses = [
         package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/LibFuzzer"))
         for name in fuzzHarnesses {
             package.targets.append(
-                .executableTarget(name: "Fuzz\(name)", dependencies: ["PreflightKit", "CLibFuzzer"], path: "Fuzz/Harnesses/\(name)"))
+                .executableTarget(name: "Fuzz\(name)", dependencies: layers + ["CLibFuzzer"], path: "Fuzz/Harnesses/\(name)"))
         }
     }
 #endif

@@ -6,7 +6,8 @@ template=${1:?usage: scripts/test.sh LAB_TEMPLATE}
 log=$(mktemp /tmp/preflight-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
 # SWIFT may be several words (e.g. "xcrun swift"), as $(SWIFT) in the Makefile may.
-LAB_TEMPLATE="$template" ${SWIFT:-swift} test 2>&1 | tee "$log"
+# SWIFT_TEST_FLAGS: the Makefile passes --explicit-target-dependency-import-check=error (the layers).
+LAB_TEMPLATE="$template" ${SWIFT:-swift} test ${SWIFT_TEST_FLAGS:-} 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
     echo

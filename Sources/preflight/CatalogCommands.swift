@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import PreflightCore
+import PreflightEngine
 import PreflightKit
+import PreflightReporting
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the check catalog.")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PreflightCore
 import PreflightKit
+import PreflightReporting
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PreflightCore
+import PreflightEngine
 import PreflightKit
 
 #if canImport(Glibc)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import PreflightCore
+import PreflightEngine
 import PreflightKit
+import PreflightReporting
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

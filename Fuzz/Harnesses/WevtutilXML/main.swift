@@ -1,4 +1,4 @@
-// libFuzzer harness for FuzzEntry.wevtutilXML (Sources/PreflightKit/Support/FuzzEntry.swift); built and run by scripts/fuzz.sh.
+// libFuzzer harness for FuzzEntry.wevtutilXML (Sources/PreflightCore/Support/FuzzEntry.swift and each layer's FuzzEntry+*.swift); built and run by scripts/fuzz.sh.
 import CLibFuzzer
 import Foundation
 import PreflightKit

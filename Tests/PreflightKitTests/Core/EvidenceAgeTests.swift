@@ -2,7 +2,15 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Issue #13, part 8: every file input is dated in the evidence, an old one makes a passing check warn, and inputs
 /// that contradict each other become notes. The clock is fixed here; EvidenceAgeCLITests runs the same through the binary.
@@ -40,7 +48,7 @@ struct EvidenceAgeTests {
         #expect(ExportDate.parse("2025-03-04T11:15:00+01:00") == Date(timeIntervalSince1970: 1_741_083_300))
         #expect(ExportDate.parse("2016-05-03") == Date(timeIntervalSince1970: 1_462_233_600))
         #expect(ExportDate.parse("last Tuesday") == nil)
-        #expect(Assessment.rfc3339(Self.old) == "2016-05-03T14:28:09Z")
+        #expect(RFC3339.string(Self.old) == "2016-05-03T14:28:09Z")
     }
 
     @Test func theConnectExportIsDatedByItsExportDateAndSaysItsTenantAndWritebackState() async throws {

@@ -6,7 +6,15 @@ import Testing
     import FoundationXML
 #endif
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Every reader's limits on its own (issue #14): each limit trips just past itself, names itself and the position,
 /// quotes at most 80 characters, and leaves files just under it alone. InputLimitsCLITests runs the hostile files

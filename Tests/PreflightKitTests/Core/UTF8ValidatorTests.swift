@@ -1,7 +1,15 @@
 import Foundation
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The UTF-8 check every UTF-8 XML export passes before Foundation's XMLParser sees it (issue #14).
 @Suite("UTF-8 validator")

@@ -2,7 +2,15 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Well-formed XML that crashed Foundation's XMLParser on Linux, found by fuzzing (issue #14): the Connect and wevtutil
 /// readers refuse it with its position instead (see `XMLInput`).

@@ -3,7 +3,15 @@ import PreflightTestSupport
 import Testing
 import Yams
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// How YAML problems are rendered (issue #14): by position and key; a value is quoted only where it cannot be a secret.
 @Suite("YAML error rendering")

@@ -1,7 +1,15 @@
 import Foundation
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 private let svc = ADSampleFixtures.serviceAccount
 private let reset = DirectoryRight.controlAccess(ExtendedRightGUID.resetPassword)

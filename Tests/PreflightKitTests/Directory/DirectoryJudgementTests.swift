@@ -1,7 +1,15 @@
 import Foundation
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The judgements on synthetic snapshots: the paths a Samba lab cannot produce (a Windows DC's controls,
 /// an RODC, a missing Unexpire grant) and the ones that must never turn into a false "ready".

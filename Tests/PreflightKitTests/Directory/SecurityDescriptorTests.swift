@@ -1,7 +1,15 @@
 import Foundation
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The real samples in Fixtures/ad-samples (see SOURCE.md there): read by MSOL_test from a Samba 4.17 DC.
 enum ADSampleFixtures {

@@ -1,6 +1,14 @@
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The token builder over recorded directory answers (the shapes the lab DC returns; the real DC proves the
 /// verdicts in LogonTokenScenarioTests).

@@ -2,7 +2,15 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Microsoft's licensing table exactly as shipped (the built-in resource) and the variants older downloads have.
 @Suite("Inventory licensing table")

@@ -2,7 +2,15 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The bind password is held in one buffer of its own and zeroed once the connection is open (issue #14). The seam:
 /// `DirectoryConnector.open`'s `connect` parameter sees the settings at bind time; the buffer is inspected after.

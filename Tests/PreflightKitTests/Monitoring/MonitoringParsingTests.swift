@@ -2,7 +2,15 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
 @testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The readers on every export layout, byte for byte as Windows and the portal write them.
 @Suite("Monitoring: reading event and audit exports")

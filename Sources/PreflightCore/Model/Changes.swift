@@ -1,0 +1,133 @@
+/// What changed between two reports: the `changes` object of a run with `--baseline`, and what `preflight diff`
+/// prints. Findings are keyed by (check id, target).
+public struct Changes: Sendable, Codable, Hashable {
+    /// The earlier report (the baseline) and the later one.
+    public var baseline: RunReference
+    public var current: RunReference
+    /// Anything got worse: a new problem, a finding or check whose status got worse, or a check that lost its
+    /// assessment (skipped, errored or not run after reaching a verdict). `diff` exits 1 when true.
+    public var worse: Bool
+    public var verdict: VerdictChange
+    /// Checks whose status differs, including checks only one of the reports has (`from` or `to` is null).
+    public var checks: [CheckChange]
+    public var findings: FindingChanges
+    /// Why the two reports may not be comparable (other tenant, phase or catalog, swapped order).
+    public var notices: [String]
+
+    package init(baseline: RunReference, current: RunReference, worse: Bool, verdict: VerdictChange, checks: [CheckChange], findings: FindingChanges, notices: [String]) {
+        self.baseline = baseline
+        self.current = current
+        self.worse = worse
+        self.verdict = verdict
+        self.checks = checks
+        self.findings = findings
+        self.notices = notices
+    }
+
+    public struct RunReference: Sendable, Codable, Hashable {
+        public var runId: String
+        public var startedAt: String
+        public var verdict: Verdict
+        public var phase: Phase
+        public var host: String
+        /// The file the report was read from; null for the report being written.
+        @NullEncoded public var file: String?
+
+        public init(_ report: Report, file: String?) {
+            runId = report.run.id
+            startedAt = report.run.startedAt
+            verdict = report.verdict
+            phase = report.run.phase
+            host = report.run.host
+            self.file = file
+        }
+    }
+
+    public struct VerdictChange: Sendable, Codable, Hashable {
+        public var from: Verdict
+        public var to: Verdict
+
+        package init(from: Verdict, to: Verdict) {
+            self.from = from
+            self.to = to
+        }
+    }
+
+    public struct CheckChange: Sendable, Codable, Hashable {
+        public var id: String
+        public var title: String
+        public var severity: Severity
+        /// Null: the baseline did not run this check.
+        @NullEncoded public var from: CheckStatus?
+        /// Null: this run did not run the check.
+        @NullEncoded public var to: CheckStatus?
+        public var trend: Trend
+
+        package init(id: String, title: String, severity: Severity, from: CheckStatus? = nil, to: CheckStatus? = nil, trend: Trend) {
+            self.id = id
+            self.title = title
+            self.severity = severity
+            self.from = from
+            self.to = to
+            self.trend = trend
+        }
+    }
+
+    public enum Trend: String, Sendable, Codable, Hashable {
+        case worse, better, changed
+    }
+
+    public struct FindingChanges: Sendable, Codable, Hashable {
+        /// Problems the baseline did not have, found by a check the baseline had assessed too.
+        public var new: [FindingChange] = []
+        /// Problems of a check the baseline skipped, errored on or did not run: not known to be new (after a night
+        /// the directory was unreachable, yesterday's problems are back, not new).
+        public var newlyAssessed: [FindingChange] = []
+        /// Problems gone from a check that ran to a verdict again.
+        public var resolved: [FindingChange] = []
+        /// Same check and target, another status (waived counts as a status here).
+        public var changed: [FindingChange] = []
+        /// Baseline problems whose check was skipped, errored or not run this time: not known to be fixed.
+        public var unassessed: [FindingChange] = []
+        public var unchanged: [FindingChange] = []
+
+        public init() {}
+
+        /// Reports written before `newlyAssessed` existed still load as baselines.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            new = try container.decode([FindingChange].self, forKey: .new)
+            newlyAssessed = try container.decodeIfPresent([FindingChange].self, forKey: .newlyAssessed) ?? []
+            resolved = try container.decode([FindingChange].self, forKey: .resolved)
+            changed = try container.decode([FindingChange].self, forKey: .changed)
+            unassessed = try container.decode([FindingChange].self, forKey: .unassessed)
+            unchanged = try container.decode([FindingChange].self, forKey: .unchanged)
+        }
+    }
+
+    /// One finding on either side; `from`/`to` are its effective statuses (`waived` when a waiver covers it).
+    public struct FindingChange: Sendable, Codable, Hashable {
+        public var check: String
+        public var severity: Severity
+        public var target: String
+        @NullEncoded public var from: CheckStatus?
+        @NullEncoded public var to: CheckStatus?
+        /// The later message when there is one, else the baseline's.
+        public var message: String
+
+        package init(check: String, severity: Severity, target: String, from: CheckStatus? = nil, to: CheckStatus? = nil, message: String) {
+            self.check = check
+            self.severity = severity
+            self.target = target
+            self.from = from
+            self.to = to
+            self.message = message
+        }
+    }
+
+    /// Nothing differs at all (unchanged findings only).
+    public var isEmpty: Bool {
+        checks.isEmpty && findings.new.isEmpty && findings.newlyAssessed.isEmpty && findings.resolved.isEmpty
+            && findings.changed.isEmpty && findings.unassessed.isEmpty && verdict.from == verdict.to
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import PreflightCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Everything ``LDAPConnection/open(_:)`` needs to reach, secure and authenticate to a directory server.
+///
+/// The password is never printed: ``description`` and the reflection mirror (`dump`, `print`, string
+/// interpolation) redact it, and no ``LDAPError`` ever contains it.
+public struct LDAPSettings: Sendable {
+    /// `ldaps://host[:port]` (TLS from the first byte, default port 636) or `ldap://host[:port]` (default 389).
+    public var url: String
+    /// Upgrade an `ldap://` connection with the StartTLS extended operation before binding.
+    public var startTLS: Bool
+    /// PEM file holding the CA certificate(s) that may sign the server certificate; `nil` uses the system trust store.
+    public var caFile: String?
+    /// Allow a simple bind over a plaintext channel (`ldap://` without StartTLS). Off by default: the password
+    /// would cross the network in clear text, so the bind is refused before anything is sent.
+    public var allowInsecure: Bool
+    /// Bind name as Active Directory accepts it: a DN, a UPN (`user@corp.example.com`) or `DOMAIN\user`.
+    /// An empty string means an anonymous connection (enough for the rootDSE only).
+    public var bindDN: String
+    /// The bind password. Never logged and never part of an error message; wiped by its owner after the bind.
+    public var secret: LDAPSecret
+    /// Hard deadline for everything on this connection: connect, TLS, bind and every later operation.
+    /// When it passes, a watchdog shuts the socket down so that no call can hang beyond it.
+    public var deadline: ContinuousClock.Instant
+    /// Upper bound for the TCP connect (capped by the time left until ``deadline``).
+    public var networkTimeout: Duration
+    /// Upper bound for each single operation wait: bind, StartTLS, each search page (capped by ``deadline``).
+    public var operationTimeout: Duration
+
+    public init(
+        url: String,
+        startTLS: Bool = false,
+        caFile: String? = nil,
+        allowInsecure: Bool = false,
+        bindDN: String,
+        secret: LDAPSecret,
+        deadline: ContinuousClock.Instant,
+        networkTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(120)
+    ) {
+        self.url = url
+        self.startTLS = startTLS
+        self.caFile = caFile
+        self.allowInsecure = allowInsecure
+        self.bindDN = bindDN
+        self.secret = secret
+        self.deadline = deadline
+        self.networkTimeout = networkTimeout
+        self.operationTimeout = operationTimeout
+    }
+
+    /// With the password as a string (tests, and callers that have nothing better): copied into an ``LDAPSecret``.
+    public init(
+        url: String,
+        startTLS: Bool = false,
+        caFile: String? = nil,
+        allowInsecure: Bool = false,
+        bindDN: String,
+        password: String,
+        deadline: ContinuousClock.Instant,
+        networkTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(120)
+    ) {
+        self.init(
+            url: url, startTLS: startTLS, caFile: caFile, allowInsecure: allowInsecure, bindDN: bindDN,
+            secret: LDAPSecret(password), deadline: deadline, networkTimeout: networkTimeout, operationTimeout: operationTimeout)
+    }
+
+    /// Same as the designated initializer, with the deadline given as a budget from now.
+    public init(
+        url: String,
+        startTLS: Bool = false,
+        caFile: String? = nil,
+        allowInsecure: Bool = false,
+        bindDN: String,
+        password: String,
+        timeout: Duration,
+        networkTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(120)
+    ) {
+        self.init(
+            url: url, startTLS: startTLS, caFile: caFile, allowInsecure: allowInsecure, bindDN: bindDN,
+            password: password, deadline: .now + timeout, networkTimeout: networkTimeout,
+            operationTimeout: operationTimeout)
+    }
+}
+
+extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "LDAPSettings(url: \(url), startTLS: \(startTLS), caFile: \(caFile ?? "system trust store"), "
+            + "allowInsecure: \(allowInsecure), bindDN: \(bindDN), password: <redacted>, "
+            + "networkTimeout: \(networkTimeout), operationTimeout: \(operationTimeout))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "url": url, "startTLS": startTLS, "caFile": caFile as Any, "allowInsecure": allowInsecure,
+                "bindDN": bindDN, "password": "<redacted>", "deadline": deadline,
+                "networkTimeout": networkTimeout, "operationTimeout": operationTimeout,
+            ], displayStyle: .struct)
+    }
+}
+
+/// How the bytes of an open connection are protected.
+public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
+    /// TLS from the first byte (`ldaps://`).
+    case ldaps
+    /// `ldap://` upgraded with the StartTLS extended operation.
+    case startTLS
+    /// No encryption at all.
+    case plaintext
+
+    public var description: String {
+        switch self {
+        case .ldaps: "LDAPS"
+        case .startTLS: "StartTLS"
+        case .plaintext: "plaintext LDAP"
+        }
+    }
+}
+
+/// Search scope. (Named `LDAPScope`, not `Scope`, to stay clear of other "scope" notions in PreflightKit.)
+public enum LDAPScope: Sendable, Equatable {
+    case base
+    case oneLevel
+    case subtree
+
+    var rawLDAPValue: Int32 {
+        switch self {
+        case .base: 0  // LDAP_SCOPE_BASE
+        case .oneLevel: 1  // LDAP_SCOPE_ONELEVEL
+        case .subtree: 2  // LDAP_SCOPE_SUBTREE
+        }
+    }
+}
+
+/// The parts of `nTSecurityDescriptor` to return, sent as the LDAP_SERVER_SD_FLAGS control (1.2.840.113556.1.4.801).
+///
+/// Without this control, Active Directory (and Samba) silently omit `nTSecurityDescriptor` for a non-admin account,
+/// because the default asks for the SACL as well. Ask for `[.owner, .group, .dacl]` or just `.dacl`.
+public struct SDFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let owner = SDFlags(rawValue: 0x1)
+    public static let group = SDFlags(rawValue: 0x2)
+    public static let dacl = SDFlags(rawValue: 0x4)
+    /// Needs SeSecurityPrivilege; a normal account gets no SD at all when this is set.
+    public static let sacl = SDFlags(rawValue: 0x8)
+}
+
+/// The step of a connection's life an error or timeout happened in.
+public enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
+    case connect
+    case tlsHandshake
+    case startTLS
+    case bind
+    case search
+
+    public var description: String {
+        switch self {
+        case .connect: "connect"
+        case .tlsHandshake: "TLS handshake"
+        case .startTLS: "StartTLS request"
+        case .bind: "bind"
+        case .search: "search"
+        }
+    }
+}

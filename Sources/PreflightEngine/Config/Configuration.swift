@@ -1,0 +1,374 @@
+import Foundation
+import PreflightCore
+import Yams
+
+/// The user's `preflight.yml`: a public contract, strictly validated (unknown keys are errors).
+/// Relative paths are resolved against the configuration file's folder when it is loaded.
+public struct Configuration: Sendable, Hashable {
+    public var file: String?
+    public var cover = Report.Cover()
+    public var phase: Phase = .preflight
+    public var topology: Topology = .connectSync
+    public var cloud: Cloud = .public
+    public var timeoutSeconds: Double = 15
+    /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
+    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
+    public static let defaultMaxEvidenceAgeDays = 30
+    public var network = NetworkSettings()
+    public var ldap = LDAPConfiguration()
+    public var inventory = InventorySettings()
+    public var connect = ConnectSettings()
+    public var monitoring = MonitoringSettings()
+    /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
+    public var waivers: String?
+    /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading.
+    public internal(set) var locations: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    public struct NetworkSettings: Sendable, Hashable {
+        public var proxy: String?
+        public var caFile: String?
+        public var serviceBusNamespace: String?
+        public var tenantId: String?
+        public var endpoints: [String: [String]] = [:]
+        /// libcurl `CONNECT_TO` pins (`HOST:PORT:CONNECT-HOST:CONNECT-PORT`): probe a name at a chosen address.
+        public var connectTo: [String] = []
+    }
+
+    public struct LDAPConfiguration: Sendable, Hashable {
+        public var url: String?
+        public var bindDN: String?
+        public var passwordEnv: String?
+        public var passwordFile: String?
+        public var caFile: String?
+        public var startTLS = false
+        public var allowInsecure = false
+        public var baseDN: String?
+        public var account: String?
+        public var scope: [String] = []
+        public var exclude: [String] = []
+        public var pageSize = 1000
+
+        /// The directory checks need at least a server and a bind account.
+        public var isConfigured: Bool { url != nil && bindDN != nil }
+    }
+
+    public struct InventorySettings: Sendable, Hashable {
+        public var users: String?
+        public var licenses: String?
+        public var subscribedSkus: String?
+        public var registration: String?
+        public var scopeGroup: String?
+        public var skuCatalog: String?
+        public var ssprRegistrationThreshold = 0.8
+    }
+
+    public struct ConnectSettings: Sendable, Hashable {
+        public var export: String?
+        public var scheduler: String?
+        public var passwordResetConfig: String?
+        /// The saved output of `Get-ADSyncEntraConnectorCredential` (CON-007 records its `ConnectorIdentityType`).
+        public var connectorCredential: String?
+    }
+
+    /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
+    public struct MonitoringSettings: Sendable, Hashable {
+        /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
+        public var events: [String] = []
+        /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.
+        public var audit: [String] = []
+        /// How far back from the newest event in the input to look.
+        public var windowHours: Double = 24
+        public var minSuccessRate = 0.9
+    }
+}
+
+extension Configuration {
+    public static let defaultFileName = "preflight.yml"
+
+    /// Loads and validates a configuration file; throws 66 for an unreadable file and 78 for an invalid one.
+    public static func load(from path: String) throws(PreflightError) -> Configuration {
+        let text = try readText(path, role: "configuration file")
+        let sink = DiagnosticSink()
+        var config = Configuration()
+        config.file = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let root = try YAMLFile.parse(text, file: path)
+        if let reader = MappingReader.from(root, file: path, path: "", sink: sink) {
+            config.read(reader, folder: folder)
+        }
+        guard sink.isEmpty else { throw .invalidConfiguration(sink.diagnostics) }
+        try config.checkFilesExist()
+        return config
+    }
+
+    private mutating func read(_ reader: MappingReader, folder: String) {
+        var locations: [String: SourceLocation] = [:]
+        defer { self.locations = locations }
+        func path(_ section: MappingReader, _ key: String) -> String? {
+            if section.has(key) { locations[section.qualified(key)] = section.valueLocation(of: key) }
+            return section.string(key).map { Self.resolve($0, against: folder) }
+        }
+        if let report = reader.mapping("report") {
+            cover = Report.Cover(
+                customer: report.string("customer"), tenant: report.string("tenant"), assessor: report.string("assessor"))
+            report.finish()
+        }
+        phase = reader.enumValue("phase", Phase.self) ?? phase
+        topology = reader.enumValue("topology", Topology.self) ?? topology
+        cloud = reader.enumValue("cloud", Cloud.self) ?? cloud
+        timeoutSeconds = reader.double("timeoutSeconds", range: 0.1...86_400) ?? timeoutSeconds
+        readMaxEvidenceAge(reader)
+        waivers = path(reader, "waivers")
+
+        if let section = reader.mapping("network") {
+            network.proxy = section.string("proxy")
+            network.caFile = path(section, "caFile")
+            network.serviceBusNamespace = section.string("serviceBusNamespace")
+            network.tenantId = section.string("tenantId")
+            network.connectTo = section.stringList("connectTo") ?? []
+            validateNetwork(section)
+            if let endpoints = section.mapping("endpoints") {
+                for (checkID, location) in endpoints.keys {
+                    let urls = endpoints.stringList(checkID) ?? []
+                    for url in urls where EndpointURL(url) == nil {
+                        section.sink.report(
+                            location,
+                            "'network.endpoints.\(checkID)' holds '\(url)', which is not an http:// or https:// URL with a host. "
+                                + "Write it as https://host[:port]/ (or http:// for CRL and OCSP hosts).")
+                    }
+                    network.endpoints[checkID] = urls
+                }
+                endpoints.finish()
+            }
+            section.finish()
+        }
+        if let section = reader.mapping("ldap") {
+            rejectInlinePassword(section)
+            ldap.url = section.string("url")
+            ldap.bindDN = section.string("bindDN")
+            ldap.passwordEnv = section.string("passwordEnv")
+            if section.has("passwordEnv") { locations["ldap.passwordEnv"] = section.valueLocation(of: "passwordEnv") }
+            ldap.passwordFile = path(section, "passwordFile")
+            ldap.caFile = path(section, "caFile")
+            ldap.startTLS = section.bool("startTLS") ?? false
+            ldap.allowInsecure = section.bool("allowInsecure") ?? false
+            ldap.baseDN = section.string("baseDN")
+            ldap.account = section.string("account")
+            ldap.scope = section.stringList("scope") ?? []
+            ldap.exclude = section.stringList("exclude") ?? []
+            ldap.pageSize = section.int("pageSize", range: 1...100_000) ?? ldap.pageSize
+            validateLDAP(section)
+            section.finish()
+        }
+        if let section = reader.mapping("inventory") {
+            inventory.users = path(section, "users")
+            inventory.licenses = path(section, "licenses")
+            inventory.subscribedSkus = path(section, "subscribedSkus")
+            inventory.registration = path(section, "registration")
+            inventory.scopeGroup = path(section, "scopeGroup")
+            inventory.skuCatalog = path(section, "skuCatalog")
+            inventory.ssprRegistrationThreshold =
+                section.double("ssprRegistrationThreshold", range: 0...1) ?? inventory.ssprRegistrationThreshold
+            section.finish()
+        }
+        if let section = reader.mapping("monitoring") {
+            monitoring.events = (section.stringList("events") ?? []).map { Self.resolve($0, against: folder) }
+            monitoring.audit = (section.stringList("audit") ?? []).map { Self.resolve($0, against: folder) }
+            monitoring.windowHours = section.double("windowHours", range: 0.01...8_760) ?? monitoring.windowHours
+            monitoring.minSuccessRate = section.double("minSuccessRate", range: 0...1) ?? monitoring.minSuccessRate
+            section.finish()
+        }
+        if let section = reader.mapping("connect") {
+            connect.export = path(section, "export")
+            connect.scheduler = path(section, "scheduler")
+            connect.passwordResetConfig = path(section, "passwordResetConfig")
+            connect.connectorCredential = path(section, "connectorCredential")
+            section.finish()
+        }
+        reader.finish()
+    }
+
+    /// How old a file input may be (in whole days) before the checks judging it warn; 1 to 36,500 (a hundred years).
+    private mutating func readMaxEvidenceAge(_ reader: MappingReader) {
+        guard let days = reader.int("maxEvidenceAgeDays") else { return }
+        guard (1...36_500).contains(days) else {
+            reader.sink.report(
+                reader.valueLocation(of: "maxEvidenceAgeDays"),
+                "'maxEvidenceAgeDays' is '\(days)', but it must be a whole number of days from 1 to 36500. Give the age (default "
+                    + "\(Self.defaultMaxEvidenceAgeDays)) above which an export counts as stale, e.g. 'maxEvidenceAgeDays: 30'.")
+            return
+        }
+        maxEvidenceAgeDays = days
+    }
+
+    private func rejectInlinePassword(_ section: MappingReader) {
+        for key in ["password", "bindPassword"] where section.has(key) {
+            _ = section.node(key)
+            section.sink.report(
+                section.location(of: key),
+                "'ldap.\(key)' is not allowed: passwords are never read from the configuration file. "
+                    + "Put the password in an environment variable named by 'ldap.passwordEnv', or in a file named by 'ldap.passwordFile'.")
+        }
+    }
+
+    private func validateNetwork(_ section: MappingReader) {
+        if let proxy = network.proxy, Redaction.urlCredentials(proxy) != proxy {
+            section.sink.report(
+                section.location(of: "proxy"),
+                "'network.proxy' contains a user name or password ('\(Redaction.urlCredentials(proxy))'): credentials are never read from the "
+                    + "configuration file. Give the proxy URL without them; to probe with credentials, set HTTPS_PROXY in the environment.")
+        }
+        for entry in network.connectTo where entry.split(separator: ":", omittingEmptySubsequences: false).count != 4 {
+            section.sink.report(
+                section.location(of: "connectTo"),
+                "'network.connectTo' entry '\(entry)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT "
+                    + "(e.g. passwordreset.microsoftonline.com:443:10.0.0.5:443).")
+        }
+    }
+
+    private func validateLDAP(_ section: MappingReader) {
+        if let url = ldap.url {
+            let lower = url.lowercased()
+            if !(lower.hasPrefix("ldap://") || lower.hasPrefix("ldaps://")) {
+                section.sink.report(
+                    section.location(of: "url"),
+                    "'ldap.url' is '\(url)', but it must start with ldaps:// (or ldap:// with 'startTLS: true').")
+            } else if lower.hasPrefix("ldaps://"), ldap.startTLS {
+                section.sink.report(
+                    section.location(of: "startTLS"),
+                    "'ldap.startTLS' is true, but 'ldap.url' already uses ldaps://. Use ldap:// with StartTLS, or drop 'startTLS'.")
+            }
+        }
+        if ldap.url != nil, ldap.bindDN == nil {
+            section.sink.report(section.location, "'ldap.bindDN' is required when 'ldap.url' is set. Name the account the tool binds as.")
+        }
+        if ldap.bindDN != nil, ldap.passwordEnv == nil, ldap.passwordFile == nil {
+            section.sink.report(
+                section.location,
+                "'ldap.bindDN' is set but no password source is: add 'ldap.passwordEnv' (an environment variable name) or 'ldap.passwordFile'.")
+        }
+        if ldap.passwordEnv != nil, ldap.passwordFile != nil {
+            section.sink.report(
+                section.location(of: "passwordFile"), "Set only one of 'ldap.passwordEnv' and 'ldap.passwordFile'.")
+        }
+    }
+
+    /// Every file the configuration names must be readable now, not halfway through a run (exit 66).
+    private func checkFilesExist() throws(PreflightError) {
+        // Not ldap.passwordFile: a missing or empty password file is an invalid configuration (78), found by
+        // `inputProblems(environment:)` with the other password-source problems.
+        let files: [(String?, String, Bool)] = [
+            (network.caFile, "network.caFile", false),
+            (ldap.caFile, "ldap.caFile", false), (inventory.users, "inventory.users", false),
+            (inventory.licenses, "inventory.licenses", false), (inventory.subscribedSkus, "inventory.subscribedSkus", false),
+            (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
+            (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
+            (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
+            (connect.connectorCredential, "connect.connectorCredential", false),
+            (waivers, "waivers", false),
+        ] + monitoring.events.map { (Optional($0), "monitoring.events", false) }
+            + monitoring.audit.map { (Optional($0), "monitoring.audit", false) }
+        for case let (path?, key, folderAllowed) in files {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            if !exists {
+                throw .unreadableFile(path: path, role: "the file named by '\(key)' in \(file ?? "the configuration")", reason: "it does not exist")
+            }
+            if isDirectory.boolValue && !folderAllowed {
+                throw .unreadableFile(path: path, role: "the file named by '\(key)'", reason: "it is a folder, not a file")
+            }
+            if !FileManager.default.isReadableFile(atPath: path) {
+                throw .unreadableFile(path: path, role: "the file named by '\(key)'", reason: "permission denied")
+            }
+        }
+    }
+
+    /// What only the catalog can tell: `network.endpoints` must name checks that exist, or the override is silently
+    /// lost to a typo.
+    public func problems(with catalog: Catalog) -> [Diagnostic] {
+        network.endpoints.keys.sorted().filter { catalog[$0] == nil }.map { id in
+            Diagnostic(
+                SourceLocation(file: file ?? Self.defaultFileName),
+                "'network.endpoints' names '\(id)', which is not a check in the catalog, so its targets would be ignored. "
+                    + "Use the id of a network check ('preflight list' shows them), e.g. NET-001.")
+        }
+    }
+
+    static func resolve(_ path: String, against folder: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        return URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// The configuration as plugins see it: every setting, with password sources removed.
+    public var redactedJSON: JSONValue {
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return [
+            "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),
+            "timeoutSeconds": .number(timeoutSeconds), "maxEvidenceAgeDays": .int(maxEvidenceAgeDays),
+            "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
+            "network": [
+                "proxy": optional(network.proxy.map(Redaction.urlCredentials)), "caFile": optional(network.caFile),
+                "serviceBusNamespace": optional(network.serviceBusNamespace), "tenantId": optional(network.tenantId),
+                "endpoints": .object(network.endpoints.mapValues { .array($0.map(JSONValue.string)) }),
+                "connectTo": .array(network.connectTo.map(JSONValue.string)),
+            ],
+            "ldap": [
+                "url": optional(ldap.url), "bindDN": optional(ldap.bindDN), "caFile": optional(ldap.caFile),
+                "startTLS": .bool(ldap.startTLS), "allowInsecure": .bool(ldap.allowInsecure), "baseDN": optional(ldap.baseDN),
+                "account": optional(ldap.account), "scope": .array(ldap.scope.map(JSONValue.string)),
+                "exclude": .array(ldap.exclude.map(JSONValue.string)),
+            ],
+            "inventory": [
+                "users": optional(inventory.users), "licenses": optional(inventory.licenses),
+                "subscribedSkus": optional(inventory.subscribedSkus), "registration": optional(inventory.registration),
+                "scopeGroup": optional(inventory.scopeGroup), "skuCatalog": optional(inventory.skuCatalog),
+                "ssprRegistrationThreshold": .number(inventory.ssprRegistrationThreshold),
+            ],
+            "connect": [
+                "export": optional(connect.export), "scheduler": optional(connect.scheduler),
+                "passwordResetConfig": optional(connect.passwordResetConfig),
+                "connectorCredential": optional(connect.connectorCredential),
+            ],
+            "monitoring": [
+                "events": .array(monitoring.events.map(JSONValue.string)),
+                "audit": .array(monitoring.audit.map(JSONValue.string)),
+                "windowHours": .number(monitoring.windowHours), "minSuccessRate": .number(monitoring.minSuccessRate),
+            ],
+        ]
+    }
+}
+
+/// Refuses a configuration, check or waiver file over `InputLimits.yamlFileBytes` (exit 78) before it is read.
+func requireYAMLSize(_ path: String, role: String) throws(PreflightError) {
+    if let size = InputLimits.fileSize(path), size > InputLimits.yamlFileBytes {
+        throw .invalidConfiguration([
+            Diagnostic(
+                SourceLocation(file: path),
+                "The \(role) "
+                    + InputLimits.tooLarge(
+                        size, limit: InputLimits.yamlFileBytes, what: "a \(role)",
+                        advice: "such files take a few kB, so this is not one. Name the right file."))
+        ])
+    }
+}
+
+/// Reads a whole text file, mapping failures to exit code 66 with a plain reason.
+func readText(_ path: String, role: String) throws(PreflightError) -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw .unreadableFile(path: path, role: role, reason: "it does not exist")
+    }
+    guard !isDirectory.boolValue else { throw .unreadableFile(path: path, role: role, reason: "it is a folder, not a file") }
+    try requireYAMLSize(path, role: role)
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw .unreadableFile(path: path, role: role, reason: "permission denied")
+    }
+    // Windows editors and PowerShell's Out-File write BOMs and UTF-16; accept what they write.
+    guard let text = TextDecoding.decode(data) else {
+        throw .unreadableFile(path: path, role: role, reason: "it is not text in UTF-8 or UTF-16")
+    }
+    return text
+}

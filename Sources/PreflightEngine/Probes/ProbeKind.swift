@@ -1,0 +1,109 @@
+import Foundation
+import PreflightCore
+
+/// A kind of probe: Swift code that gathers facts, plus the judgement that turns facts into a status.
+///
+/// Gathering and judging are separate on purpose: facts are `Codable`, so a run's facts can be saved and
+/// re-evaluated offline, and the judgement is a pure function that unit tests can drive with any facts.
+public protocol ProbeKind: Sendable {
+    associatedtype Params: Sendable
+    associatedtype Facts: Codable & Sendable
+
+    /// The name check files use in `probe:`.
+    static var name: String { get }
+    /// One sentence for `preflight explain` and the README.
+    static var summary: String { get }
+    /// Validates and types a check's `params:` when the catalog loads; report problems to `reader.sink`.
+    static func parseParams(_ reader: ParamsReader) -> Params?
+    /// Why the configuration lacks what this probe needs (the check then skips with `no-input`), or nil.
+    static func missingInput(_ params: Params, context: ProbeContext) -> String?
+    /// Gathers facts; throwing makes the check `error` with the error's description.
+    static func gather(_ params: Params, context: ProbeContext) async throws -> Facts
+    /// Judges facts. Pure: no I/O.
+    static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation
+    /// The configured files this check judged, each dated (the export's own timestamp where the file has one, else its
+    /// modification time, which this may read). After `evaluate`, `EvidenceAge` stamps them into `evidence.inputFiles` and
+    /// applies `maxEvidenceAgeDays`; `InputAgreement` compares what they say. Default: none (live probes).
+    static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput]
+}
+
+extension ProbeKind {
+    public static func missingInput(_ params: Params, context: ProbeContext) -> String? { nil }
+    public static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] { [] }
+}
+
+/// What a probe may use while gathering.
+public struct ProbeContext: Sendable {
+    public let configuration: Configuration
+    public let check: CheckDefinition
+    /// When the check's time is up; blocking clients must give up by then.
+    public let deadline: Date
+    /// Facts shared between checks of one run (e.g. one directory snapshot for AD-003 to AD-009).
+    public let shared: SharedFacts
+    public let environment: [String: String]
+
+    public init(
+        configuration: Configuration, check: CheckDefinition, deadline: Date, shared: SharedFacts,
+        environment: [String: String]
+    ) {
+        self.configuration = configuration
+        self.check = check
+        self.deadline = deadline
+        self.shared = shared
+        self.environment = environment
+    }
+}
+
+/// What a judgement may use besides the facts: the configuration, the check's own definition and the time it is
+/// judged at (for the age of its inputs).
+public struct EvaluationContext: Sendable {
+    public let configuration: Configuration
+    public let check: CheckDefinition
+    public let now: Date
+
+    public init(configuration: Configuration, check: CheckDefinition, now: Date = Date()) {
+        self.configuration = configuration
+        self.check = check
+        self.now = now
+    }
+}
+
+/// Memoizes expensive fact gathering per run, so several checks share one LDAP fetch.
+public actor SharedFacts {
+    private var tasks: [String: Task<any Sendable, any Error>] = [:]
+
+    public init() {}
+
+    public func value<T: Sendable>(_ key: String, produce: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task: Task<any Sendable, any Error>
+        if let existing = tasks[key] {
+            task = existing
+        } else {
+            task = Task { try await produce() }
+            tasks[key] = task
+        }
+        // The shared work outlives any one check's deadline; a check that times out just stops waiting.
+        let value = try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {}
+        guard let typed = value as? T else {
+            throw ProbeError("Internal error: shared facts '\(key)' have an unexpected type. Please report this.")
+        }
+        return typed
+    }
+}
+
+/// Runs blocking C-library work (libldap, libcurl, waitpid) on its own thread, never on the
+/// cooperative pool, so a hung server cannot starve other checks of threads.
+public func runBlocking<T: Sendable>(
+    _ name: String = "preflight.blocking", _ body: @escaping @Sendable () throws -> T
+) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

@@ -1,0 +1,494 @@
+import Foundation
+import PreflightCore
+
+/// A streaming RFC 4180 reader over bytes, for the CSV files Microsoft's portals and PowerShell write.
+///
+/// Accepts: comma or semicolon delimiters (detected from the header line, or an Excel `sep=` line), quoted
+/// fields with embedded delimiters, doubled quotes and line breaks, CRLF / LF / CR line ends, Windows
+/// PowerShell's `#TYPE …` first line, blank lines (skipped). Rejects, with file, line and column: an
+/// unterminated quote, text after a closing quote, a row whose field count differs from the header's.
+///
+/// One row at a time: `nextRow()` fills an internal buffer that the field accessors read until the next call.
+/// Hand-written rather than a package: measured fastest of the candidates and the only one correct on every
+/// quirk above (see scripts/bench/inventory.sh and the inventory README section).
+final class CSVReader {
+    let path: String
+    /// The configuration key that named the file, for messages.
+    let key: String
+    private let source: UTF8ChunkSource
+    private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    private(set) var header: [String] = []
+    /// Whether the file began with Windows PowerShell's `#TYPE …` line.
+    private(set) var hadTypeLine = false
+    /// 1-based physical line on which the current row starts.
+    private(set) var rowLine = 0
+    /// Data rows returned so far (the header is not counted).
+    private(set) var rowCount = 0
+
+    init(path: String, key: String) throws(InventoryInputError) {
+        self.path = path
+        self.key = key
+        source = try UTF8ChunkSource(path: path, key: key)
+        try readHeader()
+    }
+
+    deinit { cursor.deallocate() }
+
+    var encoding: UTF8ChunkSource.Encoding { source.encoding }
+    var delimiterName: String { delimiter == UInt8(ascii: ";") ? "semicolon" : "comma" }
+    var fieldCount: Int { cursor.fieldCount }
+    /// UTF-8 bytes consumed so far.
+    var bytesRead: Int { cursor.chunkBase + cursor.position }
+
+    /// The bytes of field `index` of the current row (valid until the next `nextRow()`).
+    @inline(__always)
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let ends = cursor.fieldEnds
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(start: cursor.bytes + start, count: ends[index] - start)
+    }
+
+    func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+
+    /// Reads the next data row; false at the end of the file.
+    func nextRow() throws(InventoryInputError) -> Bool {
+        while try readRecord(limit: InputLimits.csvRecordBytes, what: "a record") {
+            // Exports end with a blank line, people add more: not rows.
+            if isBlankLine { continue }
+            guard cursor.fieldCount == header.count else { throw fieldCountError() }
+            rowCount += 1
+            return true
+        }
+        return false
+    }
+
+    /// Whether the current record is a blank line (one empty, unquoted field): not a row.
+    private var isBlankLine: Bool { cursor.fieldCount == 1 && cursor.fieldEnds[0] == 0 && !cursor.rowQuoted }
+
+    // MARK: Header
+
+    private func readHeader() throws(InventoryInputError) {
+        try detectDelimiter()
+        while try readRecord(limit: InputLimits.csvHeaderBytes, what: "the header line") {
+            if isBlankLine { continue }
+            let first = string(0)
+            if rowLine == 1 && first.hasPrefix("#TYPE") && fieldCount == 1 {
+                hadTypeLine = true
+                continue
+            }
+            if first.lowercased().hasPrefix("sep=") && fieldCount <= 2 { continue }
+            header = (0..<fieldCount).map { string($0) }
+            return
+        }
+    }
+
+    /// Semicolon when the header line (after any `#TYPE` line) holds more semicolons than commas outside
+    /// quotes: regional Excel and `Export-Csv -UseCulture` write them. An Excel `sep=;` line decides outright.
+    private func detectDelimiter() throws(InventoryInputError) {
+        try refill(&cursor)
+        let chunk = cursor.chunk
+        var index = 0
+        var lineNumber = 1
+        var commas = 0
+        var semicolons = 0
+        var quoted = false
+        var lineStart = 0
+        while index < chunk.count {
+            let byte = chunk[index]
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+            } else if !quoted && (byte == 0x0A || byte == 0x0D) {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: chunk[lineStart..<index]), as: UTF8.self)
+                if lineNumber == 1 && text.hasPrefix("#TYPE") || text.isEmpty {
+                    // not the header
+                } else if text.lowercased().hasPrefix("sep=") {
+                    if let separator = text.utf8.dropFirst(4).first { delimiter = separator }
+                    return
+                } else {
+                    break
+                }
+                lineNumber += 1
+                if byte == 0x0D && index + 1 < chunk.count && chunk[index + 1] == 0x0A { index += 1 }
+                lineStart = index + 1
+                commas = 0
+                semicolons = 0
+            } else if !quoted && byte == UInt8(ascii: ",") {
+                commas += 1
+            } else if !quoted && byte == UInt8(ascii: ";") {
+                semicolons += 1
+            }
+            index += 1
+        }
+        if semicolons > commas { delimiter = UInt8(ascii: ";") }
+    }
+
+    // MARK: Records
+
+    /// Everything the hot loop mutates, kept in one struct that `readRecord` copies into a local and back:
+    /// class properties would pay a dynamic exclusivity check per access (half the time, measured).
+    private struct Cursor {
+        var chunk = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var position = 0
+        /// The chunk's offset in the UTF-8 stream.
+        var chunkBase = 0
+        var line = 1
+        var skipLineFeed = false
+        var atEnd = false
+        /// The current row: field bytes back to back, each field's end in `bytes` and its start offset in the stream.
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCapacity: Int
+        var byteCount = 0
+        var fieldEnds: UnsafeMutablePointer<Int>
+        var fieldOffsets: UnsafeMutablePointer<Int>
+        var fieldCapacity: Int
+        var fieldCount = 0
+        var rowQuoted = false
+
+        init() {
+            byteCapacity = 4096
+            bytes = .allocate(capacity: byteCapacity)
+            fieldCapacity = 64
+            fieldEnds = .allocate(capacity: fieldCapacity)
+            fieldOffsets = .allocate(capacity: fieldCapacity)
+        }
+
+        func deallocate() {
+            bytes.deallocate()
+            fieldEnds.deallocate()
+            fieldOffsets.deallocate()
+        }
+
+        @inline(__always)
+        mutating func append(_ pointer: UnsafePointer<UInt8>, _ count: Int) {
+            guard count > 0 else { return }
+            if byteCount + count > byteCapacity {
+                var capacity = byteCapacity * 2
+                while byteCount + count > capacity { capacity *= 2 }
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grown.update(from: bytes, count: byteCount)
+                bytes.deallocate()
+                bytes = grown
+                byteCapacity = capacity
+            }
+            (bytes + byteCount).update(from: pointer, count: count)
+            byteCount += count
+        }
+
+        @inline(__always)
+        mutating func startField(at offset: Int) {
+            if fieldCount == fieldCapacity {
+                let capacity = fieldCapacity * 2
+                let ends = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+                let offsets = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+                ends.update(from: fieldEnds, count: fieldCount)
+                offsets.update(from: fieldOffsets, count: fieldCount)
+                fieldEnds.deallocate()
+                fieldOffsets.deallocate()
+                (fieldEnds, fieldOffsets, fieldCapacity) = (ends, offsets, capacity)
+            }
+            fieldOffsets[fieldCount] = offset
+        }
+
+        /// Closes the field opened by `startField`.
+        @inline(__always)
+        mutating func endField() {
+            fieldEnds[fieldCount] = byteCount
+            fieldCount += 1
+        }
+
+        @inline(__always)
+        mutating func endLine(_ byte: UInt8) {
+            line += 1
+            skipLineFeed = byte == 0x0D
+        }
+    }
+
+    private var cursor = Cursor()
+
+    private func refill(_ cursor: inout Cursor) throws(InventoryInputError) {
+        cursor.chunkBase += cursor.chunk.count
+        cursor.chunk = try source.next()
+        cursor.position = 0
+        if cursor.chunk.isEmpty { cursor.atEnd = true }
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+    /// Reads one physical record into the row buffer; false when the file has no more. A field longer than
+    /// `InputLimits.csvFieldBytes`, a record longer than `limit` (`what` names it) or more fields than
+    /// `InputLimits.csvColumns` is an error at the field's or record's start: the row buffer never grows past them.
+    private func readRecord(limit: Int, what: String) throws(InventoryInputError) -> Bool {
+        var c = cursor
+        defer { cursor = c }
+        c.byteCount = 0
+        c.fieldCount = 0
+        c.rowQuoted = false
+        var state = State.fieldStart
+        var quoteOffset = 0
+        var quoteLine = 0
+        var started = false
+        let delimiter = self.delimiter
+        let delimiterMask = UInt64(delimiter) &* Self.ones
+
+        while true {
+            if c.position >= c.chunk.count {
+                if c.atEnd { break }
+                try refill(&c)
+                if c.atEnd { break }
+            }
+            guard let base = c.chunk.baseAddress else { break }
+            let end = c.chunk.count
+            if c.skipLineFeed {
+                c.skipLineFeed = false
+                if base[c.position] == 0x0A {
+                    c.position += 1  // the CR already counted the line
+                    continue
+                }
+            }
+            if !started {
+                started = true
+                rowLine = c.line
+            }
+            switch state {
+            case .fieldStart:
+                guard c.fieldCount < InputLimits.csvColumns else {
+                    throw limitError(
+                        at: c.chunkBase + c.position,
+                        "this record has more than \(InputLimits.grouped(InputLimits.csvColumns)) fields, the most preflight reads "
+                            + "in one record (real exports have at most a few hundred columns)")
+                }
+                c.startField(at: c.chunkBase + c.position)
+                if base[c.position] == UInt8(ascii: "\"") {
+                    state = .quoted
+                    c.rowQuoted = true
+                    quoteOffset = c.chunkBase + c.position
+                    quoteLine = c.line
+                    c.position += 1
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                // Fast path: find the next delimiter or line end eight bytes at a time, then copy in one go.
+                var index = Self.scan(base, from: c.position, to: end, delimiterMask: delimiterMask, quoted: false)
+                while index < end {
+                    let byte = base[index]
+                    if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+                    index += 1
+                }
+                c.append(base + c.position, index - c.position)
+                c.position = index
+                try checkLength(c, limit: limit, what: what)
+                guard index < end else { continue }
+                let byte = base[index]
+                c.position += 1
+                c.endField()
+                if byte == delimiter {
+                    state = .fieldStart
+                    continue
+                }
+                c.endLine(byte)
+                return true
+            case .quoted:
+                var index = c.position
+                while index < end {
+                    index = Self.scan(base, from: index, to: end, delimiterMask: delimiterMask, quoted: true)
+                    guard index < end else { break }
+                    let byte = base[index]
+                    if byte == UInt8(ascii: "\"") { break }
+                    if byte == 0x0A { c.line += 1 }
+                    index += 1
+                }
+                c.append(base + c.position, index - c.position)
+                c.position = index
+                try checkLength(c, limit: limit, what: what)
+                guard index < end else { continue }
+                c.position += 1
+                state = .afterQuote
+            case .afterQuote:
+                let byte = base[c.position]
+                if byte == UInt8(ascii: "\"") {
+                    c.append(base + c.position, 1)
+                    c.position += 1
+                    try checkLength(c, limit: limit, what: what)
+                    state = .quoted
+                } else if byte == delimiter {
+                    c.position += 1
+                    c.endField()
+                    state = .fieldStart
+                } else if byte == 0x0A || byte == 0x0D {
+                    c.position += 1
+                    c.endField()
+                    c.endLine(byte)
+                    return true
+                } else {
+                    throw locatedError(
+                        at: c.chunkBase + c.position,
+                        "the character '\(String(decoding: [byte], as: UTF8.self))' follows a closing quote. A quoted field must "
+                            + "end right after its closing quote (a quote inside a field is written as two quotes). The file is "
+                            + "not valid CSV; export it again rather than editing it by hand.")
+                }
+            }
+        }
+        // End of file.
+        switch state {
+        case .quoted:
+            throw locatedError(
+                at: quoteOffset,
+                "a quoted field opened here (line \(quoteLine)) is never closed: the file ends inside it. The file is cut "
+                    + "short or not valid CSV; export it again.")
+        case .fieldStart:
+            if !started { return false }
+            c.startField(at: c.chunkBase + c.position)
+            c.endField()
+        case .unquoted, .afterQuote:
+            c.endField()
+        }
+        return true
+    }
+
+    // MARK: Scanning eight bytes at a time
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+    private static let lineFeeds = 0x0A &* ones
+    private static let carriageReturns = 0x0D &* ones
+    private static let quotes = UInt64(UInt8(ascii: "\"")) &* ones
+
+    /// Nonzero when a byte of `word` is zero; the lowest set bit marks the first such byte exactly.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+
+    /// Skips whole 8-byte words that hold no byte of interest (delimiter, LF, CR unquoted; quote, LF quoted) and
+    /// returns where the byte-by-byte loop should continue. Little-endian loads: the lowest bits are the first byte.
+    @inline(__always)
+    private static func scan(
+        _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, delimiterMask: UInt64, quoted: Bool
+    ) -> Int {
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let hits =
+                quoted
+                ? zeroBytes(word ^ quotes) | zeroBytes(word ^ lineFeeds)
+                : zeroBytes(word ^ delimiterMask) | zeroBytes(word ^ lineFeeds) | zeroBytes(word ^ carriageReturns)
+            if hits != 0 { return index + hits.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        return index
+    }
+
+    // MARK: Limits
+
+    /// Throws when the field being read (the last one started) or the record has grown past its limit. Checked after
+    /// every append, so the buffer holds at most one chunk more than the limit.
+    @inline(__always)
+    private func checkLength(_ c: Cursor, limit: Int, what: String) throws(InventoryInputError) {
+        let fieldStart = c.fieldCount == 0 ? 0 : c.fieldEnds[c.fieldCount - 1]
+        if c.byteCount - fieldStart > InputLimits.csvFieldBytes {
+            let field = UnsafeBufferPointer(start: c.bytes + fieldStart, count: c.byteCount - fieldStart)
+            throw limitError(
+                at: c.fieldOffsets[c.fieldCount],
+                "the field that starts here is longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads "
+                    + "in one field (real exports hold a few kB at most); it begins '\(InputLimits.quote(utf8: field))'")
+        }
+        if c.byteCount > limit {
+            throw limitError(
+                at: c.fieldOffsets[0],
+                "\(what) that starts here is longer than \(InputLimits.size(limit)), the most preflight reads in \(what) (real "
+                    + "exports hold a few kB); it begins '\(beginning(of: c))'")
+        }
+    }
+
+    /// The first characters of the record being read, its fields joined by the delimiter again (quotes are not shown).
+    private func beginning(of c: Cursor) -> String {
+        let budget = InputLimits.quoteLength * 4 + 4
+        var bytes: [UInt8] = []
+        var start = 0
+        for index in 0...c.fieldCount {  // the fields read, then the one being read
+            let end = index < c.fieldCount ? c.fieldEnds[index] : c.byteCount
+            if index > 0 { bytes.append(delimiter) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: c.bytes + start, count: min(end - start, budget)))
+            start = end
+            if bytes.count >= budget { break }
+        }
+        return InputLimits.quote(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private func limitError(at offset: Int, _ problem: String) -> InventoryInputError {
+        locatedError(
+            at: offset,
+            problem + ". The file is not an export preflight reads, or it is damaged; export it again (see the README's "
+                + "inventory commands) and copy it unchanged.")
+    }
+
+    // MARK: Errors
+
+    private func fieldCountError() -> InventoryInputError {
+        let found = cursor.fieldCount
+        let expected = header.count
+        if found > expected {
+            return locatedError(
+                at: cursor.fieldOffsets[expected],
+                "this row has \(found) fields but the header has \(expected); the extra field starts here. A value with the "
+                    + "delimiter ('\(String(decoding: [delimiter], as: UTF8.self))') in it must be quoted. Export the file again "
+                    + "rather than editing it by hand.")
+        }
+        return locatedError(
+            at: cursor.fieldOffsets[max(0, found - 1)],
+            "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(CSVColumns(header).plain)). "
+                + "The row is cut short or the file mixes delimiters; export it again rather than editing it by hand.")
+    }
+
+    fileprivate func fieldError(_ index: Int, _ message: String) -> InventoryInputError {
+        locatedError(at: cursor.fieldOffsets[min(index, max(0, cursor.fieldCount - 1))], message)
+    }
+
+    /// An error at a byte offset of the UTF-8 stream, located by reading the file again (errors are rare; the
+    /// hot path does not track columns).
+    private func locatedError(at offset: Int, _ message: String) -> InventoryInputError {
+        let (line, column) = (try? Self.locate(offset: offset, in: path)) ?? (cursor.line, 1)
+        return InventoryInputError("\(path):\(line):\(column): in the file named by '\(key)', \(message)")
+    }
+
+    /// 1-based line and column (in characters) of a UTF-8 stream offset.
+    static func locate(offset: Int, in path: String) throws(InventoryInputError) -> (Int, Int) {
+        let source = try UTF8ChunkSource(path: path, key: "")
+        var seen = 0
+        var line = 1
+        var column = 1
+        var previousCR = false
+        while seen < offset {
+            let chunk = try source.next()
+            if chunk.isEmpty { break }
+            for byte in chunk.prefix(offset - seen) {
+                if byte == 0x0A {
+                    if !previousCR { line += 1 }
+                    column = 1
+                } else if byte == 0x0D {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+                previousCR = byte == 0x0D
+            }
+            seen += chunk.count
+        }
+        return (line, column)
+    }
+}
+
+extension CSVReader {
+    func columnName(_ index: Int) -> String { index < header.count ? header[index] : "column \(index + 1)" }
+
+    /// An error about field `index` of the current row, located at the field's start.
+    func error(field index: Int, _ message: String) -> InventoryInputError {
+        fieldError(index, message)
+    }
+
+    /// An error about the current row as a whole, located at its first field.
+    func error(row message: String) -> InventoryInputError {
+        fieldError(0, message)
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import PreflightCore
+
+/// Pure judgements over `InventoryFacts` (no I/O): one function per check. A judgement that lacks a fact it needs
+/// returns `error` with the reason; an input that yields no user to judge is an `error`, never a `pass`.
+enum InventoryJudgements {
+    /// Findings listed per check; the counts in the message and the evidence are always complete.
+    static let defaultListLimit = 5000
+
+    // MARK: Inputs each check needs
+
+    /// The first unreadable input among `keys` (the users export always counts), as an error evaluation.
+    static func inputError(_ facts: InventoryFacts, _ keys: [String]) -> Evaluation? {
+        for key in [UsersExport.key] + keys {
+            if let message = facts.inputErrors[key] { return .error(message, evidence: inputEvidence(facts)) }
+        }
+        return nil
+    }
+
+    static let catalogKeys = ["built-in licensing table", "inventory.skuCatalog"]
+
+    static func inputEvidence(_ facts: InventoryFacts) -> [String: JSONValue] {
+        var evidence: [String: JSONValue] = [
+            "inputs": .array(
+                facts.inputs.map { input in
+                    [
+                        "key": .string(input.key), "path": .string(input.path), "format": .string(input.format),
+                        "encoding": .string(input.encoding), "delimiter": .string(input.delimiter), "rows": .int(input.rows),
+                        "notes": .array(input.notes.map(JSONValue.string)),
+                    ]
+                })
+        ]
+        if !facts.inputErrors.isEmpty {
+            evidence["inputErrors"] = .object(facts.inputErrors.mapValues(JSONValue.string))
+        }
+        if let catalog = facts.catalog {
+            evidence["skuCatalog"] = [
+                "source": .string(catalog.builtIn ? "built-in" : catalog.source), "date": catalog.date.map(JSONValue.string) ?? .null,
+                "skus": .int(catalog.skus), "skusWithP1OrP2": .int(catalog.premiumSkus),
+            ]
+        }
+        return evidence
+    }
+
+    static func scopeDescription(_ facts: InventoryFacts) -> String {
+        facts.scopeFromGroup ? "members of the scope group" : "enabled users (no 'inventory.scopeGroup')"
+    }
+
+    /// `error` when nobody is in scope, or no in-scope user is an enabled, synchronized user.
+    static func noTargets(_ facts: InventoryFacts, what: String) -> Evaluation? {
+        if facts.inScope == 0 {
+            return .error(
+                "No user is in scope (\(scopeDescription(facts))), so \(what) cannot be judged. "
+                    + (facts.scopeFromGroup
+                        ? "None of the \(facts.scopeGroupRows) rows of the scope group export matches a user of the users export: are both from the same tenant?"
+                        : "The users export has no enabled user: check that it is the right file."),
+                evidence: inputEvidence(facts))
+        }
+        if facts.targets == 0 {
+            let notes = facts.inputs.first { $0.key == UsersExport.key }?.notes.joined(separator: " ") ?? ""
+            return .error(
+                "None of the \(facts.inScope) in-scope users is an enabled user synchronized from AD (per '\(facts.syncColumn)'), so "
+                    + "\(what) cannot be judged and writeback would serve no one. \(notes)".trimmingCharacters(in: .whitespaces),
+                evidence: inputEvidence(facts))
+        }
+        return nil
+    }
+
+    static func listed(_ upns: [String], limit: Int, status: CheckStatus, message: (String) -> String) -> [Finding] {
+        upns.prefix(limit).map { Finding(status: status, target: $0, message: message($0)) }
+    }
+
+    static func listNote(_ count: Int, limit: Int) -> String {
+        count > limit ? " The first \(number(limit)) of \(number(count)) are listed." : ""
+    }
+
+    static func number(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return out
+    }
+
+    static func percent(_ part: Int, of whole: Int) -> String {
+        whole == 0 ? "n/a" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+    }
+
+    static func fileName(_ path: String) -> String { (path as NSString).lastPathComponent }
+
+    // MARK: INV-001
+
+    static func exports(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+        var evidence = inputEvidence(facts)
+        if !facts.inputErrors.isEmpty {
+            let messages = facts.inputErrors.sorted { $0.key < $1.key }.map(\.value)
+            var evaluation = Evaluation.error(
+                "\(facts.inputErrors.count) export(s) could not be read. " + messages.joined(separator: " "), evidence: evidence)
+            evaluation.findings = facts.inputErrors.sorted { $0.key < $1.key }.map {
+                Finding(status: .error, target: $0.key, message: $0.value)
+            }
+            return evaluation
+        }
+        evidence["users"] = .int(facts.users)
+        evidence["inScope"] = .int(facts.inScope)
+        evidence["inScopeHybrid"] = .int(facts.targets)
+        evidence["syncColumn"] = .string(facts.syncColumn)
+        evidence["scope"] = .string(facts.scopeFromGroup ? "scopeGroup" : "enabled users")
+
+        var findings: [Finding] = []
+        for upn in facts.duplicateUPNs.prefix(limit) {
+            findings.append(Finding(status: .warn, target: upn, message: "This UPN appears more than once in the users export; the first row counts."))
+        }
+        if facts.rowsWithoutUPN > 0, let users = facts.inputs.first(where: { $0.key == UsersExport.key }) {
+            findings.append(
+                Finding(status: .warn, target: users.path, message: "\(facts.rowsWithoutUPN) row(s) have no userPrincipalName and were ignored."))
+        }
+        for member in facts.scopeMembersNotInUsers.prefix(limit) {
+            findings.append(Finding(status: .warn, target: member, message: "Member of the scope group, but not in the users export."))
+        }
+        if facts.scopeNestedGroups > 0, let scope = facts.inputs.first(where: { $0.key == MemberExports.scopeKey }) {
+            findings.append(
+                Finding(
+                    status: .warn, target: scope.path,
+                    message: "\(facts.scopeNestedGroups) member(s) are groups, whose members are not expanded."))
+        }
+
+        var evaluation: Evaluation
+        let read = facts.inputs.map { "\(fileName($0.path)) (\($0.format), \(number($0.rows)) rows)" }.joined(separator: "; ")
+        let scope = "\(number(facts.inScope)) users in scope (\(scopeDescription(facts))), \(number(facts.targets)) of them enabled and synchronized from AD."
+        if facts.inScope == 0, let empty = noTargets(facts, what: "readiness") {
+            evaluation = empty
+            evaluation.evidence = evidence
+        } else {
+            var message = "Read \(read). \(scope)"
+            var problems: [String] = []
+            if !facts.duplicateUPNs.isEmpty { problems.append("\(number(facts.duplicateUPNCount)) duplicate UPN(s) in the users export") }
+            if facts.rowsWithoutUPN > 0 { problems.append("\(facts.rowsWithoutUPN) row(s) without a UPN") }
+            if !facts.scopeMembersNotInUsers.isEmpty {
+                problems.append("\(number(facts.scopeMembersNotInUsers.count)) scope group member(s) not in the users export")
+            }
+            if facts.scopeNestedGroups > 0 { problems.append("\(facts.scopeNestedGroups) nested group(s) in the scope group, not expanded") }
+            if facts.targets == 0 { problems.append("no in-scope user is enabled and synchronized from AD, so writeback would serve no one") }
+            if !problems.isEmpty { message += " Warnings: " + problems.joined(separator: "; ") + "." }
+            evaluation = Evaluation(status: problems.isEmpty ? .pass : .warn, message: message, findings: findings, evidence: evidence)
+        }
+        evaluation.addTable(
+            ReportTable(
+                title: "Exports read", columns: ["Key", "File", "Format", "Encoding", "Delimiter", "Rows"],
+                rows: facts.inputs.map { [$0.key, fileName($0.path), $0.format, $0.encoding, $0.delimiter, number($0.rows)] }))
+        evaluation.addTable(totalsTable(facts))
+        return evaluation
+    }
+
+    static func totalsTable(_ facts: InventoryFacts) -> ReportTable {
+        var rows = [
+            ["Users in the export", number(facts.users)],
+            ["Enabled", number(facts.enabledUsers)],
+            ["Synchronized from AD (\(facts.syncColumn))", number(facts.syncedUsers)],
+            ["In scope (\(scopeDescription(facts)))", number(facts.inScope)],
+            ["In scope, cloud-only", number(facts.cloudOnlyInScope.count)],
+            ["In scope, disabled", number(facts.disabledInScope.count)],
+            ["In scope, enabled and synchronized (judged below)", number(facts.targets)],
+        ]
+        if let licensing = facts.licensing {
+            rows.append(["… with an enabled P1/P2 plan", number(licensing.licensedTargets)])
+            rows.append(["… without", number(licensing.unlicensedTargets.count)])
+            if !licensing.unknownTargets.isEmpty { rows.append(["… unknown (SKU not in the licensing table)", number(licensing.unknownTargets.count)]) }
+        }
+        if let registration = facts.registration {
+            rows.append(["… registered for SSPR", number(registration.registeredTargets)])
+            rows.append(["… not registered", number(registration.unregisteredTargets.count)])
+        }
+        return ReportTable(title: "Users", columns: ["Users", "Count"], rows: rows)
+    }
+
+    // MARK: INV-002
+
+    static func cloudOnly(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+        if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
+        var evidence = inputEvidence(facts)
+        evidence["inScope"] = .int(facts.inScope)
+        evidence["cloudOnlyInScope"] = .int(facts.cloudOnlyInScope.count)
+        if facts.inScope == 0, let empty = noTargets(facts, what: "which users are cloud-only") { return empty }
+        let enabledInScope = facts.inScope - facts.disabledInScope.count
+        guard enabledInScope > 0 else {
+            return .error(
+                "All \(number(facts.inScope)) members of the scope group are disabled accounts, so nobody in scope could use SSPR. "
+                    + "Check that the scope group export is the right one.", evidence: evidence)
+        }
+        let count = facts.cloudOnlyInScope.count
+        var evaluation: Evaluation
+        if count == 0 {
+            evaluation = Evaluation(
+                status: .pass,
+                message: "Every one of the \(number(enabledInScope)) enabled in-scope users is synchronized from AD "
+                    + "(per '\(facts.syncColumn)'), so writeback applies to all of them.",
+                evidence: evidence)
+        } else {
+            evaluation = Evaluation(
+                status: .warn,
+                message: "\(number(count)) of \(number(facts.inScope)) in-scope users (\(percent(count, of: facts.inScope))) are cloud-only "
+                    + "(not synchronized from AD per '\(facts.syncColumn)'). SSPR works for them, but password writeback does not apply: "
+                    + "their password lives only in Entra ID.\(listNote(count, limit: limit))",
+                findings: listed(facts.cloudOnlyInScope, limit: limit, status: .warn) { _ in "Cloud-only: writeback does not apply." },
+                evidence: evidence)
+        }
+        evaluation.addTable(
+            ReportTable(
+                title: "In-scope users by source", columns: ["Users", "Count"],
+                rows: [["In scope", number(facts.inScope)], ["Synchronized from AD", number(facts.inScope - count - facts.disabledInScope.count)],
+                       ["Cloud-only", number(count)], ["Disabled (INV-006)", number(facts.disabledInScope.count)]]))
+        return evaluation
+    }
+
+    // MARK: INV-006
+
+    static func disabled(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+        if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
+        if facts.inScope == 0, let empty = noTargets(facts, what: "disabled accounts in scope") { return empty }
+        var evidence = inputEvidence(facts)
+        evidence["inScope"] = .int(facts.inScope)
+        evidence["disabledInScope"] = .int(facts.disabledInScope.count)
+        guard let column = facts.enabledColumn else {
+            return .error(
+                "The users export has no 'accountEnabled' column, so disabled accounts cannot be told apart. Export the users with "
+                    + "AccountEnabled (Get-MgUser -Property ...,AccountEnabled).", evidence: evidence)
+        }
+        let count = facts.disabledInScope.count
+        if facts.enabledUnknownInScope == facts.inScope {
+            return .error(
+                "'\(column)' is empty for every member of the scope group, so disabled accounts cannot be told apart. Get-MgUser "
+                    + "returns AccountEnabled only when -Property names it: export the users again with it.", evidence: evidence)
+        }
+        var evaluation: Evaluation
+        if count == 0 {
+            evaluation = Evaluation(
+                status: .pass, message: "No disabled account is among the \(number(facts.inScope)) members of the scope group (per '\(column)').",
+                evidence: evidence)
+        } else {
+            evaluation = Evaluation(
+                status: .warn,
+                message: "\(number(count)) of the \(number(facts.inScope)) members of the scope group are disabled (per '\(column)'). They cannot "
+                    + "use SSPR; remove them from the group to keep the scope and the licence count honest.\(listNote(count, limit: limit))",
+                findings: listed(facts.disabledInScope, limit: limit, status: .warn) { _ in "Disabled account in the SSPR scope group." },
+                evidence: evidence)
+        }
+        evaluation.addTable(
+            ReportTable(
+                title: "Scope group members", columns: ["Users", "Count"],
+                rows: [["Members found in the users export", number(facts.inScope)], ["Disabled", number(count)]]))
+        return evaluation
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Reads the user export (`inventory.users`) into a `UserTable`, recognising the layout by its header.
+enum UsersExport {
+    static let key = "inventory.users"
+
+    /// How the export says a user is synchronized from AD.
+    enum SyncColumn {
+        /// A True/False column: `directorySynced`, `OnPremisesSyncEnabled`, `DirSyncEnabled`.
+        case flag(Int, String)
+        /// A column that only synchronized users fill in: `LastDirSyncTime`, `OnPremisesLastSyncDateTime`, `ImmutableId`.
+        case presence(Int, String)
+    }
+
+    static let upnAliases = ["userPrincipalName", "User principal name", "UPN"]
+    static let idAliases = ["id", "objectId", "Object ID"]
+    static let syncFlagAliases = ["directorySynced", "OnPremisesSyncEnabled", "DirSyncEnabled", "On-premises sync enabled"]
+    static let syncPresenceAliases = [
+        "LastDirSyncTime", "OnPremisesLastSyncDateTime", "On-premises last sync date time", "ImmutableId",
+        "OnPremisesImmutableId", "On-premises immutable ID",
+    ]
+
+    struct Result {
+        package var table: UserTable
+        var input: InventoryFacts.Input
+        var syncColumn: String
+        var enabledColumn: String?
+        /// The first `listedDuplicates` duplicate UPNs, and how many there are.
+        var duplicates: [String]
+        var duplicateCount = 0
+        var rowsWithoutUPN: Int
+    }
+
+    /// The most duplicate UPNs kept for the report (the largest `listLimit`); the rest are only counted.
+    static let listedDuplicates = 1_000_000
+
+    static func read(_ path: String) throws(InventoryInputError) -> Result {
+        let reader = try CSVReader(path: path, key: key)
+        let columns = CSVColumns(reader.header)
+        guard let upnColumn = columns.index(upnAliases), let sync = syncColumn(columns) else {
+            throw InventoryInputError(
+                "'\(path)' (named by '\(key)') is not a user export this tool recognises. Its columns are \(columns.listed). "
+                    + "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
+                    + "'directorySynced' (Entra admin center > Users > All users > Download users), 'OnPremisesSyncEnabled' "
+                    + "(Get-MgUser -All -Property Id,UserPrincipalName,AccountEnabled,OnPremisesSyncEnabled | Export-Csv "
+                    + "users.csv -NoTypeInformation), or 'DirSyncEnabled', 'LastDirSyncTime' or 'ImmutableId' (the AzureAD and "
+                    + "MSOnline modules). Export the users again with one of these.")
+        }
+        let idColumn = columns.index(idAliases)
+        let enabledColumn = columns.index(["accountEnabled", "Account enabled"])
+        let blockedColumn = enabledColumn == nil ? columns.index(["BlockCredential", "Block credential"]) : nil
+
+        var table = UserTable()
+        var duplicates: [String] = []
+        var duplicateCount = 0
+        var rowsWithoutUPN = 0
+        var syncedCount = 0
+        var enabledEmpty = 0
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        while try reader.nextRow() {
+            if reader.rowCount == 1000, let fileSize {
+                // Size the table for the whole file from the first rows' length (UTF-16 files overestimate: harmless).
+                // At most 4 million users ahead (about 100 MB of indexes): a file whose first rows are short and whose
+                // rest is one huge line must not reserve gigabytes before its line is refused. Larger tenants grow.
+                table.reserve(users: min(4_000_000, fileSize / max(1, reader.bytesRead / 1000) + 1000))
+            }
+            let upn = FieldValue.trimmed(reader.field(upnColumn))
+            guard !upn.isEmpty else {
+                rowsWithoutUPN += 1
+                continue
+            }
+            var flags: UserTable.Flags = []
+            switch sync {
+            case .flag(let index, let name):
+                switch FieldValue.flag(reader.field(index)) {
+                case .yes: flags.insert(.synced)
+                case .no, .empty: break
+                case .unrecognised: throw notAFlag(reader, index, name)
+                }
+            case .presence(let index, _):
+                if !FieldValue.trimmed(reader.field(index)).isEmpty { flags.insert(.synced) }
+            }
+            if let index = enabledColumn ?? blockedColumn {
+                switch FieldValue.flag(reader.field(index)) {
+                case .yes: if enabledColumn != nil { flags.insert(.enabled) }
+                case .no: if blockedColumn != nil { flags.insert(.enabled) }
+                case .empty:
+                    flags.formUnion([.enabled, .enabledUnknown])
+                    enabledEmpty += 1
+                case .unrecognised: throw notAFlag(reader, index, columns.names[index])
+                }
+            } else {
+                flags.formUnion([.enabled, .enabledUnknown])
+            }
+            let id = idColumn.flatMap { GUID(reader.field($0)) }
+            guard table.hasRoom(forUPN: upn.count) else {
+                throw reader.error(
+                    row: "the file holds more users than preflight can index (4 GiB of user principal names or 2,147,483,646 "
+                        + "users, a hundred times the largest tenant). Name the users export itself, not several joined.")
+            }
+            if table.add(upn: upn, id: id, flags: flags) == nil {
+                // The first ones are listed; a file of one user repeated must not keep every copy.
+                if duplicates.count < Self.listedDuplicates { duplicates.append(String(decoding: upn, as: UTF8.self)) }
+                duplicateCount += 1
+            } else if flags.contains(.synced) {
+                syncedCount += 1
+            }
+        }
+        var input = InventoryFacts.Input(
+            key: key, path: path, format: format(sync, columns), encoding: reader.encoding.rawValue,
+            delimiter: reader.delimiterName, rows: reader.rowCount)
+        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        if enabledColumn == nil && blockedColumn == nil {
+            input.notes.append(
+                "No 'accountEnabled' column: every user counts as enabled, and disabled accounts cannot be told apart.")
+        }
+        let syncName: String
+        switch sync {
+        case .flag(_, let name): syncName = name
+        case .presence(_, let name):
+            syncName = name
+            input.notes.append("Synchronized users are those with a value in '\(name)' (the export has no True/False sync column).")
+        }
+        if syncedCount == 0 && table.count > 0 {
+            input.notes.append(
+                "No user is marked as synchronized in '\(syncName)'. If the tenant does synchronize from AD, the column was not "
+                    + "exported: Get-MgUser returns OnPremisesSyncEnabled only when it is named in -Property.")
+        }
+        if enabledEmpty > 0 && enabledEmpty == reader.rowCount - rowsWithoutUPN, let index = enabledColumn ?? blockedColumn {
+            input.notes.append(
+                "'\(columns.names[index])' is empty for every user, so every user counts as enabled. Get-MgUser returns AccountEnabled "
+                    + "only when it is named in -Property.")
+        }
+        return Result(
+            table: table, input: input, syncColumn: syncName,
+            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: duplicates, duplicateCount: duplicateCount,
+            rowsWithoutUPN: rowsWithoutUPN)
+    }
+
+    static func syncColumn(_ columns: CSVColumns) -> SyncColumn? {
+        for alias in syncFlagAliases {
+            if let index = columns.index([alias]) { return .flag(index, columns.names[index]) }
+        }
+        for alias in syncPresenceAliases {
+            if let index = columns.index([alias]) { return .presence(index, columns.names[index]) }
+        }
+        return nil
+    }
+
+    static func format(_ sync: SyncColumn, _ columns: CSVColumns) -> String {
+        let name: String
+        switch sync {
+        case .flag(_, let column), .presence(_, let column): name = CSVColumns.key(column)
+        }
+        switch name {
+        case "directorysynced": return "Entra admin center \"Download users\""
+        case "onpremisessyncenabled":
+            return columns.names.contains { $0.first?.isUppercase == true } && !columns.names.contains("On-premises sync enabled")
+                ? "Microsoft Graph PowerShell (Get-MgUser)" : "Entra admin center user list"
+        case "dirsyncenabled":
+            return columns.has("Licenses") || columns.has("Block credential")
+                ? "Microsoft 365 admin center \"Export users\"" : "AzureAD module (Get-AzureADUser)"
+        case "lastdirsynctime": return "MSOnline module (Get-MsolUser)"
+        default: return "user export (synchronization from '\(columns.names.first { CSVColumns.key($0) == name } ?? name)')"
+        }
+    }
+
+    static func notAFlag(_ reader: CSVReader, _ index: Int, _ column: String) -> InventoryInputError {
+        reader.error(
+            field: index,
+            "the '\(column)' column holds '\(reader.string(index))', which is not True or False (expected True, False, "
+                + "1, 0 or empty). Export the users again without editing the file.")
+    }
+}

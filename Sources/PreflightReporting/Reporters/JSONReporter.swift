@@ -1,0 +1,65 @@
+import Foundation
+import PreflightCore
+
+/// The JSON report: the machine contract, described by `reports/schema/preflight-report.schema.json`.
+public enum JSONReporter {
+    public static let fileExtension = "json"
+
+    public static func render(_ report: Report) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain value types cannot fail; a failure here is a programming error worth crashing on.
+        let data = try! encoder.encode(report)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.
+    public static func load(_ path: String, role: String = "report") throws(PreflightError) -> Report {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else {
+            throw .unreadableFile(path: path, role: role, reason: "it does not exist or is not a readable file")
+        }
+        return try parse(data, file: path)
+    }
+
+    /// Reads a saved report back (`render`, `diff`, `--baseline`); malformed input is exit 65.
+    public static func parse(_ data: Data, file: String) throws(PreflightError) -> Report {
+        let report: Report
+        do {
+            report = try JSONDecoder().decode(Report.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .malformedInput(file: file, reason: "it is not valid JSON (\(describe(context))). Pass a report written by 'preflight run'.")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .malformedInput(
+                file: file, reason: "it is not a preflight report: '\(path(context, key))' is missing. Pass a report written by 'preflight run'.")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw .malformedInput(
+                file: file, reason: "it is not a preflight report: '\(path(context, nil))' has the wrong type (\(context.debugDescription)).")
+        } catch {
+            throw .malformedInput(file: file, reason: "it is not a preflight report (\(error)).")
+        }
+        guard report.schemaVersion == Report.currentSchemaVersion else {
+            throw .malformedInput(
+                file: file,
+                reason: "its schemaVersion is \(report.schemaVersion), but this preflight reads version \(Report.currentSchemaVersion). Use a matching preflight release.")
+        }
+        return report
+    }
+
+    private static func path(_ context: DecodingError.Context, _ key: (any CodingKey)?) -> String {
+        let keys = context.codingPath + (key.map { [$0] } ?? [])
+        return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+
+    private static func describe(_ context: DecodingError.Context) -> String {
+        if let underlying = context.underlyingError as NSError?,
+            let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+        {
+            return detail
+        }
+        return context.debugDescription
+    }
+}

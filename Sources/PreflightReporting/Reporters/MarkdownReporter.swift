@@ -1,0 +1,255 @@
+import Foundation
+import PreflightCore
+
+/// The Markdown report a consultant hands to the customer. Deterministic: the same report renders the same bytes.
+public enum MarkdownReporter {
+    public static let fileExtension = "md"
+    /// Findings shown per check; the JSON report keeps them all.
+    public static let findingLimit = 25
+
+    public static func render(_ report: Report) -> String {
+        var out: [String] = []
+        out.append("# Password writeback readiness: \(report.verdict.rawValue)\(selectionSuffix(report))")
+        out.append("")
+        out += cover(report)
+        out.append("")
+        out.append(verdictLine(report))
+        out.append("")
+        if report.coverage == nil {
+            out.append(
+                "> This report was written by a preflight version that did not record coverage: its verdict does not show "
+                    + "whether every critical and high check was assessed. Run preflight again for a verdict that does.")
+            out.append("")
+        }
+        if let gate = gateLine(report) {
+            out.append(gate)
+            out.append("")
+        }
+        if let changes = report.changes { out += ChangesReporter.section(changes) }
+        if !report.notices.isEmpty {
+            out.append("> **Notes on this run**")
+            for notice in report.notices { out.append("> - \(inline(notice))") }
+            out.append("")
+        }
+        out.append("## Checks")
+        out.append("")
+        out.append("| Status | ID | Severity | Title |")
+        out.append("|---|---|---|---|")
+        for check in ordered(report.checks) {
+            out.append("| \(badge(check.status)) | \(check.id) | \(check.severity.rawValue) | \(cell(check.title)) |")
+        }
+        let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip && $0.status != .waived }
+        if !attention.isEmpty {
+            out.append("")
+            out.append("## What needs attention")
+            for check in attention {
+                out.append("")
+                out += section(check)
+            }
+        }
+        let evidenceOnly = ordered(report.checks).filter { check in
+            check.status == .pass && !ReportTable.tables(in: check.evidence).isEmpty
+        }
+        if !evidenceOnly.isEmpty {
+            out.append("")
+            out.append("## Evidence from passing checks")
+            for check in evidenceOnly {
+                out.append("")
+                out.append("### \(check.id) — \(inline(check.title))")
+                out.append("")
+                out.append(check.message)
+                out += tables(check)
+            }
+        }
+        out += WaiverSection.render(report)
+        let skipped = report.checks.filter { $0.status == .skip }
+        if !skipped.isEmpty {
+            let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
+            out.append("")
+            out.append("## Skipped checks")
+            out.append("")
+            for check in skipped {
+                let weight = gaps.contains(check.id) ? " — **not assessed** (\(check.severity.rawValue): readiness is unproven without it)" : ""
+                out.append(
+                    "- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped")\(weight): \(inline(check.message))")
+            }
+        }
+        out.append("")
+        out.append("---")
+        out.append("")
+        out.append(
+            "Run \(report.run.id) · \(report.run.durationMs) ms · catalog \(report.run.catalogDigest.prefix(19)) · "
+                + "JSON report (schema v\(report.schemaVersion)) has every finding.")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func cover(_ report: Report) -> [String] {
+        var rows: [(String, String)] = []
+        if let customer = report.cover.customer { rows.append(("Customer", customer)) }
+        if let tenant = report.cover.tenant { rows.append(("Tenant", tenant)) }
+        if let assessor = report.cover.assessor { rows.append(("Assessor", assessor)) }
+        rows.append(("Date", humanDate(report.run.startedAt)))
+        rows.append(("Scope", "\(report.run.phase.rawValue) phase · \(report.run.topology.rawValue) · \(report.run.cloud.rawValue) cloud"))
+        if let selection = report.coverage?.selection {
+            rows.append(("Selection", "\(selection.flags): only the selected checks (and the checks they require) ran"))
+        }
+        rows.append(("Host", report.run.host))
+        rows.append(("Tool", "\(report.tool.name) \(report.tool.version)"))
+        return ["| | |", "|---|---|"] + rows.map { "| \($0.0) | \(cell($0.1)) |" }
+    }
+
+    /// The verdict with its counts, what was not assessed and why, and the selection when the run was narrowed.
+    public static func verdictLine(_ report: Report) -> String {
+        let s = report.summary
+        let counts =
+            "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
+            + (s.waived > 0 ? ", \(s.waived) waived" : "")
+        let verdict = "**\(report.verdict.rawValue)**\(selectionSuffix(report))"
+        let missing = report.coverage?.notAssessedClause.map { "; \($0)" } ?? ""
+        switch report.verdict {
+        case .ready:
+            guard let coverage = report.coverage else { return "\(verdict) — no check failed or errored (\(counts))." }
+            if coverage.isNarrowed {
+                return "\(verdict) — no selected check failed or errored (\(counts)); checks outside the selection were not run."
+            }
+            return "\(verdict) — no check failed or errored, and every critical and high check of the \(report.run.phase.rawValue) "
+                + "phase was assessed (\(counts))."
+        case .notReady: return "\(verdict) — at least one check failed (\(counts))\(missing)."
+        case .incomplete where s.pass + s.warn + s.waived == 0 && s.error == 0:
+            return "\(verdict) — no check ran to a verdict, so readiness is unproven (\(counts))\(missing)."
+        case .incomplete where s.error > 0:
+            return "\(verdict) — nothing failed, but some checks could not decide, so readiness is unproven (\(counts))\(missing)."
+        case .incomplete:
+            return "\(verdict) — nothing failed, but critical or high checks were not assessed, so readiness is unproven (\(counts))\(missing)."
+        }
+    }
+
+    /// ` (selection: --only INV-001)` after the verdict word when the run was narrowed; empty otherwise.
+    public static func selectionSuffix(_ report: Report) -> String {
+        report.coverage?.selection.map { " (selection: \($0.flags))" } ?? ""
+    }
+
+    /// Only when `--fail-on` or `--strict` was given: which checks decide the exit code.
+    public static func gateLine(_ report: Report) -> String? {
+        guard !report.gate.isDefault else { return nil }
+        let blocking = report.gate.blocking(report.checks).map(\.id)
+        let which = blocking.isEmpty ? "no check blocks the run" : "blocking: \(blocking.joined(separator: ", "))"
+        return "Gate `\(report.gate.flags)`: exit code \(report.exitCode) (\(which))."
+    }
+
+    private static func section(_ check: CheckResult) -> [String] {
+        var out = ["### \(badge(check.status)) \(check.id) — \(inline(check.title))", ""]
+        out.append("*Severity:* \(check.severity.rawValue) · *Probe:* `\(check.probe)` · *Time:* \(check.durationMs) ms")
+        out.append("")
+        out.append(check.message)
+        out += tables(check)
+        if !check.findings.isEmpty {
+            out.append("")
+            out += groupCounts(check.findings)
+            out.append("**Findings** (\(check.findings.count))")
+            out.append("")
+            out.append("| Status | Target | Message |")
+            out.append("|---|---|---|")
+            for finding in check.findings.prefix(findingLimit) {
+                let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
+                out.append("| \(status) | \(cell(finding.target)) | \(cell(finding.message)) |")
+            }
+            if check.findings.count > findingLimit {
+                out.append("")
+                out.append("…and \(check.findings.count - findingLimit) more (the JSON report lists all \(check.findings.count)).")
+            }
+        }
+        if !check.remediation.isEmpty {
+            out.append("")
+            out.append("**Remediation**")
+            out.append("")
+            out.append(check.remediation.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        if !check.references.isEmpty {
+            out.append("")
+            out.append("**References**")
+            out.append("")
+            out += check.references.map { "- <\($0)>" }
+        }
+        return out
+    }
+
+    /// Rows shown per evidence table; the JSON report keeps them all.
+    public static let tableRowLimit = 50
+
+    private static func tables(_ check: CheckResult) -> [String] {
+        var out: [String] = []
+        for table in ReportTable.tables(in: check.evidence) where !table.columns.isEmpty {
+            out.append("")
+            out.append("**\(inline(table.title))**")
+            out.append("")
+            out.append("| " + table.columns.map(cell).joined(separator: " | ") + " |")
+            out.append("|" + String(repeating: "---|", count: table.columns.count))
+            for row in table.rows.prefix(tableRowLimit) {
+                let padded = row + Array(repeating: "", count: max(0, table.columns.count - row.count))
+                out.append("| " + padded.prefix(table.columns.count).map(cell).joined(separator: " | ") + " |")
+            }
+            if table.rows.count > tableRowLimit {
+                out.append("")
+                out.append("…and \(table.rows.count - tableRowLimit) more rows (the JSON report has all \(table.rows.count)).")
+            }
+        }
+        return out
+    }
+
+    /// Findings that carry `details.group` (e.g. the OU of a user) are summarised by group first.
+    private static func groupCounts(_ findings: [Finding]) -> [String] {
+        var counts: [String: Int] = [:]
+        for finding in findings {
+            if let group = finding.details?["group"]?.stringValue { counts[group, default: 0] += 1 }
+        }
+        guard !counts.isEmpty else { return [] }
+        var out = ["| Group | Findings |", "|---|---|"]
+        for (group, count) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            out.append("| \(cell(group)) | \(count) |")
+        }
+        out.append("")
+        return out
+    }
+
+    /// Worst first, then by id, so the reader meets the blockers at the top.
+    private static func ordered(_ checks: [CheckResult]) -> [CheckResult] {
+        func rank(_ status: CheckStatus) -> Int {
+            switch status {
+            case .fail: 0
+            case .error: 1
+            case .warn: 2
+            case .pass: 3
+            case .waived: 4
+            case .skip: 5
+            }
+        }
+        return checks.sorted { (rank($0.status), $0.id) < (rank($1.status), $1.id) }
+    }
+
+    static func badge(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "✅ pass"
+        case .warn: "⚠️ warn"
+        case .fail: "❌ fail"
+        case .error: "⛔ error"
+        case .skip: "⏭️ skip"
+        case .waived: "🏷️ waived"
+        }
+    }
+
+    /// Table cells come from the directory, exports and plugins: a pipe would split the row and a tag would
+    /// render as HTML, so both are escaped.
+    static func cell(_ text: String) -> String {
+        inline(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+    }
+
+    static func inline(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\r", with: " ")
+    }
+
+    static func humanDate(_ rfc3339: String) -> String {
+        rfc3339.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+    }
+}
