@@ -8,7 +8,11 @@ public struct CheckDefinition: Sendable {
     /// Markdown; doubles as the check's documentation (`preflight explain`, README).
     public var description: String
     public var area: String
+    /// The probe kind (`directory`), as `probe:` names it.
     public var probe: String
+    /// What the check judges of the kind's data source (`rights`), as `judgement:` names it; nil for a kind that judges
+    /// one thing.
+    public var judgement: String?
     public var severity: Severity
     public var phases: [Phase]
     public var topologies: [Topology]
@@ -26,8 +30,12 @@ public struct CheckDefinition: Sendable {
 
     public var folder: String { URL(fileURLWithPath: file).deletingLastPathComponent().path }
 
+    /// The kind and the judgement together, `directory.rights`: what reports and `explain` name as the check's probe.
+    public var qualifiedProbe: String { judgement.map { "\(probe).\($0)" } ?? probe }
+
     public init(
-        id: String, title: String, description: String, area: String, probe: String, severity: Severity,
+        id: String, title: String, description: String, area: String, probe: String, judgement: String? = nil,
+        severity: Severity,
         phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
         requires: [String] = [], params: JSONValue = [:], typedParams: any Sendable, remediation: String = "",
         references: [String] = [], aliases: [String] = [], timeoutSeconds: Double? = nil, file: String = "<memory>"
@@ -37,6 +45,7 @@ public struct CheckDefinition: Sendable {
         self.description = description
         self.area = area
         self.probe = probe
+        self.judgement = judgement
         self.severity = severity
         self.phases = phases
         self.topologies = topologies
@@ -56,13 +65,21 @@ public struct CheckDefinition: Sendable {
 public struct RegisteredProbe: Sendable {
     public let name: String
     public let summary: String
-    let parse: @Sendable (ParamsReader) -> (any Sendable)?
+    /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
+    public let judgements: [String]
+    let parse: @Sendable (_ judgement: String?, ParamsReader) -> (any Sendable)?
     let execute: @Sendable (any Sendable, ProbeContext) async -> Evaluation
 
     public init<Kind: ProbeKind>(_ kind: Kind.Type) {
         name = Kind.name
         summary = Kind.summary
-        parse = { reader in Kind.parseParams(reader) }
+        let all = Kind.Judgement.allCases.map(\.rawValue)
+        judgements = Kind.Judgement.self == SoleJudgement.self ? [] : all
+        // The catalog checked the name against `judgements`; a sole judgement needs none.
+        parse = { name, reader in
+            guard let judgement = Kind.Judgement(rawValue: name ?? SoleJudgement.sole.rawValue) else { return nil }
+            return Kind.parseParams(judgement, reader)
+        }
         execute = { params, context in
             guard let params = params as? Kind.Params else {
                 return .error("Internal error: params of \(context.check.id) do not fit probe '\(Kind.name)'. Please report this.")

@@ -86,7 +86,7 @@ public struct Runner: Sendable {
 
     private func execute(_ check: CheckDefinition, gate: Evaluation?, shared: SharedFacts) async -> CheckResult {
         let started = ContinuousClock.now
-        Self.logger.debug("starting \(check.id) (probe \(check.probe))")
+        Self.logger.debug("starting \(check.id) (probe \(check.qualifiedProbe))")
         let evaluation: Evaluation
         if let gate {
             evaluation = gate
@@ -98,7 +98,7 @@ public struct Runner: Sendable {
         let elapsed = ContinuousClock.now - started
         Self.logger.debug("finished \(check.id): \(evaluation.status.rawValue) after \(elapsed)")
         return CheckResult(
-            id: check.id, title: check.title, area: check.area, probe: check.probe, severity: check.severity,
+            id: check.id, title: check.title, area: check.area, probe: check.qualifiedProbe, severity: check.severity,
             status: evaluation.status, reason: evaluation.status == .skip ? (evaluation.reason ?? .notApplicable) : nil,
             message: Self.normalisedMessage(evaluation), durationMs: Int(elapsed.milliseconds),
             tags: check.tags, findings: evaluation.findings, evidence: evaluation.evidence,

@@ -34,7 +34,7 @@ enum TestProbe: ProbeKind {
         var description: String { "The test probe threw on purpose." }
     }
 
-    static func parseParams(_ reader: ParamsReader) -> Params? {
+    static func parseParams(_ judgement: SoleJudgement, _ reader: ParamsReader) -> Params? {
         guard let behavior = reader.oneOf("behavior", Behavior.self, required: true) else { return nil }
         return Params(behavior: behavior, sleepMs: reader.int("sleepMs", range: 0...60_000) ?? 0)
     }
