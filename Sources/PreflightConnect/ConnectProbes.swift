@@ -58,7 +58,7 @@ package enum ConnectProbe: ProbeKind {
     /// and the OU scope from it); the parse runs on its own thread, not the cooperative pool.
     package static func sharedExport(_ context: ProbeContext) async throws -> ConnectFacts {
         let settings = context.configuration.connect
-        return try await context.shared.value("connect.export") {
+        return try await context.shared.value(.connectExport) {
             try await runBlocking("preflight.connect.export") { try ConnectExportReader.read(settings) }
         }
     }
@@ -116,4 +116,9 @@ package enum ConnectProbe: ProbeKind {
         }
         return [export] + inputs
     }
+}
+
+extension SharedFactKey where Value == ConnectFacts {
+    /// The run's one Connect export, whichever check asks first.
+    static var connectExport: Self { Self("connect.export") }
 }

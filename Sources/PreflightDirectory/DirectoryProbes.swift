@@ -187,7 +187,7 @@ package enum DirectoryProbe: ProbeKind {
     /// The run's one directory snapshot, shared by every snapshot check.
     package static func snapshot(_ context: ProbeContext) async throws -> DirectorySnapshot {
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
-        return try await context.shared.value("directory.snapshot") {
+        return try await context.shared.value(.directorySnapshot) {
             // The export supplies the account and the scope only when the configuration does not.
             let needsExport = configuration.connect.export != nil
                 && (configuration.ldap.account == nil || configuration.ldap.scope.isEmpty)
@@ -205,4 +205,9 @@ package enum DirectoryProbe: ProbeKind {
             }
         }
     }
+}
+
+extension SharedFactKey where Value == DirectorySnapshot {
+    /// The run's one directory snapshot, whichever check asks first.
+    static var directorySnapshot: Self { Self("directory.snapshot") }
 }

@@ -50,7 +50,7 @@ enum InventoryProbe: ProbeKind {
     static func gather(_ params: Params, context: ProbeContext) async throws -> InventoryFacts {
         let settings = context.configuration.inventory
         // One pass over the exports per run, shared by INV-001 to INV-006, on its own thread.
-        return try await context.shared.value("inventory.exports") {
+        return try await context.shared.value(.inventoryExports) {
             try await runBlocking("preflight.inventory") { InventoryGatherer.gather(settings) }
         }
     }
@@ -82,4 +82,9 @@ enum InventoryProbe: ProbeKind {
         }
         return keys.compactMap { key, path in path.map { EvidenceInput.modified(key: key, file: $0) } }
     }
+}
+
+extension SharedFactKey where Value == InventoryFacts {
+    /// One pass over the tenant's exports per run.
+    static var inventoryExports: Self { Self("inventory.exports") }
 }

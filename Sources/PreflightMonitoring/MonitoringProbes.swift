@@ -13,14 +13,14 @@ public let monitoringProbes: [RegisteredProbe] = [
 enum MonitoringShared {
     static func events(_ context: ProbeContext) async throws -> EventLogFacts {
         let paths = context.configuration.monitoring.events
-        return try await context.shared.value("monitoring.events") {
+        return try await context.shared.value(.eventLog) {
             try await runBlocking("preflight.monitoring.events") { try EventLogReader.read(paths) }
         }
     }
 
     static func audit(_ context: ProbeContext) async throws -> AuditLogFacts {
         let paths = context.configuration.monitoring.audit
-        return try await context.shared.value("monitoring.audit") {
+        return try await context.shared.value(.auditLog) {
             try await runBlocking("preflight.monitoring.audit") { try AuditLogReader.read(paths) }
         }
     }
@@ -186,4 +186,14 @@ enum MonitoringAuditProbe: ProbeKind {
     static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
         MonitoringShared.inputs(facts.audit)
     }
+}
+
+extension SharedFactKey where Value == EventLogFacts {
+    /// The Connect server's Application log, read once per run.
+    static var eventLog: Self { Self("monitoring.events") }
+}
+
+extension SharedFactKey where Value == AuditLogFacts {
+    /// The Entra audit log, read once per run.
+    static var auditLog: Self { Self("monitoring.audit") }
 }

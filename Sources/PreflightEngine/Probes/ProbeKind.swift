@@ -82,28 +82,41 @@ public struct EvaluationContext: Sendable {
     }
 }
 
+/// The name and the type of a fact several checks of one run share (one directory snapshot for AD-002 to AD-015): the
+/// type is part of the key, so a value is always read back as the type it was produced as.
+public struct SharedFactKey<Value: Sendable>: Sendable, Hashable {
+    public let name: String
+
+    public init(_ name: String) { self.name = name }
+}
+
 /// Memoizes expensive fact gathering per run, so several checks share one LDAP fetch.
 public actor SharedFacts {
-    private var tasks: [String: Task<any Sendable, any Error>] = [:]
+    private struct Slot: Hashable {
+        var name: String
+        var type: ObjectIdentifier
+    }
+
+    private var tasks: [Slot: any Sendable] = [:]
 
     public init() {}
 
-    public func value<T: Sendable>(_ key: String, produce: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task: Task<any Sendable, any Error>
-        if let existing = tasks[key] {
+    public func value<Value: Sendable>(
+        _ key: SharedFactKey<Value>, produce: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let slot = Slot(name: key.name, type: ObjectIdentifier(Value.self))
+        let task: Task<Value, any Error>
+        // Only this function fills a slot, with a task of the slot's own value type: the cast always succeeds.
+        if let existing = tasks[slot] as? Task<Value, any Error> {
             task = existing
         } else {
             task = Task { try await produce() }
-            tasks[key] = task
+            tasks[slot] = task
         }
         // The shared work outlives any one check's deadline; a check that times out just stops waiting.
-        let value = try await withTaskCancellationHandler {
+        return try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {}
-        guard let typed = value as? T else {
-            throw ProbeError("Internal error: shared facts '\(key)' have an unexpected type. Please report this.")
-        }
-        return typed
     }
 }
 
