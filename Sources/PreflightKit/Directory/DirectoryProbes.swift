@@ -147,7 +147,8 @@ enum DirectoryAccountProbe: ProbeKind {
                 status: .fail, message: facts.notFound ?? "The connector account was not found.",
                 findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
         }
-        return DirectoryJudgements.account(snapshot)
+        // Judged at the context's time, not the clock's, so saved facts re-evaluate to the same verdict.
+        return DirectoryJudgements.account(snapshot, now: context.now)
     }
 }
 

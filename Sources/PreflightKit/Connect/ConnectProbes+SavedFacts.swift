@@ -1,0 +1,3 @@
+/// The export checks read the same Connect export whatever their `aspect`, so saved facts of one judge the others
+/// (`evaluate`).
+extension ConnectExportProbe: FactsIndependentOfParams {}
