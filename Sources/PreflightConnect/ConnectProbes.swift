@@ -26,9 +26,9 @@ package enum ConnectProbe: ProbeKind {
     }
 
     /// The export, or for `staging` the scheduler output.
-    package struct Facts: Codable, Sendable {
-        var export: ConnectFacts?
-        var scheduler: SchedulerFacts?
+    package enum Facts: Codable, Sendable {
+        case export(ConnectFacts)
+        case scheduler(SchedulerFacts)
     }
 
     package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
@@ -47,11 +47,11 @@ package enum ConnectProbe: ProbeKind {
     }
 
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
-        guard params.judgement == .staging else { return Facts(export: try await sharedExport(context)) }
+        guard params.judgement == .staging else { return .export(try await sharedExport(context)) }
         guard let path = context.configuration.connect.scheduler else {
             throw ProbeError("'connect.scheduler' is not set, so there is no Get-ADSyncScheduler output to read. Name the file in it.")
         }
-        return Facts(scheduler: try await runBlocking("preflight.connect.scheduler") { try ConnectExportReader.readScheduler(path) })
+        return .scheduler(try await runBlocking("preflight.connect.scheduler") { try ConnectExportReader.readScheduler(path) })
     }
 
     /// One parse per run, shared by the six export checks and the directory checks (which take the account
@@ -64,29 +64,31 @@ package enum ConnectProbe: ProbeKind {
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
-        if params.judgement == .staging, let scheduler = facts.scheduler { return ConnectJudgements.staging(scheduler) }
-        guard let export = facts.export else {
-            return .error("The saved Connect facts hold no \(params.judgement == .staging ? "scheduler output" : "export"); collect them again.")
-        }
-        switch params.judgement {
-        case .export: return ConnectJudgements.export(export)
-        case .writeback: return ConnectJudgements.writeback(export, phase: context.configuration.phase)
-        case .accounts: return ConnectJudgements.accounts(export)
-        case .scope: return ConnectJudgements.scope(export)
-        case .passwordHashSync: return ConnectJudgements.passwordHashSync(export)
-        case .version: return ConnectJudgements.version(export)
-        case .staging: return .error("The saved Connect facts hold no scheduler output; collect them again.")
+        switch (facts, params.judgement) {
+        case (.scheduler(let scheduler), .staging): return ConnectJudgements.staging(scheduler)
+        case (.export(let export), .export): return ConnectJudgements.export(export)
+        case (.export(let export), .writeback): return ConnectJudgements.writeback(export, phase: context.configuration.phase)
+        case (.export(let export), .accounts): return ConnectJudgements.accounts(export)
+        case (.export(let export), .scope): return ConnectJudgements.scope(export)
+        case (.export(let export), .passwordHashSync): return ConnectJudgements.passwordHashSync(export)
+        case (.export(let export), .version): return ConnectJudgements.version(export)
+        case (.scheduler, _), (.export, .staging):
+            return .error("The saved Connect facts are not those this judgement reads; collect them again.")
         }
     }
 
     /// Every export check judges the export (dated by its own export-date); CON-002 also the password-reset cmdlet output
     /// and CON-007 the connector-credential output, when configured. The export says which tenant and server it is from,
     /// and CON-002 says which writeback state it decided on (from the file that decided it).
-    package static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+    package static func inputs(_ gathered: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
         // The scheduler output records no time of its own (NextSyncCycleStartTimeInUTC stops moving when the scheduler is
         // off): it is dated by its modification time.
-        if let scheduler = facts.scheduler { return [.modified(key: "connect.scheduler", file: scheduler.file)] }
-        guard let configured = context.configuration.connect.export, let facts = facts.export else { return [] }
+        let facts: ConnectFacts
+        switch gathered {
+        case .scheduler(let scheduler): return [.modified(key: "connect.scheduler", file: scheduler.file)]
+        case .export(let export): facts = export
+        }
+        guard let configured = context.configuration.connect.export else { return [] }
         var says: [String: String] = [:]
         let tenants = Set(facts.entraConnectors.compactMap { $0.tenant?.lowercased() })
         if tenants.count == 1, let tenant = facts.entraConnectors.compactMap(\.tenant).first { says[InputAgreement.tenant] = tenant }

@@ -49,11 +49,11 @@ package enum DirectoryProbe: ProbeKind {
     }
 
     /// What the bind (AD-001) found, or the snapshot the other judgements read.
-    package struct Facts: Codable, Sendable {
-        var bind: BindFacts?
-        var snapshot: DirectorySnapshot?
+    package enum Facts: Codable, Sendable {
+        case bind(BindFacts)
+        case snapshot(DirectorySnapshot)
         /// AD-002 when the configured account does not exist: the reason, judged as a failure rather than an error.
-        var accountNotFound: String?
+        case accountNotFound(String)
     }
 
     package struct BindFacts: Codable, Sendable {
@@ -106,32 +106,34 @@ package enum DirectoryProbe: ProbeKind {
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         switch params {
         case .bind:
-            return Facts(bind: try await bind(context))
+            return .bind(try await bind(context))
         case .account:
             do {
-                return Facts(snapshot: try await snapshot(context))
+                return .snapshot(try await snapshot(context))
             } catch let error as AccountNotFound {
-                return Facts(accountNotFound: error.description)
+                return .accountNotFound(error.description)
             }
         default:
-            return Facts(snapshot: try await snapshot(context))
+            return .snapshot(try await snapshot(context))
         }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
-        if case .bind = params, let bind = facts.bind { return evaluateBind(bind) }
-        guard let snapshot = facts.snapshot else {
-            if case .account = params {
-                let requested = context.configuration.ldap.account ?? context.configuration.ldap.bindDN ?? "?"
-                return Evaluation(
-                    status: .fail, message: facts.accountNotFound ?? "The connector account was not found.",
-                    findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
-            }
-            return .error("The saved directory facts hold no snapshot for this judgement; collect them again.")
+        let snapshot: DirectorySnapshot
+        switch (facts, params) {
+        case (.bind(let bind), .bind): return evaluateBind(bind)
+        case (.accountNotFound(let reason), .account):
+            let requested = context.configuration.ldap.account ?? context.configuration.ldap.bindDN ?? "?"
+            return Evaluation(
+                status: .fail, message: reason, findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
+        case (.snapshot(let gathered), _): snapshot = gathered
+        default: return .error("The saved directory facts are not those this judgement reads; collect them again.")
         }
         switch params {
         case .bind: return .error("The saved directory facts hold no bind; collect them again.")
-        case .account: return DirectoryJudgements.account(snapshot)
+        case .account:
+            // Judged at the context's time, not the clock's, so saved facts re-evaluate to the same verdict.
+            return DirectoryJudgements.account(snapshot, now: context.now)
         case .rights(let right, let missingStatus): return DirectoryJudgements.rights(right, missingStatus: missingStatus, snapshot)
         case .unexpire: return DirectoryJudgements.unexpire(snapshot)
         case .protectedAccounts: return DirectoryJudgements.protectedAccounts(snapshot)

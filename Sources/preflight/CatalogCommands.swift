@@ -110,7 +110,7 @@ struct RenderCommand: ParsableCommand {
         let parsed = try JSONReporter.load(report)
         let body = format.render(parsed)
         if let out {
-            try ReportWriter.writeAtomically(body, to: out)
+            try AtomicFile.write(body, to: out)
         } else {
             FileHandle.standardOutput.write(body)
         }

@@ -68,7 +68,8 @@ public struct RegisteredProbe: Sendable {
     /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
     public let judgements: [String]
     let parse: @Sendable (_ judgement: String?, ParamsReader) -> (any Sendable)?
-    let execute: @Sendable (any Sendable, ProbeContext) async -> Evaluation
+    /// Gathering and judging (handing back what `run --save-facts` saves), and judging saved facts (`evaluate`).
+    let facts: ProbeFacts
 
     public init<Kind: ProbeKind>(_ kind: Kind.Type) {
         name = Kind.name
@@ -80,28 +81,7 @@ public struct RegisteredProbe: Sendable {
             guard let judgement = Kind.Judgement(rawValue: name ?? SoleJudgement.sole.rawValue) else { return nil }
             return Kind.parseParams(judgement, reader)
         }
-        execute = { params, context in
-            guard let params = params as? Kind.Params else {
-                return .error("Internal error: params of \(context.check.id) do not fit probe '\(Kind.name)'. Please report this.")
-            }
-            if let missing = Kind.missingInput(params, context: context) {
-                return .skip(.noInput, missing)
-            }
-            do {
-                let facts = try await Kind.gather(params, context: context)
-                try Task.checkCancellation()
-                let judged = EvaluationContext(configuration: context.configuration, check: context.check)
-                return EvidenceAge.apply(
-                    Kind.inputs(facts, params: params, context: judged), to: Kind.evaluate(facts, params: params, context: judged),
-                    maxAgeDays: context.configuration.maxEvidenceAgeDays, now: judged.now)
-            } catch let error as ProbeError {
-                return .error(error.description, evidence: error.evidence)
-            } catch is CancellationError {
-                return .error("The check was cancelled before it finished.")
-            } catch {
-                return .error("\(error)")
-            }
-        }
+        facts = ProbeFacts(Kind.self)
     }
 }
 
