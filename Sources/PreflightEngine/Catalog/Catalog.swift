@@ -175,7 +175,7 @@ struct CheckFileParser {
         let paramsNode = reader.node("params")
         reader.finish()
 
-        var typedParams: (any Sendable)?
+        var bound: BoundProbe?
         // `probe: directory.rights` is short for `probe: directory` with `judgement: rights`.
         if let name = probeName, registry[name] == nil, judgement == nil, let dot = name.lastIndex(of: "."),
             let kind = registry[String(name[..<dot])], kind.judgements.contains(String(name[name.index(after: dot)...]))
@@ -208,7 +208,7 @@ struct CheckFileParser {
                     reader: MappingReader.from(paramsNode, file: file, path: "params", sink: sink),
                     checkFolder: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                     checkID: id ?? "?", fallback: reader.location(of: "probe"), sink: sink)
-                typedParams = probe.parse(judgement, paramsReader)
+                bound = probe.parse(judgement, paramsReader)
                 paramsReader.finish()
             } else {
                 sink.report(
@@ -217,12 +217,12 @@ struct CheckFileParser {
             }
         }
         guard sink.diagnostics.count == before, let id, let title, let description, let probeName, let severity,
-            let typedParams
+            let bound
         else { return nil }
         return CheckDefinition(
             id: id, title: title, description: description, area: area, probe: probeName, judgement: judgement, severity: severity,
             phases: phases, topologies: topologies, tags: tags, requires: requires,
-            params: paramsNode?.jsonValue ?? [:], typedParams: typedParams, remediation: remediation,
+            params: paramsNode?.jsonValue ?? [:], bound: bound, remediation: remediation,
             references: references, aliases: aliases, timeoutSeconds: timeout, file: file)
     }
 }

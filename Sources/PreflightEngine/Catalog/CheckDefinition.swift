@@ -18,7 +18,7 @@ public struct CheckDefinition: Sendable {
     public var topologies: [Topology]
     public var tags: [String]
     public var requires: [String]
-    /// The raw params, for `explain` and plugins; the probe kind's typed copy is in `typedParams`.
+    /// The raw params, for `explain` and plugins; the probe kind's typed copy is captured in `bound`.
     public var params: JSONValue
     public var remediation: String
     public var references: [String]
@@ -26,7 +26,8 @@ public struct CheckDefinition: Sendable {
     /// Overrides the configuration's `timeoutSeconds` for slow checks (a whole-domain scan).
     public var timeoutSeconds: Double?
     public var file: String
-    let typedParams: any Sendable
+    /// The probe kind with this check's typed params.
+    let bound: BoundProbe
 
     public var folder: String { URL(fileURLWithPath: file).deletingLastPathComponent().path }
 
@@ -37,7 +38,7 @@ public struct CheckDefinition: Sendable {
         id: String, title: String, description: String, area: String, probe: String, judgement: String? = nil,
         severity: Severity,
         phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
-        requires: [String] = [], params: JSONValue = [:], typedParams: any Sendable, remediation: String = "",
+        requires: [String] = [], params: JSONValue = [:], bound: BoundProbe, remediation: String = "",
         references: [String] = [], aliases: [String] = [], timeoutSeconds: Double? = nil, file: String = "<memory>"
     ) {
         self.id = id
@@ -52,12 +53,28 @@ public struct CheckDefinition: Sendable {
         self.tags = tags
         self.requires = requires
         self.params = params
-        self.typedParams = typedParams
+        self.bound = bound
         self.remediation = remediation
         self.references = references
         self.aliases = aliases
         self.timeoutSeconds = timeoutSeconds
         self.file = file
+    }
+}
+
+extension CheckDefinition {
+    /// A check of `kind` with typed params (tests, and checks built in code).
+    public init<Kind: ProbeKind>(
+        id: String, title: String, description: String, area: String, kind: Kind.Type, judgement: Kind.Judgement? = nil,
+        severity: Severity, phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
+        requires: [String] = [], params: JSONValue = [:], typedParams: Kind.Params, remediation: String = "",
+        references: [String] = [], aliases: [String] = [], timeoutSeconds: Double? = nil, file: String = "<memory>"
+    ) {
+        self.init(
+            id: id, title: title, description: description, area: area, probe: Kind.name, judgement: judgement?.rawValue,
+            severity: severity, phases: phases, topologies: topologies, tags: tags, requires: requires, params: params,
+            bound: BoundProbe(Kind.self, params: typedParams), remediation: remediation, references: references,
+            aliases: aliases, timeoutSeconds: timeoutSeconds, file: file)
     }
 }
 
@@ -67,7 +84,8 @@ public struct RegisteredProbe: Sendable {
     public let summary: String
     /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
     public let judgements: [String]
-    let parse: @Sendable (_ judgement: String?, ParamsReader) -> (any Sendable)?
+    /// Types a check's params for its judgement (nil when they are invalid; the problems went to the reader's sink).
+    let parse: @Sendable (_ judgement: String?, ParamsReader) -> BoundProbe?
     /// Gathering and judging (handing back what `run --save-facts` saves), and judging saved facts (`evaluate`).
     let facts: ProbeFacts
 
@@ -79,7 +97,7 @@ public struct RegisteredProbe: Sendable {
         // The catalog checked the name against `judgements`; a sole judgement needs none.
         parse = { name, reader in
             guard let judgement = Kind.Judgement(rawValue: name ?? SoleJudgement.sole.rawValue) else { return nil }
-            return Kind.parseParams(judgement, reader)
+            return Kind.parseParams(judgement, reader).map { BoundProbe(Kind.self, params: $0) }
         }
         facts = ProbeFacts(Kind.self)
     }

@@ -30,16 +30,8 @@ struct ProbeOutcome: Sendable {
     }
 }
 
-/// One probe kind's gathering and judging with its types erased, for `RegisteredProbe`: what `Runner` calls for every
-/// check a run probes, and for every check `evaluate` judges from saved facts.
+/// What saving facts needs of a probe kind, with its types erased for `RegisteredProbe`.
 struct ProbeFacts: Sendable {
-    /// Gathers and judges; a thrown error makes the check `error` with its description. With `saving`, also returns what
-    /// to save, and judges at an instant that survives saving (`SavedFacts.instant`, inputs dated to the millisecond), so
-    /// the judgement of the saved facts comes out the same.
-    let collect: @Sendable (_ params: any Sendable, _ context: ProbeContext, _ saving: Bool) async -> ProbeOutcome
-    /// Judges saved facts exactly as `collect` judged them when they were gathered.
-    let replay:
-        @Sendable (_ params: any Sendable, _ facts: any Sendable, _ inputs: [EvidenceInput], _ context: EvaluationContext) -> Evaluation
     /// Reads saved facts of this kind.
     let decode: @Sendable (any Decoder) throws -> any Encodable & Sendable
     let ignoresParams: Bool
@@ -47,11 +39,21 @@ struct ProbeFacts: Sendable {
     init<Kind: ProbeKind>(_ kind: Kind.Type) {
         ignoresParams = Kind.self is any FactsIndependentOfParams.Type
         decode = { decoder in try Kind.Facts(from: decoder) }
-        collect = { params, context, saving in
-            guard let params = params as? Kind.Params else {
-                return ProbeOutcome(
-                    .error("Internal error: params of \(context.check.id) do not fit probe '\(Kind.name)'. Please report this."), saved: nil)
-            }
+    }
+}
+
+/// A check's probe kind with the check's params, typed when the catalog loaded them: what the runner and `evaluate`
+/// call. The params are captured, never cast back.
+public struct BoundProbe: Sendable {
+    /// Gathers and judges; a thrown error makes the check `error` with its description. With `saving`, also returns what
+    /// to save, and judges at an instant that survives saving (`SavedFacts.instant`, inputs dated to the millisecond), so
+    /// the judgement of the saved facts comes out the same.
+    let collect: @Sendable (_ context: ProbeContext, _ saving: Bool) async -> ProbeOutcome
+    /// Judges saved facts exactly as `collect` judged them when they were gathered.
+    let replay: @Sendable (_ facts: any Sendable, _ inputs: [EvidenceInput], _ context: EvaluationContext) -> Evaluation
+
+    public init<Kind: ProbeKind>(_ kind: Kind.Type, params: Kind.Params) {
+        collect = { context, saving in
             if let missing = Kind.missingInput(params, context: context) {
                 return ProbeOutcome(.skip(.noInput, missing), saved: saving ? .missingInput(missing) : nil)
             }
@@ -74,10 +76,8 @@ struct ProbeFacts: Sendable {
                 return ProbeOutcome(failed: .error("\(error)"), saving: saving)
             }
         }
-        replay = { params, facts, inputs, context in
-            guard let params = params as? Kind.Params else {
-                return .error("Internal error: params of \(context.check.id) do not fit probe '\(Kind.name)'. Please report this.")
-            }
+        replay = { facts, inputs, context in
+            // Saved facts are decoded by the kind the saved check named, which may not be this check's kind.
             guard let facts = facts as? Kind.Facts else {
                 return .error(
                     "The saved facts \(context.check.id) refers to are not of the kind probe '\(Kind.name)' judges, so the file is "

@@ -133,7 +133,7 @@ public struct Runner: Sendable {
             configuration: configuration, check: check, deadline: Date().addingTimeInterval(seconds), shared: shared,
             environment: environment)
         let saving = recorder != nil
-        let work = Task { await probe.facts.collect(check.typedParams, context, saving) }
+        let work = Task { await check.bound.collect(context, saving) }
         let race = FirstResult<ProbeOutcome>()
         let outcome = await withCheckedContinuation { continuation in
             race.install(continuation)

@@ -145,14 +145,18 @@ public struct SavedFacts: Sendable {
         }
         switch entry.outcome {
         case .notRun:
-            return .error("Internal error: saved check \(entry.id) has no outcome. Please report this.")
+            return .error(
+                "\(fileName) records no outcome for \(entry.id), so the file is inconsistent (edited with its digest recomputed, or "
+                    + "written by a faulty release): collect again with 'preflight run --save-facts'.")
         case .noInput(let message):
             return .skip(.noInput, message)
         case .error(let message, let evidence):
             return .error(message, evidence: evidence)
         case .facts(let key, let judgedAt, let inputs):
             guard let blob = facts[key] else {
-                return .error("Internal error: the facts '\(key)' of \(entry.id) are missing. Please report this.")
+                return .error(
+                    "\(fileName) names facts '\(key)' for \(entry.id) but holds none under that name, so the file is inconsistent "
+                        + "(edited with its digest recomputed, or written by a faulty release): collect again with 'preflight run --save-facts'.")
             }
             switch blob.value {
             case .unreadable(let reason):
@@ -160,8 +164,8 @@ public struct SavedFacts: Sendable {
                     "The saved facts of \(entry.id) (probe '\(entry.probe)') cannot be read by preflight \(Report.Tool().version): "
                         + "\(reason). They were saved by preflight \(tool.version); judge them with that release, or collect again.")
             case .facts(let value):
-                return probe.facts.replay(
-                    check.typedParams, value, inputs, EvaluationContext(configuration: configuration, check: check, now: judgedAt))
+                return check.bound.replay(
+                    value, inputs, EvaluationContext(configuration: configuration, check: check, now: judgedAt))
             }
         }
     }

@@ -20,7 +20,8 @@ struct EvidenceAgeTests {
     static let now = ExportDate.parse("2026-12-07T12:00:00Z")!
     static let day: TimeInterval = 86_400
     static let export = "/srv/exports/ConnectExport"
-    static let check = CheckDefinition(id: "CON-001", title: "t", description: "d", area: "connect", probe: "connect.export", severity: .high, typedParams: 0)
+    static let check = CheckDefinition(id: "CON-001", title: "t", description: "d", area: "connect", kind: ConnectProbe.self, judgement: .export, severity: .high,
+        typedParams: .init(judgement: .export))
 
     func exportInput(_ date: Date?, says: [String: String] = [:]) -> EvidenceInput {
         EvidenceInput(

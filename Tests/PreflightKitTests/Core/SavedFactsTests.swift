@@ -144,7 +144,7 @@ struct SavedFactsTests {
         let instant = SavedFacts.instant(Date(timeIntervalSince1970: 1_795_000_000.123_456))
         for id in ["AD-901", "AD-900"] {
             let check = CheckDefinition(
-                id: id, title: id, description: "", area: "directory", probe: DirectoryProbe.name, judgement: "bind", severity: .high,
+                id: id, title: id, description: "", area: "directory", kind: DirectoryProbe.self, judgement: .bind, severity: .high,
                 typedParams: DirectoryProbe.Params.bind)
             let input = EvidenceInput(key: "connect.export", file: "/x", date: instant, dateSource: .export, dateField: "f")
             recorder.record(check, .facts(bind, judgedAt: instant, inputs: [input]), durationMs: 7)
@@ -174,7 +174,7 @@ struct SavedFactsTests {
     @Test func factsThisBuildCannotReadMakeTheirChecksErrors() async throws {
         let recorder = FactsRecorder()
         let check = CheckDefinition(
-            id: "AD-001", title: "Bind", description: "", area: "directory", probe: DirectoryProbe.name, judgement: "bind",
+            id: "AD-001", title: "Bind", description: "", area: "directory", kind: DirectoryProbe.self, judgement: .bind,
             severity: .critical, typedParams: DirectoryProbe.Params.bind)
         recorder.record(check, .facts(TestProbe.Facts(startedAt: 1, finishedAt: 2), judgedAt: Date(), inputs: []), durationMs: 3)
         let saved = SavedFacts(
@@ -210,7 +210,7 @@ struct SavedFactsTests {
         let read = try reread(saved)
         // A check the catalog gained, of a probe kind whose facts depend on params: an error that says what to do.
         let gained = CheckDefinition(
-            id: "PLG-900", title: "New", description: "", area: "plugins", probe: ExecProbe.name, severity: .low,
+            id: "PLG-900", title: "New", description: "", area: "plugins", kind: ExecProbe.self, severity: .low,
             typedParams: ExecProbe.Params(command: ["/bin/true"], params: [:]))
         // A check the run skipped before its probe ran (another phase), judged in that phase now.
         let skipped = check("TST-002", ["behavior": "pass", "sleepMs": 1], phases: [.preflight])

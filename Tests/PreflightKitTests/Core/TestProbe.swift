@@ -78,7 +78,7 @@ func testCheck(
     timeout: Double? = nil, severity: Severity = .high, tags: [String] = [], aliases: [String] = []
 ) -> CheckDefinition {
     CheckDefinition(
-        id: id, title: "Check \(id)", description: "Test.", area: "plugins", probe: TestProbe.name, severity: severity,
+        id: id, title: "Check \(id)", description: "Test.", area: "plugins", kind: TestProbe.self, severity: severity,
         phases: phases, tags: tags, requires: requires, typedParams: TestProbe.Params(behavior: behavior, sleepMs: sleepMs),
         aliases: aliases, timeoutSeconds: timeout)
 }
