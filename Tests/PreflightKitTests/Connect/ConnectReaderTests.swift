@@ -2,6 +2,10 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 @testable import PreflightConnect
 @testable import PreflightCore
 @testable import PreflightDirectory
@@ -132,6 +136,29 @@ struct ConnectReaderTests {
         #expect(message.contains("Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml:4:"), "\(message)")
         #expect(message.contains("not well-formed XML at line 4, column"), "\(message)")
         #expect(message.contains("Get-ADSyncServerConfiguration"), "\(message)")
+    }
+
+    /// libxml2 (recovery mode in FoundationXML) reported one error per bad character, each leaked by FoundationXML: a
+    /// 4 MiB file of control characters cost 4,194,304 reports, seconds and hundreds of MB. The parse stops at the first.
+    @Test func theParseStopsAtTheFirstError() throws {
+        final class CountingCollector: BaseCollector {
+            var errors = 0
+            override func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+                errors += 1
+                super.parser(parser, parseErrorOccurred: parseError)
+            }
+        }
+        let path = try folder.write("flood/Connector_{00000000-0000-0000-0000-000000000000}.xml", "")
+        let bytes = Array("<ma-data>\n  <name>".utf8) + Array(repeating: UInt8(0x01), count: 1 << 20) + Array("</name>\n</ma-data>\n".utf8)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let collector = CountingCollector()
+        var message = "no error"
+        do { try ServerConfigurationParser.stream(path, delegate: collector) } catch { message = "\(error)" }
+        #expect(collector.errors == 1)
+        #expect(
+            message == "\(path):2:9: The Entra Connect export file is not well-formed XML at line 2, column 9 (an invalid character). "
+                + "Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or "
+                + "re-encoding it.")
     }
 
     @Test func truncatedXMLInTheLongLineIsReportedOnThatLine() async throws {
