@@ -289,6 +289,18 @@ struct PowerShellOutputTests {
         #expect(TextDecoding.decode(data) == "A : 1")
     }
 
+    /// The tenant is the name before " - AAD" (any case) when it looks like a domain, else the account's domain. A name of
+    /// flag emoji (fuzzing found a backwards search over them quadratic) is read in one pass.
+    @Test func theTenantComesFromTheConnectorNameOrTheAccount() {
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com - AAD", account: nil) == "contoso.onmicrosoft.com")
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com - aad", account: nil) == "contoso.onmicrosoft.com")
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com -\rAAD", account: nil) == nil)
+        #expect(ServerConfigurationParser.tenant(name: "Contoso - AAD", account: "Sync_X@fabrikam.onmicrosoft.com") == "fabrikam.onmicrosoft.com")
+        let flags = String(repeating: "🇩🇪", count: 200_000)
+        #expect(ServerConfigurationParser.tenant(name: flags + ".example - AAD", account: nil) == flags + ".example")
+        #expect(ServerConfigurationParser.tenant(name: flags, account: nil) == nil)
+    }
+
     @Test func byteOffsetsBecomeLineAndColumn() {
         let text = "{\n  \"é\": 1,\n  x\n}"
         // "x" is at byte 15 (é is two bytes) and at character column 3 of line 3.
