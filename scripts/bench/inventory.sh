@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 users="${INVENTORY_BENCH_USERS:-1000000}"
 runs="${INVENTORY_BENCH_RUNS:-3}"
 scratch=.build-bench-inventory
-catalog=Sources/PreflightKit/Inventory/Resources/licensing/product-names-and-service-plan-identifiers.csv
+catalog=Sources/PreflightInventory/Resources/licensing/product-names-and-service-plan-identifiers.csv
 
 echo "Building preflight (release, $scratch)..." >&2
 swift build -c release --product preflight --scratch-path "$scratch" >&2

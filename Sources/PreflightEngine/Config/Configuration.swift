@@ -3,8 +3,10 @@ import PreflightCore
 import Yams
 
 /// The user's `preflight.yml`: a public contract, strictly validated (unknown keys are errors).
-/// Relative paths are resolved against the configuration file's folder when it is loaded.
-public struct Configuration: Sendable, Hashable {
+/// Relative paths are resolved against the configuration file's folder when it is loaded. Each section is one `Codable`
+/// type whose `keys` list (`SettingKey`) serves reading, the file checks, redaction and the messages; saved facts keep the
+/// whole configuration by encoding it.
+public struct Configuration: Sendable, Hashable, Codable {
     public var file: String?
     public var cover = Report.Cover()
     public var phase: Phase = .preflight
@@ -21,12 +23,18 @@ public struct Configuration: Sendable, Hashable {
     public var monitoring = MonitoringSettings()
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
     public var waivers: String?
-    /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading.
+    /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading. Not
+    /// encoded: only messages about the file itself use it.
     public internal(set) var locations: [String: SourceLocation] = [:]
 
     public init() {}
 
-    public struct NetworkSettings: Sendable, Hashable {
+    private enum CodingKeys: String, CodingKey {
+        case file, phase, topology, cloud, timeoutSeconds, maxEvidenceAgeDays, network, ldap, inventory, connect, monitoring, waivers
+        case cover = "report"
+    }
+
+    public struct NetworkSettings: SettingsSection {
         public var proxy: String?
         public var caFile: String?
         public var serviceBusNamespace: String?
@@ -34,9 +42,57 @@ public struct Configuration: Sendable, Hashable {
         public var endpoints: [String: [String]] = [:]
         /// libcurl `CONNECT_TO` pins (`HOST:PORT:CONNECT-HOST:CONNECT-PORT`): probe a name at a chosen address.
         public var connectTo: [String] = []
+
+        public init() {}
+        static let name = "network"
+        static let keys: [SettingKey<Self>] = [
+            SettingKey(
+                name: "proxy", read: { section, reader, _ in section.proxy = reader.string("proxy") }, files: { _ in [] }, folderAllowed: false,
+                // A proxy URL with credentials is refused when read (`validate`); redacted here all the same.
+                shown: { $0.proxy.map { .string(Redaction.urlCredentials($0)) } ?? .null }),
+            .path("caFile", \.caFile), .text("serviceBusNamespace", \.serviceBusNamespace), .text("tenantId", \.tenantId),
+            .texts("connectTo", \.connectTo),
+            SettingKey(
+                name: "endpoints", read: { section, reader, _ in section.endpoints = readEndpoints(reader) }, files: { _ in [] },
+                folderAllowed: false, shown: { .object($0.endpoints.mapValues { .array($0.map(JSONValue.string)) }) }),
+        ]
+
+        /// `network.endpoints`: per check id, the URLs that replace its targets.
+        private static func readEndpoints(_ section: MappingReader) -> [String: [String]] {
+            guard let endpoints = section.mapping("endpoints") else { return [:] }
+            var result: [String: [String]] = [:]
+            for (checkID, location) in endpoints.keys {
+                let urls = endpoints.stringList(checkID) ?? []
+                for url in urls where EndpointURL(url) == nil {
+                    section.sink.report(
+                        location,
+                        "'network.endpoints.\(checkID)' holds '\(url)', which is not an http:// or https:// URL with a host. "
+                            + "Write it as https://host[:port]/ (or http:// for CRL and OCSP hosts).")
+                }
+                result[checkID] = urls
+            }
+            endpoints.finish()
+            return result
+        }
+
+        func validate(_ section: MappingReader) {
+            if let proxy, Redaction.urlCredentials(proxy) != proxy {
+                section.sink.report(
+                    section.location(of: "proxy"),
+                    "'network.proxy' contains a user name or password ('\(Redaction.urlCredentials(proxy))'): credentials are never read "
+                        + "from the configuration file. Give the proxy URL without them; to probe with credentials, set HTTPS_PROXY in "
+                        + "the environment.")
+            }
+            for entry in connectTo where entry.split(separator: ":", omittingEmptySubsequences: false).count != 4 {
+                section.sink.report(
+                    section.location(of: "connectTo"),
+                    "'network.connectTo' entry '\(entry)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT "
+                        + "(e.g. passwordreset.microsoftonline.com:443:10.0.0.5:443).")
+            }
+        }
     }
 
-    public struct LDAPConfiguration: Sendable, Hashable {
+    public struct LDAPConfiguration: SettingsSection {
         public var url: String?
         public var bindDN: String?
         public var passwordEnv: String?
@@ -52,9 +108,51 @@ public struct Configuration: Sendable, Hashable {
 
         /// The directory checks need at least a server and a bind account.
         public var isConfigured: Bool { url != nil && bindDN != nil }
+
+        public init() {}
+        static let name = "ldap"
+        static let keys: [SettingKey<Self>] = [
+            .text("url", \.url), .text("bindDN", \.bindDN), .secretSource("passwordEnv", \.passwordEnv, isPath: false),
+            .secretSource("passwordFile", \.passwordFile, isPath: true), .path("caFile", \.caFile), .flag("startTLS", \.startTLS),
+            .flag("allowInsecure", \.allowInsecure), .text("baseDN", \.baseDN), .text("account", \.account),
+            .texts("scope", \.scope), .texts("exclude", \.exclude), .whole("pageSize", \.pageSize, in: 1...100_000),
+        ]
+
+        func validate(_ section: MappingReader) {
+            for key in ["password", "bindPassword"] where section.has(key) {
+                _ = section.node(key)
+                section.sink.report(
+                    section.location(of: key),
+                    "'ldap.\(key)' is not allowed: passwords are never read from the configuration file. "
+                        + "Put the password in an environment variable named by 'ldap.passwordEnv', or in a file named by 'ldap.passwordFile'.")
+            }
+            if let url {
+                let lower = url.lowercased()
+                if !(lower.hasPrefix("ldap://") || lower.hasPrefix("ldaps://")) {
+                    section.sink.report(
+                        section.location(of: "url"),
+                        "'ldap.url' is '\(url)', but it must start with ldaps:// (or ldap:// with 'startTLS: true').")
+                } else if lower.hasPrefix("ldaps://"), startTLS {
+                    section.sink.report(
+                        section.location(of: "startTLS"),
+                        "'ldap.startTLS' is true, but 'ldap.url' already uses ldaps://. Use ldap:// with StartTLS, or drop 'startTLS'.")
+                }
+            }
+            if url != nil, bindDN == nil {
+                section.sink.report(section.location, "'ldap.bindDN' is required when 'ldap.url' is set. Name the account the tool binds as.")
+            }
+            if bindDN != nil, passwordEnv == nil, passwordFile == nil {
+                section.sink.report(
+                    section.location,
+                    "'ldap.bindDN' is set but no password source is: add 'ldap.passwordEnv' (an environment variable name) or 'ldap.passwordFile'.")
+            }
+            if passwordEnv != nil, passwordFile != nil {
+                section.sink.report(section.location(of: "passwordFile"), "Set only one of 'ldap.passwordEnv' and 'ldap.passwordFile'.")
+            }
+        }
     }
 
-    public struct InventorySettings: Sendable, Hashable {
+    public struct InventorySettings: SettingsSection {
         public var users: String?
         public var licenses: String?
         public var subscribedSkus: String?
@@ -62,18 +160,33 @@ public struct Configuration: Sendable, Hashable {
         public var scopeGroup: String?
         public var skuCatalog: String?
         public var ssprRegistrationThreshold = 0.8
+
+        public init() {}
+        static let name = "inventory"
+        static let keys: [SettingKey<Self>] = [
+            .path("users", \.users), .path("licenses", \.licenses), .path("subscribedSkus", \.subscribedSkus),
+            .path("registration", \.registration), .path("scopeGroup", \.scopeGroup), .path("skuCatalog", \.skuCatalog),
+            .number("ssprRegistrationThreshold", \.ssprRegistrationThreshold, in: 0...1),
+        ]
     }
 
-    public struct ConnectSettings: Sendable, Hashable {
+    public struct ConnectSettings: SettingsSection {
         public var export: String?
         public var scheduler: String?
         public var passwordResetConfig: String?
         /// The saved output of `Get-ADSyncEntraConnectorCredential` (CON-007 records its `ConnectorIdentityType`).
         public var connectorCredential: String?
+
+        public init() {}
+        static let name = "connect"
+        static let keys: [SettingKey<Self>] = [
+            .path("export", \.export, folderAllowed: true), .path("scheduler", \.scheduler),
+            .path("passwordResetConfig", \.passwordResetConfig), .path("connectorCredential", \.connectorCredential),
+        ]
     }
 
     /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
-    public struct MonitoringSettings: Sendable, Hashable {
+    public struct MonitoringSettings: SettingsSection {
         /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
         public var events: [String] = []
         /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.
@@ -81,6 +194,13 @@ public struct Configuration: Sendable, Hashable {
         /// How far back from the newest event in the input to look.
         public var windowHours: Double = 24
         public var minSuccessRate = 0.9
+
+        public init() {}
+        static let name = "monitoring"
+        static let keys: [SettingKey<Self>] = [
+            .paths("events", \.events), .paths("audit", \.audit), .number("windowHours", \.windowHours, in: 0.01...8_760),
+            .number("minSuccessRate", \.minSuccessRate, in: 0...1),
+        ]
     }
 }
 
@@ -129,71 +249,15 @@ extension Configuration {
         readMaxEvidenceAge(reader)
         waivers = path(reader, "waivers")
 
-        if let section = reader.mapping("network") {
-            network.proxy = section.string("proxy")
-            network.caFile = path(section, "caFile")
-            network.serviceBusNamespace = section.string("serviceBusNamespace")
-            network.tenantId = section.string("tenantId")
-            network.connectTo = section.stringList("connectTo") ?? []
-            validateNetwork(section)
-            if let endpoints = section.mapping("endpoints") {
-                for (checkID, location) in endpoints.keys {
-                    let urls = endpoints.stringList(checkID) ?? []
-                    for url in urls where EndpointURL(url) == nil {
-                        section.sink.report(
-                            location,
-                            "'network.endpoints.\(checkID)' holds '\(url)', which is not an http:// or https:// URL with a host. "
-                                + "Write it as https://host[:port]/ (or http:// for CRL and OCSP hosts).")
-                    }
-                    network.endpoints[checkID] = urls
-                }
-                endpoints.finish()
-            }
-            section.finish()
+        let resolve = { (path: String) in Self.resolve(path, against: folder) }
+        func section<Section: SettingsSection>(_ type: Section.Type) -> Section? {
+            reader.mapping(Section.name).map { Section.read($0, resolve: resolve, locations: &locations) }
         }
-        if let section = reader.mapping("ldap") {
-            rejectInlinePassword(section)
-            ldap.url = section.string("url")
-            ldap.bindDN = section.string("bindDN")
-            ldap.passwordEnv = section.string("passwordEnv")
-            if section.has("passwordEnv") { locations["ldap.passwordEnv"] = section.valueLocation(of: "passwordEnv") }
-            ldap.passwordFile = path(section, "passwordFile")
-            ldap.caFile = path(section, "caFile")
-            ldap.startTLS = section.bool("startTLS") ?? false
-            ldap.allowInsecure = section.bool("allowInsecure") ?? false
-            ldap.baseDN = section.string("baseDN")
-            ldap.account = section.string("account")
-            ldap.scope = section.stringList("scope") ?? []
-            ldap.exclude = section.stringList("exclude") ?? []
-            ldap.pageSize = section.int("pageSize", range: 1...100_000) ?? ldap.pageSize
-            validateLDAP(section)
-            section.finish()
-        }
-        if let section = reader.mapping("inventory") {
-            inventory.users = path(section, "users")
-            inventory.licenses = path(section, "licenses")
-            inventory.subscribedSkus = path(section, "subscribedSkus")
-            inventory.registration = path(section, "registration")
-            inventory.scopeGroup = path(section, "scopeGroup")
-            inventory.skuCatalog = path(section, "skuCatalog")
-            inventory.ssprRegistrationThreshold =
-                section.double("ssprRegistrationThreshold", range: 0...1) ?? inventory.ssprRegistrationThreshold
-            section.finish()
-        }
-        if let section = reader.mapping("monitoring") {
-            monitoring.events = (section.stringList("events") ?? []).map { Self.resolve($0, against: folder) }
-            monitoring.audit = (section.stringList("audit") ?? []).map { Self.resolve($0, against: folder) }
-            monitoring.windowHours = section.double("windowHours", range: 0.01...8_760) ?? monitoring.windowHours
-            monitoring.minSuccessRate = section.double("minSuccessRate", range: 0...1) ?? monitoring.minSuccessRate
-            section.finish()
-        }
-        if let section = reader.mapping("connect") {
-            connect.export = path(section, "export")
-            connect.scheduler = path(section, "scheduler")
-            connect.passwordResetConfig = path(section, "passwordResetConfig")
-            connect.connectorCredential = path(section, "connectorCredential")
-            section.finish()
-        }
+        network = section(NetworkSettings.self) ?? network
+        ldap = section(LDAPConfiguration.self) ?? ldap
+        inventory = section(InventorySettings.self) ?? inventory
+        monitoring = section(MonitoringSettings.self) ?? monitoring
+        connect = section(ConnectSettings.self) ?? connect
         reader.finish()
     }
 
@@ -210,74 +274,14 @@ extension Configuration {
         maxEvidenceAgeDays = days
     }
 
-    private func rejectInlinePassword(_ section: MappingReader) {
-        for key in ["password", "bindPassword"] where section.has(key) {
-            _ = section.node(key)
-            section.sink.report(
-                section.location(of: key),
-                "'ldap.\(key)' is not allowed: passwords are never read from the configuration file. "
-                    + "Put the password in an environment variable named by 'ldap.passwordEnv', or in a file named by 'ldap.passwordFile'.")
-        }
-    }
-
-    private func validateNetwork(_ section: MappingReader) {
-        if let proxy = network.proxy, Redaction.urlCredentials(proxy) != proxy {
-            section.sink.report(
-                section.location(of: "proxy"),
-                "'network.proxy' contains a user name or password ('\(Redaction.urlCredentials(proxy))'): credentials are never read from the "
-                    + "configuration file. Give the proxy URL without them; to probe with credentials, set HTTPS_PROXY in the environment.")
-        }
-        for entry in network.connectTo where entry.split(separator: ":", omittingEmptySubsequences: false).count != 4 {
-            section.sink.report(
-                section.location(of: "connectTo"),
-                "'network.connectTo' entry '\(entry)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT "
-                    + "(e.g. passwordreset.microsoftonline.com:443:10.0.0.5:443).")
-        }
-    }
-
-    private func validateLDAP(_ section: MappingReader) {
-        if let url = ldap.url {
-            let lower = url.lowercased()
-            if !(lower.hasPrefix("ldap://") || lower.hasPrefix("ldaps://")) {
-                section.sink.report(
-                    section.location(of: "url"),
-                    "'ldap.url' is '\(url)', but it must start with ldaps:// (or ldap:// with 'startTLS: true').")
-            } else if lower.hasPrefix("ldaps://"), ldap.startTLS {
-                section.sink.report(
-                    section.location(of: "startTLS"),
-                    "'ldap.startTLS' is true, but 'ldap.url' already uses ldaps://. Use ldap:// with StartTLS, or drop 'startTLS'.")
-            }
-        }
-        if ldap.url != nil, ldap.bindDN == nil {
-            section.sink.report(section.location, "'ldap.bindDN' is required when 'ldap.url' is set. Name the account the tool binds as.")
-        }
-        if ldap.bindDN != nil, ldap.passwordEnv == nil, ldap.passwordFile == nil {
-            section.sink.report(
-                section.location,
-                "'ldap.bindDN' is set but no password source is: add 'ldap.passwordEnv' (an environment variable name) or 'ldap.passwordFile'.")
-        }
-        if ldap.passwordEnv != nil, ldap.passwordFile != nil {
-            section.sink.report(
-                section.location(of: "passwordFile"), "Set only one of 'ldap.passwordEnv' and 'ldap.passwordFile'.")
-        }
-    }
-
     /// Every file the configuration names must be readable now, not halfway through a run (exit 66).
     private func checkFilesExist() throws(PreflightError) {
         // Not ldap.passwordFile: a missing or empty password file is an invalid configuration (78), found by
         // `inputProblems(environment:)` with the other password-source problems.
-        let files: [(String?, String, Bool)] = [
-            (network.caFile, "network.caFile", false),
-            (ldap.caFile, "ldap.caFile", false), (inventory.users, "inventory.users", false),
-            (inventory.licenses, "inventory.licenses", false), (inventory.subscribedSkus, "inventory.subscribedSkus", false),
-            (inventory.registration, "inventory.registration", false), (inventory.scopeGroup, "inventory.scopeGroup", false),
-            (inventory.skuCatalog, "inventory.skuCatalog", false), (connect.export, "connect.export", true),
-            (connect.scheduler, "connect.scheduler", false), (connect.passwordResetConfig, "connect.passwordResetConfig", false),
-            (connect.connectorCredential, "connect.connectorCredential", false),
-            (waivers, "waivers", false),
-        ] + monitoring.events.map { (Optional($0), "monitoring.events", false) }
-            + monitoring.audit.map { (Optional($0), "monitoring.audit", false) }
-        for case let (path?, key, folderAllowed) in files {
+        // In the order of the sections in the file's documentation; the waiver file before the monitoring exports.
+        let files = network.namedFiles + ldap.namedFiles + inventory.namedFiles + connect.namedFiles
+            + (waivers.map { [("waivers", $0, false)] } ?? []) + monitoring.namedFiles
+        for (key, path, folderAllowed) in files {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             if !exists {
@@ -309,41 +313,15 @@ extension Configuration {
         return URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
     }
 
-    /// The configuration as plugins see it: every setting, with password sources removed.
+    /// The configuration as plugins see it: every setting, with password sources removed (each section's `keys` say which).
     public var redactedJSON: JSONValue {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),
             "timeoutSeconds": .number(timeoutSeconds), "maxEvidenceAgeDays": .int(maxEvidenceAgeDays),
             "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
-            "network": [
-                "proxy": optional(network.proxy.map(Redaction.urlCredentials)), "caFile": optional(network.caFile),
-                "serviceBusNamespace": optional(network.serviceBusNamespace), "tenantId": optional(network.tenantId),
-                "endpoints": .object(network.endpoints.mapValues { .array($0.map(JSONValue.string)) }),
-                "connectTo": .array(network.connectTo.map(JSONValue.string)),
-            ],
-            "ldap": [
-                "url": optional(ldap.url), "bindDN": optional(ldap.bindDN), "caFile": optional(ldap.caFile),
-                "startTLS": .bool(ldap.startTLS), "allowInsecure": .bool(ldap.allowInsecure), "baseDN": optional(ldap.baseDN),
-                "account": optional(ldap.account), "scope": .array(ldap.scope.map(JSONValue.string)),
-                "exclude": .array(ldap.exclude.map(JSONValue.string)),
-            ],
-            "inventory": [
-                "users": optional(inventory.users), "licenses": optional(inventory.licenses),
-                "subscribedSkus": optional(inventory.subscribedSkus), "registration": optional(inventory.registration),
-                "scopeGroup": optional(inventory.scopeGroup), "skuCatalog": optional(inventory.skuCatalog),
-                "ssprRegistrationThreshold": .number(inventory.ssprRegistrationThreshold),
-            ],
-            "connect": [
-                "export": optional(connect.export), "scheduler": optional(connect.scheduler),
-                "passwordResetConfig": optional(connect.passwordResetConfig),
-                "connectorCredential": optional(connect.connectorCredential),
-            ],
-            "monitoring": [
-                "events": .array(monitoring.events.map(JSONValue.string)),
-                "audit": .array(monitoring.audit.map(JSONValue.string)),
-                "windowHours": .number(monitoring.windowHours), "minSuccessRate": .number(monitoring.minSuccessRate),
-            ],
+            "network": network.shownJSON, "ldap": ldap.shownJSON, "inventory": inventory.shownJSON, "connect": connect.shownJSON,
+            "monitoring": monitoring.shownJSON,
         ]
     }
 }

@@ -573,7 +573,8 @@ private struct Content: Codable {
     var run: Report.RunInfo
     var judgedAt: String
     var catalogFolders: [String]
-    var configuration: SavedConfiguration
+    /// The effective configuration: every setting, with the names of the password sources but never a password.
+    var configuration: Configuration
     var selection: Selection
     var notices: [String]
     var inputs: [SavedFacts.InputDigest]
@@ -585,7 +586,7 @@ private struct Content: Codable {
         run = saved.run
         judgedAt = SavedFacts.timestamp(saved.judgedAt)
         catalogFolders = saved.catalogFolders
-        configuration = SavedConfiguration(saved.configuration)
+        configuration = saved.configuration
         selection = saved.selection
         notices = saved.notices
         inputs = saved.inputs
@@ -603,7 +604,7 @@ extension SavedFacts {
         run = content.run
         self.judgedAt = judgedAt
         catalogFolders = content.catalogFolders
-        configuration = content.configuration.configuration
+        configuration = content.configuration
         selection = content.selection
         notices = content.notices
         inputs = content.inputs
