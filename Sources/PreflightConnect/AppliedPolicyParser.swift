@@ -4,8 +4,12 @@ import PreflightCore
 /// Reads the synchronization-policy JSON the Connect wizard writes to `%ProgramData%\AADConnect`
 /// (`Applied-SynchronizationPolicy-*.json`, or `Exported-SynchronizationPolicy-*.json` from "View or export").
 ///
-/// Only a few keys are documented by public scripts (writeback-facts.md §5.1): `policyMetadata`,
-/// `deploymentMetadata`, `onpremisesDirectoryPolicy[]` with `partitionFilters[]`, `azureDirectoryPolicy`.
+/// Only a few keys are documented by public scripts: `policyMetadata` and `deploymentMetadata` (written by Microsoft's
+/// `MigrateSettings.ps1` from Connect's Tools folder, which
+/// learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-import-export-config describes),
+/// `onpremisesDirectoryPolicy[]` with `partitionFilters[]` (read by `test-nonSyncOU.ps1` in github.com/timmcmic/DLConversionV2)
+/// and `azureDirectoryPolicy` (read by `Optimize-AADConnectExportJSONForCompare.ps1` in
+/// github.com/dloder0/AAD-Connect-MIM-FIM-Scripts).
 /// Everything else is looked for defensively, case-insensitively; an absent key leaves the fact unknown (nil).
 enum AppliedPolicyParser {
     package static func parse(_ path: String) throws -> ConnectFacts {

@@ -2,8 +2,8 @@ import Foundation
 import PreflightCore
 
 /// The events password writeback writes to the Connect server's Application log, with Microsoft's names
-/// and what each means for the checks (learn.microsoft.com troubleshoot-sspr-writeback, "Password writeback
-/// event log error codes"; writeback-facts.md §6.1).
+/// and what each means for the checks (learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback,
+/// "Password writeback event log error codes").
 enum EventCatalog {
     static let passwordResetService = "PasswordResetService"
     static let adSync = "ADSync"

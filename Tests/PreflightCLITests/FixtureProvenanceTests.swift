@@ -37,4 +37,44 @@ struct FixtureProvenanceTests {
                 "\(file) names \(generator), which does not exist")
         }
     }
+
+    /// The project's research notes and shared fixtures live beside the repository, not in a user's clone: source
+    /// comments, SOURCE.md files and docs cite the public page a note cites, or a path inside this repository.
+    /// CHANGELOG.md (history) and this file (which has to name them) are exempt.
+    @Test func trackedFilesCiteNoNotesOutsideTheRepository() async throws {
+        let outside = [
+            "writeback-facts", "monitoring-formats", "samba-ad-test-lab", "samba-ad-scale", "facts-2026-12",
+            "peers-and-style", "../shared", "shared/notes", "shared/fixtures",
+        ]
+        let exempt: Set<String> = ["CHANGELOG.md", "Tests/PreflightCLITests/FixtureProvenanceTests.swift"]
+        let listing = try await Program.run(["git", "ls-files", "-z"], in: Repository.root.path, timeout: 60)
+        try #require(listing.exitCode == 0, "git ls-files failed: \(listing)")
+        let files = listing.stdout.split(separator: "\0").map(String.init).filter { !exempt.contains($0) }
+        #expect(files.count > 100, "git ls-files listed only \(files.count) files")
+        var mentions: [String] = []
+        for file in files {
+            // A file deleted in the work tree but still in the index has nothing left to cite.
+            guard let data = FileManager.default.contents(atPath: Repository.root.appendingPathComponent(file).path)
+            else { continue }
+            // The UTF-16 exports among the fixtures are read as text too; anything else as (lossy) UTF-8.
+            let text = (
+                data.starts(with: [0xFF, 0xFE])
+                    ? String(data: data, encoding: .utf16) ?? "" : String(decoding: data, as: UTF8.self)
+            ).lowercased()
+            guard outside.contains(where: { text.contains($0) }) else { continue }
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            for (number, line) in lines.enumerated() {
+                if let name = outside.first(where: { line.contains($0) }) {
+                    mentions.append("\(file):\(number + 1): \(name)")
+                }
+            }
+        }
+        #expect(
+            mentions.isEmpty,
+            """
+            These lines cite notes or fixtures outside the repository, which a user's clone does not have. Cite the \
+            public page the note cites (or a path in this repository) instead:
+            \(mentions.joined(separator: "\n"))
+            """)
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a realistic tenant's exports for the inventory benchmark (deterministic for a given --users).
 
-Files, in the layouts the tools write (writeback-facts.md section 4):
+Files, in the layouts the tools write (each layout and its public source: Tests/PreflightKitTests/Fixtures/inventory/SOURCE.md):
   users.csv          Entra admin center "Download users": the 29-column header of the real 2021 sample, UTF-8 with BOM,
                      CRLF, quoted only where needed ("Last, First" display names, addresses with commas).
   licenses.csv       Graph PowerShell, flattened with Export-Csv -NoTypeInformation: one row per user and SKU,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """populate-scale.py SMBCONF [--users N] [--ous M] [--manifest FILE]
 
-Populates the benchmark domain (samba STOPPED; local sam.ldb, ldb batch_mode, see samba-ad-scale.md 1c):
+Populates the benchmark domain (samba STOPPED; local sam.ldb with ldb batch_mode: 10k users in 17 s, not 126 s):
   CN=Users:  preflight-reader ('Read3r!Passw0rd') and MSOL_root ('Svc!Passw0rd123'), as in the scenario domain
   domain root: MSOL_root's writeback ACEs (reset / WP lockoutTime / WP pwdLastSet, CIIO on user objects)
                and Unexpire Password -- set BEFORE any user exists (afterwards costs 16 s per 10k users)

@@ -103,7 +103,10 @@ enum WellKnownSIDNames {
     ]
 }
 
-/// The permissions password writeback needs (writeback-facts.md §2.1/§2.2), as access-check queries.
+/// The permissions password writeback needs, as access-check queries: Microsoft's list ("Configure account permissions
+/// for Microsoft Entra Connect" in learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback);
+/// ADSyncConfig's `Set-ADSyncPasswordWritebackPermissions` sets Reset Password, WP lockoutTime and WP pwdLastSet only
+/// ("Permissions for Password Writeback" in learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-configure-ad-ds-connector-account).
 public struct EffectiveRightsQuery: Sendable, Hashable, Codable {
     /// Which object the right has to be effective on.
     public enum Target: String, Sendable, Hashable, Codable {

@@ -138,7 +138,8 @@ func runConnectChecks(_ ids: [String], _ configuration: Configuration) async thr
     return Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0) })
 }
 
-/// A documented-keys-only Applied-SynchronizationPolicy file (writeback-facts.md §5.1); no writeback, PHS or staging keys.
+/// A documented-keys-only Applied-SynchronizationPolicy file (the keys and their public sources:
+/// Sources/PreflightConnect/AppliedPolicyParser.swift); no writeback, PHS or staging keys.
 func appliedPolicyJSON(version: String = "2.4.131.0", host: String = "CONTOSO-SYNC02", created: String = "2025-03-04T10:15:00Z") -> String {
     """
     {

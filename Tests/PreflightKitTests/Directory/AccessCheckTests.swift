@@ -205,8 +205,9 @@ struct AccessCheckSampleTests {
 
     /// The inheritable ACEs a new child of `childClass` receives in effect (MS-DTYP 2.5.3.4.2, simplified):
     /// CI ACEs whose InheritedObjectType is absent or equals the class, minus IO, plus ID. NP copies do not
-    /// propagate further and lose the InheritedObjectType (samba-ad-test-lab.md §12). A real user also gets
-    /// its class's default SD as explicit ACEs; those are not modelled here.
+    /// propagate further (learn.microsoft.com/windows/win32/ad/access-control-inheritance) and, as Samba 4.17
+    /// writes them, lose the InheritedObjectType. A real user also gets its class's default SD as explicit ACEs;
+    /// those are not modelled here.
     static func effectiveACLOfNewChild(of parent: ACL, childClass: WindowsGUID) -> ACL {
         let aces = parent.aces.compactMap { ace -> ACE? in
             guard ace.flags.contains(.containerInherit),
