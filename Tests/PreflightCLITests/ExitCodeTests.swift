@@ -1,7 +1,16 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// End-to-end: the built binary, as CI and cron run it. Each test asserts stdout, stderr and the exit code.
 @Suite("CLI exit codes")

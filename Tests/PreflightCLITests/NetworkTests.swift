@@ -1,7 +1,16 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// The network checks end to end, through the binary, against real servers on 127.0.0.1 (NetworkLab):
 /// each test asserts the status, the classification and the evidence in the JSON report, and the exit code.

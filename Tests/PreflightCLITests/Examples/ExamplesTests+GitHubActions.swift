@@ -1,8 +1,17 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
 import Yams
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 extension ExamplesTests {
     @Suite("GitHub Actions: the gate job")

@@ -1,7 +1,16 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Against the project's Samba AD lab (Tests/PreflightTestSupport/SambaLab.swift, scripts/lab/SCENARIOS.md):
 /// the strict scenario DC on 127.0.0.2, the plaintext-allowing DC on 127.0.0.3 and the wrong-certificate-name DC on

@@ -1,7 +1,16 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Deadline enforcement against listeners that never answer (fault listeners on 127.0.0.1, ephemeral ports).
 ///

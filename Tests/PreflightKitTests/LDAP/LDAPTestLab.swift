@@ -1,7 +1,16 @@
 import Foundation
-import PreflightKit
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightConnect
+@testable import PreflightCore
+@testable import PreflightDirectory
+@testable import PreflightEngine
+@testable import PreflightInventory
+@testable import PreflightKit
+@testable import PreflightMonitoring
+@testable import PreflightNetwork
+@testable import PreflightReporting
 
 /// Helpers shared by the LDAP tests. Every blocking call (libldap, subprocesses) runs on a dedicated thread
 /// through `runBlocking`, never on the cooperative pool; assertions are made back on the test's task, because
