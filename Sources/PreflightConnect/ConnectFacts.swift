@@ -69,7 +69,7 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
 }
 
 /// The Microsoft Entra ID connector ("Windows Azure Active Directory (Microsoft)").
-public struct EntraConnectorFacts: Codable, Sendable, Hashable {
+struct EntraConnectorFacts: Codable, Sendable, Hashable {
     public var name: String
     /// The tenant's domain as the connector names it (e.g. `contoso.onmicrosoft.com`).
     public var tenant: String?
@@ -145,7 +145,7 @@ public struct PartitionFacts: Codable, Sendable, Hashable {
 }
 
 /// What the `Get-ADSyncScheduler` output says.
-public struct SchedulerFacts: Codable, Sendable, Hashable {
+struct SchedulerFacts: Codable, Sendable, Hashable {
     public var file: String
     var stagingMode: Bool?
     var syncCycleEnabled: Bool?

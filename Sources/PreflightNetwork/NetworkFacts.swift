@@ -2,7 +2,7 @@ import Foundation
 import PreflightCore
 
 /// What probing one target URL showed: the evidence a firewall team asks for, success or not.
-public struct TargetObservation: Codable, Sendable, Hashable {
+struct TargetObservation: Codable, Sendable, Hashable {
     public var url: String
     public var host: String
     public var port: Int
@@ -33,7 +33,7 @@ public struct TargetObservation: Codable, Sendable, Hashable {
     /// The time limit the last attempt had, in seconds.
     public var timeoutSeconds: Double?
 
-    public struct Timings: Codable, Sendable, Hashable {
+    struct Timings: Codable, Sendable, Hashable {
         /// Milliseconds from the start of the attempt, as libcurl measures them; nil for a stage not reached.
         var dnsMs: Double?
         var connectMs: Double?
@@ -47,7 +47,7 @@ public struct TargetObservation: Codable, Sendable, Hashable {
 
 /// The server certificate as presented. `verified` is false when it came from the evidence-only handshake
 /// made after verification failed (never used to call a target reachable).
-public struct CertificateFacts: Codable, Sendable, Hashable {
+struct CertificateFacts: Codable, Sendable, Hashable {
     public var subject: String
     public var issuer: String
     var issuerOrganization: String?
@@ -58,7 +58,7 @@ public struct CertificateFacts: Codable, Sendable, Hashable {
 }
 
 /// Which proxy a request went through and where that choice came from.
-public struct ProxyChoice: Codable, Sendable, Hashable {
+struct ProxyChoice: Codable, Sendable, Hashable {
     /// The proxy URL with any user name and password replaced by `***`.
     public var url: String
     /// `network.proxy`, or the environment variable's name (`HTTPS_PROXY`, `https_proxy`, `http_proxy`, …).
@@ -86,7 +86,7 @@ public struct ProxyChoice: Codable, Sendable, Hashable {
 }
 
 /// The facts of one network check: every target, in the order of the check's target list.
-public struct NetworkFacts: Codable, Sendable, Hashable {
+struct NetworkFacts: Codable, Sendable, Hashable {
     public var targets: [TargetObservation]
     /// Said in the report, e.g. that documented hosts stood in for an unset `network.serviceBusNamespace`.
     public var notes: [String]

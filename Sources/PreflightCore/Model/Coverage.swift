@@ -16,7 +16,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     public var notAssessed: [Gap]
 
     /// One check that was not assessed, and why.
-    public struct Gap: Sendable, Codable, Hashable {
+    struct Gap: Sendable, Codable, Hashable {
         public enum Reason: String, Sendable, Codable, CaseIterable {
             case noInput = "no-input"
             case requirementFailed = "requirement-failed"

@@ -104,7 +104,7 @@ public struct WaiverOutcome: Sendable, Hashable, Codable {
 }
 
 /// What a finding carries when a waiver covers it (its own status stays as the probe found it).
-public struct WaiverReference: Sendable, Hashable, Codable {
+struct WaiverReference: Sendable, Hashable, Codable {
     public var justification: String
     public var expires: String
     public var approvedBy: String?

@@ -9,7 +9,7 @@ import Foundation
 /// While it runs, the group is in `ChildProcessGroups.shared`, so an interrupted run can end it too.
 public struct Subprocess: Sendable {
     public struct Outcome: Sendable {
-        public enum Termination: Sendable, Equatable {
+        enum Termination: Sendable, Equatable {
             case exited(Int32)
             case signalled(Int32)
             case timedOut

@@ -38,7 +38,7 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     }
 }
 
-public struct ServerFacts: Codable, Sendable, Hashable {
+struct ServerFacts: Codable, Sendable, Hashable {
     public var url: String
     var dnsHostName: String?
     var supportedControls: [String]
@@ -55,7 +55,7 @@ public struct ServerFacts: Codable, Sendable, Hashable {
     }
 }
 
-public struct DomainFacts: Codable, Sendable, Hashable {
+struct DomainFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID
     public var dnsName: String
@@ -75,7 +75,7 @@ public struct DomainFacts: Codable, Sendable, Hashable {
     }
 }
 
-public struct AccountFacts: Codable, Sendable, Hashable {
+struct AccountFacts: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case configured = "ldap.account"
         case connectExport = "Entra Connect export (forest-login-user)"
@@ -131,7 +131,7 @@ public struct AccountFacts: Codable, Sendable, Hashable {
     func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
 }
 
-public struct ScopeFacts: Codable, Sendable, Hashable {
+struct ScopeFacts: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case configured = "ldap.scope"
         case connectExport = "Entra Connect export (OU inclusions and exclusions)"
@@ -163,7 +163,7 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
     }
 }
 
-public struct ContainerFacts: Codable, Sendable, Hashable {
+struct ContainerFacts: Codable, Sendable, Hashable {
     public var dn: String
     /// The RDN value as stored (the `ou` or `cn` attribute).
     public var name: String
@@ -181,7 +181,7 @@ public struct ContainerFacts: Codable, Sendable, Hashable {
     }
 }
 
-public struct UserFacts: Codable, Sendable, Hashable {
+struct UserFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID?
     public var objectClass: WindowsGUID
@@ -214,7 +214,7 @@ public struct UserFacts: Codable, Sendable, Hashable {
     var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 
-public struct PasswordPolicyFacts: Codable, Sendable, Hashable {
+struct PasswordPolicyFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var name: String
     var precedence: Int?

@@ -7,13 +7,13 @@
 /// one of those, transitively (MS-ADTS 3.1.1.4.2 "tokenGroups"; MS-PAC 4.1.2 and MS-LSAT "LsarGetAliasMembership";
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
 /// relies on Authenticated Users reaching BUILTIN\Pre-Windows 2000 Compatible Access this way).
-public struct LogonToken: Codable, Sendable, Hashable {
+struct LogonToken: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case tokenGroups = "tokenGroups (read from the DC)"
         case reconstructed = "reconstructed from group memberships (tokenGroups was not readable)"
     }
 
-    public enum Origin: String, Codable, Sendable {
+    enum Origin: String, Codable, Sendable {
         /// The account's own objectSid.
         case account
         /// primaryGroupID: not a `member` link, so a membership walk must add it and the groups that contain it.

@@ -1,7 +1,7 @@
 /// Objects outside the users that writeback's own calls read as the connector account: the samServer object
 /// (`NetUserGetInfo` goes through it) and the Builtin container. Microsoft documents both only in a support article:
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
-public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
+enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     case samServer = "sam-server"
     case builtin
 
@@ -31,7 +31,7 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// One prerequisite object as read: its DACL filtered to the account's token, or why it could not be read.
-public struct PrerequisiteObject: Codable, Sendable, Hashable {
+struct PrerequisiteObject: Codable, Sendable, Hashable {
     public var kind: PrerequisiteObjectKind
     public var dn: String
     var dacl: DACLState?

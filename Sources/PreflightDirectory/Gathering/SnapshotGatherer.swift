@@ -5,7 +5,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
-public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
+struct AccountNotFound: Error, CustomStringConvertible, Sendable {
     let requested: String
     let searchedUnder: String
     public var description: String {

@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The directory checks' judgements: pure functions from a snapshot to an evaluation.
-public enum DirectoryJudgements {
+enum DirectoryJudgements {
     static func scopeEvidence(_ s: DirectorySnapshot) -> [String: JSONValue] {
         [
             "account": .string(s.accountDisplayName), "accountDN": .string(s.account.dn),

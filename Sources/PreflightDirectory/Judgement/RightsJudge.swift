@@ -14,7 +14,7 @@ public struct RightsJudge: Sendable {
     }
 
     /// Why a right is missing; each case names what to change.
-    public enum Cause: Sendable, Hashable {
+    enum Cause: Sendable, Hashable {
         /// A deny ACE decided; `origin` is the container it was inherited from (nil when explicit on the user).
         case denied(ace: ACE, origin: String?)
         /// The user is protected (adminCount=1, DACL protected): SDProp rewrites its DACL from AdminSDHolder.

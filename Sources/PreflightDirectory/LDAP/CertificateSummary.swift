@@ -2,7 +2,7 @@ import Foundation
 import PreflightCore
 
 /// What was negotiated on a TLS-protected connection.
-public struct TLSInfo: Sendable, Equatable {
+struct TLSInfo: Sendable, Equatable {
     /// Protocol version as libldap (GnuTLS) names it, e.g. `TLS1.3`.
     public var version: String
     /// Cipher as libldap (GnuTLS) names it, e.g. `AES-256-GCM`.
@@ -18,7 +18,7 @@ public struct TLSInfo: Sendable, Equatable {
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
-public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
+struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     /// Subject as an RFC 4514 string, e.g. `CN=dc1.corp.example.com`.
     public var subject: String
     /// Issuer as an RFC 4514 string, e.g. `CN=Corp Issuing CA,DC=corp,DC=example,DC=com`.

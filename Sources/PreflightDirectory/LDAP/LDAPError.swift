@@ -6,7 +6,7 @@ import PreflightCore
 ///
 /// Every ``description`` is one or more whole sentences that name the server URL, say what went wrong and what to
 /// do next. No case carries the password.
-public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
+enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The settings cannot work (bad URL, StartTLS on ldaps://, empty password...). Nothing was sent.
     case invalidSettings(url: String, reason: String)
     /// The CA file does not exist, cannot be read or holds no usable certificate. Nothing was sent.
@@ -205,7 +205,7 @@ enum LDAPResultCode {
 
 /// Active Directory's reason for an invalidCredentials (49) bind failure, taken from the `data XXX` part of
 /// the diagnostic message (`80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1`).
-public enum ADBindFailure: Sendable, Equatable {
+enum ADBindFailure: Sendable, Equatable {
     case wrongPassword  // 52e
     case userNotFound  // 525
     case logonTimeRestriction  // 530

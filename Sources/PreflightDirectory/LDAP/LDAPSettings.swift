@@ -9,7 +9,7 @@ import PreflightCore
 ///
 /// The password is never printed: ``description`` and the reflection mirror (`dump`, `print`, string
 /// interpolation) redact it, and no ``LDAPError`` ever contains it.
-public struct LDAPSettings: Sendable {
+struct LDAPSettings: Sendable {
     /// `ldaps://host[:port]` (TLS from the first byte, default port 636) or `ldap://host[:port]` (default 389).
     public var url: String
     /// Upgrade an `ldap://` connection with the StartTLS extended operation before binding.
@@ -99,7 +99,7 @@ extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
 
     public var debugDescription: String { description }
 
-    public var customMirror: Mirror {
+    var customMirror: Mirror {
         Mirror(
             self,
             children: [
@@ -111,7 +111,7 @@ extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
 }
 
 /// How the bytes of an open connection are protected.
-public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
+enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
     /// TLS from the first byte (`ldaps://`).
     case ldaps
     /// `ldap://` upgraded with the StartTLS extended operation.
@@ -129,7 +129,7 @@ public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Search scope. (Named `LDAPScope`, not `Scope`, to stay clear of other "scope" notions in PreflightKit.)
-public enum LDAPScope: Sendable, Equatable {
+enum LDAPScope: Sendable, Equatable {
     case base
     case oneLevel
     case subtree
@@ -147,7 +147,7 @@ public enum LDAPScope: Sendable, Equatable {
 ///
 /// Without this control, Active Directory (and Samba) silently omit `nTSecurityDescriptor` for a non-admin account,
 /// because the default asks for the SACL as well. Ask for `[.owner, .group, .dacl]` or just `.dacl`.
-public struct SDFlags: OptionSet, Sendable, Hashable {
+struct SDFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -159,7 +159,7 @@ public struct SDFlags: OptionSet, Sendable, Hashable {
 }
 
 /// The step of a connection's life an error or timeout happened in.
-public enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
+enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
     case connect
     case tlsHandshake
     case startTLS

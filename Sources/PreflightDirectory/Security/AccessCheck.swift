@@ -5,7 +5,7 @@ import Foundation
 // (Samba lets an OA ACE with CR and no object type grant property writes too).
 
 /// A right on a directory object that the access check can answer.
-public enum DirectoryRight: Sendable, Hashable, Codable {
+enum DirectoryRight: Sendable, Hashable, Codable {
     /// An extended right such as Reset Password (RIGHT_DS_CONTROL_ACCESS on the right's GUID).
     case controlAccess(WindowsGUID)
     /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
@@ -37,7 +37,7 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
 }
 
 /// The outcome of `checkAccess`, with the ACE that decided it for the report's evidence.
-public struct AccessDecision: Sendable, Hashable, Codable {
+struct AccessDecision: Sendable, Hashable, Codable {
     public enum Reason: Sendable, Hashable, Codable {
         /// The object has no DACL at all, which grants everything.
         case nullDACL
@@ -62,7 +62,7 @@ public struct AccessDecision: Sendable, Hashable, Codable {
 }
 
 /// An ACE together with its position in the DACL.
-public struct IndexedACE: Sendable, Hashable, Codable {
+struct IndexedACE: Sendable, Hashable, Codable {
     public let index: Int
     let ace: ACE
 
@@ -115,7 +115,7 @@ func allowACEsShadowedByDeny(
 }
 
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
-public struct DecisionDoubt: Sendable, Hashable {
+struct DecisionDoubt: Sendable, Hashable {
     var ace: ACE
     public var reason: String
 }

@@ -5,7 +5,7 @@ import PreflightEngine
 // Sources: Microsoft's Active Directory schema documentation (MS-ADA1, MS-ADA2, MS-ADA3) and MS-DTYP 2.4.2.4.
 
 /// Extended rights (rightsGuid of controlAccessRight objects), checked with RIGHT_DS_CONTROL_ACCESS.
-public enum ExtendedRightGUID {
+enum ExtendedRightGUID {
     /// User-Force-Change-Password ("Reset Password").
     public static let resetPassword = WindowsGUID("00299570-246d-11d0-a768-00aa006e0529")
     /// User-Change-Password ("Change Password"); needs the old password.
@@ -15,7 +15,7 @@ public enum ExtendedRightGUID {
 }
 
 /// Attribute schemaIDGUIDs, checked with RIGHT_DS_WRITE_PROPERTY.
-public enum AttributeGUID {
+enum AttributeGUID {
     /// Lockout-Time; not a member of any property set.
     static let lockoutTime = WindowsGUID("28630ebf-41d5-11d1-a9c1-0000f80367c1")
     /// Pwd-Last-Set; member of User-Account-Restrictions.
@@ -23,12 +23,12 @@ public enum AttributeGUID {
 }
 
 /// Property sets (attributeSecurityGUID values): a grant on the set covers its member attributes.
-public enum PropertySetGUID {
+enum PropertySetGUID {
     static let userAccountRestrictions = WindowsGUID("4c164200-20c0-11d0-a768-00aa006e0529")
 }
 
 /// Class schemaIDGUIDs: the root of the object-type path, and the InheritedObjectType of "Descendant X objects".
-public enum ClassGUID {
+enum ClassGUID {
     public static let user = WindowsGUID("bf967aba-0de6-11d0-a285-00aa003049e2")
     /// A subclass of user with its own GUID: ACEs scoped to `user` do not reach these objects.
     static let inetOrgPerson = WindowsGUID("4828cc14-1437-45bc-9b07-ad6f015e5f28")
@@ -50,7 +50,7 @@ extension SID {
 }
 
 /// Relative identifiers of well-known accounts and groups inside each domain (MS-DTYP 2.4.2.4).
-public enum DomainRID {
+enum DomainRID {
     static let administrator: UInt32 = 500
     static let guest: UInt32 = 501
     static let krbtgt: UInt32 = 502
@@ -107,7 +107,7 @@ enum WellKnownSIDNames {
 /// for Microsoft Entra Connect" in learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback);
 /// ADSyncConfig's `Set-ADSyncPasswordWritebackPermissions` sets Reset Password, WP lockoutTime and WP pwdLastSet only
 /// ("Permissions for Password Writeback" in learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-configure-ad-ds-connector-account).
-public struct EffectiveRightsQuery: Sendable, Hashable, Codable {
+struct EffectiveRightsQuery: Sendable, Hashable, Codable {
     /// Which object the right has to be effective on.
     public enum Target: String, Sendable, Hashable, Codable {
         /// Every in-scope user object (evaluate the user's own DACL).

@@ -4,7 +4,7 @@ import Foundation
 // Every read is bounds-checked: the bytes come from a directory we do not control.
 
 /// Why a security descriptor, ACL, ACE or SID could not be parsed, and where.
-public struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
+struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         case truncated
         case trailingBytes
@@ -75,7 +75,7 @@ struct ByteReader {
 }
 
 /// SECURITY_DESCRIPTOR_CONTROL bits (MS-DTYP 2.4.6).
-public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
+struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
@@ -98,7 +98,7 @@ public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable 
 }
 
 /// The three DACL states matter differently: no DACL grants everything, an empty one grants nothing.
-public enum DACLState: Sendable, Hashable, Codable {
+enum DACLState: Sendable, Hashable, Codable {
     /// No SE_DACL_PRESENT, or a DACL offset of 0: a "NULL DACL", which grants every access.
     case null
     /// A DACL is present; with no ACEs it grants nothing.
@@ -251,7 +251,7 @@ public struct ACL: Sendable, Hashable, Codable {
 }
 
 /// The ACE types the access check understands; everything else is kept as `.other` and ignored.
-public enum ACEType: Sendable, Hashable, Codable {
+enum ACEType: Sendable, Hashable, Codable {
     case accessAllowed  // 0x00 (A)
     case accessDenied  // 0x01 (D)
     case accessAllowedObject  // 0x05 (OA)
@@ -299,7 +299,7 @@ public enum ACEType: Sendable, Hashable, Codable {
 }
 
 /// ACE header flags (MS-DTYP 2.4.4.1).
-public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
+struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -325,7 +325,7 @@ public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// ACCESS_MASK with the directory-service rights (MS-ADTS 5.1.3.2, MS-DTYP 2.4.3).
-public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
+struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -380,7 +380,7 @@ public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// One access control entry. Object types are set only on object ACEs (OA/OD) whose flags carry them.
-public struct ACE: Sendable, Hashable, Codable {
+struct ACE: Sendable, Hashable, Codable {
     static let headerSize = 4
 
     public let type: ACEType

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// On the wire Windows stores Data1/Data2/Data3 little-endian and Data4 as-is (MS-DTYP 2.3.4.2),
 /// so `bf967aba-0de6-…` is stored `ba 7a 96 bf e6 0d …`. `uuid` holds the canonical (display) order.
-public struct WindowsGUID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+struct WindowsGUID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     let uuid: UUID
 
     public init(uuid: UUID) {

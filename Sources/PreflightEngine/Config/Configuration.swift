@@ -34,7 +34,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         case cover = "report"
     }
 
-    public struct NetworkSettings: SettingsSection {
+    struct NetworkSettings: SettingsSection {
         public var proxy: String?
         public var caFile: String?
         public var serviceBusNamespace: String?
@@ -186,7 +186,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     }
 
     /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
-    public struct MonitoringSettings: SettingsSection {
+    struct MonitoringSettings: SettingsSection {
         /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
         public var events: [String] = []
         /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.

@@ -8,7 +8,7 @@ import PreflightCore
 /// Probe kinds declare them (`ProbeKind.inputs`); `EvidenceAge` stamps them into the check's `evidence.inputFiles` and
 /// applies `maxEvidenceAgeDays`, and `InputAgreement` compares what they say (`says`) across checks.
 public struct EvidenceInput: Sendable, Hashable {
-    public enum DateSource: String, Sendable, Hashable, Codable {
+    enum DateSource: String, Sendable, Hashable, Codable {
         /// A timestamp inside the file (or, for an event or audit log, its newest record).
         case export
         /// The file's modification time on this machine: a copy made today looks fresh.

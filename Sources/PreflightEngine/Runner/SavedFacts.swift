@@ -45,7 +45,7 @@ public struct SavedFacts: Sendable {
     var facts: [String: FactsBlob]
 
     /// The SHA-256 and size of one file the configuration named, when the facts were saved.
-    public struct InputDigest: Codable, Sendable, Hashable {
+    struct InputDigest: Codable, Sendable, Hashable {
         /// The configuration key (`connect.export`, `inventory.users`, …), `configuration` or `waivers`.
         public var key: String
         public var file: String

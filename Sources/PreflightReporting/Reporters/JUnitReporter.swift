@@ -4,7 +4,7 @@ import PreflightCore
 /// JUnit XML for CI test tabs (GitHub, GitLab, Azure DevOps, Jenkins): one `testsuite` per area, one `testcase`
 /// per check. `fail` is a `<failure>`, `error` an `<error>`, `skip` and `waived` a `<skipped>`; a warning passes and carries its
 /// findings in `<system-out>`. Valid against Jenkins' junit-4.xsd (Tests/PreflightKitTests/Fixtures/junit/).
-public enum JUnitReporter {
+enum JUnitReporter {
     static let fileExtension = "junit.xml"
 
     public static func render(_ report: Report) -> String {

@@ -3,7 +3,7 @@ import PreflightCore
 
 /// Prometheus text exposition (format 0.0.4) for node_exporter's textfile collector: one file per run,
 /// every series a gauge. Status codes: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.
-public enum PrometheusReporter {
+enum PrometheusReporter {
     static let fileExtension = "prom"
 
     static func statusCode(_ status: CheckStatus) -> Int {
