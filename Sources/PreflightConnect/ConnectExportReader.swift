@@ -5,7 +5,7 @@ import PreflightEngine
 /// Reads `connect.export` (plus `connect.scheduler`, `connect.passwordResetConfig` and `connect.connectorCredential` when set)
 /// into `ConnectFacts`.
 /// Blocking and CPU-bound (the AD connector file is 1.8 MB): call it from `runBlocking`.
-enum ConnectExportReader {
+public enum ConnectExportReader {
     /// Throws `ProbeError` with file:line:column for malformed XML or JSON, and a whole-sentence message otherwise.
     public static func read(_ settings: Configuration.ConnectSettings) throws -> ConnectFacts {
         guard let export = settings.export else {
@@ -50,7 +50,7 @@ enum ConnectExportReader {
     }
 
     /// Reads the `Get-ADSyncScheduler` output alone (CON-003 needs nothing else).
-    static func readScheduler(_ path: String) throws -> SchedulerFacts {
+    public static func readScheduler(_ path: String) throws -> SchedulerFacts {
         try SchedulerParser.read(path)
     }
 

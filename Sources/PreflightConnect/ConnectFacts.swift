@@ -10,32 +10,32 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     public var format: String
     /// Every file that was parsed, absolute paths.
     public var files: [String]
-    var exportDate: String?
+    public var exportDate: String?
     /// Where `exportDate` came from (`export-date in GlobalSettings/MV.xml`, `policyMetadata.timeCreated`, the file name).
-    var exportDateSource: String?
+    public var exportDateSource: String?
     public var server: String?
     /// The Connect build, when the export reveals it.
     public var version: String?
     /// Where `version` came from (the export does not always state the build directly).
-    var versionSource: String?
-    var entraConnectors: [EntraConnectorFacts]
+    public var versionSource: String?
+    public var entraConnectors: [EntraConnectorFacts]
     public var adConnectors: [ADConnectorFacts]
     /// Connectors that are neither the Entra connector nor an AD DS connector ("name (category)").
-    var otherConnectors: [String]
+    public var otherConnectors: [String]
     /// Number of synchronization rule files present (counted, not parsed).
-    var synchronizationRuleFiles: Int
+    public var synchronizationRuleFiles: Int
     /// From the scheduler output (`StagingModeEnabled`); nil without it.
-    var stagingMode: Bool?
-    var schedulerFile: String?
+    public var stagingMode: Bool?
+    public var schedulerFile: String?
     /// `Enabled` from the `Get-ADSyncAADPasswordResetConfiguration` output; nil without it.
-    var passwordResetConfigEnabled: Bool?
-    var passwordResetConfigFile: String?
+    public var passwordResetConfigEnabled: Bool?
+    public var passwordResetConfigFile: String?
     /// The Entra connector's `ConnectorIdentityType` (`ServiceAccount` or `Application`); nil = unknown.
-    var connectorIdentityType: String?
+    public var connectorIdentityType: String?
     /// Where `connectorIdentityType` came from, when known.
-    var connectorIdentityTypeSource: String?
+    public var connectorIdentityTypeSource: String?
     /// The saved `Get-ADSyncEntraConnectorCredential` output (`connect.connectorCredential`), when configured.
-    var connectorCredentialFile: String?
+    public var connectorCredentialFile: String?
     /// Things the reader noticed and could not confirm (absent keys, contradicting values).
     public var notes: [String]
 
@@ -69,14 +69,14 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
 }
 
 /// The Microsoft Entra ID connector ("Windows Azure Active Directory (Microsoft)").
-struct EntraConnectorFacts: Codable, Sendable, Hashable {
+public struct EntraConnectorFacts: Codable, Sendable, Hashable {
     public var name: String
     /// The tenant's domain as the connector names it (e.g. `contoso.onmicrosoft.com`).
     public var tenant: String?
     /// The `adal-authority` URL of `aad-password-reset-config`, when present.
     public var authority: String?
     /// The Entra sync account (`UserName` connectivity parameter).
-    var syncAccount: String?
+    public var syncAccount: String?
     /// `aad-password-reset-config/enabled`; nil = unknown.
     public var passwordWriteback: Bool?
     public var file: String?
@@ -103,7 +103,7 @@ public struct ADConnectorFacts: Codable, Sendable, Hashable {
     /// `forest-login-user`: the AD DS connector account (e.g. `MSOL_d1edb676ca03`).
     public var loginUser: String?
     /// `password-hash-sync-config/enabled`; nil = unknown.
-    var passwordHashSync: Bool?
+    public var passwordHashSync: Bool?
     public var partitions: [PartitionFacts]
     public var file: String?
 
@@ -133,7 +133,7 @@ public struct PartitionFacts: Codable, Sendable, Hashable {
     public var selected: Bool
     public var inclusions: [String]
     public var exclusions: [String]
-    var lastDC: String?
+    public var lastDC: String?
 
     public init(dn: String, selected: Bool, inclusions: [String] = [], exclusions: [String] = [], lastDC: String? = nil) {
         self.dn = dn
@@ -145,9 +145,9 @@ public struct PartitionFacts: Codable, Sendable, Hashable {
 }
 
 /// What the `Get-ADSyncScheduler` output says.
-struct SchedulerFacts: Codable, Sendable, Hashable {
+public struct SchedulerFacts: Codable, Sendable, Hashable {
     public var file: String
-    var stagingMode: Bool?
-    var syncCycleEnabled: Bool?
+    public var stagingMode: Bool?
+    public var syncCycleEnabled: Bool?
     public var properties: [String: String]
 }

@@ -2,63 +2,63 @@ import Foundation
 import PreflightCore
 
 /// What probing one target URL showed: the evidence a firewall team asks for, success or not.
-struct TargetObservation: Codable, Sendable, Hashable {
+public struct TargetObservation: Codable, Sendable, Hashable {
     public var url: String
     public var host: String
     public var port: Int
-    var usesTLS: Bool
+    public var usesTLS: Bool
     /// nil when the target answered (any HTTP status counts); otherwise why not.
     public var failure: NetworkFailure?
     /// libcurl's own words for the last attempt (`CURLcode` and its error buffer), kept for the details.
-    var curlCode: Int
-    var curlError: String?
+    public var curlCode: Int
+    public var curlError: String?
     public var proxy: ProxyChoice?
     /// Why no proxy was used (e.g. a NO_PROXY entry matched), when none was.
-    var proxyNote: String?
+    public var proxyNote: String?
     /// Addresses this host resolved the target to (empty when a proxy resolved it, or when resolution failed).
-    var resolvedAddresses: [String]
+    public var resolvedAddresses: [String]
     /// The address the TCP connection went to (the proxy's, when one was used).
-    var connectedAddress: String?
+    public var connectedAddress: String?
     /// The `network.connectTo` entry that sent the connection to another address than the name's own, if any.
-    var pinnedBy: String?
+    public var pinnedBy: String?
     public var tlsVersion: String?
     public var cipher: String?
     public var certificate: CertificateFacts?
-    var httpStatus: Int?
+    public var httpStatus: Int?
     /// The proxy's answer to CONNECT (200 when the tunnel opened), and the schemes of a 407's challenge.
-    var proxyConnectStatus: Int?
-    var proxyAuthenticate: [String]
-    var timings: Timings
+    public var proxyConnectStatus: Int?
+    public var proxyAuthenticate: [String]
+    public var timings: Timings
     public var attempts: Int
     /// The time limit the last attempt had, in seconds.
     public var timeoutSeconds: Double?
 
-    struct Timings: Codable, Sendable, Hashable {
+    public struct Timings: Codable, Sendable, Hashable {
         /// Milliseconds from the start of the attempt, as libcurl measures them; nil for a stage not reached.
-        var dnsMs: Double?
-        var connectMs: Double?
-        var tlsMs: Double?
-        var firstByteMs: Double?
-        var totalMs: Double
+        public var dnsMs: Double?
+        public var connectMs: Double?
+        public var tlsMs: Double?
+        public var firstByteMs: Double?
+        public var totalMs: Double
     }
 
-    var reachable: Bool { failure == nil }
+    public var reachable: Bool { failure == nil }
 }
 
 /// The server certificate as presented. `verified` is false when it came from the evidence-only handshake
 /// made after verification failed (never used to call a target reachable).
-struct CertificateFacts: Codable, Sendable, Hashable {
+public struct CertificateFacts: Codable, Sendable, Hashable {
     public var subject: String
     public var issuer: String
-    var issuerOrganization: String?
-    var subjectAlternativeNames: [String]
+    public var issuerOrganization: String?
+    public var subjectAlternativeNames: [String]
     public var notBefore: String?
     public var notAfter: String?
     public var verified: Bool
 }
 
 /// Which proxy a request went through and where that choice came from.
-struct ProxyChoice: Codable, Sendable, Hashable {
+public struct ProxyChoice: Codable, Sendable, Hashable {
     /// The proxy URL with any user name and password replaced by `***`.
     public var url: String
     /// `network.proxy`, or the environment variable's name (`HTTPS_PROXY`, `https_proxy`, `http_proxy`, …).
@@ -86,12 +86,12 @@ struct ProxyChoice: Codable, Sendable, Hashable {
 }
 
 /// The facts of one network check: every target, in the order of the check's target list.
-struct NetworkFacts: Codable, Sendable, Hashable {
+public struct NetworkFacts: Codable, Sendable, Hashable {
     public var targets: [TargetObservation]
     /// Said in the report, e.g. that documented hosts stood in for an unset `network.serviceBusNamespace`.
     public var notes: [String]
     /// NET-006 only: why no proxy is in use, when none is (then nothing was probed).
-    var withoutProxy: String?
+    public var withoutProxy: String?
 
     public init(targets: [TargetObservation], notes: [String], withoutProxy: String? = nil) {
         self.targets = targets

@@ -16,7 +16,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     public var notAssessed: [Gap]
 
     /// One check that was not assessed, and why.
-    struct Gap: Sendable, Codable, Hashable {
+    public struct Gap: Sendable, Codable, Hashable {
         public enum Reason: String, Sendable, Codable, CaseIterable {
             case noInput = "no-input"
             case requirementFailed = "requirement-failed"
@@ -41,7 +41,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     /// The evidence key under which the runner records which requirement made a check skip.
     public static let requirementEvidenceKey = "requirement"
     /// Checks at or above this severity must be assessed for READY.
-    static let decisiveSeverity = Severity.high
+    public static let decisiveSeverity = Severity.high
 
     public init(checks: [CheckResult], selection: Selection?) {
         self.selection = selection.flatMap { $0.isEmpty ? nil : $0 }

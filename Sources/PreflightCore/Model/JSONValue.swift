@@ -21,7 +21,7 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
-    var numberValue: Double? {
+    public var numberValue: Double? {
         if case .number(let value) = self { return value }
         return nil
     }

@@ -71,7 +71,7 @@ public struct Report: Sendable, Codable, Hashable {
         }
     }
 
-    struct Summary: Sendable, Codable, Hashable {
+    public struct Summary: Sendable, Codable, Hashable {
         public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0, waived = 0
 
         public init(_ statuses: [CheckStatus] = []) {

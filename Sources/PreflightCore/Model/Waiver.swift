@@ -26,7 +26,7 @@ public struct Waiver: Sendable, Hashable, Codable {
     /// The first instant the waiver no longer applies: midnight UTC after the `expires` day. Nil if the date is invalid.
     public var end: Date? { Self.endOfDay(expires) }
 
-    func isActive(at now: Date) -> Bool { end.map { now < $0 } ?? false }
+    public func isActive(at now: Date) -> Bool { end.map { now < $0 } ?? false }
 
     /// Active, and its `expires` day is at most `days` calendar days (UTC) after today.
     public func expiresSoon(at now: Date, within days: Int = 14) -> Bool {
@@ -104,7 +104,7 @@ public struct WaiverOutcome: Sendable, Hashable, Codable {
 }
 
 /// What a finding carries when a waiver covers it (its own status stays as the probe found it).
-struct WaiverReference: Sendable, Hashable, Codable {
+public struct WaiverReference: Sendable, Hashable, Codable {
     public var justification: String
     public var expires: String
     public var approvedBy: String?

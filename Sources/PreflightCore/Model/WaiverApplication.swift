@@ -1,7 +1,7 @@
 import Foundation
 
 /// Applies waivers to a run's results: a pure function of the results, the waivers and the time.
-enum WaiverApplication {
+public enum WaiverApplication {
     /// Findings a waiver covers get `waiver` (their status stays); a failing or warning check whose every
     /// non-passing finding is waived (or which has none and is waived as a whole) becomes `waived`.
     /// Errors are never waived: a check that could not decide stays unproven.

@@ -28,11 +28,11 @@ public enum InputLimits {
     /// Fields of one event- or audit-log CSV export (Get-WinEvent writes about 25 a record).
     public static let logFields = 2_500_000
     /// Elements nested in one XML file. Connect exports nest about 12 deep, wevtutil's events 4.
-    static let xmlDepth = 256
+    public static let xmlDepth = 256
     /// The text of one XML element that a reader keeps (a connector's name, an event's message).
-    static let xmlTextBytes = 1 << 20
+    public static let xmlTextBytes = 1 << 20
     /// Arrays and objects nested in one JSON file. Graph pages and Connect's settings nest under 10 deep.
-    static let jsonDepth = 256
+    public static let jsonDepth = 256
     /// Collections nested in one YAML file (configuration, checks, waivers nest under 6 deep).
     public static let yamlDepth = 256
     /// Nodes of one YAML file once its aliases are expanded: a configuration or a catalog has a few hundred.
@@ -40,14 +40,14 @@ public enum InputLimits {
     /// Values (objects, arrays, strings, numbers; keys count) in one JSON file: a Graph page of 1,000 audit entries
     /// holds about 70,000. Foundation's JSONSerialization takes up to 650 bytes a value (measured), so this bounds
     /// its memory to about 160 MB.
-    static let jsonValues = 250_000
+    public static let jsonValues = 250_000
     /// One JSON file (Connect's settings, a saved Graph page or the portal's JSON download): a Graph page takes
     /// about 3 MB. Parsed, its strings are held about four times over.
-    static let jsonFileBytes = 16 << 20
+    public static let jsonFileBytes = 16 << 20
     /// An Application-log or audit-log export, read whole (two days of either are a few MB).
     public static let monitoringFileBytes = 32 << 20
     /// Connect's JSON settings and saved PowerShell outputs, read whole (a few kB; the settings file up to a few MB).
-    static let settingsFileBytes = 16 << 20
+    public static let settingsFileBytes = 16 << 20
     /// A configuration, check or waiver file, read whole (a few kB).
     public static let yamlFileBytes = 4 << 20
     /// `ldap.passwordFile`: one password.

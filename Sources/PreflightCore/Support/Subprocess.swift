@@ -9,7 +9,7 @@ import Foundation
 /// While it runs, the group is in `ChildProcessGroups.shared`, so an interrupted run can end it too.
 public struct Subprocess: Sendable {
     public struct Outcome: Sendable {
-        enum Termination: Sendable, Equatable {
+        public enum Termination: Sendable, Equatable {
             case exited(Int32)
             case signalled(Int32)
             case timedOut
@@ -27,9 +27,9 @@ public struct Subprocess: Sendable {
     public var environment: [String: String]
     public var workingDirectory: String?
     /// Output beyond this many bytes per stream is drained but not kept, so a chatty plugin cannot exhaust memory.
-    var outputLimit = 16 << 20
+    public var outputLimit = 16 << 20
     /// Seconds between SIGTERM and SIGKILL at the deadline: a plugin that ignores SIGTERM, and its children, die anyway.
-    var terminationGrace = ChildProcessGroups.defaultGrace
+    public var terminationGrace = ChildProcessGroups.defaultGrace
 
     public init(arguments: [String], environment: [String: String], workingDirectory: String? = nil) {
         self.arguments = arguments

@@ -13,15 +13,15 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     /// OUs and containers from the scope up to the domain root, for "inherited from" and "inheritance disabled at".
     public var containers: [ContainerFacts]
     public var users: [UserFacts]
-    var passwordPolicies: [PasswordPolicyFacts]
+    public var passwordPolicies: [PasswordPolicyFacts]
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
-    var protectedGroupMembers: [String: [String]]
+    public var protectedGroupMembers: [String: [String]]
     /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.
     public var topology: Topology = .connectSync
     /// The samServer object and the Builtin container (AD-014, AD-015).
     public var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
-    var gatherMilliseconds: Int = 0
+    public var gatherMilliseconds: Int = 0
 
     public init(
         server: ServerFacts, domain: DomainFacts, account: AccountFacts, scope: ScopeFacts, containers: [ContainerFacts],
@@ -38,13 +38,13 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     }
 }
 
-struct ServerFacts: Codable, Sendable, Hashable {
+public struct ServerFacts: Codable, Sendable, Hashable {
     public var url: String
-    var dnsHostName: String?
-    var supportedControls: [String]
+    public var dnsHostName: String?
+    public var supportedControls: [String]
     /// nil when the DC did not say (then AD-012 cannot decide).
-    var isReadOnly: Bool?
-    var domainControllerFunctionality: Int?
+    public var isReadOnly: Bool?
+    public var domainControllerFunctionality: Int?
 
     public init(url: String, dnsHostName: String?, supportedControls: [String], isReadOnly: Bool?, domainControllerFunctionality: Int?) {
         self.url = url
@@ -55,15 +55,15 @@ struct ServerFacts: Codable, Sendable, Hashable {
     }
 }
 
-struct DomainFacts: Codable, Sendable, Hashable {
+public struct DomainFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID
     public var dnsName: String
-    var netbiosName: String?
+    public var netbiosName: String?
     /// minPwdAge as stored: a negative count of 100-ns intervals; 0 means no minimum.
-    var minPwdAge: Int64?
+    public var minPwdAge: Int64?
     /// The domain root's own DACL, filtered to the account's token (for Unexpire Password).
-    var rootDACL: DACLState
+    public var rootDACL: DACLState
 
     public init(dn: String, sid: SID, dnsName: String, netbiosName: String?, minPwdAge: Int64?, rootDACL: DACLState) {
         self.dn = dn
@@ -75,7 +75,7 @@ struct DomainFacts: Codable, Sendable, Hashable {
     }
 }
 
-struct AccountFacts: Codable, Sendable, Hashable {
+public struct AccountFacts: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case configured = "ldap.account"
         case connectExport = "Entra Connect export (forest-login-user)"
@@ -85,20 +85,20 @@ struct AccountFacts: Codable, Sendable, Hashable {
     }
 
     public var source: Source
-    var requested: String
+    public var requested: String
     public var dn: String
-    var samAccountName: String
+    public var samAccountName: String
     public var sid: SID
     /// The token a DC builds for it at a network logon, SID by SID with the origin of each.
-    var logonToken: LogonToken
-    var groupNames: [String: String]
-    var userAccountControl: Int
-    var lockoutTime: Int64?
-    var accountExpires: Int64?
-    var privilegedGroups: [String]
+    public var logonToken: LogonToken
+    public var groupNames: [String: String]
+    public var userAccountControl: Int
+    public var lockoutTime: Int64?
+    public var accountExpires: Int64?
+    public var privilegedGroups: [String]
     /// True when the bind account is this account: the DC's own answers (allowedAttributesEffective) then
     /// speak for it, and the directory checks cross-check their verdicts with them.
-    var isBindAccount: Bool
+    public var isBindAccount: Bool
 
     public init(
         source: Source, requested: String, dn: String, samAccountName: String, sid: SID, logonToken: LogonToken,
@@ -128,10 +128,10 @@ struct AccountFacts: Codable, Sendable, Hashable {
     public var token: Set<SID> { logonToken.sids }
 
     /// Why a trustee might be in the token though the reader could not show it; nil when surely not.
-    func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
+    public func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
 }
 
-struct ScopeFacts: Codable, Sendable, Hashable {
+public struct ScopeFacts: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case configured = "ldap.scope"
         case connectExport = "Entra Connect export (OU inclusions and exclusions)"
@@ -163,14 +163,14 @@ struct ScopeFacts: Codable, Sendable, Hashable {
     }
 }
 
-struct ContainerFacts: Codable, Sendable, Hashable {
+public struct ContainerFacts: Codable, Sendable, Hashable {
     public var dn: String
     /// The RDN value as stored (the `ou` or `cn` attribute).
     public var name: String
-    var isOrganizationalUnit: Bool
-    var daclProtected: Bool
+    public var isOrganizationalUnit: Bool
+    public var daclProtected: Bool
     /// ACEs for the account's token, in DACL order.
-    var aces: [ACE]
+    public var aces: [ACE]
 
     public init(dn: String, name: String, isOrganizationalUnit: Bool, daclProtected: Bool, aces: [ACE]) {
         self.dn = dn
@@ -181,20 +181,20 @@ struct ContainerFacts: Codable, Sendable, Hashable {
     }
 }
 
-struct UserFacts: Codable, Sendable, Hashable {
+public struct UserFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID?
     public var objectClass: WindowsGUID
     public var adminCount: Int
-    var userAccountControl: Int
-    var daclProtected: Bool
+    public var userAccountControl: Int
+    public var daclProtected: Bool
     /// The user's own DACL (inherited ACEs included, as the DC stores it), filtered to the account's token.
-    var dacl: DACLState
+    public var dacl: DACLState
     /// Why the DACL could not be judged (missing or unparsable security descriptor); such a user is never "granted".
     public var unreadable: String?
     /// The DC's own answer, `allowedAttributesEffective`, read when the bind account is the connector account:
     /// the lower-cased names of the writeback attributes it lists (nil when not read).
-    var dcWritableAttributes: Set<String>?
+    public var dcWritableAttributes: Set<String>?
 
     public init(
         dn: String, sid: SID?, objectClass: WindowsGUID, adminCount: Int, userAccountControl: Int, daclProtected: Bool,
@@ -210,18 +210,18 @@ struct UserFacts: Codable, Sendable, Hashable {
         self.dacl = dacl
     }
 
-    var isDisabled: Bool { userAccountControl & 0x2 != 0 }
-    var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
+    public var isDisabled: Bool { userAccountControl & 0x2 != 0 }
+    public var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 
-struct PasswordPolicyFacts: Codable, Sendable, Hashable {
+public struct PasswordPolicyFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var name: String
-    var precedence: Int?
+    public var precedence: Int?
     /// nil when the bind account may not read the policy's settings (PSOs are often admin-only).
-    var minimumPasswordAge: Int64?
+    public var minimumPasswordAge: Int64?
     /// In-scope users this policy is the resultant policy for (the DC's own `msDS-ResultantPSO`).
-    var appliesToUsers: [String]
+    public var appliesToUsers: [String]
 
     public init(dn: String, name: String, precedence: Int?, minimumPasswordAge: Int64?, appliesToUsers: [String]) {
         self.dn = dn

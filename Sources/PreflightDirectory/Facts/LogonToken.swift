@@ -7,13 +7,13 @@
 /// one of those, transitively (MS-ADTS 3.1.1.4.2 "tokenGroups"; MS-PAC 4.1.2 and MS-LSAT "LsarGetAliasMembership";
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
 /// relies on Authenticated Users reaching BUILTIN\Pre-Windows 2000 Compatible Access this way).
-struct LogonToken: Codable, Sendable, Hashable {
+public struct LogonToken: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable {
         case tokenGroups = "tokenGroups (read from the DC)"
         case reconstructed = "reconstructed from group memberships (tokenGroups was not readable)"
     }
 
-    enum Origin: String, Codable, Sendable {
+    public enum Origin: String, Codable, Sendable {
         /// The account's own objectSid.
         case account
         /// primaryGroupID: not a `member` link, so a membership walk must add it and the groups that contain it.
@@ -32,7 +32,7 @@ struct LogonToken: Codable, Sendable, Hashable {
         public var sid: SID
         public var origin: Origin
         /// What it was reached through (a group's DN or a logon SID), for memberships.
-        var via: String?
+        public var via: String?
 
         public init(sid: SID, origin: Origin, via: String? = nil) {
             self.sid = sid
@@ -65,7 +65,7 @@ struct LogonToken: Codable, Sendable, Hashable {
 
     public var source: Source
     public var entries: [Entry]
-    var unknowns: [Unknown]
+    public var unknowns: [Unknown]
 
     public init(source: Source, entries: [Entry], unknowns: [Unknown] = []) {
         self.source = source
@@ -73,14 +73,14 @@ struct LogonToken: Codable, Sendable, Hashable {
         self.unknowns = unknowns
     }
 
-    var sids: Set<SID> { Set(entries.map(\.sid)) }
+    public var sids: Set<SID> { Set(entries.map(\.sid)) }
 
     /// The network-logon SIDs (MS-DTYP 2.4.2.4). Samba 4.17 omits This Organization; Windows adds it to
     /// logons from inside the forest, so it is kept here.
-    static let logonSIDs: [SID] = [.everyone, .authenticatedUsers, .network, .thisOrganization]
+    public static let logonSIDs: [SID] = [.everyone, .authenticatedUsers, .network, .thisOrganization]
 
     /// For a SID not in `sids`: why it might be in the real token all the same; nil when it surely is not.
-    func doubt(about sid: SID, domain: SID) -> String? {
+    public func doubt(about sid: SID, domain: SID) -> String? {
         guard !unknowns.isEmpty else { return nil }
         for unknown in unknowns {
             switch unknown.scope {

@@ -1,12 +1,12 @@
 /// Objects outside the users that writeback's own calls read as the connector account: the samServer object
 /// (`NetUserGetInfo` goes through it) and the Builtin container. Microsoft documents both only in a support article:
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
-enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
+public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     case samServer = "sam-server"
     case builtin
 
     /// The object's DN below the domain root.
-    var relativeDN: String {
+    public var relativeDN: String {
         switch self {
         case .samServer: "CN=Server,CN=System"
         case .builtin: "CN=Builtin"
@@ -22,7 +22,7 @@ enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// What the account needs on it, by the names the Security tab shows.
-    var rights: [(name: String, mask: AccessMask)] {
+    public var rights: [(name: String, mask: AccessMask)] {
         switch self {
         case .samServer: [("List contents", .listChildren), ("Read all properties", .readProperty), ("Read permissions", .readControl)]
         case .builtin: [("List contents", .listChildren), ("Read all properties", .readProperty)]
@@ -31,10 +31,10 @@ enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// One prerequisite object as read: its DACL filtered to the account's token, or why it could not be read.
-struct PrerequisiteObject: Codable, Sendable, Hashable {
+public struct PrerequisiteObject: Codable, Sendable, Hashable {
     public var kind: PrerequisiteObjectKind
     public var dn: String
-    var dacl: DACLState?
+    public var dacl: DACLState?
     public var unreadable: String?
 
     public init(kind: PrerequisiteObjectKind, dn: String, dacl: DACLState?, unreadable: String? = nil) {

@@ -5,9 +5,9 @@ import PreflightCore
 import PreflightEngine
 
 /// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
-struct AccountNotFound: Error, CustomStringConvertible, Sendable {
-    let requested: String
-    let searchedUnder: String
+public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
+    public let requested: String
+    public let searchedUnder: String
     public var description: String {
         "The connector account '\(requested)' was not found under '\(searchedUnder)'. Check 'ldap.account' (a sAMAccountName, UPN or DN)."
     }

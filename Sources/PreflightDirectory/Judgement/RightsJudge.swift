@@ -14,7 +14,7 @@ public struct RightsJudge: Sendable {
     }
 
     /// Why a right is missing; each case names what to change.
-    enum Cause: Sendable, Hashable {
+    public enum Cause: Sendable, Hashable {
         /// A deny ACE decided; `origin` is the container it was inherited from (nil when explicit on the user).
         case denied(ace: ACE, origin: String?)
         /// The user is protected (adminCount=1, DACL protected): SDProp rewrites its DACL from AdminSDHolder.
@@ -45,14 +45,14 @@ public struct RightsJudge: Sendable {
 
     public struct Verdict: Sendable, Hashable {
         public var granted: Bool
-        var grantedBy: ACE?
+        public var grantedBy: ACE?
         public var cause: Cause?
         /// Set when a membership the reader could not decide can turn this verdict: then it is no verdict at all.
-        var doubt: DecisionDoubt? = nil
+        public var doubt: DecisionDoubt? = nil
     }
 
     /// Why `sid` may be in the account's token though the token does not show it (nil: surely not, or it is in it).
-    func doubt(about sid: SID) -> String? {
+    public func doubt(about sid: SID) -> String? {
         token.contains(sid) ? nil : snapshot.account.doubt(about: sid, domain: snapshot.domain.sid)
     }
 

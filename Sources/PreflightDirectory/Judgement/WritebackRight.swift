@@ -4,29 +4,29 @@ public struct WritebackRight: Sendable, Hashable {
     public let name: String
     public let right: DirectoryRight
     /// The permission part of a dsacls `/G` grant, e.g. `CA;Reset Password`.
-    let dsacls: String
+    public let dsacls: String
 
     public static let resetPassword = WritebackRight(
         id: "reset-password", name: "Reset Password", right: .controlAccess(ExtendedRightGUID.resetPassword),
         dsacls: "CA;Reset Password")
-    static let changePassword = WritebackRight(
+    public static let changePassword = WritebackRight(
         id: "change-password", name: "Change Password", right: .controlAccess(ExtendedRightGUID.changePassword),
         dsacls: "CA;Change Password")
-    static let writeLockoutTime = WritebackRight(
+    public static let writeLockoutTime = WritebackRight(
         id: "write-lockoutTime", name: "Write lockoutTime", right: .writeProperty(AttributeGUID.lockoutTime, propertySet: nil),
         dsacls: "WP;lockoutTime")
-    static let writePwdLastSet = WritebackRight(
+    public static let writePwdLastSet = WritebackRight(
         id: "write-pwdLastSet", name: "Write pwdLastSet",
         right: .writeProperty(AttributeGUID.pwdLastSet, propertySet: PropertySetGUID.userAccountRestrictions),
         dsacls: "WP;pwdLastSet")
-    static let unexpirePassword = WritebackRight(
+    public static let unexpirePassword = WritebackRight(
         id: "unexpire-password", name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword),
         dsacls: "CA;Unexpire Password")
 
-    static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+    public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
 
     /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
-    var attributeName: String? {
+    public var attributeName: String? {
         switch id {
         case Self.writeLockoutTime.id: "lockouttime"
         case Self.writePwdLastSet.id: "pwdlastset"
@@ -44,7 +44,7 @@ extension DirectorySnapshot {
     }
 
     /// A trustee SID as a person reads it: the account, one of its groups, a well-known name, or the SID.
-    func trusteeName(_ sid: SID?) -> String {
+    public func trusteeName(_ sid: SID?) -> String {
         guard let sid else { return "an unknown trustee" }
         if sid == account.sid { return accountDisplayName }
         if let name = account.groupNames[sid.description] {

@@ -2,13 +2,13 @@ import Foundation
 import PreflightCore
 
 /// What was negotiated on a TLS-protected connection.
-struct TLSInfo: Sendable, Equatable {
+public struct TLSInfo: Sendable, Equatable {
     /// Protocol version as libldap (GnuTLS) names it, e.g. `TLS1.3`.
     public var version: String
     /// Cipher as libldap (GnuTLS) names it, e.g. `AES-256-GCM`.
     public var cipher: String
     /// The server's leaf certificate, if it could be read and parsed.
-    var peerCertificate: CertificateSummary?
+    public var peerCertificate: CertificateSummary?
 
     public init(version: String, cipher: String, peerCertificate: CertificateSummary?) {
         self.version = version
@@ -18,7 +18,7 @@ struct TLSInfo: Sendable, Equatable {
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
-struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
+public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     /// Subject as an RFC 4514 string, e.g. `CN=dc1.corp.example.com`.
     public var subject: String
     /// Issuer as an RFC 4514 string, e.g. `CN=Corp Issuing CA,DC=corp,DC=example,DC=com`.
@@ -26,9 +26,9 @@ struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     public var notBefore: Date?
     public var notAfter: Date?
     /// Subject alternative names as `DNS:name`, `IP:address`, `email:...` or `URI:...`.
-    var subjectAltNames: [String]
+    public var subjectAltNames: [String]
     /// Serial number in upper-case hex.
-    var serialNumber: String
+    public var serialNumber: String
 
     public init(
         subject: String, issuer: String, notBefore: Date?, notAfter: Date?, subjectAltNames: [String],

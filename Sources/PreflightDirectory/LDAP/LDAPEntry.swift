@@ -2,7 +2,7 @@ import CLDAP
 
 /// One directory entry as returned by a search. Attribute names are lower-cased; values are raw bytes (binary
 /// attributes such as `nTSecurityDescriptor`, `objectSid` and `tokenGroups` arrive unchanged).
-struct LDAPEntry: Sendable, Equatable {
+public struct LDAPEntry: Sendable, Equatable {
     public var dn: String
     /// Lower-cased attribute name → values. Ranged attributes keep their option, e.g. `member;range=0-1499`.
     public var attributes: [String: [[UInt8]]]
@@ -76,7 +76,7 @@ struct LDAPEntry: Sendable, Equatable {
 }
 
 /// What a paged search saw besides the entries.
-struct LDAPSearchSummary: Sendable, Equatable {
+public struct LDAPSearchSummary: Sendable, Equatable {
     /// Entries handed to the body.
     public var entries: Int
     /// Search result references (continuation references) received and ignored; referral chasing is off.

@@ -6,7 +6,7 @@ import PreflightCore
 ///
 /// Every ``description`` is one or more whole sentences that name the server URL, say what went wrong and what to
 /// do next. No case carries the password.
-enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The settings cannot work (bad URL, StartTLS on ldaps://, empty password...). Nothing was sent.
     case invalidSettings(url: String, reason: String)
     /// The CA file does not exist, cannot be read or holds no usable certificate. Nothing was sent.
@@ -129,7 +129,7 @@ enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether this error is a timeout (connection deadline or operation timeout).
-    var isTimeout: Bool {
+    public var isTimeout: Bool {
         if case .timedOut = self { return true }
         return false
     }
@@ -205,7 +205,7 @@ enum LDAPResultCode {
 
 /// Active Directory's reason for an invalidCredentials (49) bind failure, taken from the `data XXX` part of
 /// the diagnostic message (`80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1`).
-enum ADBindFailure: Sendable, Equatable {
+public enum ADBindFailure: Sendable, Equatable {
     case wrongPassword  // 52e
     case userNotFound  // 525
     case logonTimeRestriction  // 530

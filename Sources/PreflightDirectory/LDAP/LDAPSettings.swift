@@ -9,7 +9,7 @@ import PreflightCore
 ///
 /// The password is never printed: ``description`` and the reflection mirror (`dump`, `print`, string
 /// interpolation) redact it, and no ``LDAPError`` ever contains it.
-struct LDAPSettings: Sendable {
+public struct LDAPSettings: Sendable {
     /// `ldaps://host[:port]` (TLS from the first byte, default port 636) or `ldap://host[:port]` (default 389).
     public var url: String
     /// Upgrade an `ldap://` connection with the StartTLS extended operation before binding.
@@ -28,9 +28,9 @@ struct LDAPSettings: Sendable {
     /// When it passes, a watchdog shuts the socket down so that no call can hang beyond it.
     public var deadline: ContinuousClock.Instant
     /// Upper bound for the TCP connect (capped by the time left until ``deadline``).
-    var networkTimeout: Duration
+    public var networkTimeout: Duration
     /// Upper bound for each single operation wait: bind, StartTLS, each search page (capped by ``deadline``).
-    var operationTimeout: Duration
+    public var operationTimeout: Duration
 
     public init(
         url: String,
@@ -99,7 +99,7 @@ extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
 
     public var debugDescription: String { description }
 
-    var customMirror: Mirror {
+    public var customMirror: Mirror {
         Mirror(
             self,
             children: [
@@ -111,7 +111,7 @@ extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
 }
 
 /// How the bytes of an open connection are protected.
-enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
+public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
     /// TLS from the first byte (`ldaps://`).
     case ldaps
     /// `ldap://` upgraded with the StartTLS extended operation.
@@ -129,7 +129,7 @@ enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Search scope. (Named `LDAPScope`, not `Scope`, to stay clear of other "scope" notions in PreflightKit.)
-enum LDAPScope: Sendable, Equatable {
+public enum LDAPScope: Sendable, Equatable {
     case base
     case oneLevel
     case subtree
@@ -147,19 +147,19 @@ enum LDAPScope: Sendable, Equatable {
 ///
 /// Without this control, Active Directory (and Samba) silently omit `nTSecurityDescriptor` for a non-admin account,
 /// because the default asks for the SACL as well. Ask for `[.owner, .group, .dacl]` or just `.dacl`.
-struct SDFlags: OptionSet, Sendable, Hashable {
+public struct SDFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     public static let owner = SDFlags(rawValue: 0x1)
     public static let group = SDFlags(rawValue: 0x2)
-    static let dacl = SDFlags(rawValue: 0x4)
+    public static let dacl = SDFlags(rawValue: 0x4)
     /// Needs SeSecurityPrivilege; a normal account gets no SD at all when this is set.
-    static let sacl = SDFlags(rawValue: 0x8)
+    public static let sacl = SDFlags(rawValue: 0x8)
 }
 
 /// The step of a connection's life an error or timeout happened in.
-enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
+public enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
     case connect
     case tlsHandshake
     case startTLS

@@ -5,7 +5,7 @@ import Foundation
 // (Samba lets an OA ACE with CR and no object type grant property writes too).
 
 /// A right on a directory object that the access check can answer.
-enum DirectoryRight: Sendable, Hashable, Codable {
+public enum DirectoryRight: Sendable, Hashable, Codable {
     /// An extended right such as Reset Password (RIGHT_DS_CONTROL_ACCESS on the right's GUID).
     case controlAccess(WindowsGUID)
     /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
@@ -15,7 +15,7 @@ enum DirectoryRight: Sendable, Hashable, Codable {
     case wholeObject(AccessMask)
 
     /// The access bit an ACE must carry (after generic mapping) to decide this right.
-    var accessBit: AccessMask {
+    public var accessBit: AccessMask {
         switch self {
         case .controlAccess: .controlAccess
         case .writeProperty: .writeProperty
@@ -24,7 +24,7 @@ enum DirectoryRight: Sendable, Hashable, Codable {
     }
 
     /// The object types an object ACE may name to cover this right: class (root), property set, leaf.
-    func objectTypePath(objectClass: WindowsGUID?) -> [WindowsGUID] {
+    public func objectTypePath(objectClass: WindowsGUID?) -> [WindowsGUID] {
         switch self {
         case .controlAccess(let right):
             return [objectClass, right].compactMap { $0 }
@@ -37,7 +37,7 @@ enum DirectoryRight: Sendable, Hashable, Codable {
 }
 
 /// The outcome of `checkAccess`, with the ACE that decided it for the report's evidence.
-struct AccessDecision: Sendable, Hashable, Codable {
+public struct AccessDecision: Sendable, Hashable, Codable {
     public enum Reason: Sendable, Hashable, Codable {
         /// The object has no DACL at all, which grants everything.
         case nullDACL
@@ -52,7 +52,7 @@ struct AccessDecision: Sendable, Hashable, Codable {
     public let granted: Bool
     public let reason: Reason
     /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
-    let decidingACEIndex: Int?
+    public let decidingACEIndex: Int?
 
     public init(granted: Bool, reason: Reason, decidingACEIndex: Int?) {
         self.granted = granted
@@ -62,9 +62,9 @@ struct AccessDecision: Sendable, Hashable, Codable {
 }
 
 /// An ACE together with its position in the DACL.
-struct IndexedACE: Sendable, Hashable, Codable {
+public struct IndexedACE: Sendable, Hashable, Codable {
     public let index: Int
-    let ace: ACE
+    public let ace: ACE
 
     public init(index: Int, ace: ACE) {
         self.index = index
@@ -80,7 +80,7 @@ struct IndexedACE: Sendable, Hashable, Codable {
 ///     the whole object. Nil means unknown, and such class-scoped ACEs are then not matched.
 ///   - principalSelf: the object's own SID (objectSid); ACEs for PRINCIPAL_SELF (S-1-5-10) apply when
 ///     the requester is that object. Nil for objects without an objectSid, such as OUs.
-func checkAccess(
+public func checkAccess(
     _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
 ) -> AccessDecision {
     guard case .acl(let acl) = dacl else {
@@ -102,7 +102,7 @@ func checkAccess(
 
 /// For a decision denied by an ACE: the later ACEs that would have granted the right
 /// ("denied by ACE 0 although ACE 12 grants it"). Empty when the right is not denied by an ACE.
-func allowACEsShadowedByDeny(
+public func allowACEsShadowedByDeny(
     _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
 ) -> [IndexedACE] {
     let decision = checkAccess(right, dacl: dacl, token: token, objectClass: objectClass, principalSelf: principalSelf)
@@ -115,14 +115,14 @@ func allowACEsShadowedByDeny(
 }
 
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
-struct DecisionDoubt: Sendable, Hashable {
-    var ace: ACE
+public struct DecisionDoubt: Sendable, Hashable {
+    public var ace: ACE
     public var reason: String
 }
 
 /// When the token is not fully known: the first ACE before the deciding one whose trustee the requester may hold
 /// (`doubt` gives why) and which would decide the other way. nil when no doubtful membership can change the decision.
-func doubtAbout(
+public func doubtAbout(
     _ decision: AccessDecision, _ right: DirectoryRight, dacl: DACLState, objectClass: WindowsGUID?, principalSelf: SID?,
     doubt: (SID) -> String?
 ) -> DecisionDoubt? {

@@ -4,7 +4,7 @@ import Foundation
 // Every read is bounds-checked: the bytes come from a directory we do not control.
 
 /// Why a security descriptor, ACL, ACE or SID could not be parsed, and where.
-struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         case truncated
         case trailingBytes
@@ -75,30 +75,30 @@ struct ByteReader {
 }
 
 /// SECURITY_DESCRIPTOR_CONTROL bits (MS-DTYP 2.4.6).
-struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
+public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
-    static let ownerDefaulted = Self(rawValue: 0x0001)
-    static let groupDefaulted = Self(rawValue: 0x0002)
-    static let daclPresent = Self(rawValue: 0x0004)
-    static let daclDefaulted = Self(rawValue: 0x0008)
-    static let saclPresent = Self(rawValue: 0x0010)
-    static let saclDefaulted = Self(rawValue: 0x0020)
-    static let daclTrusted = Self(rawValue: 0x0040)
-    static let serverSecurity = Self(rawValue: 0x0080)
-    static let daclAutoInheritRequired = Self(rawValue: 0x0100)
-    static let saclAutoInheritRequired = Self(rawValue: 0x0200)
-    static let daclAutoInherited = Self(rawValue: 0x0400)
-    static let saclAutoInherited = Self(rawValue: 0x0800)
-    static let daclProtected = Self(rawValue: 0x1000)
-    static let saclProtected = Self(rawValue: 0x2000)
-    static let resourceManagerControlValid = Self(rawValue: 0x4000)
-    static let selfRelative = Self(rawValue: 0x8000)
+    public static let ownerDefaulted = Self(rawValue: 0x0001)
+    public static let groupDefaulted = Self(rawValue: 0x0002)
+    public static let daclPresent = Self(rawValue: 0x0004)
+    public static let daclDefaulted = Self(rawValue: 0x0008)
+    public static let saclPresent = Self(rawValue: 0x0010)
+    public static let saclDefaulted = Self(rawValue: 0x0020)
+    public static let daclTrusted = Self(rawValue: 0x0040)
+    public static let serverSecurity = Self(rawValue: 0x0080)
+    public static let daclAutoInheritRequired = Self(rawValue: 0x0100)
+    public static let saclAutoInheritRequired = Self(rawValue: 0x0200)
+    public static let daclAutoInherited = Self(rawValue: 0x0400)
+    public static let saclAutoInherited = Self(rawValue: 0x0800)
+    public static let daclProtected = Self(rawValue: 0x1000)
+    public static let saclProtected = Self(rawValue: 0x2000)
+    public static let resourceManagerControlValid = Self(rawValue: 0x4000)
+    public static let selfRelative = Self(rawValue: 0x8000)
 }
 
 /// The three DACL states matter differently: no DACL grants everything, an empty one grants nothing.
-enum DACLState: Sendable, Hashable, Codable {
+public enum DACLState: Sendable, Hashable, Codable {
     /// No SE_DACL_PRESENT, or a DACL offset of 0: a "NULL DACL", which grants every access.
     case null
     /// A DACL is present; with no ACEs it grants nothing.
@@ -107,12 +107,12 @@ enum DACLState: Sendable, Hashable, Codable {
 
 /// A parsed self-relative security descriptor. The SACL is not parsed (a non-admin cannot read it).
 public struct SecurityDescriptor: Sendable, Hashable, Codable {
-    static let headerSize = 20
+    public static let headerSize = 20
 
     public let control: SecurityDescriptorControl
     public let owner: SID?
     public let group: SID?
-    let daclState: DACLState
+    public let daclState: DACLState
 
     public init(control: SecurityDescriptorControl, owner: SID?, group: SID?, daclState: DACLState) {
         self.control = control
@@ -152,13 +152,13 @@ public struct SecurityDescriptor: Sendable, Hashable, Codable {
     }
 
     /// The DACL when one is present (possibly empty); nil for a NULL DACL.
-    var dacl: ACL? {
+    public var dacl: ACL? {
         if case .acl(let acl) = daclState { return acl }
         return nil
     }
 
     /// SE_DACL_PROTECTED: inheritance from the parent is blocked (as AdminSDHolder-protected accounts have).
-    var isDaclProtected: Bool {
+    public var isDaclProtected: Bool {
         control.contains(.daclProtected)
     }
 
@@ -190,8 +190,8 @@ public struct ACL: Sendable, Hashable, Codable {
     static let headerSize = 8
 
     /// 2 (ACL_REVISION) or 4 (ACL_REVISION_DS, required when object ACEs are present).
-    let revision: UInt8
-    let aces: [ACE]
+    public let revision: UInt8
+    public let aces: [ACE]
 
     public init(revision: UInt8 = 4, aces: [ACE]) {
         self.revision = revision
@@ -251,7 +251,7 @@ public struct ACL: Sendable, Hashable, Codable {
 }
 
 /// The ACE types the access check understands; everything else is kept as `.other` and ignored.
-enum ACEType: Sendable, Hashable, Codable {
+public enum ACEType: Sendable, Hashable, Codable {
     case accessAllowed  // 0x00 (A)
     case accessDenied  // 0x01 (D)
     case accessAllowedObject  // 0x05 (OA)
@@ -289,7 +289,7 @@ enum ACEType: Sendable, Hashable, Codable {
     }
 
     /// SDDL ace_type string (MS-DTYP 2.5.1.1); types with no SDDL letters are shown as hex.
-    var sddl: String {
+    public var sddl: String {
         let letters: [UInt8: String] = [
             0x00: "A", 0x01: "D", 0x02: "AU", 0x03: "AL", 0x05: "OA", 0x06: "OD", 0x07: "OU", 0x08: "OL",
             0x09: "XA", 0x0A: "XD", 0x0B: "ZA", 0x0D: "XU", 0x11: "ML", 0x12: "RA", 0x13: "SP",
@@ -299,20 +299,20 @@ enum ACEType: Sendable, Hashable, Codable {
 }
 
 /// ACE header flags (MS-DTYP 2.4.4.1).
-struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
+public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    static let objectInherit = Self(rawValue: 0x01)
-    static let containerInherit = Self(rawValue: 0x02)
-    static let noPropagateInherit = Self(rawValue: 0x04)
-    static let inheritOnly = Self(rawValue: 0x08)
-    static let inherited = Self(rawValue: 0x10)
-    static let successfulAccess = Self(rawValue: 0x40)
-    static let failedAccess = Self(rawValue: 0x80)
+    public static let objectInherit = Self(rawValue: 0x01)
+    public static let containerInherit = Self(rawValue: 0x02)
+    public static let noPropagateInherit = Self(rawValue: 0x04)
+    public static let inheritOnly = Self(rawValue: 0x08)
+    public static let inherited = Self(rawValue: 0x10)
+    public static let successfulAccess = Self(rawValue: 0x40)
+    public static let failedAccess = Self(rawValue: 0x80)
 
     /// SDDL ace_flags letters; bits with no letter are appended as hex.
-    var sddl: String {
+    public var sddl: String {
         let letters: [(Self, String)] = [
             (.objectInherit, "OI"), (.containerInherit, "CI"), (.noPropagateInherit, "NP"),
             (.inheritOnly, "IO"), (.inherited, "ID"), (.successfulAccess, "SA"), (.failedAccess, "FA"),
@@ -325,36 +325,36 @@ struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// ACCESS_MASK with the directory-service rights (MS-ADTS 5.1.3.2, MS-DTYP 2.4.3).
-struct AccessMask: OptionSet, Sendable, Hashable, Codable {
+public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    static let createChild = Self(rawValue: 0x0000_0001)
-    static let deleteChild = Self(rawValue: 0x0000_0002)
-    static let listChildren = Self(rawValue: 0x0000_0004)
+    public static let createChild = Self(rawValue: 0x0000_0001)
+    public static let deleteChild = Self(rawValue: 0x0000_0002)
+    public static let listChildren = Self(rawValue: 0x0000_0004)
     /// RIGHT_DS_WRITE_PROPERTY_EXTENDED, "Self" in SDDL (SW).
-    static let validatedWrite = Self(rawValue: 0x0000_0008)
-    static let readProperty = Self(rawValue: 0x0000_0010)
-    static let writeProperty = Self(rawValue: 0x0000_0020)
-    static let deleteTree = Self(rawValue: 0x0000_0040)
-    static let listObject = Self(rawValue: 0x0000_0080)
-    static let controlAccess = Self(rawValue: 0x0000_0100)
+    public static let validatedWrite = Self(rawValue: 0x0000_0008)
+    public static let readProperty = Self(rawValue: 0x0000_0010)
+    public static let writeProperty = Self(rawValue: 0x0000_0020)
+    public static let deleteTree = Self(rawValue: 0x0000_0040)
+    public static let listObject = Self(rawValue: 0x0000_0080)
+    public static let controlAccess = Self(rawValue: 0x0000_0100)
     public static let delete = Self(rawValue: 0x0001_0000)
-    static let readControl = Self(rawValue: 0x0002_0000)
-    static let writeDAC = Self(rawValue: 0x0004_0000)
-    static let writeOwner = Self(rawValue: 0x0008_0000)
+    public static let readControl = Self(rawValue: 0x0002_0000)
+    public static let writeDAC = Self(rawValue: 0x0004_0000)
+    public static let writeOwner = Self(rawValue: 0x0008_0000)
     public static let synchronize = Self(rawValue: 0x0010_0000)
-    static let accessSystemSecurity = Self(rawValue: 0x0100_0000)
-    static let genericAll = Self(rawValue: 0x1000_0000)
-    static let genericExecute = Self(rawValue: 0x2000_0000)
-    static let genericWrite = Self(rawValue: 0x4000_0000)
-    static let genericRead = Self(rawValue: 0x8000_0000)
+    public static let accessSystemSecurity = Self(rawValue: 0x0100_0000)
+    public static let genericAll = Self(rawValue: 0x1000_0000)
+    public static let genericExecute = Self(rawValue: 0x2000_0000)
+    public static let genericWrite = Self(rawValue: 0x4000_0000)
+    public static let genericRead = Self(rawValue: 0x8000_0000)
 
     /// All nine DS-specific rights plus the standard rights AD grants for "Full control" (0xF01FF).
-    static let directoryFullControl = Self(rawValue: 0x000F_01FF)
+    public static let directoryFullControl = Self(rawValue: 0x000F_01FF)
 
     /// Replaces the generic bits with what they mean on directory objects (DS_GENERIC_MAPPING).
-    var mappingGenericRights: AccessMask {
+    public var mappingGenericRights: AccessMask {
         var mapped = subtracting([.genericAll, .genericExecute, .genericWrite, .genericRead])
         if contains(.genericRead) { mapped.formUnion([.readControl, .listChildren, .readProperty, .listObject]) }
         if contains(.genericWrite) { mapped.formUnion([.readControl, .validatedWrite, .writeProperty]) }
@@ -364,7 +364,7 @@ struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     }
 
     /// SDDL rights letters when every set bit has one (in bit order, as Windows prints them), else `0x…` hex.
-    var sddl: String {
+    public var sddl: String {
         let letters: [(Self, String)] = [
             (.createChild, "CC"), (.deleteChild, "DC"), (.listChildren, "LC"), (.validatedWrite, "SW"),
             (.readProperty, "RP"), (.writeProperty, "WP"), (.deleteTree, "DT"), (.listObject, "LO"),
@@ -380,14 +380,14 @@ struct AccessMask: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// One access control entry. Object types are set only on object ACEs (OA/OD) whose flags carry them.
-struct ACE: Sendable, Hashable, Codable {
+public struct ACE: Sendable, Hashable, Codable {
     static let headerSize = 4
 
     public let type: ACEType
     public let flags: ACEFlags
     public let mask: AccessMask
     public let objectType: WindowsGUID?
-    let inheritedObjectType: WindowsGUID?
+    public let inheritedObjectType: WindowsGUID?
     /// Always set for allow/deny ACEs; nil only for an `.other` ACE whose SID could not be located.
     public let sid: SID?
 
@@ -403,11 +403,11 @@ struct ACE: Sendable, Hashable, Codable {
         self.sid = sid
     }
 
-    var isInheritOnly: Bool { flags.contains(.inheritOnly) }
-    var isInherited: Bool { flags.contains(.inherited) }
+    public var isInheritOnly: Bool { flags.contains(.inheritOnly) }
+    public var isInherited: Bool { flags.contains(.inherited) }
 
     /// The ACE in SDDL, e.g. `(OA;CIID;CR;00299570-…;bf967aba-…;S-1-5-21-…-1106)`, for evidence in reports.
-    var sddl: String {
+    public var sddl: String {
         let fields = [
             type.sddl, flags.sddl, mask.sddl, objectType?.description ?? "",
             inheritedObjectType?.description ?? "", sid?.description ?? "",

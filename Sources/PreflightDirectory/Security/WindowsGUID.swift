@@ -4,8 +4,8 @@ import Foundation
 ///
 /// On the wire Windows stores Data1/Data2/Data3 little-endian and Data4 as-is (MS-DTYP 2.3.4.2),
 /// so `bf967aba-0de6-…` is stored `ba 7a 96 bf e6 0d …`. `uuid` holds the canonical (display) order.
-struct WindowsGUID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    let uuid: UUID
+public struct WindowsGUID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let uuid: UUID
 
     public init(uuid: UUID) {
         self.uuid = uuid
@@ -43,7 +43,7 @@ struct WindowsGUID: Sendable, Hashable, Comparable, Codable, CustomStringConvert
     }
 
     /// The 16 bytes as stored in security descriptors and `objectGUID` values.
-    var windowsBytes: [UInt8] {
+    public var windowsBytes: [UInt8] {
         WindowsGUID.swapEndianFields(canonicalBytes)
     }
 

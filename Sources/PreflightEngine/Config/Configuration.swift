@@ -14,8 +14,8 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var cloud: Cloud = .public
     public var timeoutSeconds: Double = 15
     /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
-    var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
-    static let defaultMaxEvidenceAgeDays = 30
+    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
+    public static let defaultMaxEvidenceAgeDays = 30
     public var network = NetworkSettings()
     public var ldap = LDAPConfiguration()
     public var inventory = InventorySettings()
@@ -34,7 +34,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         case cover = "report"
     }
 
-    struct NetworkSettings: SettingsSection {
+    public struct NetworkSettings: SettingsSection {
         public var proxy: String?
         public var caFile: String?
         public var serviceBusNamespace: String?
@@ -186,7 +186,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     }
 
     /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
-    struct MonitoringSettings: SettingsSection {
+    public struct MonitoringSettings: SettingsSection {
         /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
         public var events: [String] = []
         /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.
@@ -314,7 +314,7 @@ extension Configuration {
     }
 
     /// The configuration as plugins see it: every setting, with password sources removed (each section's `keys` say which).
-    var redactedJSON: JSONValue {
+    public var redactedJSON: JSONValue {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),

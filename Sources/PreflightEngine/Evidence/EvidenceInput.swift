@@ -8,7 +8,7 @@ import PreflightCore
 /// Probe kinds declare them (`ProbeKind.inputs`); `EvidenceAge` stamps them into the check's `evidence.inputFiles` and
 /// applies `maxEvidenceAgeDays`, and `InputAgreement` compares what they say (`says`) across checks.
 public struct EvidenceInput: Sendable, Hashable {
-    enum DateSource: String, Sendable, Hashable, Codable {
+    public enum DateSource: String, Sendable, Hashable, Codable {
         /// A timestamp inside the file (or, for an event or audit log, its newest record).
         case export
         /// The file's modification time on this machine: a copy made today looks fresh.
@@ -21,9 +21,9 @@ public struct EvidenceInput: Sendable, Hashable {
     public var file: String
     /// When the evidence is from; nil when neither the file nor the file system tells.
     public var date: Date?
-    var dateSource: DateSource
+    public var dateSource: DateSource
     /// Exactly where the date came from: "export-date in GlobalSettings/MV.xml", "the file's modification time", …
-    var dateField: String
+    public var dateField: String
     /// Facts this input states that another input may contradict, e.g. `tenant` → `contoso.onmicrosoft.com`
     /// (see `InputAgreement` for the subjects compared).
     public var says: [String: String]
@@ -59,7 +59,7 @@ public struct EvidenceInput: Sendable, Hashable {
 
     /// What the input is, in words, and how to get a fresh one: one table for every file input the probes read.
     public var label: String { Self.kinds[key]?.label ?? "the file named by '\(key)'" }
-    var refresh: String {
+    public var refresh: String {
         Self.kinds[key]?.refresh ?? "Export it again and name the new file in '\(key)'."
     }
 
@@ -112,7 +112,7 @@ public struct EvidenceInput: Sendable, Hashable {
     ]
 
     /// Whole days from `date` to `now` (negative for a date in the future); nil without a date.
-    func ageDays(at now: Date) -> Int? {
+    public func ageDays(at now: Date) -> Int? {
         date.map { Int((now.timeIntervalSince($0) / 86_400).rounded(.down)) }
     }
 

@@ -44,7 +44,7 @@ struct ProbeFacts: Sendable {
 
 /// A check's probe kind with the check's params, typed when the catalog loaded them: what the runner and `evaluate`
 /// call. The params are captured, never cast back.
-struct BoundProbe: Sendable {
+public struct BoundProbe: Sendable {
     /// Gathers and judges; a thrown error makes the check `error` with its description. With `saving`, also returns what
     /// to save, and judges at an instant that survives saving (`SavedFacts.instant`, inputs dated to the millisecond), so
     /// the judgement of the saved facts comes out the same.

@@ -37,7 +37,7 @@ public protocol ProbeKind: Sendable {
 }
 
 /// The judgement of a probe kind that judges one thing (a plugin, the tests' probe).
-enum SoleJudgement: String, CaseIterable, Sendable {
+public enum SoleJudgement: String, CaseIterable, Sendable {
     case sole
 }
 
@@ -91,7 +91,7 @@ public struct SharedFactKey<Value: Sendable>: Sendable, Hashable {
 }
 
 /// Memoizes expensive fact gathering per run, so several checks share one LDAP fetch.
-actor SharedFacts {
+public actor SharedFacts {
     private struct Slot: Hashable {
         var name: String
         var type: ObjectIdentifier

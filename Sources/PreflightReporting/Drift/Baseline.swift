@@ -5,7 +5,7 @@ import PreflightCore
 public enum Baseline {
     public static let latestKeyword = "latest"
 
-    struct Loaded: Sendable {
+    public struct Loaded: Sendable {
         public var report: Report?
         public var file: String
         /// Why there is no comparison, for the report's notices (only for `latest`).

@@ -5,8 +5,8 @@ import PreflightCore
 /// per critical or high check that was not assessed for lack of input: supplying it is an action too), with empty
 /// `owner`, `due` and `status` columns for the team to fill in. RFC 4180 (CRLF, quoted fields), UTF-8 with a BOM
 /// so spreadsheet programs read the accents and dashes right. Most severe first.
-enum CSVReporter {
-    static let fileExtension = "csv"
+public enum CSVReporter {
+    public static let fileExtension = "csv"
     public static let columns = ["check", "title", "severity", "result", "target", "message", "remediation", "owner", "due", "status"]
 
     public static func render(_ report: Report) -> Data {

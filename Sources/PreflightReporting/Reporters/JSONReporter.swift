@@ -3,7 +3,7 @@ import PreflightCore
 
 /// The JSON report: the machine contract, described by `reports/schema/preflight-report.schema.json`.
 public enum JSONReporter {
-    static let fileExtension = "json"
+    public static let fileExtension = "json"
 
     public static func render(_ report: Report) -> String {
         let encoder = JSONEncoder()

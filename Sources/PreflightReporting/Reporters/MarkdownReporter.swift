@@ -3,9 +3,9 @@ import PreflightCore
 
 /// The Markdown report a consultant hands to the customer. Deterministic: the same report renders the same bytes.
 public enum MarkdownReporter {
-    static let fileExtension = "md"
+    public static let fileExtension = "md"
     /// Findings shown per check; the JSON report keeps them all.
-    static let findingLimit = 25
+    public static let findingLimit = 25
 
     public static func render(_ report: Report) -> String {
         var out: [String] = []
@@ -125,7 +125,7 @@ public enum MarkdownReporter {
     }
 
     /// ` (selection: --only INV-001)` after the verdict word when the run was narrowed; empty otherwise.
-    static func selectionSuffix(_ report: Report) -> String {
+    public static func selectionSuffix(_ report: Report) -> String {
         report.coverage?.selection.map { " (selection: \($0.flags))" } ?? ""
     }
 
@@ -175,7 +175,7 @@ public enum MarkdownReporter {
     }
 
     /// Rows shown per evidence table; the JSON report keeps them all.
-    static let tableRowLimit = 50
+    public static let tableRowLimit = 50
 
     private static func tables(_ check: CheckResult) -> [String] {
         var out: [String] = []

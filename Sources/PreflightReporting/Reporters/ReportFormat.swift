@@ -6,7 +6,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case md, json, junit, prom, csv, summary
 
     /// The file name's ending (after the stem), or nil for `summary`, which is a line on stdout, not a file.
-    var fileExtension: String? {
+    public var fileExtension: String? {
         switch self {
         case .md: MarkdownReporter.fileExtension
         case .json: JSONReporter.fileExtension

@@ -2,7 +2,7 @@ import Foundation
 import PreflightCore
 
 /// The timestamped report sets in `--out` (`preflight-<stamp>[-n].<ext>`): naming a new one, and pruning old ones.
-enum ReportRetention {
+public enum ReportRetention {
     /// A set's name: `preflight-20261126T101500Z`, with `-2`, `-3`, … when a run of the same second already wrote one.
     /// `alsoTaken`: the stems of run folders (`.preflight-run-<stamp>`), which no new set may reuse either.
     static func freshStem(for startedAt: String, in folder: String, alsoTaken: Set<String> = []) -> String {
@@ -21,7 +21,7 @@ enum ReportRetention {
     /// wrote) always stays, even when a copied or future-dated set sorts after it. Only regular files with a report
     /// extension are ever deleted; `latest.*`, folders and other files are the user's.
     @discardableResult
-    static func prune(_ folder: String, keep: Int, current: String? = nil) throws(PreflightError) -> [String] {
+    public static func prune(_ folder: String, keep: Int, current: String? = nil) throws(PreflightError) -> [String] {
         let all = sets(in: folder)
         let currentStem = current.flatMap { path in all.first { $0.name == (path as NSString).lastPathComponent }?.stem }
         let others = Set(all.map(\.order)).filter { $0.stem != currentStem }.sorted(by: >)
