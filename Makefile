@@ -5,7 +5,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo test docs fuzz bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup build lab demo test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
 
 all: build
 
@@ -40,6 +40,10 @@ test: setup lab
 # The README's check table, generated from the catalog (DocsDriftTests fails when it drifts).
 docs: build
 	@bash scripts/docs.sh
+
+# The fixtures and demo files scripts/fixtures generates (FixtureProvenanceTests fails when they drift).
+fixtures:
+	@bash scripts/fixtures/generate.sh
 
 # libFuzzer harnesses for every parser of untrusted input (Fuzz/, README "Fuzzing"): each runs FUZZ_SECONDS (30);
 # FUZZ_TARGETS="SID EventLog" picks some, FUZZ_JOBS=2 runs two at a time. Fails on a crash, a leak or a timeout.

@@ -3,67 +3,91 @@ import PreflightCore
 import PreflightEngine
 
 /// The Entra Connect probe kinds (issue #6): offline reading of the Connect server's configuration export.
-public let connectProbes: [RegisteredProbe] = [
-    RegisteredProbe(ConnectExportProbe.self),
-    RegisteredProbe(ConnectStagingProbe.self),
-]
+public let connectProbes: [RegisteredProbe] = [RegisteredProbe(ConnectProbe.self)]
 
-/// `connect.export` (CON-001, CON-002, CON-004 to CON-007): reads the export once per run and judges one aspect of it.
-package enum ConnectExportProbe: ProbeKind {
-    package static let name = "connect.export"
+/// `connect` (CON-001 to CON-007): what was saved on the Entra Connect server. The configuration export is read once per
+/// run and judged one thing at a time; CON-003 reads the saved Get-ADSyncScheduler output.
+package enum ConnectProbe: ProbeKind {
+    package static let name = "connect"
     package static let summary =
-        "Reads the Entra Connect configuration export (Get-ADSyncServerConfiguration folder or Applied-SynchronizationPolicy JSON) "
-        + "and judges one aspect of it."
+        "Reads what was saved on the Entra Connect server (the Get-ADSyncServerConfiguration folder or Applied-SynchronizationPolicy "
+        + "JSON, once per run; the Get-ADSyncScheduler output) and judges one thing of it."
 
-    enum Aspect: String, Sendable, CaseIterable {
+    package enum Judgement: String, Sendable, CaseIterable {
         case export, writeback, accounts, scope
         case passwordHashSync = "password-hash-sync"
         case version
+        /// CON-003: `StagingModeEnabled` from the saved Get-ADSyncScheduler output.
+        case staging
     }
 
     package struct Params: Sendable {
-        var aspect: Aspect
+        var judgement: Judgement
     }
 
-    package static func parseParams(_ reader: ParamsReader) -> Params? {
-        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
+    /// The export, or for `staging` the scheduler output.
+    package enum Facts: Codable, Sendable {
+        case export(ConnectFacts)
+        case scheduler(SchedulerFacts)
     }
+
+    package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     package static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        context.configuration.connect.export == nil
+        if params.judgement == .staging {
+            return context.configuration.connect.scheduler == nil
+                ? "No 'connect.scheduler' is configured, so staging mode was not inspected. Run Get-ADSyncScheduler | Out-File "
+                    + "scheduler.txt on the Connect server and name the file in 'connect.scheduler'."
+                : nil
+        }
+        return context.configuration.connect.export == nil
             ? "No 'connect.export' is configured, so the Entra Connect configuration was not inspected. Run "
                 + "Get-ADSyncServerConfiguration -Path <folder> on the Connect server and name that folder in 'connect.export'."
             : nil
     }
 
-    package static func gather(_ params: Params, context: ProbeContext) async throws -> ConnectFacts {
-        try await sharedExport(context)
+    package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
+        guard params.judgement == .staging else { return .export(try await sharedExport(context)) }
+        guard let path = context.configuration.connect.scheduler else {
+            throw ProbeError("'connect.scheduler' is not set, so there is no Get-ADSyncScheduler output to read. Name the file in it.")
+        }
+        return .scheduler(try await runBlocking("preflight.connect.scheduler") { try ConnectExportReader.readScheduler(path) })
     }
 
     /// One parse per run, shared by the six export checks and the directory checks (which take the account
     /// and the OU scope from it); the parse runs on its own thread, not the cooperative pool.
     package static func sharedExport(_ context: ProbeContext) async throws -> ConnectFacts {
         let settings = context.configuration.connect
-        return try await context.shared.value("connect.export") {
+        return try await context.shared.value(.connectExport) {
             try await runBlocking("preflight.connect.export") { try ConnectExportReader.read(settings) }
         }
     }
 
-    package static func evaluate(_ facts: ConnectFacts, params: Params, context: EvaluationContext) -> Evaluation {
-        switch params.aspect {
-        case .export: ConnectJudgements.export(facts)
-        case .writeback: ConnectJudgements.writeback(facts, phase: context.configuration.phase)
-        case .accounts: ConnectJudgements.accounts(facts)
-        case .scope: ConnectJudgements.scope(facts)
-        case .passwordHashSync: ConnectJudgements.passwordHashSync(facts)
-        case .version: ConnectJudgements.version(facts)
+    package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
+        switch (facts, params.judgement) {
+        case (.scheduler(let scheduler), .staging): return ConnectJudgements.staging(scheduler)
+        case (.export(let export), .export): return ConnectJudgements.export(export)
+        case (.export(let export), .writeback): return ConnectJudgements.writeback(export, phase: context.configuration.phase)
+        case (.export(let export), .accounts): return ConnectJudgements.accounts(export)
+        case (.export(let export), .scope): return ConnectJudgements.scope(export)
+        case (.export(let export), .passwordHashSync): return ConnectJudgements.passwordHashSync(export)
+        case (.export(let export), .version): return ConnectJudgements.version(export)
+        case (.scheduler, _), (.export, .staging):
+            return .error("The saved Connect facts are not those this judgement reads; collect them again.")
         }
     }
 
     /// Every export check judges the export (dated by its own export-date); CON-002 also the password-reset cmdlet output
     /// and CON-007 the connector-credential output, when configured. The export says which tenant and server it is from,
     /// and CON-002 says which writeback state it decided on (from the file that decided it).
-    package static func inputs(_ facts: ConnectFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+    package static func inputs(_ gathered: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
+        // The scheduler output records no time of its own (NextSyncCycleStartTimeInUTC stops moving when the scheduler is
+        // off): it is dated by its modification time.
+        let facts: ConnectFacts
+        switch gathered {
+        case .scheduler(let scheduler): return [.modified(key: "connect.scheduler", file: scheduler.file)]
+        case .export(let export): facts = export
+        }
         guard let configured = context.configuration.connect.export else { return [] }
         var says: [String: String] = [:]
         let tenants = Set(facts.entraConnectors.compactMap { $0.tenant?.lowercased() })
@@ -75,7 +99,7 @@ package enum ConnectExportProbe: ProbeKind {
             key: "connect.export", file: configured, date: facts.exportDate.flatMap(ExportDate.parse),
             field: facts.exportDateSource ?? "the export's date", files: exportFiles.isEmpty ? nil : exportFiles, says: says)
         var inputs: [EvidenceInput] = []
-        switch params.aspect {
+        switch params.judgement {
         case .writeback:
             let states = facts.entraConnectors.map(\.passwordWriteback)
             if let file = facts.passwordResetConfigFile, let live = facts.passwordResetConfigEnabled, facts.entraConnectors.count == 1 {
@@ -96,36 +120,7 @@ package enum ConnectExportProbe: ProbeKind {
     }
 }
 
-/// `connect.staging` (CON-003): reads `StagingModeEnabled` from the saved `Get-ADSyncScheduler` output.
-enum ConnectStagingProbe: ProbeKind {
-    static let name = "connect.staging"
-    static let summary = "Reads StagingModeEnabled from the saved Get-ADSyncScheduler output (UTF-8 or UTF-16 with BOM)."
-
-    struct Params: Sendable {}
-
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-
-    static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        context.configuration.connect.scheduler == nil
-            ? "No 'connect.scheduler' is configured, so staging mode was not inspected. Run Get-ADSyncScheduler | Out-File "
-                + "scheduler.txt on the Connect server and name the file in 'connect.scheduler'."
-            : nil
-    }
-
-    static func gather(_ params: Params, context: ProbeContext) async throws -> SchedulerFacts {
-        guard let path = context.configuration.connect.scheduler else {
-            throw ProbeError("'connect.scheduler' is not set, so there is no Get-ADSyncScheduler output to read. Name the file in it.")
-        }
-        return try await runBlocking("preflight.connect.scheduler") { try ConnectExportReader.readScheduler(path) }
-    }
-
-    static func evaluate(_ facts: SchedulerFacts, params: Params, context: EvaluationContext) -> Evaluation {
-        ConnectJudgements.staging(facts)
-    }
-
-    /// The scheduler output records no time of its own (NextSyncCycleStartTimeInUTC stops moving when the scheduler is
-    /// off): it is dated by its modification time.
-    static func inputs(_ facts: SchedulerFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
-        [.modified(key: "connect.scheduler", file: facts.file)]
-    }
+extension SharedFactKey where Value == ConnectFacts {
+    /// The run's one Connect export, whichever check asks first.
+    static var connectExport: Self { Self("connect.export") }
 }

@@ -55,8 +55,12 @@ enum ServerConfigurationParser {
 
     /// `contoso.onmicrosoft.com - AAD` names the tenant; otherwise the sync account's domain does.
     static func tenant(name: String, account: String?) -> String? {
-        if let range = name.range(of: " - AAD", options: [.caseInsensitive, .backwards]), range.upperBound == name.endIndex {
-            let prefix = name[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        // Compared on the UTF-8 bytes: a backwards case-insensitive search over Characters took quadratic time on a name
+        // of flag emoji (32,000 of them: 9 s), and a name may be up to 1 MiB (found by fuzzing, issue #14).
+        let suffix = Array(" - aad".utf8)
+        let bytes = Array(name.utf8)
+        if bytes.count >= suffix.count, zip(bytes.suffix(suffix.count), suffix).allSatisfy({ (0x41...0x5A).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }) {
+            let prefix = String(decoding: bytes.dropLast(suffix.count), as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if prefix.contains(".") { return prefix }
         }
         if let account, let at = account.lastIndex(of: "@") {

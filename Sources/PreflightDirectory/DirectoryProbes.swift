@@ -4,41 +4,59 @@ import PreflightCore
 import PreflightEngine
 
 /// The directory probe kinds, in the registry's order.
-public let directoryProbes: [RegisteredProbe] = [
-    RegisteredProbe(DirectoryBindProbe.self),
-    RegisteredProbe(DirectoryAccountProbe.self),
-    RegisteredProbe(DirectoryRightsProbe.self),
-    RegisteredProbe(DirectoryUnexpireProbe.self),
-    RegisteredProbe(DirectoryProtectedProbe.self),
-    RegisteredProbe(DirectoryInheritanceProbe.self),
-    RegisteredProbe(DirectoryPasswordAgeProbe.self),
-    RegisteredProbe(DirectoryControlsProbe.self),
-    RegisteredProbe(DirectoryWritableProbe.self),
-    RegisteredProbe(DirectoryOUNamesProbe.self),
-    RegisteredProbe(DirectoryPrerequisiteProbe.self),
-]
+public let directoryProbes: [RegisteredProbe] = [RegisteredProbe(DirectoryProbe.self)]
 
-/// Checks that judge the shared directory snapshot: gathered once per run, whichever check asks first.
-protocol DirectorySnapshotProbe: ProbeKind where Facts == DirectorySnapshot {}
+/// `directory` (AD-001 to AD-015): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
+/// directory snapshot (gathered once, whichever check asks first) and judges one thing of it.
+package enum DirectoryProbe: ProbeKind {
+    package static let name = "directory"
+    package static let summary =
+        "Binds to the DC over LDAPS or StartTLS as the configured read-only account, reads the connector account, the "
+        + "in-scope users and OUs with their security descriptors once per run, and judges one thing of them."
 
-extension DirectorySnapshotProbe {
-    static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        DirectoryBindProbe.missingLDAP(context.configuration)
+    package enum Judgement: String, CaseIterable, Sendable {
+        /// AD-001: connect, negotiate TLS and bind as the configured account.
+        case bind
+        /// AD-002: the connector account exists, can sign in, and is not privileged.
+        case account
+        /// AD-003 to AD-006: one right on every in-scope user, with the reason for each gap.
+        case rights
+        /// AD-007: Unexpire Password for the connector account on the domain root's DACL.
+        case unexpire
+        /// In-scope users with adminCount=1 or membership in a protected group.
+        case protectedAccounts = "protected-accounts"
+        /// In-scope users and OUs whose DACL is protected from inheritance.
+        case inheritance
+        /// The domain's minPwdAge and the fine-grained password policies that apply in scope.
+        case passwordAge = "password-age"
+        /// The LDAP controls the DC advertises in its rootDSE.
+        case controls
+        /// msDS-isRODC on the DC's NTDS Settings object.
+        case writable
+        /// In-scope OU names with characters that break writeback.
+        case ouNames = "ou-names"
+        /// AD-014, AD-015: read rights on an object writeback's own calls read (samServer, Builtin).
+        case prerequisite
     }
 
-    static func gather(_ params: Params, context: ProbeContext) async throws -> DirectorySnapshot {
-        try await DirectoryBindProbe.snapshot(context)
+    /// A judgement with its typed params.
+    package enum Params: Sendable {
+        case bind, account, unexpire, protectedAccounts, inheritance, passwordAge, writable
+        case rights(WritebackRight, missingStatus: CheckStatus)
+        case controls(anyOf: [String])
+        case ouNames(reserved: String)
+        case prerequisite(PrerequisiteObjectKind)
     }
-}
 
-/// `directory.bind` (AD-001): connect, negotiate TLS and bind as the configured account.
-package enum DirectoryBindProbe: ProbeKind {
-    package static let name = "directory.bind"
-    package static let summary = "Connects to the DC over LDAPS or StartTLS and binds as the configured read-only account."
+    /// What the bind (AD-001) found, or the snapshot the other judgements read.
+    package enum Facts: Codable, Sendable {
+        case bind(BindFacts)
+        case snapshot(DirectorySnapshot)
+        /// AD-002 when the configured account does not exist: the reason, judged as a failure rather than an error.
+        case accountNotFound(String)
+    }
 
-    package struct Params: Sendable {}
-
-    package struct Facts: Codable, Sendable {
+    package struct BindFacts: Codable, Sendable {
         var url: String
         var channel: String
         var tlsVersion: String?
@@ -50,7 +68,34 @@ package enum DirectoryBindProbe: ProbeKind {
         var milliseconds: Int
     }
 
-    package static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
+    package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? {
+        switch judgement {
+        case .bind: return .bind
+        case .account: return .account
+        case .unexpire: return .unexpire
+        case .protectedAccounts: return .protectedAccounts
+        case .inheritance: return .inheritance
+        case .passwordAge: return .passwordAge
+        case .writable: return .writable
+        case .rights:
+            let ids = WritebackRight.userRights.map(\.id)
+            guard let id = reader.oneOf("right", ids, required: true) else { return nil }
+            let status = reader.oneOf("missing", ["fail", "warn"]) ?? "fail"
+            // `oneOf` returns only the names offered: each names a right and a status.
+            guard let right = WritebackRight.named(id), let missing = CheckStatus(rawValue: status) else { return nil }
+            return .rights(right, missingStatus: missing)
+        case .controls:
+            guard let oids = reader.stringList("anyOf", required: true) else { return nil }
+            for oid in oids where !oid.allSatisfy({ $0.isNumber || $0 == "." }) {
+                reader.report("'params.anyOf' contains '\(oid)', which is not an OID like 1.2.840.113556.1.4.2239.", key: "anyOf")
+            }
+            return .controls(anyOf: oids)
+        case .ouNames:
+            return .ouNames(reserved: reader.string("reservedCharacters") ?? ",+\"\\<>;\n\r=/")
+        case .prerequisite:
+            return reader.oneOf("object", PrerequisiteObjectKind.self, required: true).map(Params.prerequisite)
+        }
+    }
 
     static func missingLDAP(_ configuration: Configuration) -> String? {
         configuration.ldap.isConfigured ? nil : "No 'ldap.url' and 'ldap.bindDN' are configured, so the directory was not inspected."
@@ -59,13 +104,57 @@ package enum DirectoryBindProbe: ProbeKind {
     package static func missingInput(_ params: Params, context: ProbeContext) -> String? { missingLDAP(context.configuration) }
 
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
+        switch params {
+        case .bind:
+            return .bind(try await bind(context))
+        case .account:
+            do {
+                return .snapshot(try await snapshot(context))
+            } catch let error as AccountNotFound {
+                return .accountNotFound(error.description)
+            }
+        default:
+            return .snapshot(try await snapshot(context))
+        }
+    }
+
+    package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
+        let snapshot: DirectorySnapshot
+        switch (facts, params) {
+        case (.bind(let bind), .bind): return evaluateBind(bind)
+        case (.accountNotFound(let reason), .account):
+            let requested = context.configuration.ldap.account ?? context.configuration.ldap.bindDN ?? "?"
+            return Evaluation(
+                status: .fail, message: reason, findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
+        case (.snapshot(let gathered), _): snapshot = gathered
+        default: return .error("The saved directory facts are not those this judgement reads; collect them again.")
+        }
+        switch params {
+        case .bind: return .error("The saved directory facts hold no bind; collect them again.")
+        case .account:
+            // Judged at the context's time, not the clock's, so saved facts re-evaluate to the same verdict.
+            return DirectoryJudgements.account(snapshot, now: context.now)
+        case .rights(let right, let missingStatus): return DirectoryJudgements.rights(right, missingStatus: missingStatus, snapshot)
+        case .unexpire: return DirectoryJudgements.unexpire(snapshot)
+        case .protectedAccounts: return DirectoryJudgements.protectedAccounts(snapshot)
+        case .inheritance: return DirectoryJudgements.inheritance(snapshot)
+        case .passwordAge: return DirectoryJudgements.passwordAge(snapshot)
+        case .controls(let anyOf): return DirectoryJudgements.controls(snapshot, required: anyOf)
+        case .writable: return DirectoryJudgements.writable(snapshot)
+        case .ouNames(let reserved): return DirectoryJudgements.ouNames(snapshot, reserved: reserved)
+        case .prerequisite(let object): return PrerequisiteJudgement.evaluate(object, snapshot)
+        }
+    }
+
+    /// AD-001: connects and binds, and records the channel, TLS and the DC's certificate.
+    static func bind(_ context: ProbeContext) async throws -> BindFacts {
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
         return try await runBlocking("preflight.ldap.bind") {
             let started = Date()
             let connection = try DirectoryConnector.open(configuration, deadline: deadline, environment: environment)
             defer { connection.close() }
             let certificate = connection.tls?.peerCertificate
-            return Facts(
+            return BindFacts(
                 url: connection.url, channel: connection.channel.rawValue, tlsVersion: connection.tls?.version,
                 cipher: connection.tls?.cipher, certificateSubject: certificate?.subject, certificateIssuer: certificate?.issuer,
                 certificateNotAfter: certificate?.notAfter.map(RFC3339.string), bindDN: configuration.ldap.bindDN ?? "",
@@ -73,7 +162,7 @@ package enum DirectoryBindProbe: ProbeKind {
         }
     }
 
-    package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
+    static func evaluateBind(_ facts: BindFacts) -> Evaluation {
         var evidence: [String: JSONValue] = [
             "url": .string(facts.url), "channel": .string(facts.channel), "bindDN": .string(facts.bindDN),
             "bindMilliseconds": .int(facts.milliseconds),
@@ -100,11 +189,11 @@ package enum DirectoryBindProbe: ProbeKind {
     /// The run's one directory snapshot, shared by every snapshot check.
     package static func snapshot(_ context: ProbeContext) async throws -> DirectorySnapshot {
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
-        return try await context.shared.value("directory.snapshot") {
+        return try await context.shared.value(.directorySnapshot) {
             // The export supplies the account and the scope only when the configuration does not.
             let needsExport = configuration.connect.export != nil
                 && (configuration.ldap.account == nil || configuration.ldap.scope.isEmpty)
-            let export = needsExport ? try await ConnectExportProbe.sharedExport(context) : nil
+            let export = needsExport ? try await ConnectProbe.sharedExport(context) : nil
             return try await runBlocking("preflight.ldap.snapshot") {
                 let connection = try DirectoryConnector.open(configuration, deadline: deadline, environment: environment)
                 defer { connection.close() }
@@ -120,157 +209,7 @@ package enum DirectoryBindProbe: ProbeKind {
     }
 }
 
-/// `directory.account` (AD-002): the connector account exists, can sign in, and is not privileged.
-enum DirectoryAccountProbe: ProbeKind {
-    static let name = "directory.account"
-    static let summary = "Finds the connector account and checks it is enabled, not locked, not expired and not privileged."
-
-    struct Params: Sendable {}
-
-    struct Facts: Codable, Sendable {
-        var snapshot: DirectorySnapshot?
-        var notFound: String?
-    }
-
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func missingInput(_ params: Params, context: ProbeContext) -> String? { DirectoryBindProbe.missingLDAP(context.configuration) }
-
-    static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
-        do {
-            return Facts(snapshot: try await DirectoryBindProbe.snapshot(context), notFound: nil)
-        } catch let error as AccountNotFound {
-            return Facts(snapshot: nil, notFound: error.description)
-        }
-    }
-
-    static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
-        guard let snapshot = facts.snapshot else {
-            let requested = context.configuration.ldap.account ?? context.configuration.ldap.bindDN ?? "?"
-            return Evaluation(
-                status: .fail, message: facts.notFound ?? "The connector account was not found.",
-                findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
-        }
-        return DirectoryJudgements.account(snapshot)
-    }
-}
-
-/// `directory.rights` (AD-003 to AD-006): one right on every in-scope user, with the reason for each gap.
-enum DirectoryRightsProbe: DirectorySnapshotProbe {
-    static let name = "directory.rights"
-    static let summary = "Evaluates the connector account's effective right on every in-scope user's own DACL (MS-DTYP access check)."
-
-    struct Params: Sendable {
-        var right: WritebackRight
-        var missingStatus: CheckStatus
-    }
-
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        let ids = WritebackRight.userRights.map(\.id)
-        guard let id = reader.oneOf("right", ids, required: true) else { return nil }
-        let status = reader.oneOf("missing", ["fail", "warn"]) ?? "fail"
-        // `oneOf` returns only the names offered: each names a right and a status.
-        guard let right = WritebackRight.named(id), let missing = CheckStatus(rawValue: status) else { return nil }
-        return Params(right: right, missingStatus: missing)
-    }
-
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.rights(params.right, missingStatus: params.missingStatus, facts)
-    }
-}
-
-enum DirectoryUnexpireProbe: DirectorySnapshotProbe {
-    static let name = "directory.unexpire"
-    static let summary = "Evaluates Unexpire Password for the connector account on the domain root's DACL."
-    struct Params: Sendable {}
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.unexpire(facts)
-    }
-}
-
-enum DirectoryProtectedProbe: DirectorySnapshotProbe {
-    static let name = "directory.protected-accounts"
-    static let summary = "Lists in-scope users with adminCount=1 or membership in a protected group."
-    struct Params: Sendable {}
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.protectedAccounts(facts)
-    }
-}
-
-enum DirectoryInheritanceProbe: DirectorySnapshotProbe {
-    static let name = "directory.inheritance"
-    static let summary = "Lists in-scope users and OUs whose DACL is protected from inheritance."
-    struct Params: Sendable {}
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.inheritance(facts)
-    }
-}
-
-enum DirectoryPasswordAgeProbe: DirectorySnapshotProbe {
-    static let name = "directory.password-age"
-    static let summary = "Reads the domain's minPwdAge and the fine-grained password policies that apply in scope."
-    struct Params: Sendable {}
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.passwordAge(facts)
-    }
-}
-
-enum DirectoryControlsProbe: DirectorySnapshotProbe {
-    static let name = "directory.controls"
-    static let summary = "Reads the LDAP controls the DC advertises in its rootDSE."
-    struct Params: Sendable {
-        var anyOf: [String]
-    }
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        guard let oids = reader.stringList("anyOf", required: true) else { return nil }
-        for oid in oids where !oid.allSatisfy({ $0.isNumber || $0 == "." }) {
-            reader.report("'params.anyOf' contains '\(oid)', which is not an OID like 1.2.840.113556.1.4.2239.", key: "anyOf")
-        }
-        return Params(anyOf: oids)
-    }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.controls(facts, required: params.anyOf)
-    }
-}
-
-enum DirectoryWritableProbe: DirectorySnapshotProbe {
-    static let name = "directory.writable"
-    static let summary = "Reads msDS-isRODC on the DC's NTDS Settings object."
-    struct Params: Sendable {}
-    static func parseParams(_ reader: ParamsReader) -> Params? { Params() }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.writable(facts)
-    }
-}
-
-enum DirectoryOUNamesProbe: DirectorySnapshotProbe {
-    static let name = "directory.ou-names"
-    static let summary = "Checks in-scope OU names for characters that break writeback."
-    struct Params: Sendable {
-        var reserved: String
-    }
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        Params(reserved: reader.string("reservedCharacters") ?? ",+\"\\<>;\n\r=/")
-    }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        DirectoryJudgements.ouNames(facts, reserved: params.reserved)
-    }
-}
-
-/// `directory.prerequisite` (AD-014, AD-015): the account may read the samServer object or the Builtin container.
-enum DirectoryPrerequisiteProbe: DirectorySnapshotProbe {
-    static let name = "directory.prerequisite"
-    static let summary = "Evaluates the connector account's read rights on an object writeback's own calls read (samServer, Builtin)."
-    struct Params: Sendable {
-        var object: PrerequisiteObjectKind
-    }
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        reader.oneOf("object", PrerequisiteObjectKind.self, required: true).map(Params.init)
-    }
-    static func evaluate(_ facts: DirectorySnapshot, params: Params, context: EvaluationContext) -> Evaluation {
-        PrerequisiteJudgement.evaluate(params.object, facts)
-    }
+extension SharedFactKey where Value == DirectorySnapshot {
+    /// The run's one directory snapshot, whichever check asks first.
+    static var directorySnapshot: Self { Self("directory.snapshot") }
 }

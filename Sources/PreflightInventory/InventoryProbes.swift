@@ -5,35 +5,33 @@ import PreflightEngine
 public let inventoryProbes: [RegisteredProbe] = [RegisteredProbe(InventoryProbe.self)]
 
 /// `inventory` (INV-001 to INV-006): reads the CSV exports named under `inventory:` once per run (streaming) and
-/// judges one aspect of them.
+/// judges one thing of them.
 enum InventoryProbe: ProbeKind {
     static let name = "inventory"
     static let summary =
         "Reads the tenant's CSV exports (users, licences, subscribed SKUs, SSPR registration, scope group) once per run, "
-        + "streaming, and judges one aspect: scope, cloud-only users, P1/P2 licences, capacity, registration or disabled accounts."
+        + "streaming, and judges one thing: scope, cloud-only users, P1/P2 licences, capacity, registration or disabled accounts."
 
-    enum Aspect: String, Sendable, CaseIterable {
+    enum Judgement: String, Sendable, CaseIterable {
         case exports
         case cloudOnly = "cloud-only"
         case licenses, capacity, registration, disabled
     }
 
     struct Params: Sendable {
-        var aspect: Aspect
+        var judgement: Judgement
         /// How many users a check lists as findings; counts are always complete.
         var listLimit: Int
     }
 
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        let aspect = reader.oneOf("aspect", Aspect.self, required: true)
-        let limit = reader.int("listLimit", range: 1...1_000_000) ?? InventoryJudgements.defaultListLimit
-        return aspect.map { Params(aspect: $0, listLimit: limit) }
+    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? {
+        Params(judgement: judgement, listLimit: reader.int("listLimit", range: 1...1_000_000) ?? InventoryJudgements.defaultListLimit)
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         let settings = context.configuration.inventory
         var needed: [(String, String?)] = [("users", settings.users)]
-        switch params.aspect {
+        switch params.judgement {
         case .exports, .cloudOnly: break
         case .licenses: needed.append(("licenses", settings.licenses))
         case .capacity: needed += [("licenses", settings.licenses), ("subscribedSkus", settings.subscribedSkus)]
@@ -43,7 +41,7 @@ enum InventoryProbe: ProbeKind {
         let missing = needed.filter { $0.1 == nil }.map { "'inventory.\($0.0)'" }
         guard !missing.isEmpty else { return nil }
         var message = "No \(missing.joined(separator: " or ")) is configured, so this was not checked."
-        if params.aspect == .disabled && settings.users != nil {
+        if params.judgement == .disabled && settings.users != nil {
             message += " Without a scope group the scope is the enabled users, so no disabled account can be in it."
         }
         return message + " The README's inventory section says how to export each file."
@@ -52,13 +50,13 @@ enum InventoryProbe: ProbeKind {
     static func gather(_ params: Params, context: ProbeContext) async throws -> InventoryFacts {
         let settings = context.configuration.inventory
         // One pass over the exports per run, shared by INV-001 to INV-006, on its own thread.
-        return try await context.shared.value("inventory.exports") {
+        return try await context.shared.value(.inventoryExports) {
             try await runBlocking("preflight.inventory") { InventoryGatherer.gather(settings) }
         }
     }
 
     static func evaluate(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> Evaluation {
-        switch params.aspect {
+        switch params.judgement {
         case .exports: InventoryJudgements.exports(facts, limit: params.listLimit)
         case .cloudOnly: InventoryJudgements.cloudOnly(facts, limit: params.listLimit)
         case .licenses: InventoryJudgements.licenses(facts, limit: params.listLimit)
@@ -70,13 +68,13 @@ enum InventoryProbe: ProbeKind {
         }
     }
 
-    /// The tenant exports this aspect judges, dated by their modification time (the CSV files carry no date of their
+    /// The tenant exports this judgement reads, dated by their modification time (the CSV files carry no date of their
     /// own). The licensing table (`inventory.skuCatalog`) is Microsoft's reference, not evidence about the tenant, so it
     /// is not aged here.
     static func inputs(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
         let settings = context.configuration.inventory
         var keys: [(String, String?)] = [("inventory.users", settings.users), ("inventory.scopeGroup", settings.scopeGroup)]
-        switch params.aspect {
+        switch params.judgement {
         case .exports, .cloudOnly, .disabled: break
         case .licenses: keys.append(("inventory.licenses", settings.licenses))
         case .capacity: keys += [("inventory.licenses", settings.licenses), ("inventory.subscribedSkus", settings.subscribedSkus)]
@@ -84,4 +82,9 @@ enum InventoryProbe: ProbeKind {
         }
         return keys.compactMap { key, path in path.map { EvidenceInput.modified(key: key, file: $0) } }
     }
+}
+
+extension SharedFactKey where Value == InventoryFacts {
+    /// One pass over the tenant's exports per run.
+    static var inventoryExports: Self { Self("inventory.exports") }
 }

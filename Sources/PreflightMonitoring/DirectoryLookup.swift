@@ -18,7 +18,7 @@ enum DirectoryLookup {
         var result = DirectoryCrossReference()
         if withSnapshot {
             do {
-                result.snapshot = try await DirectoryBindProbe.snapshot(context)
+                result.snapshot = try await DirectoryProbe.snapshot(context)
             } catch {
                 result.unavailable = "the directory could not be read (\(error))."
                 return result

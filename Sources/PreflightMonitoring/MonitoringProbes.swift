@@ -13,14 +13,14 @@ public let monitoringProbes: [RegisteredProbe] = [
 enum MonitoringShared {
     static func events(_ context: ProbeContext) async throws -> EventLogFacts {
         let paths = context.configuration.monitoring.events
-        return try await context.shared.value("monitoring.events") {
+        return try await context.shared.value(.eventLog) {
             try await runBlocking("preflight.monitoring.events") { try EventLogReader.read(paths) }
         }
     }
 
     static func audit(_ context: ProbeContext) async throws -> AuditLogFacts {
         let paths = context.configuration.monitoring.audit
-        return try await context.shared.value("monitoring.audit") {
+        return try await context.shared.value(.auditLog) {
             try await runBlocking("preflight.monitoring.audit") { try AuditLogReader.read(paths) }
         }
     }
@@ -64,21 +64,21 @@ enum MonitoringShared {
     }
 }
 
-/// `monitoring.events` (MON-001 to MON-003): judges one aspect of the Connect server's Application log.
+/// `monitoring.events` (MON-001 to MON-003): judges one thing of the Connect server's Application log.
 enum MonitoringEventsProbe: ProbeKind {
     static let name = "monitoring.events"
     static let summary =
         "Reads the Connect server's Application log (Get-WinEvent | Export-Csv, Event Viewer CSV or wevtutil XML) and judges "
         + "PasswordResetService and ADSync events."
 
-    enum Aspect: String, Sendable, CaseIterable {
+    enum Judgement: String, Sendable, CaseIterable {
         case heartbeat
         case serviceErrors = "service-errors"
         case directoryErrors = "directory-errors"
     }
 
     struct Params: Sendable {
-        var aspect: Aspect
+        var judgement: Judgement
     }
 
     /// MON-003 also carries the directory's view of the users its 33004 events name.
@@ -87,9 +87,7 @@ enum MonitoringEventsProbe: ProbeKind {
         var directory: DirectoryCrossReference?
     }
 
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
-    }
+    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         context.configuration.monitoring.events.isEmpty
@@ -100,14 +98,14 @@ enum MonitoringEventsProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let log = try await MonitoringShared.events(context)
-        guard params.aspect == .directoryErrors else { return Facts(log: log, directory: nil) }
+        guard params.judgement == .directoryErrors else { return Facts(log: log, directory: nil) }
         let names = ADErrorJudgement.permissionErrorUsers(log, windowHours: context.configuration.monitoring.windowHours)
         return Facts(log: log, directory: await DirectoryLookup.crossReference(names: names, withSnapshot: true, context: context))
     }
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let settings = context.configuration.monitoring
-        switch params.aspect {
+        switch params.judgement {
         case .heartbeat:
             return EventJudgements.heartbeat(facts.log, configuredNamespace: context.configuration.network.serviceBusNamespace)
         case .serviceErrors:
@@ -123,20 +121,20 @@ enum MonitoringEventsProbe: ProbeKind {
     }
 }
 
-/// `monitoring.audit` (MON-004, MON-005): judges one aspect of the Entra audit log.
+/// `monitoring.audit` (MON-004, MON-005): judges one thing of the Entra audit log.
 enum MonitoringAuditProbe: ProbeKind {
     static let name = "monitoring.audit"
     static let summary =
         "Reads the Entra audit log (admin center CSV/JSON download or Graph directoryAudits pages) and judges Self-service "
         + "Password Management entries."
 
-    enum Aspect: String, Sendable, CaseIterable {
+    enum Judgement: String, Sendable, CaseIterable {
         case selfService = "self-service"
         case adminResets = "admin-resets"
     }
 
     struct Params: Sendable {
-        var aspect: Aspect
+        var judgement: Judgement
     }
 
     struct Facts: Codable, Sendable {
@@ -144,9 +142,7 @@ enum MonitoringAuditProbe: ProbeKind {
         var directory: DirectoryCrossReference?
     }
 
-    static func parseParams(_ reader: ParamsReader) -> Params? {
-        reader.oneOf("aspect", Aspect.self, required: true).map(Params.init(aspect:))
-    }
+    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         context.configuration.monitoring.audit.isEmpty
@@ -157,7 +153,7 @@ enum MonitoringAuditProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let audit = try await MonitoringShared.audit(context)
-        guard params.aspect == .adminResets else { return Facts(audit: audit, directory: nil) }
+        guard params.judgement == .adminResets else { return Facts(audit: audit, directory: nil) }
         // Only users reset with OnPremisesAgent None matter: is each one synced from this directory?
         let settings = context.configuration.monitoring
         let names: [String]
@@ -178,7 +174,7 @@ enum MonitoringAuditProbe: ProbeKind {
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let settings = context.configuration.monitoring
-        switch params.aspect {
+        switch params.judgement {
         case .selfService:
             return AuditJudgements.selfService(facts.audit, windowHours: settings.windowHours, minSuccessRate: settings.minSuccessRate)
         case .adminResets:
@@ -190,4 +186,14 @@ enum MonitoringAuditProbe: ProbeKind {
     static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] {
         MonitoringShared.inputs(facts.audit)
     }
+}
+
+extension SharedFactKey where Value == EventLogFacts {
+    /// The Connect server's Application log, read once per run.
+    static var eventLog: Self { Self("monitoring.events") }
+}
+
+extension SharedFactKey where Value == AuditLogFacts {
+    /// The Entra audit log, read once per run.
+    static var auditLog: Self { Self("monitoring.audit") }
 }

@@ -3,12 +3,9 @@ import PreflightCore
 import PreflightEngine
 
 /// The network probe kinds (issue #4): HTTPS/HTTP reachability through libcurl, all targets in parallel.
-public let networkProbes: [RegisteredProbe] = [
-    RegisteredProbe(NetworkEndpointsProbe.self),
-    RegisteredProbe(NetworkProxyProbe.self),
-]
+public let networkProbes: [RegisteredProbe] = [RegisteredProbe(NetworkProbe.self)]
 
-/// The params both network kinds share: per-cloud targets, the issuers Microsoft uses, retries and time caps.
+/// The params both network judgements share: per-cloud targets, the issuers Microsoft uses, retries and time caps.
 struct NetworkParams: Sendable {
     var targets: [Cloud: [String]]
     var fallbackTargets: [Cloud: [String]]
@@ -83,49 +80,50 @@ struct NetworkParams: Sendable {
     }
 }
 
-/// `network.https` (NET-001 to NET-005): every target reachable over HTTPS (or HTTP for CRL/OCSP).
-enum NetworkEndpointsProbe: ProbeKind {
-    static let name = "network.https"
+/// `network` (NET-001 to NET-006): Microsoft's endpoints over HTTPS (or HTTP for CRL/OCSP) through libcurl, every target
+/// in parallel.
+enum NetworkProbe: ProbeKind {
+    static let name = "network"
     static let summary =
         "Resolves, connects to and requests every target URL through libcurl (TLS 1.2 minimum, certificate verified), "
         + "in parallel; classifies each failure and records addresses, TLS, certificate, HTTP status, proxy and timings."
 
-    static func parseParams(_ reader: ParamsReader) -> NetworkParams? { NetworkParams.parse(reader) }
-
-    static func missingInput(_ params: NetworkParams, context: ProbeContext) -> String? { params.plan(context).missing }
-
-    static func gather(_ params: NetworkParams, context: ProbeContext) async throws -> NetworkFacts {
-        try await params.gather(context)
+    enum Judgement: String, Sendable, CaseIterable {
+        /// NET-001 to NET-005: every target reachable.
+        case https
+        /// NET-006: when a proxy is in use (network.proxy or HTTPS_PROXY), it is reachable, opens CONNECT tunnels to
+        /// Microsoft's hosts, and asks for no authentication the sync service cannot give.
+        case proxy
     }
 
-    static func evaluate(_ facts: NetworkFacts, params: NetworkParams, context: EvaluationContext) -> Evaluation {
-        NetworkJudgement.endpoints(facts, expectedIssuers: params.expectedIssuers)
+    struct Params: Sendable {
+        var judgement: Judgement
+        var network: NetworkParams
     }
-}
 
-/// `network.proxy` (NET-006): when a proxy is in use, it tunnels to Microsoft without a challenge the sync service cannot answer.
-enum NetworkProxyProbe: ProbeKind {
-    static let name = "network.proxy"
-    static let summary =
-        "When a proxy is configured (network.proxy or HTTPS_PROXY), checks it is reachable, opens CONNECT tunnels to "
-        + "Microsoft's hosts, and asks for no authentication the sync service cannot give."
+    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? {
+        NetworkParams.parse(reader).map { Params(judgement: judgement, network: $0) }
+    }
 
-    static func parseParams(_ reader: ParamsReader) -> NetworkParams? { NetworkParams.parse(reader) }
+    static func missingInput(_ params: Params, context: ProbeContext) -> String? { params.network.plan(context).missing }
 
-    static func missingInput(_ params: NetworkParams, context: ProbeContext) -> String? { params.plan(context).missing }
-
-    static func gather(_ params: NetworkParams, context: ProbeContext) async throws -> NetworkFacts {
-        let selection = ProxySelection(configured: context.configuration.network.proxy, environment: context.environment)
-        let plan = params.plan(context)
-        // Without a proxy there is nothing to probe; the judgement says so (not-applicable).
-        let decisions = plan.urls.compactMap(EndpointProber.Target.init).map { selection.decide(scheme: $0.scheme, host: $0.host) }
-        if decisions.allSatisfy({ $0.proxy == nil }) {
-            return NetworkFacts(targets: [], notes: [], withoutProxy: decisions.first?.note ?? "no proxy is configured")
+    static func gather(_ params: Params, context: ProbeContext) async throws -> NetworkFacts {
+        if params.judgement == .proxy {
+            let selection = ProxySelection(configured: context.configuration.network.proxy, environment: context.environment)
+            let plan = params.network.plan(context)
+            // Without a proxy there is nothing to probe; the judgement says so (not-applicable).
+            let decisions = plan.urls.compactMap(EndpointProber.Target.init).map { selection.decide(scheme: $0.scheme, host: $0.host) }
+            if decisions.allSatisfy({ $0.proxy == nil }) {
+                return NetworkFacts(targets: [], notes: [], withoutProxy: decisions.first?.note ?? "no proxy is configured")
+            }
         }
-        return try await params.gather(context)
+        return try await params.network.gather(context)
     }
 
-    static func evaluate(_ facts: NetworkFacts, params: NetworkParams, context: EvaluationContext) -> Evaluation {
-        NetworkJudgement.proxy(facts, expectedIssuers: params.expectedIssuers)
+    static func evaluate(_ facts: NetworkFacts, params: Params, context: EvaluationContext) -> Evaluation {
+        switch params.judgement {
+        case .https: NetworkJudgement.endpoints(facts, expectedIssuers: params.network.expectedIssuers)
+        case .proxy: NetworkJudgement.proxy(facts, expectedIssuers: params.network.expectedIssuers)
+        }
     }
 }

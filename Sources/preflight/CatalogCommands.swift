@@ -16,18 +16,18 @@ struct ListCommand: ParsableCommand {
         let loaded = try catalog.load()
         switch format {
         case .text:
-            let width = loaded.checks.map(\.probe.count).max() ?? 5
+            let width = loaded.checks.map(\.qualifiedProbe.count).max() ?? 5
             for check in loaded.checks {
-                print("\(check.id.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.probe.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.title)")
+                print("\(check.id.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.qualifiedProbe.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.title)")
             }
         case .md:
             print("| ID | Severity | Probe | Title |\n|---|---|---|---|")
-            for check in loaded.checks { print("| \(check.id) | \(check.severity.rawValue) | `\(check.probe)` | \(check.title) |") }
+            for check in loaded.checks { print("| \(check.id) | \(check.severity.rawValue) | `\(check.qualifiedProbe)` | \(check.title) |") }
         case .json:
             let items: [JSONValue] = loaded.checks.map { check in
                 [
                     "id": .string(check.id), "title": .string(check.title), "severity": .string(check.severity.rawValue),
-                    "probe": .string(check.probe), "area": .string(check.area), "tags": .array(check.tags.map(JSONValue.string)),
+                    "probe": .string(check.qualifiedProbe), "area": .string(check.area), "tags": .array(check.tags.map(JSONValue.string)),
                 ]
             }
             let encoder = JSONEncoder()
@@ -52,7 +52,7 @@ struct ExplainCommand: ParsableCommand {
         }
         var out = ["\(check.id): \(check.title)", ""]
         out.append("Severity:   \(check.severity.rawValue)")
-        out.append("Probe:      \(check.probe) — \(ProbeRegistry.builtIn[check.probe]?.summary ?? "")")
+        out.append("Probe:      \(check.qualifiedProbe) — \(ProbeRegistry.builtIn[check.probe]?.summary ?? "")")
         out.append("Area:       \(check.area)")
         out.append("Phases:     \(check.phases.map(\.rawValue).joined(separator: ", "))")
         out.append("Topologies: \(check.topologies.map(\.rawValue).joined(separator: ", "))")
@@ -104,7 +104,7 @@ struct RenderCommand: ParsableCommand {
         let parsed = try JSONReporter.load(report)
         let body = format.render(parsed)
         if let out {
-            try ReportWriter.writeAtomically(body, to: out)
+            try AtomicFile.write(body, to: out)
         } else {
             FileHandle.standardOutput.write(body)
         }

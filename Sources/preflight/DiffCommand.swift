@@ -30,7 +30,7 @@ struct DiffCommand: ParsableCommand {
         let changes = ReportComparison.compare(baseline: baseline, baselineFile: old, current: current, currentFile: new)
         let body = format == .md ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes, failOn: failOn)
         if let out {
-            try ReportWriter.writeAtomically(Data(body.utf8), to: out)
+            try AtomicFile.write(Data(body.utf8), to: out)
         } else {
             FileHandle.standardOutput.write(Data(body.utf8))
         }

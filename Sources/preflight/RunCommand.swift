@@ -48,6 +48,12 @@ struct RunCommand: AsyncParsableCommand {
             "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
             valueName: "seconds"))
     var waitLock: Double = 0
+    @Option(
+        name: .customLong("save-facts"),
+        help: ArgumentHelp(
+            "Also save what the probes gathered (facts, not verdicts; no secret) to this file, for 'preflight evaluate'.",
+            valueName: "file"))
+    var saveFacts: String?
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -74,6 +80,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         // A named baseline is read now, so a wrong path fails at once, not after waiting for the lock.
         let named = try baseline.flatMap { path throws(PreflightError) in baselineIsLatest ? nil : try Baseline.load(file: path) }
+        if let saveFacts { try SavedFacts.checkWritable(saveFacts) }
+        let savedNotices = notices
         // Held until the reports are written and pruned; the kernel releases it when this process ends.
         let lock = try RunLock.acquire(in: out, wait: waitLock)
         // latest.json is read under the lock: no other run is replacing it.
@@ -88,32 +96,31 @@ struct RunCommand: AsyncParsableCommand {
                 Console.info("\(colour ? Console.styled(status, for: result.status) : status) \(result.id) \(result.title)")
             }
         }
+        var runner = Runner(configuration: configuration, jobs: jobs)
+        let recorder = saveFacts.map { _ in FactsRecorder() }
+        runner.recorder = recorder
         var report = await Assessment.run(
             configuration: configuration, catalog: loaded, checks: checks,
-            runner: Runner(configuration: configuration, jobs: jobs), selection: selection, notices: notices, progress: progress)
+            runner: runner, selection: selection, notices: notices, progress: progress)
         // A plugin past its deadline may still be in its grace between SIGTERM and SIGKILL: none outlives the run.
         ChildProcessGroups.shared.terminateAll(closing: true)
         report.apply(gate)
-        report.apply(waiverList, at: Date())
+        // Saved facts are judged at the same instant (`evaluate`).
+        let judgedAt = recorder == nil ? Date() : SavedFacts.instant(Date())
+        report.apply(waiverList, at: judgedAt)
         if let earlier, let previous = earlier.report {
             report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
         }
         // The whole set is published at once (or not at all), then pruned; an interruption waits for both.
         let written = try ReportWriter.publish(report, formats: formats, to: out, keep: keep)
-        withExtendedLifetime(lock) {}
-        if quiet {
-            // Nothing on stdout.
-        } else if formats.contains(.summary) {
-            print(Console.highlightVerdict(InputAgreement.verdictLine(SummaryReporter.line(report, reportPath: written.first), report), report.verdict))
-        } else {
-            let verdict = MarkdownReporter.verdictLine(report).replacingOccurrences(of: "**", with: "")
-            print(Console.highlightVerdict(InputAgreement.verdictLine(verdict, report), report.verdict))
-            if let gateLine = MarkdownReporter.gateLine(report) { print(gateLine.replacingOccurrences(of: "`", with: "")) }
-            if let changes = report.changes { print(ChangesReporter.line(changes)) }
-            if let waiverLine = WaiverSection.attentionLine(report) { print(waiverLine) }
-            for path in written { print(path) }
+        if let saveFacts, let recorder {
+            try SavedFacts(
+                recorder: recorder, report: report, judgedAt: judgedAt, configuration: configuration, catalogFolders: catalog.folders,
+                selection: selection, notices: savedNotices, waivers: waivers ?? configuration.waivers
+            ).write(to: saveFacts)
         }
-        if report.exitCode != 0 { throw CommandExit(status: ExitStatus(rawValue: report.exitCode) ?? .software) }
+        withExtendedLifetime(lock) {}
+        try ReportOutput.finish(report, formats: formats, written: written, facts: saveFacts, quiet: quiet)
     }
 
     private func splitIDs(_ values: [String]) -> [String] {

@@ -182,7 +182,8 @@ struct ExitCodeTests {
         #expect(oneLine.contains("(values: critical, high, medium, low, info)"), "\(run)")
         #expect(oneLine.contains("--format <formats> Report formats, comma-separated or repeated. (default: md,json)"), "\(run)")
         let render = try await self.run(["render", "--help"])
-        for output in [run, render] {
+        let evaluate = try await self.run(["evaluate", "--help"])
+        for output in [run, render, evaluate] {
             let lines = output.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             for format in ReportFormat.allCases {
                 let words = format.reporter.description.split(separator: " ").prefix(2).joined(separator: " ")

@@ -4,7 +4,7 @@ import PreflightTestSupport
 import Testing
 
 /// MON-003 and MON-005 against a real Samba AD DC (scripts/lab/SCENARIOS.md), end to end through the CLI, with the
-/// demo's event and audit exports (examples/demo/monitoring, made by Fixtures/monitoring/make_fixtures.py).
+/// demo's event and audit exports (examples/demo/monitoring, made by scripts/fixtures/monitoring.py).
 @Suite("Monitoring cross-reference with the directory (Samba AD DC)", .serialized)
 struct MonitoringDirectoryTests {
     static let demo = Repository.root.appendingPathComponent("examples/demo/monitoring")

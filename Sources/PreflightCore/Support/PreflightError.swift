@@ -10,6 +10,8 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
     case invalidConfiguration([Diagnostic])
     /// The report could not be written.
     case cannotWrite(path: String, reason: String)
+    /// A file named on the command line other than a report (`run --save-facts FILE`) could not be written.
+    case cannotWriteFile(path: String, role: String, reason: String)
     /// The report set could not be written to the folder `path` because its file system (or the user's quota) is full.
     /// Nothing was published: the previous `latest.*` there are unchanged.
     case diskFull(path: String, quota: Bool)
@@ -29,6 +31,8 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
             return diagnostics.map(\.description).joined(separator: "\n")
         case .cannotWrite(let path, let reason):
             return "Cannot write '\(path)': \(reason). Choose a writable folder with --out."
+        case .cannotWriteFile(let path, let role, let reason):
+            return "Cannot write \(role) '\(path)': \(reason)."
         case .diskFull(let path, let quota):
             let full = quota ? "the disk quota of the user preflight runs as is used up" : "its file system is full (no space left on device)"
             return "Cannot write the reports to '\(path)': \(full). Nothing was published: the previous reports there (latest.*) are "
@@ -76,7 +80,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .malformedInput: return .malformedInput
         case .unreadableFile: return .cannotReadInput
         case .invalidConfiguration: return .invalidConfiguration
-        case .cannotWrite, .diskFull: return .cannotWrite
+        case .cannotWrite, .cannotWriteFile, .diskFull: return .cannotWrite
         case .locked: return .busy
         }
     }

@@ -157,7 +157,8 @@ struct CheckFileParser {
         }
         let title = reader.string("title", required: true)
         let description = reader.string("description", required: true)
-        let probeName = reader.string("probe", required: true)
+        var probeName = reader.string("probe", required: true)
+        var judgement = reader.string("judgement")
         let severity = reader.enumValue("severity", Severity.self)
         if !reader.has("severity") { sink.report(reader.location, "'severity' is required (critical, high, medium, low or info).") }
         let phases = reader.enumList("phases", Phase.self) ?? Phase.allCases
@@ -174,14 +175,40 @@ struct CheckFileParser {
         let paramsNode = reader.node("params")
         reader.finish()
 
-        var typedParams: (any Sendable)?
+        var bound: BoundProbe?
+        // `probe: directory.rights` is short for `probe: directory` with `judgement: rights`.
+        if let name = probeName, registry[name] == nil, judgement == nil, let dot = name.lastIndex(of: "."),
+            let kind = registry[String(name[..<dot])], kind.judgements.contains(String(name[name.index(after: dot)...]))
+        {
+            probeName = kind.name
+            judgement = String(name[name.index(after: dot)...])
+        }
+        if let probeName, let probe = registry[probeName] {
+            if probe.judgements.isEmpty, let judgement {
+                sink.report(
+                    reader.valueLocation(of: "judgement"),
+                    "'judgement' is '\(judgement)', but the probe kind '\(probeName)' judges one thing only. Remove 'judgement'.")
+            } else if !probe.judgements.isEmpty, judgement.map(probe.judgements.contains) != true {
+                let known = probe.judgements.joined(separator: ", ")
+                if let judgement {
+                    let hint = closestMatch(to: judgement, in: probe.judgements).map { " Did you mean '\($0)'?" } ?? ""
+                    sink.report(
+                        reader.valueLocation(of: "judgement"),
+                        "'judgement' is '\(judgement)', which the probe kind '\(probeName)' does not know.\(hint) It judges: \(known).")
+                } else {
+                    sink.report(
+                        reader.location(of: "probe"),
+                        "'judgement' is required with the probe kind '\(probeName)': say what the check judges, one of \(known).")
+                }
+            }
+        }
         if let probeName {
             if let probe = registry[probeName] {
                 let paramsReader = ParamsReader(
                     reader: MappingReader.from(paramsNode, file: file, path: "params", sink: sink),
                     checkFolder: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                     checkID: id ?? "?", fallback: reader.location(of: "probe"), sink: sink)
-                typedParams = probe.parse(paramsReader)
+                bound = probe.parse(judgement, paramsReader)
                 paramsReader.finish()
             } else {
                 sink.report(
@@ -190,12 +217,12 @@ struct CheckFileParser {
             }
         }
         guard sink.diagnostics.count == before, let id, let title, let description, let probeName, let severity,
-            let typedParams
+            let bound
         else { return nil }
         return CheckDefinition(
-            id: id, title: title, description: description, area: area, probe: probeName, severity: severity,
+            id: id, title: title, description: description, area: area, probe: probeName, judgement: judgement, severity: severity,
             phases: phases, topologies: topologies, tags: tags, requires: requires,
-            params: paramsNode?.jsonValue ?? [:], typedParams: typedParams, remediation: remediation,
+            params: paramsNode?.jsonValue ?? [:], bound: bound, remediation: remediation,
             references: references, aliases: aliases, timeoutSeconds: timeout, file: file)
     }
 }

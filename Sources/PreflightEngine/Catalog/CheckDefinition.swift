@@ -8,13 +8,17 @@ public struct CheckDefinition: Sendable {
     /// Markdown; doubles as the check's documentation (`preflight explain`, README).
     public var description: String
     public var area: String
+    /// The probe kind (`directory`), as `probe:` names it.
     public var probe: String
+    /// What the check judges of the kind's data source (`rights`), as `judgement:` names it; nil for a kind that judges
+    /// one thing.
+    public var judgement: String?
     public var severity: Severity
     public var phases: [Phase]
     public var topologies: [Topology]
     public var tags: [String]
     public var requires: [String]
-    /// The raw params, for `explain` and plugins; the probe kind's typed copy is in `typedParams`.
+    /// The raw params, for `explain` and plugins; the probe kind's typed copy is captured in `bound`.
     public var params: JSONValue
     public var remediation: String
     public var references: [String]
@@ -22,14 +26,19 @@ public struct CheckDefinition: Sendable {
     /// Overrides the configuration's `timeoutSeconds` for slow checks (a whole-domain scan).
     public var timeoutSeconds: Double?
     public var file: String
-    let typedParams: any Sendable
+    /// The probe kind with this check's typed params.
+    let bound: BoundProbe
 
     public var folder: String { URL(fileURLWithPath: file).deletingLastPathComponent().path }
 
+    /// The kind and the judgement together, `directory.rights`: what reports and `explain` name as the check's probe.
+    public var qualifiedProbe: String { judgement.map { "\(probe).\($0)" } ?? probe }
+
     public init(
-        id: String, title: String, description: String, area: String, probe: String, severity: Severity,
+        id: String, title: String, description: String, area: String, probe: String, judgement: String? = nil,
+        severity: Severity,
         phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
-        requires: [String] = [], params: JSONValue = [:], typedParams: any Sendable, remediation: String = "",
+        requires: [String] = [], params: JSONValue = [:], bound: BoundProbe, remediation: String = "",
         references: [String] = [], aliases: [String] = [], timeoutSeconds: Double? = nil, file: String = "<memory>"
     ) {
         self.id = id
@@ -37,13 +46,14 @@ public struct CheckDefinition: Sendable {
         self.description = description
         self.area = area
         self.probe = probe
+        self.judgement = judgement
         self.severity = severity
         self.phases = phases
         self.topologies = topologies
         self.tags = tags
         self.requires = requires
         self.params = params
-        self.typedParams = typedParams
+        self.bound = bound
         self.remediation = remediation
         self.references = references
         self.aliases = aliases
@@ -52,39 +62,44 @@ public struct CheckDefinition: Sendable {
     }
 }
 
+extension CheckDefinition {
+    /// A check of `kind` with typed params (tests, and checks built in code).
+    public init<Kind: ProbeKind>(
+        id: String, title: String, description: String, area: String, kind: Kind.Type, judgement: Kind.Judgement? = nil,
+        severity: Severity, phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
+        requires: [String] = [], params: JSONValue = [:], typedParams: Kind.Params, remediation: String = "",
+        references: [String] = [], aliases: [String] = [], timeoutSeconds: Double? = nil, file: String = "<memory>"
+    ) {
+        self.init(
+            id: id, title: title, description: description, area: area, probe: Kind.name, judgement: judgement?.rawValue,
+            severity: severity, phases: phases, topologies: topologies, tags: tags, requires: requires, params: params,
+            bound: BoundProbe(Kind.self, params: typedParams), remediation: remediation, references: references,
+            aliases: aliases, timeoutSeconds: timeoutSeconds, file: file)
+    }
+}
+
 /// A probe kind with its types erased, so the registry can hold them in one list.
 public struct RegisteredProbe: Sendable {
     public let name: String
     public let summary: String
-    let parse: @Sendable (ParamsReader) -> (any Sendable)?
-    let execute: @Sendable (any Sendable, ProbeContext) async -> Evaluation
+    /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
+    public let judgements: [String]
+    /// Types a check's params for its judgement (nil when they are invalid; the problems went to the reader's sink).
+    let parse: @Sendable (_ judgement: String?, ParamsReader) -> BoundProbe?
+    /// Gathering and judging (handing back what `run --save-facts` saves), and judging saved facts (`evaluate`).
+    let facts: ProbeFacts
 
     public init<Kind: ProbeKind>(_ kind: Kind.Type) {
         name = Kind.name
         summary = Kind.summary
-        parse = { reader in Kind.parseParams(reader) }
-        execute = { params, context in
-            guard let params = params as? Kind.Params else {
-                return .error("Internal error: params of \(context.check.id) do not fit probe '\(Kind.name)'. Please report this.")
-            }
-            if let missing = Kind.missingInput(params, context: context) {
-                return .skip(.noInput, missing)
-            }
-            do {
-                let facts = try await Kind.gather(params, context: context)
-                try Task.checkCancellation()
-                let judged = EvaluationContext(configuration: context.configuration, check: context.check)
-                return EvidenceAge.apply(
-                    Kind.inputs(facts, params: params, context: judged), to: Kind.evaluate(facts, params: params, context: judged),
-                    maxAgeDays: context.configuration.maxEvidenceAgeDays, now: judged.now)
-            } catch let error as ProbeError {
-                return .error(error.description, evidence: error.evidence)
-            } catch is CancellationError {
-                return .error("The check was cancelled before it finished.")
-            } catch {
-                return .error("\(error)")
-            }
+        let all = Kind.Judgement.allCases.map(\.rawValue)
+        judgements = Kind.Judgement.self == SoleJudgement.self ? [] : all
+        // The catalog checked the name against `judgements`; a sole judgement needs none.
+        parse = { name, reader in
+            guard let judgement = Kind.Judgement(rawValue: name ?? SoleJudgement.sole.rawValue) else { return nil }
+            return Kind.parseParams(judgement, reader).map { BoundProbe(Kind.self, params: $0) }
         }
+        facts = ProbeFacts(Kind.self)
     }
 }
 

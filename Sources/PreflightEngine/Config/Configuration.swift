@@ -89,6 +89,14 @@ extension Configuration {
 
     /// Loads and validates a configuration file; throws 66 for an unreadable file and 78 for an invalid one.
     public static func load(from path: String) throws(PreflightError) -> Configuration {
+        let config = try parse(fileAt: path)
+        try config.checkFilesExist()
+        return config
+    }
+
+    /// `load` without looking at the files the configuration names: for `evaluate`, which judges saved facts on a
+    /// machine that need not have them.
+    public static func parse(fileAt path: String) throws(PreflightError) -> Configuration {
         let text = try readText(path, role: "configuration file")
         let sink = DiagnosticSink()
         var config = Configuration()
@@ -99,7 +107,6 @@ extension Configuration {
             config.read(reader, folder: folder)
         }
         guard sink.isEmpty else { throw .invalidConfiguration(sink.diagnostics) }
-        try config.checkFilesExist()
         return config
     }
 

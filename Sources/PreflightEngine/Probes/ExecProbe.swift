@@ -25,7 +25,7 @@ public enum ExecProbe: ProbeKind {
         public var stderr: String
     }
 
-    public static func parseParams(_ reader: ParamsReader) -> Params? {
+    public static func parseParams(_ judgement: SoleJudgement, _ reader: ParamsReader) -> Params? {
         guard let command = reader.stringList("command", required: true) else { return nil }
         guard !command.isEmpty else {
             reader.report("'params.command' must name a program: an argv list such as [\"python3\", \"./check.py\"].", key: "command")

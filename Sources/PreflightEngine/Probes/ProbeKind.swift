@@ -5,7 +5,15 @@ import PreflightCore
 ///
 /// Gathering and judging are separate on purpose: facts are `Codable`, so a run's facts can be saved and
 /// re-evaluated offline, and the judgement is a pure function that unit tests can drive with any facts.
+///
+/// One probe kind per data source (the directory, the network, the tenant's exports, the Connect server's exports, its
+/// event log, the audit log, a plugin). A check names the kind in `probe:` and what it judges of that source in
+/// `judgement:`, a value of the kind's `Judgement` type whose raw values are the YAML spelling. A check that reuses a
+/// kind is one YAML file; a new kind is one Swift file plus one line in its area's probe list.
 public protocol ProbeKind: Sendable {
+    /// What a check of this kind judges. Kinds that judge one thing keep the default, `SoleJudgement`, and their check
+    /// files need no `judgement:`.
+    associatedtype Judgement: RawRepresentable & CaseIterable & Sendable = SoleJudgement where Judgement.RawValue == String
     associatedtype Params: Sendable
     associatedtype Facts: Codable & Sendable
 
@@ -13,8 +21,9 @@ public protocol ProbeKind: Sendable {
     static var name: String { get }
     /// One sentence for `preflight explain` and the README.
     static var summary: String { get }
-    /// Validates and types a check's `params:` when the catalog loads; report problems to `reader.sink`.
-    static func parseParams(_ reader: ParamsReader) -> Params?
+    /// Validates and types a check's `params:` for its judgement when the catalog loads; report problems to
+    /// `reader.sink`. The params carry the judgement on to `gather` and `evaluate`.
+    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params?
     /// Why the configuration lacks what this probe needs (the check then skips with `no-input`), or nil.
     static func missingInput(_ params: Params, context: ProbeContext) -> String?
     /// Gathers facts; throwing makes the check `error` with the error's description.
@@ -25,6 +34,11 @@ public protocol ProbeKind: Sendable {
     /// modification time, which this may read). After `evaluate`, `EvidenceAge` stamps them into `evidence.inputFiles` and
     /// applies `maxEvidenceAgeDays`; `InputAgreement` compares what they say. Default: none (live probes).
     static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput]
+}
+
+/// The judgement of a probe kind that judges one thing (a plugin, the tests' probe).
+public enum SoleJudgement: String, CaseIterable, Sendable {
+    case sole
 }
 
 extension ProbeKind {
@@ -68,28 +82,41 @@ public struct EvaluationContext: Sendable {
     }
 }
 
+/// The name and the type of a fact several checks of one run share (one directory snapshot for AD-002 to AD-015): the
+/// type is part of the key, so a value is always read back as the type it was produced as.
+public struct SharedFactKey<Value: Sendable>: Sendable, Hashable {
+    public let name: String
+
+    public init(_ name: String) { self.name = name }
+}
+
 /// Memoizes expensive fact gathering per run, so several checks share one LDAP fetch.
 public actor SharedFacts {
-    private var tasks: [String: Task<any Sendable, any Error>] = [:]
+    private struct Slot: Hashable {
+        var name: String
+        var type: ObjectIdentifier
+    }
+
+    private var tasks: [Slot: any Sendable] = [:]
 
     public init() {}
 
-    public func value<T: Sendable>(_ key: String, produce: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task: Task<any Sendable, any Error>
-        if let existing = tasks[key] {
+    public func value<Value: Sendable>(
+        _ key: SharedFactKey<Value>, produce: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let slot = Slot(name: key.name, type: ObjectIdentifier(Value.self))
+        let task: Task<Value, any Error>
+        // Only this function fills a slot, with a task of the slot's own value type: the cast always succeeds.
+        if let existing = tasks[slot] as? Task<Value, any Error> {
             task = existing
         } else {
             task = Task { try await produce() }
-            tasks[key] = task
+            tasks[slot] = task
         }
         // The shared work outlives any one check's deadline; a check that times out just stops waiting.
-        let value = try await withTaskCancellationHandler {
+        return try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {}
-        guard let typed = value as? T else {
-            throw ProbeError("Internal error: shared facts '\(key)' have an unexpected type. Please report this.")
-        }
-        return typed
     }
 }
 

@@ -17,6 +17,14 @@ public enum Assessment {
             durationMs: Int(elapsed.milliseconds),
             host: ProcessInfo.processInfo.hostName, phase: configuration.phase, topology: configuration.topology,
             cloud: configuration.cloud, catalogDigest: catalog.digest)
+        return report(run: run, results: results, configuration: configuration, catalog: catalog, selection: selection, notices: notices)
+    }
+
+    /// The report of finished checks: `run`'s, and `evaluate`'s of saved facts (with the saved run's times and host).
+    public static func report(
+        run: Report.RunInfo, results: [CheckResult], configuration: Configuration, catalog: Catalog, selection: Selection,
+        notices: [String]
+    ) -> Report {
         var notices = notices
         notices += InputAgreement.notes(results, configuration: configuration)
         if results.contains(where: { $0.area == CheckArea.network.rawValue && $0.status != .skip }) {

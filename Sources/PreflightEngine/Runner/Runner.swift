@@ -8,6 +8,10 @@ public struct Runner: Sendable {
     public var configuration: Configuration
     public var environment: [String: String]
     public var jobs: Int
+    /// `run --save-facts`: receives what each check's probe gathered (or why it could not).
+    public var recorder: FactsRecorder?
+    /// `evaluate`: every check is judged from these saved facts; no probe gathers anything.
+    public var savedFacts: SavedFacts?
 
     public init(
         registry: ProbeRegistry, configuration: Configuration,
@@ -86,21 +90,28 @@ public struct Runner: Sendable {
 
     private func execute(_ check: CheckDefinition, gate: Evaluation?, shared: SharedFacts) async -> CheckResult {
         let started = ContinuousClock.now
-        Self.logger.debug("starting \(check.id) (probe \(check.probe))")
+        Self.logger.debug("starting \(check.id) (probe \(check.qualifiedProbe))")
         let evaluation: Evaluation
+        var saved: SavedOutcome?
         if let gate {
             evaluation = gate
+        } else if let savedFacts {
+            evaluation = savedFacts.evaluation(of: check, registry: registry, configuration: configuration)
         } else if let probe = registry[check.probe] {
-            evaluation = await runWithDeadline(check, probe: probe, shared: shared)
+            (evaluation, saved) = await runWithDeadline(check, probe: probe, shared: shared)
         } else {
             evaluation = .error("No probe kind named '\(check.probe)' is registered in this build.")
         }
         let elapsed = ContinuousClock.now - started
         Self.logger.debug("finished \(check.id): \(evaluation.status.rawValue) after \(elapsed)")
+        // Judged from saved facts, a check keeps the time its probe took when they were gathered.
+        let durationMs = savedFacts?.durationMs(of: check)
+            ?? Int(elapsed.milliseconds)
+        recorder?.record(check, saved, durationMs: durationMs)
         return CheckResult(
-            id: check.id, title: check.title, area: check.area, probe: check.probe, severity: check.severity,
+            id: check.id, title: check.title, area: check.area, probe: check.qualifiedProbe, severity: check.severity,
             status: evaluation.status, reason: evaluation.status == .skip ? (evaluation.reason ?? .notApplicable) : nil,
-            message: Self.normalisedMessage(evaluation), durationMs: Int(elapsed.milliseconds),
+            message: Self.normalisedMessage(evaluation), durationMs: durationMs,
             tags: check.tags, findings: evaluation.findings, evidence: evaluation.evidence,
             remediation: [evaluation.generatedRemediation, check.remediation.isEmpty ? nil : check.remediation]
                 .compactMap { $0 }.joined(separator: "\n\n"),
@@ -113,14 +124,18 @@ public struct Runner: Sendable {
         return "The check ended with '\(evaluation.status.rawValue)' but gave no message."
     }
 
-    private func runWithDeadline(_ check: CheckDefinition, probe: RegisteredProbe, shared: SharedFacts) async -> Evaluation {
+    /// The check's evaluation and, with a recorder, what to save: whichever came first, the probe's or the deadline's.
+    private func runWithDeadline(
+        _ check: CheckDefinition, probe: RegisteredProbe, shared: SharedFacts
+    ) async -> (Evaluation, SavedOutcome?) {
         let seconds = check.timeoutSeconds ?? configuration.timeoutSeconds
         let context = ProbeContext(
             configuration: configuration, check: check, deadline: Date().addingTimeInterval(seconds), shared: shared,
             environment: environment)
-        let work = Task { await probe.execute(check.typedParams, context) }
-        let race = FirstResult<Evaluation>()
-        return await withCheckedContinuation { continuation in
+        let saving = recorder != nil
+        let work = Task { await check.bound.collect(context, saving) }
+        let race = FirstResult<ProbeOutcome>()
+        let outcome = await withCheckedContinuation { continuation in
             race.install(continuation)
             let timer = Task {
                 try? await Task.sleep(for: .seconds(seconds))
@@ -128,15 +143,18 @@ public struct Runner: Sendable {
                 // A probe stuck in a C call cannot be interrupted; it is abandoned, and the run goes on.
                 work.cancel()
                 race.offer(
-                    .error(
-                        "The check did not finish within its deadline of \(Self.format(seconds)) s, so readiness is unproven. "
-                            + "Raise 'timeoutSeconds' if the environment is slow, or look at why the probe hangs."))
+                    ProbeOutcome(
+                        failed: .error(
+                            "The check did not finish within its deadline of \(Self.format(seconds)) s, so readiness is unproven. "
+                                + "Raise 'timeoutSeconds' if the environment is slow, or look at why the probe hangs."),
+                        saving: saving))
             }
             Task {
                 race.offer(await work.value)
                 timer.cancel()
             }
         }
+        return (outcome.evaluation, outcome.saved)
     }
 
     static func format(_ seconds: Double) -> String {

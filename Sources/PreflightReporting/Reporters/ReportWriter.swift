@@ -138,27 +138,6 @@ public enum ReportWriter {
         return written
     }
 
-    /// Temp file in the same folder, then rename(2): atomic on POSIX file systems. For single files (`render --out`,
-    /// `diff --out`); a run's report set is published by `write`.
-    public static func writeAtomically(_ data: Data, to path: String) throws(PreflightError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw PreflightError.cannotWrite(path: path, reason: reason)
-            }
-        } catch let error as PreflightError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .cannotWrite(path: path, reason: error.localizedDescription)
-        }
-    }
-
     /// `preflight-20261126T101500Z-2` → `20261126T101500Z-2`: what names the run's staging and run folders.
     static func stamp(of stem: String) -> String { String(stem.dropFirst("preflight-".count)) }
 

@@ -2,6 +2,10 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 @testable import PreflightConnect
 @testable import PreflightCore
 @testable import PreflightDirectory
@@ -134,6 +138,29 @@ struct ConnectReaderTests {
         #expect(message.contains("Get-ADSyncServerConfiguration"), "\(message)")
     }
 
+    /// libxml2 (recovery mode in FoundationXML) reported one error per bad character, each leaked by FoundationXML: a
+    /// 4 MiB file of control characters cost 4,194,304 reports, seconds and hundreds of MB. The parse stops at the first.
+    @Test func theParseStopsAtTheFirstError() throws {
+        final class CountingCollector: BaseCollector {
+            var errors = 0
+            override func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+                errors += 1
+                super.parser(parser, parseErrorOccurred: parseError)
+            }
+        }
+        let path = try folder.write("flood/Connector_{00000000-0000-0000-0000-000000000000}.xml", "")
+        let bytes = Array("<ma-data>\n  <name>".utf8) + Array(repeating: UInt8(0x01), count: 1 << 20) + Array("</name>\n</ma-data>\n".utf8)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let collector = CountingCollector()
+        var message = "no error"
+        do { try ServerConfigurationParser.stream(path, delegate: collector) } catch { message = "\(error)" }
+        #expect(collector.errors == 1)
+        #expect(
+            message == "\(path):2:9: The Entra Connect export file is not well-formed XML at line 2, column 9 (an invalid character). "
+                + "Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or "
+                + "re-encoding it.")
+    }
+
     @Test func truncatedXMLInTheLongLineIsReportedOnThatLine() async throws {
         let export = try await ConnectFixture.copy(into: folder)
         let path = (export as NSString).appendingPathComponent(ConnectFixture.adFile)
@@ -260,6 +287,18 @@ struct PowerShellOutputTests {
         var data = Data([0xFE, 0xFF])
         for unit in "A : 1".utf16 { data.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)]) }
         #expect(TextDecoding.decode(data) == "A : 1")
+    }
+
+    /// The tenant is the name before " - AAD" (any case) when it looks like a domain, else the account's domain. A name of
+    /// flag emoji (fuzzing found a backwards search over them quadratic) is read in one pass.
+    @Test func theTenantComesFromTheConnectorNameOrTheAccount() {
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com - AAD", account: nil) == "contoso.onmicrosoft.com")
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com - aad", account: nil) == "contoso.onmicrosoft.com")
+        #expect(ServerConfigurationParser.tenant(name: "contoso.onmicrosoft.com -\rAAD", account: nil) == nil)
+        #expect(ServerConfigurationParser.tenant(name: "Contoso - AAD", account: "Sync_X@fabrikam.onmicrosoft.com") == "fabrikam.onmicrosoft.com")
+        let flags = String(repeating: "🇩🇪", count: 200_000)
+        #expect(ServerConfigurationParser.tenant(name: flags + ".example - AAD", account: nil) == flags + ".example")
+        #expect(ServerConfigurationParser.tenant(name: flags, account: nil) == nil)
     }
 
     @Test func byteOffsetsBecomeLineAndColumn() {

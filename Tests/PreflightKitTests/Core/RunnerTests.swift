@@ -90,10 +90,19 @@ struct RunnerTests {
     @Test func sharedFactsAreGatheredOncePerRun() async throws {
         let shared = SharedFacts()
         let counter = Counter()
-        async let a = shared.value("k") { await counter.increment() }
-        async let b = shared.value("k") { await counter.increment() }
+        async let a = shared.value(SharedFactKey<Int>("k")) { await counter.increment() }
+        async let b = shared.value(SharedFactKey<Int>("k")) { await counter.increment() }
         let values = try await [a, b]
         #expect(values == [1, 1])
+    }
+
+    /// The value type is part of the key: two facts that happen to share a name never read each other's value.
+    @Test func sharedFactsOfTheSameNameAndAnotherTypeAreApart() async throws {
+        let shared = SharedFacts()
+        let number = try await shared.value(SharedFactKey<Int>("k")) { 7 }
+        let text = try await shared.value(SharedFactKey<String>("k")) { "seven" }
+        let again = try await shared.value(SharedFactKey<Int>("k")) { 8 }
+        #expect(number == 7 && text == "seven" && again == 7)
     }
 
     actor Counter {

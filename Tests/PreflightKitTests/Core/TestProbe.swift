@@ -34,7 +34,7 @@ enum TestProbe: ProbeKind {
         var description: String { "The test probe threw on purpose." }
     }
 
-    static func parseParams(_ reader: ParamsReader) -> Params? {
+    static func parseParams(_ judgement: SoleJudgement, _ reader: ParamsReader) -> Params? {
         guard let behavior = reader.oneOf("behavior", Behavior.self, required: true) else { return nil }
         return Params(behavior: behavior, sleepMs: reader.int("sleepMs", range: 0...60_000) ?? 0)
     }
@@ -78,7 +78,7 @@ func testCheck(
     timeout: Double? = nil, severity: Severity = .high, tags: [String] = [], aliases: [String] = []
 ) -> CheckDefinition {
     CheckDefinition(
-        id: id, title: "Check \(id)", description: "Test.", area: "plugins", probe: TestProbe.name, severity: severity,
+        id: id, title: "Check \(id)", description: "Test.", area: "plugins", kind: TestProbe.self, severity: severity,
         phases: phases, tags: tags, requires: requires, typedParams: TestProbe.Params(behavior: behavior, sleepMs: sleepMs),
         aliases: aliases, timeoutSeconds: timeout)
 }

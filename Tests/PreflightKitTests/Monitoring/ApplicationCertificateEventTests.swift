@@ -14,7 +14,7 @@ import Testing
 
 /// MON-002 counts the events of Connect's application certificate (learn.microsoft.com/entra/identity/hybrid/connect/authenticate-application-id):
 /// 1012 (expired) fails, 1011 (70 % of its lifetime used) warns, 1014 (no TPM) is only counted.
-/// The fixtures are made by Fixtures/monitoring/make_fixtures.py (certificate(); texts ASSUMED, see SOURCE.md).
+/// The fixtures are made by scripts/fixtures/monitoring.py (certificate(); texts ASSUMED, see SOURCE.md).
 @Suite("Application certificate events in MON-002 (1011, 1012, 1014)")
 struct ApplicationCertificateEventTests {
     func run(_ events: [String], only ids: [String] = ["MON-001", "MON-002"]) async throws -> [String: CheckResult] {

@@ -12,7 +12,7 @@ import Testing
 @testable import PreflightNetwork
 @testable import PreflightReporting
 
-/// The committed fixtures (Fixtures/monitoring, made by make_fixtures.py; layouts and sources in SOURCE.md).
+/// The committed fixtures (Fixtures/monitoring, made by scripts/fixtures/monitoring.py; layouts and sources in SOURCE.md).
 enum MonitoringFixture {
     /// A fixture by name, or an absolute path unchanged (a file a test wrote).
     static func events(_ name: String) -> String { name.hasPrefix("/") ? name : Repository.fixture("monitoring/events/\(name)") }

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import PreflightCore
+import PreflightEngine
+import PreflightKit
+import PreflightReporting
+
+/// `preflight evaluate FACTS`: judges the facts a run saved (`run --save-facts`) with the current catalog, offline (no
+/// LDAP, no network, no plugin, no export read), and writes the same reports a run writes. The exit codes are `run`'s.
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Judge facts saved by 'run --save-facts' with the current catalog, offline, and write the reports.",
+        discussion: """
+            Nothing is probed and none of the exports is read: every check is judged from the saved facts, at the times the \
+            run judged them (evidence ages and waivers included). A check the saved run gathered nothing for is an error, \
+            never a pass. A file that was changed after it was saved, or is of another format version, is refused (65).
+            """)
+
+    @Argument(help: ArgumentHelp("The file 'preflight run --save-facts' wrote.", valueName: "facts"))
+    var facts: String
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Judge with this configuration's settings instead of the saved run's (the files it names are not read).",
+            valueName: "file"))
+    var config: String?
+    @OptionGroup var catalog: CatalogOptions
+    @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
+    var out: String = "reports"
+    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
+    var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
+    var failOn: Severity?
+    @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
+    var strict = false
+    @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
+    var waivers: String?
+    @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
+    var keep: Int?
+    @Option(
+        name: .customLong("wait-lock"),
+        help: ArgumentHelp(
+            "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
+            valueName: "seconds"))
+    var waitLock: Double = 0
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() async throws {
+        Interruption.install(out: out)
+        if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
+        guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
+        let formats = ReportFormatList.merged(format)
+        let gate = Gate(failOn: failOn, strict: strict)
+        let saved = try SavedFacts.load(facts, registry: .builtIn)
+        let configuration = try config.map(Configuration.parse(fileAt:)) ?? saved.configuration
+        var notices = saved.notices
+        let waiverList: [Waiver]
+        if let file = waivers {
+            waiverList = try WaiverFile.load(from: file)
+        } else if let file = configuration.waivers {
+            // The saved configuration names the waiver file of the machine that collected the facts.
+            if FileManager.default.fileExists(atPath: file) {
+                waiverList = try WaiverFile.load(from: file)
+            } else {
+                waiverList = []
+                notices.append(
+                    "The waiver file \(file) that the configuration names is not on this machine, so no waiver was applied. "
+                        + "Pass it with --waivers FILE.")
+            }
+        } else {
+            waiverList = []
+        }
+        let loaded = try catalog.load()
+        let problems = configuration.problems(with: loaded)
+        guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
+        let checks: [CheckDefinition]
+        do {
+            checks = try saved.selection.apply(to: loaded)
+        } catch {
+            // A selection of custom checks needs their folders.
+            guard case .usage(let message) = error, !saved.catalogFolders.isEmpty, catalog.folders.isEmpty else { throw error }
+            let folders = saved.catalogFolders.map { "--checks \($0)" }.joined(separator: " ")
+            throw PreflightError.usage("\(message) The run that saved the facts added \(folders): pass the same to 'evaluate'.")
+        }
+        notices += saved.differences(catalog: loaded, configurationFile: config)
+        if !quiet && Console.stderrIsTerminal {
+            Console.info(
+                "Judging the facts saved by preflight \(saved.tool.version) on \(saved.run.host) at \(saved.run.startedAt) "
+                    + "(run \(saved.run.id)); nothing is probed.")
+        }
+        let lock = try RunLock.acquire(in: out, wait: waitLock)
+        var runner = Runner(configuration: configuration, jobs: 1)
+        runner.savedFacts = saved
+        let results = await runner.run(checks)
+        var report = Assessment.report(
+            run: saved.runInfo(configuration: configuration, catalog: loaded), results: results, configuration: configuration,
+            catalog: loaded, selection: saved.selection, notices: notices)
+        report.apply(gate)
+        report.apply(waiverList, at: saved.judgedAt)
+        let written = try ReportWriter.publish(report, formats: formats, to: out, keep: keep)
+        withExtendedLifetime(lock) {}
+        try ReportOutput.finish(report, formats: formats, written: written, quiet: quiet)
+    }
+}
