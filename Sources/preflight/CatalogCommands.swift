@@ -9,21 +9,21 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the check catalog.")
 
     @OptionGroup var catalog: CatalogOptions
-    @Option(help: ArgumentHelp("Output format: text, md or json.", valueName: "format"))
-    var format: String = "text"
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ListFormat = .text
 
     func run() throws {
         let loaded = try catalog.load()
         switch format {
-        case "text":
+        case .text:
             let width = loaded.checks.map(\.qualifiedProbe.count).max() ?? 5
             for check in loaded.checks {
                 print("\(check.id.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.qualifiedProbe.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.title)")
             }
-        case "md":
+        case .md:
             print("| ID | Severity | Probe | Title |\n|---|---|---|---|")
             for check in loaded.checks { print("| \(check.id) | \(check.severity.rawValue) | `\(check.qualifiedProbe)` | \(check.title) |") }
-        case "json":
+        case .json:
             let items: [JSONValue] = loaded.checks.map { check in
                 [
                     "id": .string(check.id), "title": .string(check.title), "severity": .string(check.severity.rawValue),
@@ -33,8 +33,6 @@ struct ListCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(JSONValue.array(items)), as: UTF8.self))
-        default:
-            throw PreflightError.usage("Unknown list format '\(format)'. Use text, md or json.")
         }
     }
 }
@@ -97,16 +95,12 @@ struct RenderCommand: ParsableCommand {
 
     @Argument(help: "A JSON report written by 'preflight run'.")
     var report: String
-    @Option(help: ArgumentHelp("Output format: md, json, junit, prom, csv or summary.", valueName: "format"))
-    var format: String = "md"
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ReportFormat = .md
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
     var out: String?
 
     func run() throws {
-        guard let format = ReportFormat(rawValue: format) else {
-            throw PreflightError.usage(
-                "Unknown report format '\(format)'. Use one of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
         let parsed = try JSONReporter.load(report)
         let body = format.render(parsed)
         if let out {

@@ -14,32 +14,27 @@ struct DiffCommand: ParsableCommand {
     var old: String
     @Argument(help: "The later JSON report.")
     var new: String
-    @Option(help: ArgumentHelp("Output format: md or json.", valueName: "format"))
-    var format: String = "md"
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: DiffFormat = .md
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
     var out: String?
     @Option(
         name: .customLong("fail-on"),
         help: ArgumentHelp(
-            "Exit 1 only when something got worse at or above this severity: critical, high, medium, low or info (default: any).",
-            valueName: "severity"))
-    var failOn: String?
+            "Exit 1 only when something got worse at or above this severity (default: any).", valueName: "severity"))
+    var failOn: Severity?
 
     func run() throws {
-        guard format == "md" || format == "json" else {
-            throw PreflightError.usage("Unknown diff format '\(format)'. Use md or json.")
-        }
-        let threshold = try failOn.map(RunCommand.severity)
         let baseline = try JSONReporter.load(old, role: "report")
         let current = try JSONReporter.load(new, role: "report")
         let changes = ReportComparison.compare(baseline: baseline, baselineFile: old, current: current, currentFile: new)
-        let body = format == "md" ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes, failOn: threshold)
+        let body = format == .md ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes, failOn: failOn)
         if let out {
             try AtomicFile.write(Data(body.utf8), to: out)
         } else {
             FileHandle.standardOutput.write(Data(body.utf8))
         }
-        let status = ChangesReporter.exitStatus(changes, failOn: threshold)
+        let status = ChangesReporter.exitStatus(changes, failOn: failOn)
         if status != .ready { throw CommandExit(status: status) }
     }
 }

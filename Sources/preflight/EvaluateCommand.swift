@@ -28,14 +28,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var catalog: CatalogOptions
     @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
     var out: String = "reports"
-    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated: md, json, junit, prom, csv, summary (one line on stdout).", valueName: "formats"))
-    var format: [String] = ["md,json"]
+    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
+    var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
     @Option(
         name: .customLong("fail-on"),
         help: ArgumentHelp(
-            "Only failures at or above this severity make the exit code 1: critical, high, medium, low or info (default: any failure).",
-            valueName: "severity"))
-    var failOn: String?
+            "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
+    var failOn: Severity?
     @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
     var strict = false
     @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
@@ -55,8 +54,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         Interruption.install(out: out)
         if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
         guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
-        let formats = try ReportFormat.parseList(format)
-        let gate = Gate(failOn: try failOn.map(RunCommand.severity), strict: strict)
+        let formats = ReportFormatList.merged(format)
+        let gate = Gate(failOn: failOn, strict: strict)
         let saved = try SavedFacts.load(facts, registry: .builtIn)
         let configuration = try config.map(Configuration.parse(fileAt:)) ?? saved.configuration
         var notices = saved.notices

@@ -18,20 +18,19 @@ struct RunCommand: AsyncParsableCommand {
     var skip: [String] = []
     @Option(help: ArgumentHelp("Run only checks carrying this tag (repeatable).", valueName: "tag"))
     var tag: [String] = []
-    @Option(help: ArgumentHelp("Override the configuration's phase: preflight or health.", valueName: "phase"))
-    var phase: String?
+    @Option(help: ArgumentHelp("Override the configuration's phase.", valueName: "phase"))
+    var phase: Phase?
     @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
     var out: String = "reports"
-    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated: md, json, junit, prom, csv, summary (one line on stdout).", valueName: "formats"))
-    var format: [String] = ["md,json"]
+    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
+    var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
     @Option(help: ArgumentHelp("How many checks run at once.", valueName: "n"))
     var jobs: Int = Runner.defaultJobs
     @Option(
         name: .customLong("fail-on"),
         help: ArgumentHelp(
-            "Only failures at or above this severity make the exit code 1: critical, high, medium, low or info (default: any failure).",
-            valueName: "severity"))
-    var failOn: String?
+            "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
+    var failOn: Severity?
     @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
     var strict = false
     @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
@@ -61,17 +60,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         Interruption.install(out: out)
         var (configuration, notices) = try config.load()
-        if let phase {
-            guard let value = Phase(rawValue: phase) else {
-                throw PreflightError.usage("Unknown phase '\(phase)'. Use 'preflight' or 'health'.")
-            }
-            configuration.phase = value
-        }
+        if let phase { configuration.phase = phase }
         guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
         if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
         guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
-        let formats = try ReportFormat.parseList(format)
-        let gate = Gate(failOn: try failOn.map(Self.severity), strict: strict)
+        let formats = ReportFormatList.merged(format)
+        let gate = Gate(failOn: failOn, strict: strict)
         let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
         // Before anything runs: an unset password variable or an unusable file must not wait for the check that reads it.
@@ -127,14 +121,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         withExtendedLifetime(lock) {}
         try ReportOutput.finish(report, formats: formats, written: written, facts: saveFacts, quiet: quiet)
-    }
-
-    static func severity(_ name: String) throws(PreflightError) -> Severity {
-        guard let severity = Severity(rawValue: name.lowercased()) else {
-            throw .usage(
-                "Unknown severity '\(name)' for --fail-on. Use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        return severity
     }
 
     private func splitIDs(_ values: [String]) -> [String] {

@@ -156,14 +156,14 @@ struct CoverageCLITests {
     }
 
     @Test func aWaivedCriticalFailureCountsAsJudgedAndACriticalSkipDoesNot() async throws {
-        try folder.writePluginCheck(
+        let catalog = TestCatalog(in: folder, "catalog")
+        try catalog.plugin(
             "PLG-901", title: "Critical and failing", severity: "critical",
-            reply: #"{"status":"fail","message":"Kiosk users lack the right.","findings":[{"status":"fail","target":"CN=K1,OU=Kiosk,DC=corp","message":"no grant"}]}"#,
-            in: "catalog")
-        try folder.writePluginCheck("PLG-902", title: "High and passing", severity: "high", reply: #"{"status":"pass"}"#, in: "catalog")
+            reply: #"{"status":"fail","message":"Kiosk users lack the right.","findings":[{"status":"fail","target":"CN=K1,OU=Kiosk,DC=corp","message":"no grant"}]}"#)
+        try catalog.plugin("PLG-902", title: "High and passing", severity: "high", reply: #"{"status":"pass"}"#)
         try folder.write("waivers.yml", "waivers:\n  - check: PLG-901\n    justification: Kiosks never reset passwords.\n    expires: 2999-12-31\n")
         // The two plugins are the whole catalog, so no selection narrows the run.
-        let environment = ["PREFLIGHT_CHECKS": folder.url("catalog")]
+        let environment = ["PREFLIGHT_CHECKS": catalog.path]
         let waived = try await CLI.run(["run", "--waivers", "waivers.yml", "--out", "out"], in: folder.path, environment: environment)
         #expect(waived.exitCode == 0, "\(waived)")
         #expect(
@@ -175,9 +175,9 @@ struct CoverageCLITests {
         #expect(coverage["assessed"] as? [String] == ["PLG-901", "PLG-902"] && (coverage["notAssessed"] as? [Any])?.isEmpty == true)
 
         // The same critical check without its input: not judged, so not READY.
-        try folder.writePluginCheck(
+        try catalog.plugin(
             "PLG-901", title: "Critical and failing", severity: "critical",
-            reply: #"{"status":"skip","reason":"no-input","message":"The Connect export was not given. Name it."}"#, in: "catalog")
+            reply: #"{"status":"skip","reason":"no-input","message":"The Connect export was not given. Name it."}"#)
         let skipped = try await CLI.run(
             ["run", "--waivers", "waivers.yml", "--out", "out2", "--format", "summary"], in: folder.path, environment: environment)
         #expect(skipped.exitCode == 2, "\(skipped)")

@@ -27,13 +27,13 @@ struct CronHygieneTests {
 
     /// A passing check, and one that holds its run until the test calls `release()` (no race with a sleep).
     func checks(held: Bool = false) throws -> [String] {
-        try folder.writePluginCheck("PLG-801", title: "Quick", severity: "high", reply: #"{"status":"pass"}"#)
+        let catalog = TestCatalog(in: folder)
+        try catalog.plugin("PLG-801", title: "Quick", severity: "high", reply: #"{"status":"pass"}"#)
         let wait = held ? "while [ ! -e \"\(folder.url("release"))\" ]; do sleep 0.1; done\n" : ""
-        try folder.write("custom/PLG-802.sh", "#!/bin/sh\ncat >/dev/null\n\(wait)echo '{\"status\":\"pass\"}'\n", executable: true)
-        try folder.write(
-            "custom/PLG-802.yml",
-            "id: PLG-802\ntitle: Held\ndescription: Waits for the test.\nprobe: exec\nseverity: low\ntimeoutSeconds: 300\nparams: {command: [\"./PLG-802.sh\"]}\n")
-        return ["run", "--checks", folder.url("custom"), "--only", "PLG-801,PLG-802", "--out", "out"]
+        try catalog.plugin(
+            "PLG-802", title: "Held", description: "Waits for the test.", severity: "low", timeoutSeconds: 300,
+            script: "#!/bin/sh\ncat >/dev/null\n\(wait)echo '{\"status\":\"pass\"}'\n")
+        return ["run", "--checks", catalog.path, "--only", "PLG-801,PLG-802", "--out", "out"]
     }
 
     func release() throws { try folder.write("release", "") }

@@ -122,8 +122,8 @@ struct DemoAndTerminalTests {
     /// Progress lines appear on a terminal (a pty from `script`), and never when stderr is a pipe.
     @Test func progressGoesToATerminalOnly() async throws {
         let folder = try TemporaryFolder("tty")
-        try folder.writePluginCheck("PLG-401", title: "Terminal check", severity: "low", reply: #"{"status":"pass"}"#)
-        let command = "\(CLI.executable) run --checks \(folder.url("custom")) --only PLG-401 --out \(folder.url("out"))"
+        let checks = try TestCatalog(in: folder).plugin("PLG-401", title: "Terminal check", severity: "low", reply: #"{"status":"pass"}"#)
+        let command = "\(CLI.executable) run --checks \(checks) --only PLG-401 --out \(folder.url("out"))"
         let tty = try await runBlocking {
             try Subprocess(arguments: ["script", "-qec", command, "/dev/null"], environment: ProcessInfo.processInfo.environment)
                 .run(input: [], deadline: Date().addingTimeInterval(60))

@@ -19,15 +19,12 @@ struct DriftCLITests {
 
     /// A plugin check whose reply is read from `<id>.reply` at run time, so a test can change it between runs.
     func writeCheck(_ id: String, severity: String = "high") throws {
-        try folder.write("custom/\(id).sh", "#!/bin/sh\ncat >/dev/null\ncat \"$(dirname \"$0\")/\(id).reply\"\n", executable: true)
-        try folder.write(
-            "custom/\(id).yml",
-            "id: \(id)\ntitle: Check \(id)\ndescription: A test plugin.\nprobe: exec\nseverity: \(severity)\nparams: {command: [\"./\(id).sh\"]}\n")
+        try TestCatalog(in: folder).plugin(id, severity: severity, script: "#!/bin/sh\ncat >/dev/null\ncat \"$(dirname \"$0\")/\(id).reply\"\n")
     }
 
     func reply(_ id: String, _ status: String, users: [String] = []) throws {
         let findings = users.map { #"{"status":"fail","target":"CN=\#($0),OU=Staff,DC=corp","message":"No ACE grants Reset Password."}"# }
-        try folder.write("custom/\(id).reply", #"{"status":"\#(status)","message":"\#(status) reply","findings":[\#(findings.joined(separator: ","))]}"#)
+        try TestCatalog(in: folder).file("\(id).reply", #"{"status":"\#(status)","message":"\#(status) reply","findings":[\#(findings.joined(separator: ","))]}"#)
     }
 
     func run(_ arguments: [String]) async throws -> CLIResult { try await CLI.run(arguments, in: folder.path) }
@@ -165,6 +162,6 @@ struct DriftCLITests {
         #expect(document["failOn"] as? String == "critical" && document["exitCode"] as? Int == 0)
         #expect((document["changes"] as? [String: Any])?["worse"] as? Bool == true)
         let unknown = try await run(["diff", old, new, "--fail-on", "severe"])
-        #expect(unknown.exitCode == 64 && unknown.stderr.hasPrefix("preflight: error: Unknown severity 'severe' for --fail-on."), "\(unknown)")
+        #expect(unknown.exitCode == 64 && unknown.stderr.hasPrefix("Error: The value 'severe' is invalid for '--fail-on <severity>'."), "\(unknown)")
     }
 }

@@ -19,7 +19,7 @@ struct ExitCodeTests {
 
     /// A custom check folder with one plugin that replies `reply` (a JSON object or raw text).
     func pluginFolder(_ id: String = "PLG-201", reply: String) throws -> String {
-        try folder.writePluginCheck(id, title: "Custom check \(id)", reply: reply)
+        try TestCatalog(in: folder).plugin(id, title: "Custom check \(id)", reply: reply)
     }
 
     func run(_ arguments: [String]) async throws -> CLIResult {
@@ -67,12 +67,9 @@ struct ExitCodeTests {
     /// parallel tests share two cooperative threads with the runner's timer, so only "it ended" can be asserted there.
     @Test func aHungPluginIs2AtItsDeadlineAndItsChildrenDie() async throws {
         let pidFile = folder.url("child.pid")
-        try folder.write("hung/PLG-202.sh", "#!/bin/sh\ncat >/dev/null\nsleep 300 &\necho $! > \(pidFile)\nwait\n", executable: true)
-        try folder.write(
-            "hung/PLG-202.yml",
-            "id: PLG-202\ntitle: A plugin that hangs\ndescription: A test plugin.\nprobe: exec\nseverity: high\n"
-                + "timeoutSeconds: 1\nparams: {command: [\"./PLG-202.sh\"]}\n")
-        let result = try await run(["run", "--checks", folder.url("hung"), "--only", "PLG-202", "--out", "out"])
+        let hung = try TestCatalog(in: folder, "hung").plugin(
+            "PLG-202", title: "A plugin that hangs", timeoutSeconds: 1, script: "#!/bin/sh\ncat >/dev/null\nsleep 300 &\necho $! > \(pidFile)\nwait\n")
+        let result = try await run(["run", "--checks", hung, "--only", "PLG-202", "--out", "out"])
         #expect(result.exitCode == 2, "\(result)")
         #expect(result.stdout.hasPrefix("INCOMPLETE"), "\(result)")
         let report = try JSONReporter.parse(Data(try folder.read("out/latest.json").utf8), file: "latest.json")
@@ -99,7 +96,7 @@ struct ExitCodeTests {
         let unknownFlag = try await run(["run", "--frobnicate"])
         #expect(unknownFlag.exitCode == 64 && unknownFlag.stderr.contains("Unknown option '--frobnicate'"))
         let badFormat = try await run(["run", "--format", "xml", "--out", "out"])
-        #expect(badFormat.exitCode == 64 && badFormat.stderr.contains("Unknown report format 'xml'"))
+        #expect(badFormat.exitCode == 64 && badFormat.stderr.contains("The value 'xml' is invalid for '--format <formats>'"))
         let explain = try await run(["explain", "NOPE-999"])
         #expect(explain.exitCode == 64 && explain.stderr.contains("Unknown check id 'NOPE-999'"))
     }
@@ -149,8 +146,9 @@ struct ExitCodeTests {
     }
 
     @Test func invalidCheckDefinitionIs78() async throws {
-        try folder.write("custom/PLG-300.yml", "id: PLG-300\ntitle: x\ndescription: x\nprobe: exec\nseverity: high\nparams: {}\n")
-        let result = try await run(["validate", "--checks", folder.url("custom")])
+        let custom = TestCatalog(in: folder)
+        try custom.file("PLG-300.yml", "id: PLG-300\ntitle: x\ndescription: x\nprobe: exec\nseverity: high\nparams: {}\n")
+        let result = try await run(["validate", "--checks", custom.path])
         #expect(result.exitCode == 78)
         #expect(result.stderr.contains("PLG-300.yml:6:9: error: 'params.command' is required"), "\(result)")
     }
@@ -171,7 +169,7 @@ struct ExitCodeTests {
     @Test func renderReproducesTheGoldenMarkdown() async throws {
         let result = try await run(["render", Repository.fixture("golden/report.json"), "--format", "md"])
         #expect(result.exitCode == 0 && result.stderr.isEmpty)
-        #expect(result.stdout == (try String(contentsOfFile: Repository.fixture("golden/report.md"), encoding: .utf8)))
+        assertSnapshot(result.stdout, named: "report.md")
         let toFile = try await run(["render", Repository.fixture("golden/report.json"), "--out", "copy.md"])
         #expect(toFile.exitCode == 0 && toFile.stdout.isEmpty)
         #expect(try folder.read("copy.md") == result.stdout)
@@ -182,5 +180,30 @@ struct ExitCodeTests {
         #expect(version.exitCode == 0 && version.stdout == "\(PreflightVersion.current)\n")
         let help = try await run(["run", "--help"])
         #expect(help.exitCode == 0 && help.stdout.contains("--checks <dir>"))
+    }
+
+    /// Options taking one of a closed set list the values in `--help`; the report formats with their reporter's line.
+    @Test func helpListsTheValuesOfEveryClosedSetOption() async throws {
+        let run = try await self.run(["run", "--help"])
+        #expect(run.exitCode == 0, "\(run)")
+        let oneLine = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(oneLine.contains("--phase <phase> Override the configuration's phase. (values: preflight, health)"), "\(run)")
+        #expect(oneLine.contains("(values: critical, high, medium, low, info)"), "\(run)")
+        #expect(oneLine.contains("--format <formats> Report formats, comma-separated or repeated. (default: md,json)"), "\(run)")
+        let render = try await self.run(["render", "--help"])
+        let evaluate = try await self.run(["evaluate", "--help"])
+        for output in [run, render, evaluate] {
+            let lines = output.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            for format in ReportFormat.allCases {
+                let words = format.reporter.description.split(separator: " ").prefix(2).joined(separator: " ")
+                #expect(lines.contains { $0.hasPrefix(format.rawValue + " ") && $0.contains("- " + words) }, "\(format): \(output)")
+            }
+        }
+        let list = try await self.run(["list", "--help"])
+        let listLines = list.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(["text ", "md ", "json "].allSatisfy { value in listLines.contains { $0.hasPrefix(value) } }, "\(list)")
+        let diff = try await self.run(["diff", "--help"])
+        let diffText = diff.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(diffText.contains("md - A Markdown document of the changes.") && diffText.contains("(values: critical, high, medium, low, info)"), "\(diff)")
     }
 }

@@ -18,7 +18,7 @@ struct FormatCLITests {
     let folder = try! TemporaryFolder("cli-formats")
 
     func failingCheck() throws -> String {
-        try folder.writePluginCheck(
+        try TestCatalog(in: folder).plugin(
             "PLG-501", title: "Formats check",
             reply: #"{"status":"fail","message":"Two things are broken.","findings":[{"status":"fail","target":"CN=a,DC=x","message":"bad, \"really\""},{"status":"fail","target":"CN=b,DC=x","message":"also bad"}]}"#)
     }
@@ -66,7 +66,7 @@ struct FormatCLITests {
             let result = try await CLI.run(["render", golden, "--format", format, "--out", "copy.\(format)"], in: folder.path)
             #expect(result.exitCode == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
             let copy = try Data(contentsOf: URL(fileURLWithPath: folder.url("copy.\(format)")))
-            #expect(copy == (try Data(contentsOf: URL(fileURLWithPath: Repository.fixture("golden/\(goldenName)")))), "\(format)")
+            assertSnapshot(copy, named: goldenName)
         }
         let summary = try await CLI.run(["render", golden, "--format", "summary"], in: folder.path)
         #expect(
@@ -74,6 +74,9 @@ struct FormatCLITests {
             "\(summary)")
         let bad = try await CLI.run(["render", golden, "--format", "yaml"], in: folder.path)
         #expect(bad.exitCode == 64)
-        #expect(bad.stderr == "preflight: error: Unknown report format 'yaml'. Use one of: md, json, junit, prom, csv, summary.\n")
+        #expect(
+            bad.stderr.hasPrefix(
+                "Error: The value 'yaml' is invalid for '--format <format>'. Please provide one of the following:\n"
+                    + "  - md\n  - json\n  - junit\n  - prom\n  - csv\n  - summary\n"), "\(bad)")
     }
 }

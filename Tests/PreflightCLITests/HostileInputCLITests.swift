@@ -99,8 +99,7 @@ struct HostileInputCLITests {
         try await runBlocking { [folder] in
             try FileManager.default.createDirectory(atPath: folder.url("stuck"), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Repository.root.appendingPathComponent("examples/demo/inventory/users.csv").path, toPath: users)
-            try FileManager.default.copyItem(atPath: Repository.checks, toPath: folder.url("stuck/checks"))
-            let check = folder.url("stuck/checks/inventory/INV-001.yml")
+            let check = try TestCatalog(in: folder, "stuck/checks").copyOfShipped() + "/inventory/INV-001.yml"
             let text = try String(contentsOfFile: check, encoding: .utf8)
             guard text.contains("timeoutSeconds: 600") else { throw CocoaError(.fileReadCorruptFile) }
             try text.replacingOccurrences(of: "timeoutSeconds: 600", with: "timeoutSeconds: 2").write(toFile: check, atomically: true, encoding: .utf8)

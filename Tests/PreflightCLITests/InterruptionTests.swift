@@ -31,8 +31,9 @@ struct InterruptionTests {
     /// it too, writes both pids to that file and waits forever: PLG-812 until its 300 s deadline, PLG-813 for 1 s.
     func checks() throws -> String {
         let custom = try RunToken.write(into: folder)
-        try folder.write(
-            "custom/hang.sh",
+        let catalog = TestCatalog(in: folder)
+        try catalog.file(
+            "hang.sh",
             """
             #!/bin/sh
             cat >/dev/null
@@ -46,10 +47,7 @@ struct InterruptionTests {
 
             """, executable: true)
         for (id, timeout) in [("PLG-812", 300), ("PLG-813", 1)] {
-            try folder.write(
-                "custom/\(id).yml",
-                "id: \(id)\ntitle: Hangs when asked\ndescription: A test plugin.\nprobe: exec\nseverity: low\n"
-                    + "timeoutSeconds: \(timeout)\nparams: {command: [\"./hang.sh\"]}\n")
+            try catalog.check(id, title: "Hangs when asked", severity: "low", timeoutSeconds: Double(timeout), command: "./hang.sh")
         }
         return custom
     }

@@ -170,8 +170,9 @@ struct SavedFactsCLITests {
         #expect(offlineReport.notices.contains { $0.contains("with the settings of \(dead) instead of the run's configuration") })
 
         // The catalog gains two checks: one more right on the same snapshot, and a plugin the run never ran.
-        try folder.write(
-            "extra/PLG-950.yml",
+        let extra = TestCatalog(in: folder, "extra")
+        try extra.file(
+            "PLG-950.yml",
             """
             id: PLG-950
             title: Change Password, judged as a warning
@@ -181,7 +182,7 @@ struct SavedFactsCLITests {
             requires: [AD-001, AD-002]
             params: {right: change-password, missing: warn}
             """)
-        try folder.writePluginCheck("PLG-951", title: "A new plugin", reply: #"{"status":"pass"}"#, in: "extra")
+        try extra.plugin("PLG-951", title: "A new plugin", reply: #"{"status":"pass"}"#)
         let updated = try await CLI.run(["evaluate", facts, "--checks", folder.url("extra"), "--out", folder.url("updated")])
         #expect(updated.exitCode == 1, "\(updated)")
         let report = try JSONReporter.parse(Data(try folder.read("updated/latest.json").utf8), file: "latest.json")
@@ -203,8 +204,9 @@ struct SavedFactsCLITests {
     /// file that was changed, is of another version, or is missing is refused before anything is written.
     @Test func evaluateRunsNoPluginKeepsTheRunsErrorsAndRefusesAChangedFile() async throws {
         let folder = try TemporaryFolder("facts-plugins")
-        try folder.writePluginCheck("PLG-801", title: "Fails", reply: #"{"status":"fail","message":"broken thing"}"#)
-        try folder.writePluginCheck("PLG-802", title: "Prints no JSON", reply: "not json")
+        let custom = TestCatalog(in: folder)
+        try custom.plugin("PLG-801", title: "Fails", reply: #"{"status":"fail","message":"broken thing"}"#)
+        try custom.plugin("PLG-802", title: "Prints no JSON", reply: "not json")
         let base = ["--checks", folder.url("custom"), "--only", "PLG-801,PLG-802"]
         let live = try await CLI.run(["run"] + base + ["--out", "live", "--save-facts", "facts.json"], in: folder.path)
         #expect(live.exitCode == 1, "\(live)")
@@ -213,8 +215,8 @@ struct SavedFactsCLITests {
         #expect(broken.status == .error)
 
         // The plugins now say otherwise; `evaluate` does not ask them.
-        try folder.writePluginCheck("PLG-801", title: "Fails", reply: #"{"status":"pass"}"#)
-        try folder.writePluginCheck("PLG-802", title: "Prints no JSON", reply: #"{"status":"pass"}"#)
+        try custom.plugin("PLG-801", title: "Fails", reply: #"{"status":"pass"}"#)
+        try custom.plugin("PLG-802", title: "Prints no JSON", reply: #"{"status":"pass"}"#)
         let evaluated = try await CLI.run(["evaluate", "facts.json", "--checks", folder.url("custom"), "--out", "evaluated"], in: folder.path)
         #expect(evaluated.exitCode == 1, "\(evaluated)")
         let judged = try JSONReporter.parse(Data(try folder.read("evaluated/latest.json").utf8), file: "latest.json")
@@ -249,7 +251,7 @@ struct SavedFactsCLITests {
     /// `evaluate` ends with `run`'s exit codes: the verdict's, and those of its own usage, configuration and lock.
     @Test func evaluateExitsAsRunDoes() async throws {
         let folder = try TemporaryFolder("facts-exit")
-        try folder.writePluginCheck("PLG-821", title: "Passes", reply: #"{"status":"pass"}"#)
+        try TestCatalog(in: folder).plugin("PLG-821", title: "Passes", reply: #"{"status":"pass"}"#)
         let base = ["--checks", folder.url("custom"), "--format", "json,summary"]
         let live = try await CLI.run(["run", "--only", "PLG-821", "--out", "live", "--save-facts", "facts.json"] + base, in: folder.path)
         #expect(live.exitCode == 0, "\(live)")

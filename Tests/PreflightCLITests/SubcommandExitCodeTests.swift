@@ -19,10 +19,11 @@ struct SubcommandExitCodeTests {
 
     /// One plugin check per reply, each with its own severity.
     func checks(_ replies: [(id: String, severity: String, reply: String)]) throws -> String {
+        let catalog = TestCatalog(in: folder)
         for (id, severity, reply) in replies {
-            try folder.writePluginCheck(id, title: "Check \(id)", severity: severity, reply: reply)
+            try catalog.plugin(id, title: "Check \(id)", severity: severity, reply: reply)
         }
-        return folder.url("custom")
+        return catalog.path
     }
 
     func run(_ arguments: [String]) async throws -> CLIResult { try await CLI.run(arguments, in: folder.path) }
@@ -65,7 +66,10 @@ struct SubcommandExitCodeTests {
     @Test func anUnknownSeverityIs64() async throws {
         let result = try await run(["run", "--fail-on", "severe", "--out", "out"])
         #expect(result.exitCode == 64 && result.stdout.isEmpty)
-        #expect(result.stderr == "preflight: error: Unknown severity 'severe' for --fail-on. Use one of: critical, high, medium, low, info.\n")
+        #expect(
+            result.stderr.hasPrefix(
+                "Error: The value 'severe' is invalid for '--fail-on <severity>'. Please provide one of 'critical', 'high', 'medium', 'low' or 'info'.\n"),
+            "\(result)")
     }
 
     struct Case: Sendable, CustomStringConvertible {
@@ -78,7 +82,7 @@ struct SubcommandExitCodeTests {
     /// `{custom}` is a folder with one valid check, `{broken}` one with an invalid check definition.
     static let table: [Case] = [
         Case(arguments: ["list"], code: 0, stderr: ""),
-        Case(arguments: ["list", "--format", "xml"], code: 64, stderr: "preflight: error: Unknown list format 'xml'. Use text, md or json.\n"),
+        Case(arguments: ["list", "--format", "xml"], code: 64, stderr: "Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'text', 'md' or 'json'.\n"),
         Case(arguments: ["list", "--checks", "{broken}"], code: 78, stderr: "PLG-699.yml:"),
         Case(arguments: ["list", "--checks", "no-such-folder"], code: 66, stderr: "preflight: error: Cannot read check folder 'no-such-folder'"),
         Case(arguments: ["explain", "PLG-001"], code: 0, stderr: ""),
@@ -90,7 +94,7 @@ struct SubcommandExitCodeTests {
         Case(arguments: ["validate", "--checks", "{broken}"], code: 78, stderr: "PLG-699.yml:"),
         Case(arguments: ["validate", "--frobnicate"], code: 64, stderr: "Unknown option '--frobnicate'"),
         Case(arguments: ["render", "{golden}", "--format", "summary"], code: 0, stderr: ""),
-        Case(arguments: ["render", "{golden}", "--format", "pdf"], code: 64, stderr: "preflight: error: Unknown report format 'pdf'."),
+        Case(arguments: ["render", "{golden}", "--format", "pdf"], code: 64, stderr: "Error: The value 'pdf' is invalid for '--format <format>'. Please provide one of the following:\n  - md\n"),
         Case(arguments: ["render", "{golden}", "--frobnicate"], code: 64, stderr: "Unknown option '--frobnicate'"),
         Case(arguments: ["render", "not-json.txt"], code: 65, stderr: "not-json.txt: error: it is not valid JSON"),
         Case(arguments: ["render", "missing.json"], code: 66, stderr: "preflight: error: Cannot read report 'missing.json'"),
@@ -103,7 +107,7 @@ struct SubcommandExitCodeTests {
         Case(arguments: ["diff", "{golden}", "{golden}"], code: 0, stderr: ""),
         Case(arguments: ["diff", "{golden}", "worse.json"], code: 1, stderr: ""),
         Case(arguments: ["diff", "{golden}"], code: 64, stderr: "Missing expected argument '<new>'"),
-        Case(arguments: ["diff", "{golden}", "{golden}", "--format", "html"], code: 64, stderr: "preflight: error: Unknown diff format 'html'. Use md or json.\n"),
+        Case(arguments: ["diff", "{golden}", "{golden}", "--format", "html"], code: 64, stderr: "Error: The value 'html' is invalid for '--format <format>'. Please provide one of 'md' and 'json'.\n"),
         Case(arguments: ["diff", "{golden}", "not-json.txt"], code: 65, stderr: "not-json.txt: error: it is not valid JSON"),
         Case(arguments: ["diff", "missing.json", "{golden}"], code: 66, stderr: "preflight: error: Cannot read report 'missing.json'"),
         Case(arguments: ["diff", "{golden}", "{golden}", "--out", "not-a-folder/x.md"], code: 73, stderr: "preflight: error: Cannot write 'not-a-folder/x.md'"),
@@ -112,7 +116,7 @@ struct SubcommandExitCodeTests {
     @Test(arguments: table)
     func everySubcommandHonoursTheExitCodeTable(_ testCase: Case) async throws {
         let custom = try checks([("PLG-698", "low", Self.pass)])
-        try folder.write("broken/PLG-699.yml", "id: PLG-699\ntitle: x\ndescription: x\nprobe: exec\nseverity: extreme\nparams: {command: [x]}\n")
+        try TestCatalog(in: folder, "broken").file("PLG-699.yml", "id: PLG-699\ntitle: x\ndescription: x\nprobe: exec\nseverity: extreme\nparams: {command: [x]}\n")
         try folder.write("not-json.txt", "hello")
         try folder.write("not-a-folder", "x")
         // The golden report with one more failing finding: worse.

@@ -18,10 +18,11 @@ struct WaiverCLITests {
     let folder = try! TemporaryFolder("cli-waivers")
 
     func failingCheck() throws -> String {
-        try folder.writePluginCheck(
+        let catalog = TestCatalog(in: folder)
+        try catalog.plugin(
             "PLG-701", title: "Kiosk check",
             reply: #"{"status":"fail","message":"Kiosk users lack the right.","findings":[{"status":"fail","target":"CN=K1,OU=Kiosk,DC=corp","message":"no grant"},{"status":"fail","target":"CN=K2,OU=Kiosk,DC=corp","message":"no grant"}]}"#)
-        return try folder.writePluginCheck("PLG-702", title: "Fine", severity: "low", reply: #"{"status":"pass"}"#)
+        return try catalog.plugin("PLG-702", title: "Fine", severity: "low", reply: #"{"status":"pass"}"#)
     }
 
     @Test func aFullyWaivedFailureLetsTheRunPassAndTheReportSaysWhy() async throws {

@@ -104,20 +104,6 @@ public final class TemporaryFolder: @unchecked Sendable {
         return url.path
     }
 
-    /// Writes a custom check `id` into `folder` (beside others there) whose exec plugin prints `reply` (a JSON
-    /// object or raw text) and returns the folder's path, for `run --checks`.
-    @discardableResult
-    public func writePluginCheck(
-        _ id: String, title: String, severity: String = "high", reply: String, in folder: String = "custom"
-    ) throws -> String {
-        try write("\(folder)/\(id).sh", "#!/bin/sh\ncat >/dev/null\necho '\(reply)'\n", executable: true)
-        try write(
-            "\(folder)/\(id).yml",
-            "id: \(id)\ntitle: \(title)\ndescription: A test plugin.\nprobe: exec\nseverity: \(severity)\n"
-                + "params: {command: [\"./\(id).sh\"]}\n")
-        return url(folder)
-    }
-
     public func read(_ relative: String) throws -> String {
         try String(contentsOfFile: URL(fileURLWithPath: path).appendingPathComponent(relative).path, encoding: .utf8)
     }

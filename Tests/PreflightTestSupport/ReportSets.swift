@@ -75,11 +75,6 @@ public enum RunToken {
     /// Writes the check into `folder` (relative to `temporary`) and returns the folder's path.
     @discardableResult
     public static func write(into temporary: TemporaryFolder, folder: String = "custom") throws -> String {
-        try temporary.write("\(folder)/\(checkID).sh", plugin, executable: true)
-        try temporary.write(
-            "\(folder)/\(checkID).yml",
-            "id: \(checkID)\ntitle: Run token\ndescription: Names its run in every format.\nprobe: exec\nseverity: high\n"
-                + "params: {command: [\"./\(checkID).sh\"]}\n")
-        return temporary.url(folder)
+        try TestCatalog(in: temporary, folder).plugin(checkID, title: "Run token", description: "Names its run in every format.", script: plugin)
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 import PreflightCore
 
 /// The JSON report: the machine contract, described by `reports/schema/preflight-report.schema.json`.
-public enum JSONReporter {
-    public static let fileExtension = "json"
+public enum JSONReporter: Reporter {
+    public static let identifier = "json"
+    public static let fileExtension: String? = "json"
+    public static let description = "The JSON report, the machine contract (reports/schema/preflight-report.schema.json)."
 
     public static func render(_ report: Report) -> String {
         let encoder = JSONEncoder()

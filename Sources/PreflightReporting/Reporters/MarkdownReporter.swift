@@ -2,8 +2,10 @@ import Foundation
 import PreflightCore
 
 /// The Markdown report a consultant hands to the customer. Deterministic: the same report renders the same bytes.
-public enum MarkdownReporter {
-    public static let fileExtension = "md"
+public enum MarkdownReporter: Reporter {
+    public static let identifier = "md"
+    public static let fileExtension: String? = "md"
+    public static let description = "The Markdown report for people: the verdict, every check, the findings and what to do."
     /// Findings shown per check; the JSON report keeps them all.
     public static let findingLimit = 25
 

@@ -3,8 +3,10 @@ import PreflightCore
 
 /// Prometheus text exposition (format 0.0.4) for node_exporter's textfile collector: one file per run,
 /// every series a gauge. Status codes: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.
-public enum PrometheusReporter {
-    public static let fileExtension = "prom"
+public enum PrometheusReporter: Reporter {
+    public static let identifier = "prom"
+    public static let fileExtension: String? = "prom"
+    public static let description = "Prometheus text exposition for node_exporter's textfile collector."
 
     public static func statusCode(_ status: CheckStatus) -> Int {
         switch status {

@@ -72,8 +72,9 @@ extension ExamplesTests {
         init(_ scenario: Scenario, _ label: String) throws {
             folder = try TemporaryFolder("examples-\(label)")
             self.scenario = scenario
+            let catalog = TestCatalog(in: folder, "catalog")
             for reply in scenario.replies {
-                try folder.writePluginCheck(reply.id, title: "Check \(reply.id)", severity: reply.severity, reply: reply.json, in: "catalog")
+                try catalog.plugin(reply.id, title: "Check \(reply.id)", severity: reply.severity, reply: reply.json)
             }
         }
 

@@ -128,10 +128,8 @@ enum PowerShellText {
 /// Runs catalog checks (the real `Checks/` folder) through the runner.
 /// The catalog is loaded once, on a thread of its own: YAML parsing is blocking work, and tests run in parallel
 /// with the runner's timing tests, which need the cooperative pool free.
-private let connectCatalog = Result { try Catalog.load(from: [Repository.checks]) }
-
 func runConnectChecks(_ ids: [String], _ configuration: Configuration) async throws -> [String: CheckResult] {
-    let catalog = try await runBlocking { try connectCatalog.get() }
+    let catalog = try await runBlocking { try TestCatalog.shipped() }
     let checks = catalog.checks.filter { ids.contains($0.id) }
     #expect(checks.count == ids.count, "missing checks: \(Set(ids).subtracting(checks.map(\.id)))")
     let results = await Runner(configuration: configuration).run(checks)

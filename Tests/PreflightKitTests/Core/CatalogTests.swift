@@ -15,6 +15,7 @@ import Testing
 @Suite("Check catalog loading")
 struct CatalogTests {
     let folder = try! TemporaryFolder("catalog")
+    var catalog: TestCatalog { TestCatalog(in: folder, "checks") }
 
     static let valid = """
         id: TST-001
@@ -26,9 +27,9 @@ struct CatalogTests {
         """
 
     private func errors(_ files: [String: String]) -> [String] {
-        for (name, text) in files { _ = try? folder.write(name, text) }
+        for (name, text) in files { _ = try? catalog.file(name, text) }
         do {
-            _ = try Catalog.load(from: [folder.path], registry: TestProbe.registry)
+            _ = try catalog.load(registry: TestProbe.registry)
             return []
         } catch {
             guard case .invalidConfiguration(let diagnostics) = error else { return ["\(error)"] }
@@ -37,7 +38,7 @@ struct CatalogTests {
     }
 
     @Test func theShippedCatalogLoadsAndEveryCheckIsDocumented() throws {
-        let catalog = try Catalog.load(from: [Repository.checks])
+        let catalog = try TestCatalog.shipped()
         #expect(!catalog.checks.isEmpty)
         for check in catalog.checks {
             #expect(CheckFileParser.isWellFormedID(check.id))
@@ -48,9 +49,8 @@ struct CatalogTests {
     }
 
     @Test func areaComesFromTheFolder() throws {
-        try folder.write("directory/TST-001.yml", Self.valid)
-        let catalog = try Catalog.load(from: [folder.path], registry: TestProbe.registry)
-        #expect(catalog.checks.first?.area == "directory")
+        try catalog.file("directory/TST-001.yml", Self.valid)
+        #expect(try catalog.load(registry: TestProbe.registry).checks.first?.area == "directory")
     }
 
     @Test func unknownKeyIsAnErrorWithLineAndColumn() {
@@ -119,10 +119,10 @@ struct CatalogTests {
     }
 
     @Test func selectionPullsInRequirementsAndRejectsUnknownIds() throws {
-        try folder.write("TST-001.yml", Self.valid)
-        try folder.write("TST-002.yml", Self.valid.replacingOccurrences(of: "TST-001", with: "TST-002") + "\nrequires: [TST-001]\n")
-        try folder.write("TST-003.yml", Self.valid.replacingOccurrences(of: "TST-001", with: "TST-003") + "\ntags: [x]\n")
-        let catalog = try Catalog.load(from: [folder.path], registry: TestProbe.registry)
+        try self.catalog.file("TST-001.yml", Self.valid)
+        try self.catalog.file("TST-002.yml", Self.valid.replacingOccurrences(of: "TST-001", with: "TST-002") + "\nrequires: [TST-001]\n")
+        try self.catalog.file("TST-003.yml", Self.valid.replacingOccurrences(of: "TST-001", with: "TST-003") + "\ntags: [x]\n")
+        let catalog = try self.catalog.load(registry: TestProbe.registry)
         #expect(try Selection(only: ["TST-002"]).apply(to: catalog).map(\.id) == ["TST-001", "TST-002"])
         #expect(try Selection(tags: ["x"]).apply(to: catalog).map(\.id) == ["TST-003"])
         #expect(try Selection(skip: ["TST-003"]).apply(to: catalog).map(\.id) == ["TST-001", "TST-002"])

@@ -178,7 +178,7 @@ struct CoverageTests {
         #expect(markdown.contains("- **INV-003** INV-003 — no-input — **not assessed** (high: readiness is unproven without it): "))
         let parsed = try JSONReporter.parse(Data(JSONReporter.render(incomplete).utf8), file: "r.json")
         #expect(parsed == incomplete && parsed.coverage?.notAssessed.count == 2)
-        let csv = String(decoding: CSVReporter.render(incomplete), as: UTF8.self)
+        let csv = CSVReporter.render(incomplete)
         #expect(csv.contains("\r\nINV-003,INV-003,high,not assessed,,"), "supplying the input is an action: \(csv)")
     }
 

@@ -26,19 +26,12 @@ struct ExecProbeTests {
     }
 
     static func pluginCatalog(_ folder: TemporaryFolder, script: String, timeout: Double) throws -> Catalog {
-        try folder.write("plugin.sh", "#!/bin/sh\n" + script, executable: true)
-        try folder.write(
-            "PLG-100.yml",
-            """
-            id: PLG-100
-            title: Test plugin
-            description: Test.
-            probe: exec
-            severity: medium
-            timeoutSeconds: \(timeout)
-            params: {command: ["./plugin.sh"], flavour: vanilla}
-            """)
-        return try Catalog.load(from: [folder.path])
+        let catalog = TestCatalog(in: folder, "checks")
+        try catalog.file("plugin.sh", "#!/bin/sh\n" + script, executable: true)
+        try catalog.check(
+            "PLG-100", title: "Test plugin", description: "Test.", severity: "medium", timeoutSeconds: timeout,
+            params: #"{command: ["./plugin.sh"], flavour: vanilla}"#)
+        return try catalog.load()
     }
 
     /// Issue #14: the LDAP password variable and proxy credentials used to reach every plugin.
@@ -179,7 +172,7 @@ struct CertificateExpiryPluginTests {
     }
 
     func runPLG001(caFile: String?) async throws -> CheckResult {
-        let catalog = try await runBlocking { try Catalog.load(from: [Repository.checks]) }
+        let catalog = try await runBlocking { try TestCatalog.shipped() }
         let check = try #require(catalog["PLG-001"])
         var configuration = Configuration()
         configuration.timeoutSeconds = 60

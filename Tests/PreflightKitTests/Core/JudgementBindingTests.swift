@@ -10,6 +10,7 @@ import Testing
 @Suite("Binding a check to its probe kind and judgement")
 struct JudgementBindingTests {
     let folder = try! TemporaryFolder("judgement")
+    var catalog: TestCatalog { TestCatalog(in: folder, "checks") }
 
     static func check(_ binding: String, params: String = "params: {right: reset-password}") -> String {
         """
@@ -23,8 +24,8 @@ struct JudgementBindingTests {
     }
 
     private func load(_ text: String) -> Result<Catalog, PreflightError> {
-        _ = try? folder.write("TST-001.yml", text)
-        do { return .success(try Catalog.load(from: [folder.path], registry: .builtIn)) } catch { return .failure(error) }
+        _ = try? catalog.file("TST-001.yml", text)
+        do { return .success(try catalog.load()) } catch { return .failure(error) }
     }
 
     private func errors(_ text: String) -> [String] {
@@ -65,7 +66,7 @@ struct JudgementBindingTests {
     }
 
     @Test func everyShippedCheckNamesAJudgementOfItsKind() throws {
-        let catalog = try Catalog.load(from: [Repository.checks])
+        let catalog = try TestCatalog.shipped()
         for check in catalog.checks {
             let kind = try #require(ProbeRegistry.builtIn[check.probe], "\(check.id): no kind '\(check.probe)'")
             if kind.judgements.isEmpty {

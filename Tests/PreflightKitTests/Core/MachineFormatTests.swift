@@ -12,18 +12,6 @@ import Testing
 @testable import PreflightNetwork
 @testable import PreflightReporting
 
-/// Golden files for the byte-exact formats; `UPDATE_GOLDEN=1` rewrites them (review the diff before committing).
-enum Golden {
-    static func check(_ data: Data, _ name: String) throws {
-        let path = Repository.fixture("golden/\(name)")
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-            try data.write(to: URL(fileURLWithPath: path))
-        }
-        let expected = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(data == expected, "\(name) differs from its golden file; run with UPDATE_GOLDEN=1 and review the diff")
-    }
-}
-
 @Suite("Machine formats: JUnit, Prometheus, CSV, summary")
 struct MachineFormatTests {
     let folder = try! TemporaryFolder("formats")
@@ -34,7 +22,7 @@ struct MachineFormatTests {
     }
 
     @Test func junitMatchesTheGoldenFileAndTheJenkinsSchema() async throws {
-        try Golden.check(ReportFormat.junit.render(SampleReport.value), "report.junit.xml")
+        assertSnapshot(ReportFormat.junit.render(SampleReport.value), named: "report.junit.xml")
         let cases = try await FormatValidators.junit(at: try written(.junit))
         #expect(cases["AD-001 LDAP connection and secure bind succeed"] == "passed")
         #expect(cases["AD-003 Reset Password effective on every in-scope user"] == "failure")
@@ -60,7 +48,7 @@ struct MachineFormatTests {
     }
 
     @Test func prometheusMatchesTheGoldenFileAndParses() async throws {
-        try Golden.check(ReportFormat.prom.render(SampleReport.value), "report.prom")
+        assertSnapshot(ReportFormat.prom.render(SampleReport.value), named: "report.prom")
         let samples = try await FormatValidators.prometheus(at: try written(.prom))
         #expect(samples[#"preflight_check_status{area="directory",id="AD-001",severity="critical"}"#] == 0)
         #expect(samples[#"preflight_check_status{area="directory",id="AD-006",severity="low"}"#] == 1)
@@ -83,7 +71,7 @@ struct MachineFormatTests {
     }
 
     @Test func csvMatchesTheGoldenFileAndReadsBackAsRFC4180() async throws {
-        try Golden.check(ReportFormat.csv.render(SampleReport.value), "report.csv")
+        assertSnapshot(ReportFormat.csv.render(SampleReport.value), named: "report.csv")
         let rows = try await FormatValidators.csv(at: try written(.csv))
         #expect(rows.first == CSVReporter.columns)
         #expect(rows.count == 33, "30 AD-003 findings, 1 AD-006 finding, NET-001's error without findings")

@@ -274,10 +274,10 @@ struct ReportComparisonTests {
             checks[index("NET-001", checks)].status = .pass
         }
         let changes = compare(current)
-        try Golden.check(Data(ChangesReporter.markdown(changes).utf8), "diff.md")
+        assertSnapshot(ChangesReporter.markdown(changes), named: "diff.md")
         var report = current
         report.changes = changes
-        try Golden.check(Data(MarkdownReporter.render(report).utf8), "report-with-changes.md")
+        assertSnapshot(MarkdownReporter.render(report), named: "report-with-changes.md")
         let summary = SummaryReporter.line(report, reportPath: "reports/x.md")
         #expect(
             summary.hasSuffix("(reports/x.md); not assessed: AD-001 (error); worse since the baseline (1 new, 2 resolved, 1 check worse)"),

@@ -71,22 +71,12 @@ enum SampleReport {
 
 @Suite("Reporters")
 struct ReporterTests {
-    /// Compares with the golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing).
-    func assertGolden(_ text: String, _ name: String) throws {
-        let path = Repository.fixture("golden/\(name)")
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text == expected, "\(name) differs from its golden file; run with UPDATE_GOLDEN=1 and review the diff")
-    }
-
     @Test func markdownMatchesTheGoldenFile() async throws {
-        try assertGolden(MarkdownReporter.render(SampleReport.value), "report.md")
+        assertSnapshot(MarkdownReporter.render(SampleReport.value), named: "report.md")
     }
 
     @Test func jsonMatchesTheGoldenFileAndTheSchema() async throws {
-        try assertGolden(JSONReporter.render(SampleReport.value), "report.json")
+        assertSnapshot(JSONReporter.render(SampleReport.value), named: "report.json")
         try await SchemaValidator.validate(reportAt: Repository.fixture("golden/report.json"))
     }
 

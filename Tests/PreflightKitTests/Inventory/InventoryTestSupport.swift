@@ -92,8 +92,6 @@ func csvError(_ path: String) -> String? {
 }
 
 /// Runs catalog checks (the real `Checks/` folder) through the runner.
-private let inventoryCatalog = Result { try Catalog.load(from: [Repository.checks]) }
-
 func runInventoryChecks(_ ids: [String], _ settings: Configuration.InventorySettings, threshold: Double = 0.8) async throws
     -> [String: CheckResult]
 {
@@ -104,7 +102,7 @@ func runInventoryChecks(_ ids: [String], _ settings: Configuration.InventorySett
     // The fixtures are dated by their modification time, which is the checkout's: these tests judge their content, and
     // EvidenceAgeTests and EvidenceAgeCLITests test the age rule.
     configuration.maxEvidenceAgeDays = 36_500
-    let catalog = try await runBlocking { try inventoryCatalog.get() }
+    let catalog = try await runBlocking { try TestCatalog.shipped() }
     let checks = catalog.checks.filter { ids.contains($0.id) }
     #expect(checks.count == ids.count, "missing checks: \(Set(ids).subtracting(checks.map(\.id)))")
     let results = await Runner(configuration: configuration).run(checks)

@@ -50,10 +50,8 @@ enum MonitoringFixture {
 }
 
 /// Runs the MON checks of the real catalog through the runner in the health phase.
-private let monitoringCatalog = Result { try Catalog.load(from: [Repository.checks]) }
-
 func runMonitoringChecks(_ ids: [String], _ configuration: Configuration) async throws -> [String: CheckResult] {
-    let catalog = try await runBlocking { try monitoringCatalog.get() }
+    let catalog = try await runBlocking { try TestCatalog.shipped() }
     let checks = catalog.checks.filter { ids.contains($0.id) }
     #expect(checks.count == ids.count, "missing checks: \(Set(ids).subtracting(checks.map(\.id)))")
     let results = await Runner(configuration: configuration).run(checks)
