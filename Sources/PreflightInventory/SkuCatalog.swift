@@ -100,7 +100,7 @@ struct SkuCatalog: Sendable {
     /// Where SwiftPM put the resource bundle: beside the executable (installed or `swift build`), or beside the test
     /// bundle. Looked up by hand because `Bundle.module` crashes the process when the bundle is missing.
     static func builtInPath() -> String? {
-        let bundleName = "preflight_PreflightKit.resources"
+        let bundleName = "preflight_PreflightInventory.resources"
         var folders: [URL] = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
         if let executable = ProcessInfo.processInfo.arguments.first {
             let resolved = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
