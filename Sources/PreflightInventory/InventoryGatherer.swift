@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 import PreflightEngine
 
 /// Reads every configured inventory export once, streaming, and reduces them to `InventoryFacts`.
@@ -11,7 +12,7 @@ enum InventoryGatherer {
         // The licensing table is needed only to judge licences and capacity.
         var catalog: SkuCatalog?
         if settings.licenses != nil || settings.subscribedSkus != nil {
-            do throws(InventoryInputError) {
+            do throws(InputFileError) {
                 let loaded: SkuCatalog
                 if let path = settings.skuCatalog {
                     loaded = try SkuCatalog.read(path: path, date: modificationDate(path))
@@ -28,7 +29,7 @@ enum InventoryGatherer {
         }
 
         let table: UserTable
-        do throws(InventoryInputError) {
+        do throws(InputFileError) {
             let users = try UsersExport.read(usersPath)
             table = users.table
             facts.inputs.append(users.input)
@@ -44,16 +45,16 @@ enum InventoryGatherer {
 
         // The other exports only look users up, so they are read at the same time (two cores halve the wall time).
         let scope = settings.scopeGroup.map { path in
-            Deferred { () throws(InventoryInputError) in try MemberExports.readScopeGroup(path, table: table) }
+            Deferred { () throws(InputFileError) in try MemberExports.readScopeGroup(path, table: table) }
         }
         let licenses = settings.licenses.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InventoryInputError) in try LicenseExport.read(path, table: table, catalog: catalog) } }
+            catalog.map { catalog in Deferred { () throws(InputFileError) in try LicenseExport.read(path, table: table, catalog: catalog) } }
         }
         let skus = settings.subscribedSkus.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InventoryInputError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
+            catalog.map { catalog in Deferred { () throws(InputFileError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
         }
         let registration = settings.registration.map { path in
-            Deferred { () throws(InventoryInputError) in try MemberExports.readRegistration(path, table: table) }
+            Deferred { () throws(InputFileError) in try MemberExports.readRegistration(path, table: table) }
         }
         let jobs: [(any DeferredWork)?] = [licenses, registration, scope, skus]
         runConcurrently(jobs.compactMap { $0 })

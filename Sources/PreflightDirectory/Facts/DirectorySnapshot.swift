@@ -184,7 +184,7 @@ public struct ContainerFacts: Codable, Sendable, Hashable {
 public struct UserFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID?
-    public var objectClass: WindowsGUID
+    public var objectClass: GUID
     public var adminCount: Int
     public var userAccountControl: Int
     public var daclProtected: Bool
@@ -197,7 +197,7 @@ public struct UserFacts: Codable, Sendable, Hashable {
     public var dcWritableAttributes: Set<String>?
 
     public init(
-        dn: String, sid: SID?, objectClass: WindowsGUID, adminCount: Int, userAccountControl: Int, daclProtected: Bool,
+        dn: String, sid: SID?, objectClass: GUID, adminCount: Int, userAccountControl: Int, daclProtected: Bool,
         dacl: DACLState, unreadable: String? = nil
     ) {
         self.unreadable = unreadable

@@ -19,14 +19,14 @@ private let lockoutTime = EffectiveRightsQuery.writeLockoutTime.right
 private let pwdLastSet = EffectiveRightsQuery.writePwdLastSet.right
 
 private func allow(
-    _ mask: AccessMask, _ objectType: WindowsGUID? = nil, inherited: WindowsGUID? = nil,
+    _ mask: AccessMask, _ objectType: GUID? = nil, inherited: GUID? = nil,
     flags: ACEFlags = [], sid: SID = svc
 ) -> ACE {
     let type: ACEType = objectType == nil && inherited == nil ? .accessAllowed : .accessAllowedObject
     return ACE(type: type, flags: flags, mask: mask, objectType: objectType, inheritedObjectType: inherited, sid: sid)
 }
 
-private func deny(_ mask: AccessMask, _ objectType: WindowsGUID? = nil, flags: ACEFlags = [], sid: SID = svc) -> ACE {
+private func deny(_ mask: AccessMask, _ objectType: GUID? = nil, flags: ACEFlags = [], sid: SID = svc) -> ACE {
     let type: ACEType = objectType == nil ? .accessDenied : .accessDeniedObject
     return ACE(type: type, flags: flags, mask: mask, objectType: objectType, sid: sid)
 }
@@ -40,7 +40,7 @@ struct AccessCheckRuleTests {
     }
 
     func check(
-        _ right: DirectoryRight, _ aces: [ACE], objectClass: WindowsGUID? = ClassGUID.user, principalSelf: SID? = nil
+        _ right: DirectoryRight, _ aces: [ACE], objectClass: GUID? = ClassGUID.user, principalSelf: SID? = nil
     ) -> AccessDecision {
         checkAccess(
             right, dacl: .acl(ACL(aces: aces)), token: token, objectClass: objectClass, principalSelf: principalSelf)
@@ -207,7 +207,7 @@ struct AccessCheckSampleTests {
     /// CI ACEs whose InheritedObjectType is absent or equals the class, minus IO, plus ID. NP copies do not
     /// propagate further and lose the InheritedObjectType (samba-ad-test-lab.md §12). A real user also gets
     /// its class's default SD as explicit ACEs; those are not modelled here.
-    static func effectiveACLOfNewChild(of parent: ACL, childClass: WindowsGUID) -> ACL {
+    static func effectiveACLOfNewChild(of parent: ACL, childClass: GUID) -> ACL {
         let aces = parent.aces.compactMap { ace -> ACE? in
             guard ace.flags.contains(.containerInherit),
                 ace.inheritedObjectType == nil || ace.inheritedObjectType == childClass
@@ -220,7 +220,7 @@ struct AccessCheckSampleTests {
         return ACL(revision: parent.revision, aces: aces)
     }
 
-    func childDecision(_ sample: String, _ query: EffectiveRightsQuery, childClass: WindowsGUID = ClassGUID.user)
+    func childDecision(_ sample: String, _ query: EffectiveRightsQuery, childClass: GUID = ClassGUID.user)
         throws -> AccessDecision
     {
         let child = Self.effectiveACLOfNewChild(of: try ADSampleFixtures.acl(sample), childClass: childClass)
@@ -264,7 +264,7 @@ struct AccessCheckSampleTests {
         for query in userRights {
             #expect(try childDecision("sd-OU_Pilot_OU_Staff.b64", query).granted, "\(query.name)")
         }
-        let consistencyGuid = try #require(WindowsGUID(string: "23773dc2-b63a-11d2-90e1-00c04fd91ab1"))
+        let consistencyGuid = try #require(GUID(string: "23773dc2-b63a-11d2-90e1-00c04fd91ab1"))
         let child = Self.effectiveACLOfNewChild(
             of: try ADSampleFixtures.acl("sd-OU_Pilot_OU_Staff.b64"), childClass: ClassGUID.user)
         let decision = checkAccess(
