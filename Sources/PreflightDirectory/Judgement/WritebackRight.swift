@@ -1,4 +1,5 @@
-/// The rights password writeback needs, with the names admins know and the dsacls grant for each.
+/// The rights password writeback needs (writeback-facts.md §2.1/§2.2), with the names admins know and the dsacls grant
+/// for each: the one table of them.
 public struct WritebackRight: Sendable, Hashable {
     public let id: String
     public let name: String
@@ -23,7 +24,10 @@ public struct WritebackRight: Sendable, Hashable {
         id: "unexpire-password", name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword),
         dsacls: "CA;Unexpire Password")
 
+    /// The rights on every in-scope user object. Microsoft's own ADSyncConfig module sets only the first three.
     public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+    /// Everything the docs list: the user rights, then Unexpire Password on the domain root (domainDNS) object.
+    public static let all = userRights + [unexpirePassword]
 
     /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
     public var attributeName: String? {
@@ -33,7 +37,7 @@ public struct WritebackRight: Sendable, Hashable {
         default: nil
         }
     }
-    public static func named(_ id: String) -> WritebackRight? { (userRights + [unexpirePassword]).first { $0.id == id } }
+    public static func named(_ id: String) -> WritebackRight? { all.first { $0.id == id } }
 }
 
 extension DirectorySnapshot {

@@ -15,8 +15,8 @@ private let svc = ADSampleFixtures.serviceAccount
 private let reset = DirectoryRight.controlAccess(ExtendedRightGUID.resetPassword)
 private let change = DirectoryRight.controlAccess(ExtendedRightGUID.changePassword)
 private let unexpire = DirectoryRight.controlAccess(ExtendedRightGUID.unexpirePassword)
-private let lockoutTime = EffectiveRightsQuery.writeLockoutTime.right
-private let pwdLastSet = EffectiveRightsQuery.writePwdLastSet.right
+private let lockoutTime = WritebackRight.writeLockoutTime.right
+private let pwdLastSet = WritebackRight.writePwdLastSet.right
 
 private func allow(
     _ mask: AccessMask, _ objectType: GUID? = nil, inherited: GUID? = nil,
@@ -121,7 +121,7 @@ struct AccessCheckRuleTests {
     }
 
     @Test func genericAllGrantsEverythingAndDeniesEverything() {
-        let rights = EffectiveRightsQuery.passwordWriteback.map(\.right)
+        let rights = WritebackRight.all.map(\.right)
         for right in rights {
             #expect(check(right, [allow(.genericAll)]).granted)
             #expect(
@@ -197,7 +197,7 @@ struct AccessCheckRuleTests {
 @Suite("Access check: real OU samples")
 struct AccessCheckSampleTests {
     let token: Set<SID>
-    let userRights = [EffectiveRightsQuery.resetPassword, .changePassword, .writeLockoutTime, .writePwdLastSet]
+    let userRights = [WritebackRight.resetPassword, .changePassword, .writeLockoutTime, .writePwdLastSet]
 
     init() throws {
         token = try ADSampleFixtures.serviceToken()
@@ -220,7 +220,7 @@ struct AccessCheckSampleTests {
         return ACL(revision: parent.revision, aces: aces)
     }
 
-    func childDecision(_ sample: String, _ query: EffectiveRightsQuery, childClass: GUID = ClassGUID.user)
+    func childDecision(_ sample: String, _ query: WritebackRight, childClass: GUID = ClassGUID.user)
         throws -> AccessDecision
     {
         let child = Self.effectiveACLOfNewChild(of: try ADSampleFixtures.acl(sample), childClass: childClass)
@@ -294,7 +294,7 @@ struct AccessCheckSampleTests {
         #expect(shadowed.first?.ace.objectType == ExtendedRightGUID.resetPassword)
         #expect(shadowed.first?.ace.type == .accessAllowedObject)
         // The deny is specific to Reset Password: the other writeback rights still come through.
-        for query in [EffectiveRightsQuery.changePassword, .writeLockoutTime, .writePwdLastSet] {
+        for query in [WritebackRight.changePassword, .writeLockoutTime, .writePwdLastSet] {
             #expect(try childDecision("sd-OU_Restricted_OU_Staff.b64", query).granted, "\(query.name)")
         }
     }
