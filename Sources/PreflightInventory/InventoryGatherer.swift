@@ -129,27 +129,27 @@ enum InventoryGatherer {
                 continue
             }
             facts.targets += 1
-            // `facts.licensing` and `facts.registration` are set wherever their marks are (in `gather`): the `!`s below cannot fail.
+            // `facts.licensing` and `facts.registration` are set wherever their marks are (in `gather`).
             if let licenses {
                 let marks = licenses[index]
                 if marks.contains(.yes) {
-                    facts.licensing!.licensedTargets += 1
+                    facts.licensing?.licensedTargets += 1
                 } else if marks.contains(.unknown) {
-                    facts.licensing!.unknownTargets.append(
+                    facts.licensing?.unknownTargets.append(
                         InventoryFacts.UnknownLicense(upn: table.upn(index), unknown: unknownLicenses[index] ?? []))
                 } else {
                     let upn = table.upn(index)
-                    facts.licensing!.unlicensedTargets.append(upn)
-                    if marks.contains(.premiumDisabled) { facts.licensing!.premiumDisabledTargets.append(upn) }
+                    facts.licensing?.unlicensedTargets.append(upn)
+                    if marks.contains(.premiumDisabled) { facts.licensing?.premiumDisabledTargets.append(upn) }
                 }
             }
             if let registration {
                 let marks = registration[index]
                 if marks.contains(.yes) {
-                    facts.registration!.registeredTargets += 1
+                    facts.registration?.registeredTargets += 1
                 } else {
-                    facts.registration!.unregisteredTargets.append(table.upn(index))
-                    if !marks.contains(.seen) { facts.registration!.missingTargets += 1 }
+                    facts.registration?.unregisteredTargets.append(table.upn(index))
+                    if !marks.contains(.seen) { facts.registration?.missingTargets += 1 }
                 }
             }
         }
@@ -157,10 +157,6 @@ enum InventoryGatherer {
 
     static func modificationDate(_ path: String) -> String? {
         guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date) + " (file date)"
+        return UTC.formatter("yyyy-MM-dd").string(from: date) + " (file date)"
     }
 }

@@ -243,7 +243,7 @@ struct DERElement {
             return Int(String(digits[from..<from + len]))
         }
         var c = DateComponents()
-        c.timeZone = TimeZone(identifier: "UTC")
+        c.timeZone = .gmt
         var i = 0
         if tag == 0x17 {
             guard let yy = num(0, 2) else { return nil }
@@ -262,9 +262,7 @@ struct DERElement {
         c.hour = h
         c.minute = mi
         c.second = num(i + 8, 2) ?? 0
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
-        return cal.date(from: c)
+        return UTC.calendar.date(from: c)
     }
 }
 
