@@ -210,7 +210,6 @@ public struct UserFacts: Codable, Sendable, Hashable {
         self.dacl = dacl
     }
 
-    public var isDisabled: Bool { userAccountControl & 0x2 != 0 }
     public var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 

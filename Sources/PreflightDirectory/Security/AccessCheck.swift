@@ -62,17 +62,6 @@ public struct AccessDecision: Sendable, Hashable, Codable {
     }
 }
 
-/// An ACE together with its position in the DACL.
-public struct IndexedACE: Sendable, Hashable, Codable {
-    public let index: Int
-    public let ace: ACE
-
-    public init(index: Int, ace: ACE) {
-        self.index = index
-        self.ace = ace
-    }
-}
-
 /// Decides whether a requester holding `token` has `right` on an object with `dacl`.
 ///
 /// - Parameters:
@@ -99,20 +88,6 @@ public func checkAccess(
         }
     }
     return AccessDecision(granted: false, reason: .noMatchingAllowACE, decidingACEIndex: nil)
-}
-
-/// For a decision denied by an ACE: the later ACEs that would have granted the right
-/// ("denied by ACE 0 although ACE 12 grants it"). Empty when the right is not denied by an ACE.
-public func allowACEsShadowedByDeny(
-    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: GUID?, principalSelf: SID?
-) -> [IndexedACE] {
-    let decision = checkAccess(right, dacl: dacl, token: token, objectClass: objectClass, principalSelf: principalSelf)
-    guard case .deniedBy = decision.reason, let denyIndex = decision.decidingACEIndex, case .acl(let acl) = dacl
-    else { return [] }
-    let requester = AccessCheckRequester(token: token, objectClass: objectClass, principalSelf: principalSelf)
-    return acl.aces.enumerated().dropFirst(denyIndex + 1)
-        .filter { requester.effect(of: $0.element, on: right) == .allow }
-        .map { IndexedACE(index: $0.offset, ace: $0.element) }
 }
 
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.

@@ -50,19 +50,6 @@ extension SID {
     public static let builtinAdministrators = SID(authority: 5, [32, 544])
 }
 
-/// Relative identifiers of well-known accounts and groups inside each domain (MS-DTYP 2.4.2.4).
-public enum DomainRID {
-    public static let administrator: UInt32 = 500
-    public static let guest: UInt32 = 501
-    public static let krbtgt: UInt32 = 502
-    public static let domainAdmins: UInt32 = 512
-    public static let domainUsers: UInt32 = 513
-    public static let domainControllers: UInt32 = 516
-    public static let schemaAdmins: UInt32 = 518
-    public static let enterpriseAdmins: UInt32 = 519
-    public static let readOnlyDomainControllers: UInt32 = 521
-}
-
 /// Display names for `SID.wellKnownName(domain:)`, in the form Windows shows them.
 enum WellKnownSIDNames {
     static let fixed: [SID: String] = {

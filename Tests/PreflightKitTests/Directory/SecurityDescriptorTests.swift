@@ -170,7 +170,7 @@ struct SecurityDescriptorSampleTests {
         let bytes = try ADSampleFixtures.bytes("sd-OU_Staff-OGD.b64")
         #expect(bytes.count == 1712)
         let sd = try SecurityDescriptor(bytes: bytes)
-        let domainAdmins = domain.appending(rid: DomainRID.domainAdmins)
+        let domainAdmins = domain.appending(rid: 512)  // Domain Admins
         #expect(sd.control.rawValue == 0x8404)
         #expect(sd.owner == domainAdmins && sd.group == domainAdmins)
         #expect(sd.owner?.wellKnownName(domain: domain) == "Domain Admins")
