@@ -3,6 +3,16 @@ import PreflightCore
 
 /// Pure judgements over `ConnectFacts` (no I/O): one function per check.
 enum ConnectJudgements {
+    /// The error about the connectors `named` whose state the export leaves unknown: `message` gets their names, quoted and
+    /// listed, and each is a finding saying `finding`.
+    static func unknownFor(
+        _ named: [String], finding: String, evidence: [String: JSONValue], _ message: (String) -> String
+    ) -> Evaluation {
+        var evaluation = Evaluation.error(message(named.map { "'\($0)'" }.joined(separator: ", ")), evidence: evidence)
+        evaluation.findings = named.map { Finding(status: .error, target: $0, message: finding) }
+        return evaluation
+    }
+
     /// The error when the export names no AD DS connector, which leaves `what` unknown; nil when it names one.
     static func noADConnector(_ facts: ConnectFacts, leaves what: String, evidence: [String: JSONValue]) -> Evaluation? {
         guard facts.adConnectors.isEmpty else { return nil }
@@ -111,15 +121,13 @@ enum ConnectJudgements {
                 ["name": .string(connector.name), "tenant": connector.tenant.map(JSONValue.string) ?? .null,
                  "passwordWriteback": flag(state), "from": .string(origin)]
             })
-        let unknown = states.filter { $0.1 == nil }
+        let unknown = states.filter { $0.1 == nil }.map(\.0.name)
         if !unknown.isEmpty {
-            var evaluation = Evaluation.error(
-                "The password writeback state of \(unknown.map { "'\($0.0.name)'" }.joined(separator: ", ")) is unknown: the export does not "
-                    + "record it. On the Connect server run Get-ADSyncAADPasswordResetConfiguration -Connector '<Entra connector name>' "
-                    + "| Out-File pwreset.txt and name the file in 'connect.passwordResetConfig'.",
-                evidence: evidence)
-            evaluation.findings = unknown.map { Finding(status: .error, target: $0.0.name, message: "Writeback state unknown.") }
-            return evaluation
+            return unknownFor(unknown, finding: "Writeback state unknown.", evidence: evidence) { names in
+                "The password writeback state of \(names) is unknown: the export does not record it. On the Connect server run "
+                    + "Get-ADSyncAADPasswordResetConfiguration -Connector '<Entra connector name>' | Out-File pwreset.txt and name the file "
+                    + "in 'connect.passwordResetConfig'."
+            }
         }
         let disabled = states.filter { $0.1 == false }
         let summary = states.map { "'\($0.0.name)': \($0.1 == true ? "enabled" : "disabled") (from \($0.2))" }.joined(separator: "; ")
@@ -197,13 +205,11 @@ enum ConnectJudgements {
             }
         }
         if !missing.isEmpty {
-            var evaluation = Evaluation.error(
-                "The AD DS connector account of \(missing.map { "'\($0.name)'" }.joined(separator: ", ")) is not recorded in the export "
-                    + "(no forest-login-user/forest-login-domain). Export with Get-ADSyncServerConfiguration, or read it on the Connect "
-                    + "server with Get-ADSyncConnector | Where-Object ConnectorTypeName -eq 'AD' and set 'ldap.account'.",
-                evidence: evidence)
-            evaluation.findings = missing.map { Finding(status: .error, target: $0.name, message: "Connector account unknown.") }
-            return evaluation
+            return unknownFor(missing.map(\.name), finding: "Connector account unknown.", evidence: evidence) { names in
+                "The AD DS connector account of \(names) is not recorded in the export (no forest-login-user/forest-login-domain). "
+                    + "Export with Get-ADSyncServerConfiguration, or read it on the Connect server with Get-ADSyncConnector | "
+                    + "Where-Object ConnectorTypeName -eq 'AD' and set 'ldap.account'."
+            }
         }
         return Evaluation(status: .pass, message: "AD DS connector accounts: \(accounts.joined(separator: "; ")).", evidence: evidence)
     }

@@ -9,12 +9,6 @@ public struct TLSInfo: Sendable, Equatable {
     public var cipher: String
     /// The server's leaf certificate, if it could be read and parsed.
     public var peerCertificate: CertificateSummary?
-
-    public init(version: String, cipher: String, peerCertificate: CertificateSummary?) {
-        self.version = version
-        self.cipher = cipher
-        self.peerCertificate = peerCertificate
-    }
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
@@ -29,18 +23,6 @@ public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     public var subjectAltNames: [String]
     /// Serial number in upper-case hex.
     public var serialNumber: String
-
-    public init(
-        subject: String, issuer: String, notBefore: Date?, notAfter: Date?, subjectAltNames: [String],
-        serialNumber: String
-    ) {
-        self.subject = subject
-        self.issuer = issuer
-        self.notBefore = notBefore
-        self.notAfter = notAfter
-        self.subjectAltNames = subjectAltNames
-        self.serialNumber = serialNumber
-    }
 
     public var description: String {
         var s = "subject '\(subject)', issuer '\(issuer)'"

@@ -54,12 +54,6 @@ public struct AccessDecision: Sendable, Hashable, Codable {
     public let reason: Reason
     /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
     public let decidingACEIndex: Int?
-
-    public init(granted: Bool, reason: Reason, decidingACEIndex: Int?) {
-        self.granted = granted
-        self.reason = reason
-        self.decidingACEIndex = decidingACEIndex
-    }
 }
 
 /// Decides whether a requester holding `token` has `right` on an object with `dacl`.
