@@ -176,7 +176,7 @@ def binary_words():
     """For the binary harnesses: the GUIDs the access check compares (in Windows byte order) and well-known SIDs."""
     text = open(os.path.join(KIT, "Directory/Security/DirectoryRights.swift"), encoding="utf-8").read()
     words = set()
-    for guid in re.findall(r'WindowsGUID\("([0-9a-fA-F-]{36})"\)', text):
+    for guid in re.findall(r'GUID\(literal: "([0-9a-fA-F-]{36})"\)', text):
         raw = bytes.fromhex(guid.replace("-", ""))
         words.add(raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:])
     for authority, subs in re.findall(r"SID\(authority: (\d+), \[([\d, ]+)\]\)", text):

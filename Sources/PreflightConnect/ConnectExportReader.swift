@@ -143,13 +143,12 @@ enum ExportLocator {
         // A copy of %ProgramData%\AADConnect: Exported-ServerConfiguration-* folders and/or policy JSON files.
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
         let subfolders = entries.map { (path as NSString).appendingPathComponent($0) }.filter { child($0, named: "Connectors") != nil }
-        if !subfolders.isEmpty {
-            let dated = subfolders.map { folder -> (String, String) in
-                let mv = child(folder, named: "GlobalSettings").flatMap { child($0, named: "MV.xml") }
-                let date = mv.flatMap { try? ServerConfigurationParser.parseGlobalSettingsHeader($0).exportDate } ?? ""
-                return (folder, date)
-            }
-            let chosen = dated.max { ($0.1, $0.0) < ($1.1, $1.0) }!
+        let dated = subfolders.map { folder -> (String, String) in
+            let mv = child(folder, named: "GlobalSettings").flatMap { child($0, named: "MV.xml") }
+            let date = mv.flatMap { try? ServerConfigurationParser.parseGlobalSettingsHeader($0).exportDate } ?? ""
+            return (folder, date)
+        }
+        if let chosen = dated.max(by: { ($0.1, $0.0) < ($1.1, $1.0) }) {
             let why = subfolders.count == 1
                 ? "the only Get-ADSyncServerConfiguration folder in \(path)"
                 : "the newest of \(subfolders.count) Get-ADSyncServerConfiguration folders in \(path) by export date"
@@ -162,12 +161,6 @@ enum ExportLocator {
             return lower.hasPrefix("applied-synchronizationpolicy-") || lower.hasPrefix("exported-synchronizationpolicy-")
         }
         let candidates = policies.isEmpty ? json : policies
-        guard !candidates.isEmpty else {
-            throw ProbeError(
-                "The folder '\(path)' (named by 'connect.export') holds no Entra Connect export: no Connectors/ folder from "
-                    + "Get-ADSyncServerConfiguration and no Applied-SynchronizationPolicy-*.json file. Run "
-                    + "Get-ADSyncServerConfiguration -Path <folder> on the Connect server and name that folder in 'connect.export'.")
-        }
         let ranked = candidates.map { name -> (name: String, key: String, how: String) in
             if let stamp = timestamp(inName: name) { return (name, stamp, "timestamp \(display(stamp)) in its name") }
             let full = (path as NSString).appendingPathComponent(name)
@@ -175,7 +168,12 @@ enum ExportLocator {
             let stamp = modifiedStamp(modified)
             return (name, stamp, "file modification time \(display(stamp)) (no timestamp in its name)")
         }
-        let chosen = ranked.max { ($0.key, $0.name) < ($1.key, $1.name) }!
+        guard let chosen = ranked.max(by: { ($0.key, $0.name) < ($1.key, $1.name) }) else {
+            throw ProbeError(
+                "The folder '\(path)' (named by 'connect.export') holds no Entra Connect export: no Connectors/ folder from "
+                    + "Get-ADSyncServerConfiguration and no Applied-SynchronizationPolicy-*.json file. Run "
+                    + "Get-ADSyncServerConfiguration -Path <folder> on the Connect server and name that folder in 'connect.export'.")
+        }
         let file = (path as NSString).appendingPathComponent(chosen.name)
         let why = candidates.count == 1
             ? "the only settings file in \(path)"
@@ -213,11 +211,7 @@ enum ExportLocator {
     }
 
     static func modifiedStamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        return formatter.string(from: date)
+        UTC.formatter("yyyyMMddHHmmss").string(from: date)
     }
 
     /// A child of `folder` by name, case-insensitively (exports copied from Windows keep their case, but not always).

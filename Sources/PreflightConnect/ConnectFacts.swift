@@ -9,7 +9,7 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     /// `server-configuration` (Get-ADSyncServerConfiguration folder) or `synchronization-policy-json`.
     public var format: String
     /// Every file that was parsed, absolute paths.
-    public var files: [String]
+    public var files: [String] = []
     public var exportDate: String?
     /// Where `exportDate` came from (`export-date in GlobalSettings/MV.xml`, `policyMetadata.timeCreated`, the file name).
     public var exportDateSource: String?
@@ -18,12 +18,12 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     public var version: String?
     /// Where `version` came from (the export does not always state the build directly).
     public var versionSource: String?
-    public var entraConnectors: [EntraConnectorFacts]
-    public var adConnectors: [ADConnectorFacts]
+    public var entraConnectors: [EntraConnectorFacts] = []
+    public var adConnectors: [ADConnectorFacts] = []
     /// Connectors that are neither the Entra connector nor an AD DS connector ("name (category)").
-    public var otherConnectors: [String]
+    public var otherConnectors: [String] = []
     /// Number of synchronization rule files present (counted, not parsed).
-    public var synchronizationRuleFiles: Int
+    public var synchronizationRuleFiles: Int = 0
     /// From the scheduler output (`StagingModeEnabled`); nil without it.
     public var stagingMode: Bool?
     public var schedulerFile: String?
@@ -37,35 +37,7 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     /// The saved `Get-ADSyncEntraConnectorCredential` output (`connect.connectorCredential`), when configured.
     public var connectorCredentialFile: String?
     /// Things the reader noticed and could not confirm (absent keys, contradicting values).
-    public var notes: [String]
-
-    public init(
-        source: String, format: String, files: [String] = [], exportDate: String? = nil, server: String? = nil,
-        version: String? = nil, versionSource: String? = nil, entraConnectors: [EntraConnectorFacts] = [],
-        adConnectors: [ADConnectorFacts] = [], otherConnectors: [String] = [], synchronizationRuleFiles: Int = 0,
-        stagingMode: Bool? = nil, passwordResetConfigEnabled: Bool? = nil, passwordResetConfigFile: String? = nil,
-        connectorIdentityType: String? = nil, connectorIdentityTypeSource: String? = nil, connectorCredentialFile: String? = nil,
-        notes: [String] = []
-    ) {
-        self.source = source
-        self.format = format
-        self.files = files
-        self.exportDate = exportDate
-        self.server = server
-        self.version = version
-        self.versionSource = versionSource
-        self.entraConnectors = entraConnectors
-        self.adConnectors = adConnectors
-        self.otherConnectors = otherConnectors
-        self.synchronizationRuleFiles = synchronizationRuleFiles
-        self.stagingMode = stagingMode
-        self.passwordResetConfigEnabled = passwordResetConfigEnabled
-        self.passwordResetConfigFile = passwordResetConfigFile
-        self.connectorIdentityType = connectorIdentityType
-        self.connectorIdentityTypeSource = connectorIdentityTypeSource
-        self.connectorCredentialFile = connectorCredentialFile
-        self.notes = notes
-    }
+    public var notes: [String] = []
 }
 
 /// The Microsoft Entra ID connector ("Windows Azure Active Directory (Microsoft)").
@@ -80,18 +52,6 @@ public struct EntraConnectorFacts: Codable, Sendable, Hashable {
     /// `aad-password-reset-config/enabled`; nil = unknown.
     public var passwordWriteback: Bool?
     public var file: String?
-
-    public init(
-        name: String, tenant: String? = nil, authority: String? = nil, syncAccount: String? = nil,
-        passwordWriteback: Bool? = nil, file: String? = nil
-    ) {
-        self.name = name
-        self.tenant = tenant
-        self.authority = authority
-        self.syncAccount = syncAccount
-        self.passwordWriteback = passwordWriteback
-        self.file = file
-    }
 }
 
 /// One Active Directory Domain Services connector (one forest).
@@ -104,21 +64,8 @@ public struct ADConnectorFacts: Codable, Sendable, Hashable {
     public var loginUser: String?
     /// `password-hash-sync-config/enabled`; nil = unknown.
     public var passwordHashSync: Bool?
-    public var partitions: [PartitionFacts]
+    public var partitions: [PartitionFacts] = []
     public var file: String?
-
-    public init(
-        name: String, forest: String? = nil, loginDomain: String? = nil, loginUser: String? = nil,
-        passwordHashSync: Bool? = nil, partitions: [PartitionFacts] = [], file: String? = nil
-    ) {
-        self.name = name
-        self.forest = forest
-        self.loginDomain = loginDomain
-        self.loginUser = loginUser
-        self.passwordHashSync = passwordHashSync
-        self.partitions = partitions
-        self.file = file
-    }
 
     /// `DOMAIN\user`, or nil while either half is unknown.
     public var account: String? {
@@ -131,17 +78,9 @@ public struct ADConnectorFacts: Codable, Sendable, Hashable {
 public struct PartitionFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var selected: Bool
-    public var inclusions: [String]
-    public var exclusions: [String]
+    public var inclusions: [String] = []
+    public var exclusions: [String] = []
     public var lastDC: String?
-
-    public init(dn: String, selected: Bool, inclusions: [String] = [], exclusions: [String] = [], lastDC: String? = nil) {
-        self.dn = dn
-        self.selected = selected
-        self.inclusions = inclusions
-        self.exclusions = exclusions
-        self.lastDC = lastDC
-    }
 }
 
 /// What the `Get-ADSyncScheduler` output says.

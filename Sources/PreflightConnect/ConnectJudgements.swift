@@ -3,6 +3,33 @@ import PreflightCore
 
 /// Pure judgements over `ConnectFacts` (no I/O): one function per check.
 enum ConnectJudgements {
+    /// The error about the connectors `named` whose state the export leaves unknown: `message` gets their names, quoted and
+    /// listed, and each is a finding saying `finding`.
+    static func unknownFor(
+        _ named: [String], finding: String, evidence: [String: JSONValue], _ message: (String) -> String
+    ) -> Evaluation {
+        var evaluation = Evaluation.error(message(named.map { "'\($0)'" }.joined(separator: ", ")), evidence: evidence)
+        evaluation.findings = named.map { Finding(status: .error, target: $0, message: finding) }
+        return evaluation
+    }
+
+    /// The error when the export names no AD DS connector, which leaves `what` unknown; nil when it names one.
+    static func noADConnector(_ facts: ConnectFacts, leaves what: String, evidence: [String: JSONValue]) -> Evaluation? {
+        guard facts.adConnectors.isEmpty else { return nil }
+        return .error(
+            "The export names no AD DS connector, so \(what) is unknown. Export the configuration again with "
+                + "Get-ADSyncServerConfiguration.", evidence: evidence)
+    }
+
+    /// Each AD DS connector's name and forest, and what `details` adds, for the evidence.
+    static func adConnectorEvidence(_ facts: ConnectFacts, _ details: (ADConnectorFacts) -> [String: JSONValue]) -> JSONValue {
+        .array(
+            facts.adConnectors.map { connector in
+                let named: [String: JSONValue] = ["connector": .string(connector.name), "forest": connector.forest.map(JSONValue.string) ?? .null]
+                return .object(named.merging(details(connector)) { $1 })
+            })
+    }
+
     static func baseEvidence(_ facts: ConnectFacts) -> [String: JSONValue] {
         var evidence: [String: JSONValue] = [
             "source": .string(facts.source), "format": .string(facts.format),
@@ -94,15 +121,13 @@ enum ConnectJudgements {
                 ["name": .string(connector.name), "tenant": connector.tenant.map(JSONValue.string) ?? .null,
                  "passwordWriteback": flag(state), "from": .string(origin)]
             })
-        let unknown = states.filter { $0.1 == nil }
+        let unknown = states.filter { $0.1 == nil }.map(\.0.name)
         if !unknown.isEmpty {
-            var evaluation = Evaluation.error(
-                "The password writeback state of \(unknown.map { "'\($0.0.name)'" }.joined(separator: ", ")) is unknown: the export does not "
-                    + "record it. On the Connect server run Get-ADSyncAADPasswordResetConfiguration -Connector '<Entra connector name>' "
-                    + "| Out-File pwreset.txt and name the file in 'connect.passwordResetConfig'.",
-                evidence: evidence)
-            evaluation.findings = unknown.map { Finding(status: .error, target: $0.0.name, message: "Writeback state unknown.") }
-            return evaluation
+            return unknownFor(unknown, finding: "Writeback state unknown.", evidence: evidence) { names in
+                "The password writeback state of \(names) is unknown: the export does not record it. On the Connect server run "
+                    + "Get-ADSyncAADPasswordResetConfiguration -Connector '<Entra connector name>' | Out-File pwreset.txt and name the file "
+                    + "in 'connect.passwordResetConfig'."
+            }
         }
         let disabled = states.filter { $0.1 == false }
         let summary = states.map { "'\($0.0.name)': \($0.1 == true ? "enabled" : "disabled") (from \($0.2))" }.joined(separator: "; ")
@@ -166,50 +191,42 @@ enum ConnectJudgements {
 
     static func accounts(_ facts: ConnectFacts) -> Evaluation {
         var evidence = baseEvidence(facts)
-        guard !facts.adConnectors.isEmpty else {
-            return .error(
-                "The export names no AD DS connector, so the AD DS connector account is unknown. Export the configuration again "
-                    + "with Get-ADSyncServerConfiguration.", evidence: evidence)
+        if let unknown = noADConnector(facts, leaves: "the AD DS connector account", evidence: evidence) { return unknown }
+        evidence["accounts"] = adConnectorEvidence(facts) { connector in
+            ["loginDomain": connector.loginDomain.map(JSONValue.string) ?? .null, "loginUser": connector.loginUser.map(JSONValue.string) ?? .null]
         }
-        evidence["accounts"] = .array(
-            facts.adConnectors.map { connector in
-                ["connector": .string(connector.name), "forest": connector.forest.map(JSONValue.string) ?? .null,
-                 "loginDomain": connector.loginDomain.map(JSONValue.string) ?? .null,
-                 "loginUser": connector.loginUser.map(JSONValue.string) ?? .null]
-            })
-        let missing = facts.adConnectors.filter { $0.account == nil }
+        var missing: [ADConnectorFacts] = []
+        var accounts: [String] = []
+        for connector in facts.adConnectors {
+            if let account = connector.account {
+                accounts.append("\(connector.forest ?? connector.name): \(account)")
+            } else {
+                missing.append(connector)
+            }
+        }
         if !missing.isEmpty {
-            var evaluation = Evaluation.error(
-                "The AD DS connector account of \(missing.map { "'\($0.name)'" }.joined(separator: ", ")) is not recorded in the export "
-                    + "(no forest-login-user/forest-login-domain). Export with Get-ADSyncServerConfiguration, or read it on the Connect "
-                    + "server with Get-ADSyncConnector | Where-Object ConnectorTypeName -eq 'AD' and set 'ldap.account'.",
-                evidence: evidence)
-            evaluation.findings = missing.map { Finding(status: .error, target: $0.name, message: "Connector account unknown.") }
-            return evaluation
+            return unknownFor(missing.map(\.name), finding: "Connector account unknown.", evidence: evidence) { names in
+                "The AD DS connector account of \(names) is not recorded in the export (no forest-login-user/forest-login-domain). "
+                    + "Export with Get-ADSyncServerConfiguration, or read it on the Connect server with Get-ADSyncConnector | "
+                    + "Where-Object ConnectorTypeName -eq 'AD' and set 'ldap.account'."
+            }
         }
-        let list = facts.adConnectors.map { "\($0.forest ?? $0.name): \($0.account!)" }.joined(separator: "; ")
-        return Evaluation(status: .pass, message: "AD DS connector accounts: \(list).", evidence: evidence)
+        return Evaluation(status: .pass, message: "AD DS connector accounts: \(accounts.joined(separator: "; ")).", evidence: evidence)
     }
 
     // MARK: CON-005
 
     static func scope(_ facts: ConnectFacts) -> Evaluation {
         var evidence = baseEvidence(facts)
-        guard !facts.adConnectors.isEmpty else {
-            return .error(
-                "The export names no AD DS connector, so the sync scope is unknown. Export the configuration again with "
-                    + "Get-ADSyncServerConfiguration.", evidence: evidence)
+        if let unknown = noADConnector(facts, leaves: "the sync scope", evidence: evidence) { return unknown }
+        evidence["forests"] = adConnectorEvidence(facts) { connector in
+            ["partitions": .array(connector.partitions.map { partition in
+                ["dn": .string(partition.dn), "selected": .bool(partition.selected),
+                 "inclusions": .array(partition.inclusions.map(JSONValue.string)),
+                 "exclusions": .array(partition.exclusions.map(JSONValue.string)),
+                 "lastDC": partition.lastDC.map(JSONValue.string) ?? .null]
+            })]
         }
-        evidence["forests"] = .array(
-            facts.adConnectors.map { connector in
-                ["connector": .string(connector.name), "forest": connector.forest.map(JSONValue.string) ?? .null,
-                 "partitions": .array(connector.partitions.map { partition in
-                     ["dn": .string(partition.dn), "selected": .bool(partition.selected),
-                      "inclusions": .array(partition.inclusions.map(JSONValue.string)),
-                      "exclusions": .array(partition.exclusions.map(JSONValue.string)),
-                      "lastDC": partition.lastDC.map(JSONValue.string) ?? .null]
-                 })]
-            })
         var findings: [Finding] = []
         var lines: [String] = []
         for connector in facts.adConnectors {
@@ -275,8 +292,13 @@ enum ConnectJudgements {
 }
 
 /// A dotted build number, compared numerically (1.1.443.0 < 1.1.1000.0).
-struct BuildVersion: Comparable {
+struct BuildVersion: Comparable, CustomStringConvertible {
     var components: [Int]
+
+    /// A build of this code: `BuildVersion(2, 5, 79, 0)`.
+    init(_ major: Int, _ minor: Int, _ build: Int, _ revision: Int) {
+        components = [major, minor, build, revision]
+    }
 
     init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".")
@@ -290,4 +312,6 @@ struct BuildVersion: Comparable {
     }
 
     static func < (lhs: BuildVersion, rhs: BuildVersion) -> Bool { lhs.components.lexicographicallyPrecedes(rhs.components) }
+
+    var description: String { components.map(String.init).joined(separator: ".") }
 }

@@ -5,15 +5,15 @@ import PreflightCore
 extension ConnectJudgements {
     /// "All customers are required to upgrade to the minimum versions by September 30, 2026 … All synchronization services
     /// in Microsoft Entra Connect Sync will fail" below 2.5.79.0 (learn.microsoft.com/entra/identity/hybrid/connect/harden-update-ad-fs-pingfederate).
-    static let minimumBuild = "2.5.79.0"
+    static let minimumBuild = BuildVersion(2, 5, 79, 0)
     static let minimumSince = "2026-09-30"
     static let hardeningPage = "https://learn.microsoft.com/entra/identity/hybrid/connect/harden-update-ad-fs-pingfederate"
     /// The first build that uses the current writeback endpoints (learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback).
-    static let minimumWritebackBuild = "1.1.443.0"
+    static let minimumWritebackBuild = BuildVersion(1, 1, 443, 0)
 
     static func version(_ facts: ConnectFacts) -> Evaluation {
         var evidence = baseEvidence(facts)
-        evidence["minimum"] = .string(minimumBuild)
+        evidence["minimum"] = .string(minimumBuild.description)
         evidence["minimumSince"] = .string(minimumSince)
         evidence["connectorIdentityType"] = .string(facts.connectorIdentityType ?? "unknown")
         evidence["connectorIdentityTypeSource"] = facts.connectorIdentityTypeSource.map(JSONValue.string) ?? .null
@@ -30,8 +30,7 @@ extension ConnectJudgements {
         evidence["versionSource"] = facts.versionSource.map(JSONValue.string) ?? .null
         let from = facts.versionSource.map { " (from \($0))" } ?? ""
         let identity = identitySentence(facts)
-        // The two minimums are build literals of this file (tests parse them): their `!` cannot fail.
-        guard version < BuildVersion(minimumBuild)! else {
+        guard version < minimumBuild else {
             return Evaluation(
                 status: .pass,
                 message: "Connect build \(text)\(from) is at or above \(minimumBuild), the minimum build Microsoft requires: builds below it "
@@ -39,7 +38,7 @@ extension ConnectJudgements {
                 evidence: evidence)
         }
         var older = ""
-        if version < BuildVersion(minimumWritebackBuild)! {
+        if version < minimumWritebackBuild {
             older = " It is also older than \(minimumWritebackBuild), the first build that uses the current writeback endpoints "
                 + "(*.passwordreset.microsoftonline.com, *.servicebus.windows.net)."
         } else if version.components[0] < 2 {

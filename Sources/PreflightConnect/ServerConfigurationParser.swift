@@ -205,7 +205,6 @@ final class ConnectorCollector: BaseCollector {
     private var maConfigOpen = 0
     private var text = ""
     private var capture: Field?
-    private var parameterName: String?
     private var partition: PartitionFacts?
 
     enum Field {

@@ -17,8 +17,7 @@ extension FuzzEntry {
         }
         for right in WritebackRight.userRights {
             _ = checkAccess(right.right, dacl: descriptor.daclState, token: token, objectClass: ClassGUID.user, principalSelf: nil)
-            _ = allowACEsShadowedByDeny(
-                right.right, dacl: descriptor.daclState, token: [.everyone], objectClass: ClassGUID.user, principalSelf: .everyone)
+            _ = checkAccess(right.right, dacl: descriptor.daclState, token: [.everyone], objectClass: ClassGUID.user, principalSelf: .everyone)
         }
         return nil
     }

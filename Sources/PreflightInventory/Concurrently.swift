@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// Work to run on a thread of its own, keeping its outcome.
 protocol DeferredWork: AnyObject, Sendable {
@@ -7,14 +8,14 @@ protocol DeferredWork: AnyObject, Sendable {
 
 /// A reader of one export, run by `runConcurrently`; `result` is read only after that returns.
 final class Deferred<Value: Sendable>: DeferredWork, @unchecked Sendable {
-    private let body: @Sendable () throws(InventoryInputError) -> Value
+    private let body: @Sendable () throws(InputFileError) -> Value
     /// Set once by `run()`, read after `runConcurrently` has waited for it.
-    private(set) var result: Result<Value, InventoryInputError>?
+    private(set) var result: Result<Value, InputFileError>?
 
-    init(_ body: @escaping @Sendable () throws(InventoryInputError) -> Value) { self.body = body }
+    init(_ body: @escaping @Sendable () throws(InputFileError) -> Value) { self.body = body }
 
     func run() {
-        do throws(InventoryInputError) {
+        do throws(InputFileError) {
             result = .success(try body())
         } catch {
             result = .failure(error)

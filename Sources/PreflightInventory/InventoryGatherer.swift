@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 import PreflightEngine
 
 /// Reads every configured inventory export once, streaming, and reduces them to `InventoryFacts`.
@@ -11,7 +12,7 @@ enum InventoryGatherer {
         // The licensing table is needed only to judge licences and capacity.
         var catalog: SkuCatalog?
         if settings.licenses != nil || settings.subscribedSkus != nil {
-            do throws(InventoryInputError) {
+            do throws(InputFileError) {
                 let loaded: SkuCatalog
                 if let path = settings.skuCatalog {
                     loaded = try SkuCatalog.read(path: path, date: modificationDate(path))
@@ -28,7 +29,7 @@ enum InventoryGatherer {
         }
 
         let table: UserTable
-        do throws(InventoryInputError) {
+        do throws(InputFileError) {
             let users = try UsersExport.read(usersPath)
             table = users.table
             facts.inputs.append(users.input)
@@ -44,16 +45,16 @@ enum InventoryGatherer {
 
         // The other exports only look users up, so they are read at the same time (two cores halve the wall time).
         let scope = settings.scopeGroup.map { path in
-            Deferred { () throws(InventoryInputError) in try MemberExports.readScopeGroup(path, table: table) }
+            Deferred { () throws(InputFileError) in try MemberExports.readScopeGroup(path, table: table) }
         }
         let licenses = settings.licenses.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InventoryInputError) in try LicenseExport.read(path, table: table, catalog: catalog) } }
+            catalog.map { catalog in Deferred { () throws(InputFileError) in try LicenseExport.read(path, table: table, catalog: catalog) } }
         }
         let skus = settings.subscribedSkus.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InventoryInputError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
+            catalog.map { catalog in Deferred { () throws(InputFileError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
         }
         let registration = settings.registration.map { path in
-            Deferred { () throws(InventoryInputError) in try MemberExports.readRegistration(path, table: table) }
+            Deferred { () throws(InputFileError) in try MemberExports.readRegistration(path, table: table) }
         }
         let jobs: [(any DeferredWork)?] = [licenses, registration, scope, skus]
         runConcurrently(jobs.compactMap { $0 })
@@ -128,27 +129,27 @@ enum InventoryGatherer {
                 continue
             }
             facts.targets += 1
-            // `facts.licensing` and `facts.registration` are set wherever their marks are (in `gather`): the `!`s below cannot fail.
+            // `facts.licensing` and `facts.registration` are set wherever their marks are (in `gather`).
             if let licenses {
                 let marks = licenses[index]
                 if marks.contains(.yes) {
-                    facts.licensing!.licensedTargets += 1
+                    facts.licensing?.licensedTargets += 1
                 } else if marks.contains(.unknown) {
-                    facts.licensing!.unknownTargets.append(
+                    facts.licensing?.unknownTargets.append(
                         InventoryFacts.UnknownLicense(upn: table.upn(index), unknown: unknownLicenses[index] ?? []))
                 } else {
                     let upn = table.upn(index)
-                    facts.licensing!.unlicensedTargets.append(upn)
-                    if marks.contains(.premiumDisabled) { facts.licensing!.premiumDisabledTargets.append(upn) }
+                    facts.licensing?.unlicensedTargets.append(upn)
+                    if marks.contains(.premiumDisabled) { facts.licensing?.premiumDisabledTargets.append(upn) }
                 }
             }
             if let registration {
                 let marks = registration[index]
                 if marks.contains(.yes) {
-                    facts.registration!.registeredTargets += 1
+                    facts.registration?.registeredTargets += 1
                 } else {
-                    facts.registration!.unregisteredTargets.append(table.upn(index))
-                    if !marks.contains(.seen) { facts.registration!.missingTargets += 1 }
+                    facts.registration?.unregisteredTargets.append(table.upn(index))
+                    if !marks.contains(.seen) { facts.registration?.missingTargets += 1 }
                 }
             }
         }
@@ -156,10 +157,6 @@ enum InventoryGatherer {
 
     static func modificationDate(_ path: String) -> String? {
         guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date) + " (file date)"
+        return UTC.formatter("yyyy-MM-dd").string(from: date) + " (file date)"
     }
 }

@@ -39,43 +39,35 @@ extension InventoryJudgements {
             ? ""
             : " \(number(unknown.count)) more could not be judged: their SKUs (\(unknownNames)) are not in the licensing table; "
                 + "name a newer download in 'inventory.skuCatalog'."
-        var evaluation: Evaluation
+        // The findings are the unlicensed and unknown users: none in the last two cases.
+        let (status, message): (CheckStatus, String)
         if !unlicensed.isEmpty {
             let disabledText = disabledSet.isEmpty ? "" : " (\(number(disabledSet.count)) of them have the plan but disabled)"
-            evaluation = Evaluation(
-                status: .fail,
-                message: "\(number(unlicensed.count)) of \(number(facts.targets)) in-scope synchronized users "
-                    + "(\(percent(unlicensed.count, of: facts.targets))) have no enabled Entra ID P1 or P2 service plan\(disabledText): "
-                    + "password writeback requires one per user (Microsoft 365 Business Premium counts; Business Standard/Basic and "
-                    + "Office 365 E3/E5 do not).\(unknownText)\(listNote(unlicensed.count, limit: limit))",
-                findings: findings, evidence: evidence)
+            status = .fail
+            message = "\(number(unlicensed.count)) of \(number(facts.targets)) in-scope synchronized users "
+                + "(\(percent(unlicensed.count, of: facts.targets))) have no enabled Entra ID P1 or P2 service plan\(disabledText): "
+                + "password writeback requires one per user (Microsoft 365 Business Premium counts; Business Standard/Basic and "
+                + "Office 365 E3/E5 do not).\(unknownText)\(listNote(unlicensed.count, limit: limit))"
         } else if !unknown.isEmpty {
-            evaluation = Evaluation(
-                status: .error,
-                message: "\(number(licensing.licensedTargets)) of \(number(facts.targets)) in-scope synchronized users have an enabled P1/P2 plan, "
-                    + "but readiness is unproven:\(unknownText)",
-                findings: findings, evidence: evidence)
+            status = .error
+            message = "\(number(licensing.licensedTargets)) of \(number(facts.targets)) in-scope synchronized users have an enabled P1/P2 plan, "
+                + "but readiness is unproven:\(unknownText)"
         } else if !licensing.disabledPlansVisible {
-            evaluation = Evaluation(
-                status: .warn,
-                message: "All \(number(facts.targets)) in-scope synchronized users are assigned a SKU that includes Entra ID P1 or P2, but this "
-                    + "export (\(licensing.format)) does not record disabled service plans, so a plan switched off per user would go unseen. "
-                    + "Export the licences with DisabledPlans (see the README) to prove it.",
-                evidence: evidence)
+            status = .warn
+            message = "All \(number(facts.targets)) in-scope synchronized users are assigned a SKU that includes Entra ID P1 or P2, but this "
+                + "export (\(licensing.format)) does not record disabled service plans, so a plan switched off per user would go unseen. "
+                + "Export the licences with DisabledPlans (see the README) to prove it."
         } else {
-            evaluation = Evaluation(
-                status: .pass,
-                message: "All \(number(facts.targets)) in-scope synchronized users have an enabled Entra ID P1 or P2 service plan (disabled plans honoured).",
-                evidence: evidence)
+            status = .pass
+            message = "All \(number(facts.targets)) in-scope synchronized users have an enabled Entra ID P1 or P2 service plan (disabled plans honoured)."
         }
+        var evaluation = Evaluation(status: status, message: message, findings: findings, evidence: evidence)
         evaluation.addTable(
-            ReportTable(
-                title: "Licensing of in-scope synchronized users", columns: ["Users", "Count"],
-                rows: [["In scope, enabled, synchronized", number(facts.targets)],
-                       ["With an enabled P1/P2 plan", number(licensing.licensedTargets)],
-                       ["Without (fail)", number(unlicensed.count)],
-                       ["… of which P1/P2 assigned but disabled", number(disabledSet.count)],
-                       ["Unknown SKU", number(unknown.count)]]))
+            userCounts(
+                "Licensing of in-scope synchronized users",
+                [("In scope, enabled, synchronized", facts.targets), ("With an enabled P1/P2 plan", licensing.licensedTargets),
+                 ("Without (fail)", unlicensed.count), ("… of which P1/P2 assigned but disabled", disabledSet.count),
+                 ("Unknown SKU", unknown.count)]))
         if evaluation.status == .fail {
             evaluation.generatedRemediation =
                 "Assign a licence that includes Entra ID P1 or P2 (e.g. Microsoft 365 E3/E5, Business Premium, Entra ID P1) to the listed users, "
@@ -167,12 +159,10 @@ extension InventoryJudgements {
         let thresholdText = String(format: "%.0f%%", threshold * 100)
         var evaluation: Evaluation
         if coverage < threshold {
-            evaluation = Evaluation(
-                status: .warn,
-                message: "\(summary), below the \(thresholdText) threshold ('ssprRegistrationThreshold'): \(number(unregistered.count)) cannot reset "
-                    + "their password themselves yet.\(missing)\(listNote(unregistered.count, limit: limit))",
-                findings: listed(unregistered, limit: limit, status: .warn) { _ in "Not registered for SSPR." },
-                evidence: evidence)
+            evaluation = warning(
+                "\(summary), below the \(thresholdText) threshold ('ssprRegistrationThreshold'): \(number(unregistered.count)) cannot reset "
+                    + "their password themselves yet.\(missing)",
+                listing: unregistered, limit: limit, finding: "Not registered for SSPR.", evidence: evidence)
             evaluation.generatedRemediation =
                 "Run a registration campaign (Entra admin center > Protection > Authentication methods > Registration campaign), or require "
                 + "registration at sign-in (Password reset > Registration > Require users to register when signing in: Yes)."
@@ -181,12 +171,12 @@ extension InventoryJudgements {
                 status: .pass, message: "\(summary), at or above the \(thresholdText) threshold. \(number(unregistered.count)) are not registered yet.\(missing)",
                 evidence: evidence)
         }
-        evaluation.addTable(
-            ReportTable(
-                title: "SSPR registration of in-scope synchronized users", columns: ["Users", "Count"],
-                rows: [["In scope, enabled, synchronized", number(facts.targets)], ["Registered", number(registered)],
-                       ["Not registered", number(unregistered.count)], ["… not in the registration export", number(registration.missingTargets)],
-                       ["Coverage", percent(registered, of: facts.targets)], ["Threshold", thresholdText]]))
+        var table = userCounts(
+            "SSPR registration of in-scope synchronized users",
+            [("In scope, enabled, synchronized", facts.targets), ("Registered", registered), ("Not registered", unregistered.count),
+             ("… not in the registration export", registration.missingTargets)])
+        table.rows += [["Coverage", percent(registered, of: facts.targets)], ["Threshold", thresholdText]]
+        evaluation.addTable(table)
         return evaluation
     }
 }

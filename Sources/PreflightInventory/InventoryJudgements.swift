@@ -74,15 +74,22 @@ enum InventoryJudgements {
         count > limit ? " The first \(number(limit)) of \(number(count)) are listed." : ""
     }
 
-    static func number(_ value: Int) -> String {
-        let digits = String(value)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return out
+    /// A warning about `users`: `message` and how many are listed, and a finding saying `finding` for each of the first `limit`.
+    static func warning(
+        _ message: String, listing users: [String], limit: Int, finding: String, evidence: [String: JSONValue]
+    ) -> Evaluation {
+        Evaluation(
+            status: .warn, message: message + listNote(users.count, limit: limit),
+            findings: listed(users, limit: limit, status: .warn) { _ in finding }, evidence: evidence)
     }
+
+    /// The table of user counts a judgement shows: a row per (what, how many).
+    static func userCounts(_ title: String, _ rows: [(String, Int)]) -> ReportTable {
+        ReportTable(title: title, columns: ["Users", "Count"], rows: rows.map { [$0.0, number($0.1)] })
+    }
+
+    /// 1000000 → `1,000,000`.
+    static func number(_ value: Int) -> String { InputLimits.grouped(value) }
 
     static func percent(_ part: Int, of whole: Int) -> String {
         whole == 0 ? "n/a" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
@@ -191,27 +198,23 @@ enum InventoryJudgements {
                     + "Check that the scope group export is the right one.", evidence: evidence)
         }
         let count = facts.cloudOnlyInScope.count
-        var evaluation: Evaluation
-        if count == 0 {
-            evaluation = Evaluation(
+        var evaluation =
+            count == 0
+            ? Evaluation(
                 status: .pass,
                 message: "Every one of the \(number(enabledInScope)) enabled in-scope users is synchronized from AD "
                     + "(per '\(facts.syncColumn)'), so writeback applies to all of them.",
                 evidence: evidence)
-        } else {
-            evaluation = Evaluation(
-                status: .warn,
-                message: "\(number(count)) of \(number(facts.inScope)) in-scope users (\(percent(count, of: facts.inScope))) are cloud-only "
+            : warning(
+                "\(number(count)) of \(number(facts.inScope)) in-scope users (\(percent(count, of: facts.inScope))) are cloud-only "
                     + "(not synchronized from AD per '\(facts.syncColumn)'). SSPR works for them, but password writeback does not apply: "
-                    + "their password lives only in Entra ID.\(listNote(count, limit: limit))",
-                findings: listed(facts.cloudOnlyInScope, limit: limit, status: .warn) { _ in "Cloud-only: writeback does not apply." },
-                evidence: evidence)
-        }
+                    + "their password lives only in Entra ID.",
+                listing: facts.cloudOnlyInScope, limit: limit, finding: "Cloud-only: writeback does not apply.", evidence: evidence)
         evaluation.addTable(
-            ReportTable(
-                title: "In-scope users by source", columns: ["Users", "Count"],
-                rows: [["In scope", number(facts.inScope)], ["Synchronized from AD", number(facts.inScope - count - facts.disabledInScope.count)],
-                       ["Cloud-only", number(count)], ["Disabled (INV-006)", number(facts.disabledInScope.count)]]))
+            userCounts(
+                "In-scope users by source",
+                [("In scope", facts.inScope), ("Synchronized from AD", facts.inScope - count - facts.disabledInScope.count),
+                 ("Cloud-only", count), ("Disabled (INV-006)", facts.disabledInScope.count)]))
         return evaluation
     }
 
@@ -234,23 +237,16 @@ enum InventoryJudgements {
                 "'\(column)' is empty for every member of the scope group, so disabled accounts cannot be told apart. Get-MgUser "
                     + "returns AccountEnabled only when -Property names it: export the users again with it.", evidence: evidence)
         }
-        var evaluation: Evaluation
-        if count == 0 {
-            evaluation = Evaluation(
+        var evaluation =
+            count == 0
+            ? Evaluation(
                 status: .pass, message: "No disabled account is among the \(number(facts.inScope)) members of the scope group (per '\(column)').",
                 evidence: evidence)
-        } else {
-            evaluation = Evaluation(
-                status: .warn,
-                message: "\(number(count)) of the \(number(facts.inScope)) members of the scope group are disabled (per '\(column)'). They cannot "
-                    + "use SSPR; remove them from the group to keep the scope and the licence count honest.\(listNote(count, limit: limit))",
-                findings: listed(facts.disabledInScope, limit: limit, status: .warn) { _ in "Disabled account in the SSPR scope group." },
-                evidence: evidence)
-        }
-        evaluation.addTable(
-            ReportTable(
-                title: "Scope group members", columns: ["Users", "Count"],
-                rows: [["Members found in the users export", number(facts.inScope)], ["Disabled", number(count)]]))
+            : warning(
+                "\(number(count)) of the \(number(facts.inScope)) members of the scope group are disabled (per '\(column)'). They cannot "
+                    + "use SSPR; remove them from the group to keep the scope and the licence count honest.",
+                listing: facts.disabledInScope, limit: limit, finding: "Disabled account in the SSPR scope group.", evidence: evidence)
+        evaluation.addTable(userCounts("Scope group members", [("Members found in the users export", facts.inScope), ("Disabled", count)]))
         return evaluation
     }
 }

@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// Whether one assigned SKU gives a user Entra ID P1 or P2: it must include AAD_PREMIUM or AAD_PREMIUM_P2, and
 /// that plan must not be among the assignment's disabled plans. Pure, so tests can drive it with any SKU.
 enum LicenseRules {

@@ -1,11 +1,12 @@
 import Foundation
+import PreflightCore
 
 /// Microsoft's "Product names and service plan identifiers for licensing" table, reduced to what the checks need:
 /// which SKUs carry an Entra ID P1 or P2 service plan. Matching is by GUID; names are only for reading exports that
 /// carry no GUIDs (part numbers, admin-center product names), trimmed because the table has stray spaces.
 struct SkuCatalog: Sendable {
-    static let p1Plan = GUID("41781fb2-bc02-4b7c-bd55-b576c07bb09d")!  // AAD_PREMIUM (a valid literal: cannot fail)
-    static let p2Plan = GUID("eec0eb4f-6444-4f95-aba0-50c24d67f998")!  // AAD_PREMIUM_P2 (a valid literal)
+    static let p1Plan = GUID(literal: "41781fb2-bc02-4b7c-bd55-b576c07bb09d")  // AAD_PREMIUM
+    static let p2Plan = GUID(literal: "eec0eb4f-6444-4f95-aba0-50c24d67f998")  // AAD_PREMIUM_P2
     static let premiumPlans: Set<GUID> = [p1Plan, p2Plan]
 
     /// The built-in copy (a package resource) and its date, as recorded in its SOURCE.md.
@@ -47,13 +48,13 @@ struct SkuCatalog: Sendable {
     // MARK: Reading
 
     /// Reads the table from `path` (a download named by `inventory.skuCatalog`).
-    static func read(path: String, key: String = "inventory.skuCatalog", date: String? = nil) throws(InventoryInputError) -> SkuCatalog {
+    static func read(path: String, key: String = "inventory.skuCatalog", date: String? = nil) throws(InputFileError) -> SkuCatalog {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         guard let skuColumn = columns.index(["GUID"]), let planColumn = columns.index(["Service_Plan_Id"]),
             let partColumn = columns.index(["String_Id"])
         else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(key)') is not Microsoft's \"Product names and service plan identifiers for licensing\" "
                     + "table: its columns are \(columns.listed), but the table has Product_Display_Name, String_Id, GUID, "
                     + "Service_Plan_Name, Service_Plan_Id and Service_Plans_Included_Friendly_Names. Download it again from "
@@ -81,15 +82,15 @@ struct SkuCatalog: Sendable {
             }
         }
         guard !catalog.skus.isEmpty else {
-            throw InventoryInputError("'\(path)' (named by '\(key)') has a header but no rows. Download the table again.")
+            throw InputFileError("'\(path)' (named by '\(key)') has a header but no rows. Download the table again.")
         }
         return catalog
     }
 
     /// The copy built into preflight, or an error that says how to name a download instead.
-    static func builtIn() throws(InventoryInputError) -> SkuCatalog {
+    static func builtIn() throws(InputFileError) -> SkuCatalog {
         guard let path = builtInPath() else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "The licensing table built into preflight (\(builtInFileName)) is missing from this installation. Download "
                     + "\"Product names and service plan identifiers for licensing\" from "
                     + "https://learn.microsoft.com/entra/identity/users/licensing-service-plan-reference and name it in 'inventory.skuCatalog'.")

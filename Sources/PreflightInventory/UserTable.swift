@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// Every user of the users export in a compact, columnar form: a million users take about 60 MB, where a
 /// dictionary of Strings would take several times that. UPNs are matched case-insensitively (ASCII), as Entra ID does.
 ///

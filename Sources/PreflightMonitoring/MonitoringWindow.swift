@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// The stretch of time a MON check judges: `monitoring.windowHours` ending at the newest entry of the input,
 /// never at the machine's clock, so an old export is judged on its own terms (the report says how old it is).
@@ -22,13 +23,7 @@ struct MonitoringWindow: Sendable {
 }
 
 enum MonitoringFormat {
-    private static let formatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter
-    }()
+    private static let formatter = UTC.formatter("yyyy-MM-dd HH:mm:ss")
     private static let lock = NSLock()
 
     /// Dates as the file wrote them (local times were read without an offset, so no zone is added here).

@@ -42,13 +42,7 @@ enum CertificateParsing {
         return nil
     }
 
-    private static let opensslDate: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "MMM d HH:mm:ss yyyy zzz"
-        return formatter
-    }()
+    private static let opensslDate = UTC.formatter("MMM d HH:mm:ss yyyy zzz")
 
     /// `Nov  6 10:00:00 2027 GMT` → `2027-11-06T10:00:00Z`; the text itself when it is in another shape.
     static func isoDate(_ text: String) -> String {

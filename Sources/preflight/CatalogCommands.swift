@@ -63,7 +63,7 @@ struct ExplainCommand: ParsableCommand {
         out += ["", check.description.trimmingCharacters(in: .whitespacesAndNewlines)]
         if case .object(let members) = check.params, !members.isEmpty {
             out += ["", "Params:"]
-            for key in members.keys.sorted() { out.append("  \(key): \(members[key]!.compactText)") }
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) { out.append("  \(key): \(value.compactText)") }
         }
         if !check.remediation.isEmpty { out += ["", "Remediation:", check.remediation.trimmingCharacters(in: .whitespacesAndNewlines)] }
         if !check.references.isEmpty { out += ["", "References:"] + check.references.map { "  \($0)" } }

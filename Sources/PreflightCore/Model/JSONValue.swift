@@ -66,8 +66,11 @@ extension JSONValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            // Whole numbers print without a fraction so reports read naturally.
-            if value.rounded() == value, abs(value) < 1e15 {
+            // Whole numbers print without a fraction so reports read naturally; JSON has no NaN or infinity (JSONEncoder
+            // would fail on them), so they are null.
+            if !value.isFinite {
+                try container.encodeNil()
+            } else if value.rounded() == value, abs(value) < 1e15 {
                 try container.encode(Int64(value))
             } else {
                 try container.encode(value)

@@ -46,8 +46,7 @@ public struct Waiver: Sendable, Hashable, Codable {
         let parts = day.split(separator: "-", omittingEmptySubsequences: false)
         guard day.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2])
         else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
+        let calendar = UTC.calendar
         let components = DateComponents(year: year, month: month, day: dayOfMonth)
         guard components.isValidDate(in: calendar), let start = calendar.date(from: components) else { return nil }
         return calendar.date(byAdding: .day, value: 1, to: start)

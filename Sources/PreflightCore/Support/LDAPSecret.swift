@@ -34,7 +34,7 @@ public final class LDAPSecret: @unchecked Sendable {
     /// Overwrites the password with zeros, in a way the compiler may not optimise away.
     public func wipe() {
         lock.withLock {
-            explicit_bzero(buffer.baseAddress!, buffer.count)
+            Self.zero(buffer)
             wiped = true
         }
     }
@@ -43,8 +43,13 @@ public final class LDAPSecret: @unchecked Sendable {
     var isWiped: Bool { lock.withLock { wiped && buffer.allSatisfy { $0 == 0 } } }
 
     deinit {
-        explicit_bzero(buffer.baseAddress!, buffer.count)
+        Self.zero(buffer)
         buffer.deallocate()
+    }
+
+    /// Overwrites `buffer` with zeros, in a way the compiler may not optimise away.
+    private static func zero(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        if let base = buffer.baseAddress { explicit_bzero(base, buffer.count) }
     }
 
     /// Reads a password file into a buffer of its own (no `Data`, no `String`); leading and trailing CR and LF are an
@@ -55,12 +60,13 @@ public final class LDAPSecret: @unchecked Sendable {
         defer { close(fd) }
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: limit)
         defer {
-            explicit_bzero(scratch.baseAddress!, scratch.count)
+            zero(scratch)
             scratch.deallocate()
         }
+        guard let base = scratch.baseAddress else { return nil }
         var filled = 0
         while filled < limit {
-            let count = Glibc.read(fd, scratch.baseAddress! + filled, limit - filled)
+            let count = Glibc.read(fd, base + filled, limit - filled)
             if count < 0, errno == EINTR { continue }
             if count < 0 { return nil }
             if count == 0 { break }

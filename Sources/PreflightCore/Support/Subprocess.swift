@@ -113,9 +113,10 @@ public struct Subprocess: Sendable {
         let inputFD = stdinPipe.write
         Thread.detachNewThread {
             input.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
                 var offset = 0
                 while offset < buffer.count {
-                    let written = write(inputFD, buffer.baseAddress! + offset, buffer.count - offset)
+                    let written = write(inputFD, base + offset, buffer.count - offset)
                     if written <= 0 { break }
                     offset += written
                 }

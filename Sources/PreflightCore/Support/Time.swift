@@ -7,7 +7,7 @@ public enum RFC3339 {
     public static func string(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.timeZone = .gmt
         return formatter.string(from: date)
     }
 
@@ -19,6 +19,25 @@ public enum RFC3339 {
             if let date = formatter.date(from: text) { return date }
         }
         return nil
+    }
+}
+
+/// Dates in fixed layouts, in UTC: a Gregorian calendar, and formatters with the POSIX locale so that no user setting
+/// changes what is read or written.
+package enum UTC {
+    package static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
+
+    /// A formatter of `format` (`yyyy-MM-dd HH:mm:ss`), new for each caller: `DateFormatter` is not `Sendable`.
+    package static func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .gmt
+        formatter.dateFormat = format
+        return formatter
     }
 }
 

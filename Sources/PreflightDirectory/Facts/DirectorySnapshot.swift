@@ -13,29 +13,15 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     /// OUs and containers from the scope up to the domain root, for "inherited from" and "inheritance disabled at".
     public var containers: [ContainerFacts]
     public var users: [UserFacts]
-    public var passwordPolicies: [PasswordPolicyFacts]
+    public var passwordPolicies: [PasswordPolicyFacts] = []
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
-    public var protectedGroupMembers: [String: [String]]
+    public var protectedGroupMembers: [String: [String]] = [:]
     /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.
     public var topology: Topology = .connectSync
     /// The samServer object and the Builtin container (AD-014, AD-015).
     public var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
     public var gatherMilliseconds: Int = 0
-
-    public init(
-        server: ServerFacts, domain: DomainFacts, account: AccountFacts, scope: ScopeFacts, containers: [ContainerFacts],
-        users: [UserFacts], passwordPolicies: [PasswordPolicyFacts] = [], protectedGroupMembers: [String: [String]] = [:]
-    ) {
-        self.server = server
-        self.domain = domain
-        self.account = account
-        self.scope = scope
-        self.containers = containers
-        self.users = users
-        self.passwordPolicies = passwordPolicies
-        self.protectedGroupMembers = protectedGroupMembers
-    }
 }
 
 public struct ServerFacts: Codable, Sendable, Hashable {
@@ -45,14 +31,6 @@ public struct ServerFacts: Codable, Sendable, Hashable {
     /// nil when the DC did not say (then AD-012 cannot decide).
     public var isReadOnly: Bool?
     public var domainControllerFunctionality: Int?
-
-    public init(url: String, dnsHostName: String?, supportedControls: [String], isReadOnly: Bool?, domainControllerFunctionality: Int?) {
-        self.url = url
-        self.dnsHostName = dnsHostName
-        self.supportedControls = supportedControls
-        self.isReadOnly = isReadOnly
-        self.domainControllerFunctionality = domainControllerFunctionality
-    }
 }
 
 public struct DomainFacts: Codable, Sendable, Hashable {
@@ -64,15 +42,6 @@ public struct DomainFacts: Codable, Sendable, Hashable {
     public var minPwdAge: Int64?
     /// The domain root's own DACL, filtered to the account's token (for Unexpire Password).
     public var rootDACL: DACLState
-
-    public init(dn: String, sid: SID, dnsName: String, netbiosName: String?, minPwdAge: Int64?, rootDACL: DACLState) {
-        self.dn = dn
-        self.sid = sid
-        self.dnsName = dnsName
-        self.netbiosName = netbiosName
-        self.minPwdAge = minPwdAge
-        self.rootDACL = rootDACL
-    }
 }
 
 public struct AccountFacts: Codable, Sendable, Hashable {
@@ -91,33 +60,14 @@ public struct AccountFacts: Codable, Sendable, Hashable {
     public var sid: SID
     /// The token a DC builds for it at a network logon, SID by SID with the origin of each.
     public var logonToken: LogonToken
-    public var groupNames: [String: String]
+    public var groupNames: [String: String] = [:]
     public var userAccountControl: Int
     public var lockoutTime: Int64?
     public var accountExpires: Int64?
     public var privilegedGroups: [String]
     /// True when the bind account is this account: the DC's own answers (allowedAttributesEffective) then
     /// speak for it, and the directory checks cross-check their verdicts with them.
-    public var isBindAccount: Bool
-
-    public init(
-        source: Source, requested: String, dn: String, samAccountName: String, sid: SID, logonToken: LogonToken,
-        groupNames: [String: String] = [:], userAccountControl: Int, lockoutTime: Int64?, accountExpires: Int64?,
-        privilegedGroups: [String], isBindAccount: Bool = false
-    ) {
-        self.source = source
-        self.requested = requested
-        self.dn = dn
-        self.samAccountName = samAccountName
-        self.sid = sid
-        self.logonToken = logonToken
-        self.groupNames = groupNames
-        self.userAccountControl = userAccountControl
-        self.lockoutTime = lockoutTime
-        self.accountExpires = accountExpires
-        self.privilegedGroups = privilegedGroups
-        self.isBindAccount = isBindAccount
-    }
+    public var isBindAccount: Bool = false
 
     /// The groups and aliases in the token (not the account itself nor the logon SIDs).
     public var groups: [SID] {
@@ -144,13 +94,6 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
     /// Which connector and partition of which export defined the scope, when it came from one.
     public var origin: String?
 
-    public init(source: Source, bases: [String], excluded: [String], origin: String? = nil) {
-        self.source = source
-        self.bases = bases
-        self.excluded = excluded
-        self.origin = origin
-    }
-
     /// In scope when the most specific matching container is an inclusion, as Entra Connect's OU
     /// filter works: an export can exclude the domain root and include one OU below it.
     public func contains(_ dn: String) -> Bool {
@@ -171,20 +114,12 @@ public struct ContainerFacts: Codable, Sendable, Hashable {
     public var daclProtected: Bool
     /// ACEs for the account's token, in DACL order.
     public var aces: [ACE]
-
-    public init(dn: String, name: String, isOrganizationalUnit: Bool, daclProtected: Bool, aces: [ACE]) {
-        self.dn = dn
-        self.name = name
-        self.isOrganizationalUnit = isOrganizationalUnit
-        self.daclProtected = daclProtected
-        self.aces = aces
-    }
 }
 
 public struct UserFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID?
-    public var objectClass: WindowsGUID
+    public var objectClass: GUID
     public var adminCount: Int
     public var userAccountControl: Int
     public var daclProtected: Bool
@@ -196,21 +131,6 @@ public struct UserFacts: Codable, Sendable, Hashable {
     /// the lower-cased names of the writeback attributes it lists (nil when not read).
     public var dcWritableAttributes: Set<String>?
 
-    public init(
-        dn: String, sid: SID?, objectClass: WindowsGUID, adminCount: Int, userAccountControl: Int, daclProtected: Bool,
-        dacl: DACLState, unreadable: String? = nil
-    ) {
-        self.unreadable = unreadable
-        self.dn = dn
-        self.sid = sid
-        self.objectClass = objectClass
-        self.adminCount = adminCount
-        self.userAccountControl = userAccountControl
-        self.daclProtected = daclProtected
-        self.dacl = dacl
-    }
-
-    public var isDisabled: Bool { userAccountControl & 0x2 != 0 }
     public var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 
@@ -222,12 +142,4 @@ public struct PasswordPolicyFacts: Codable, Sendable, Hashable {
     public var minimumPasswordAge: Int64?
     /// In-scope users this policy is the resultant policy for (the DC's own `msDS-ResultantPSO`).
     public var appliesToUsers: [String]
-
-    public init(dn: String, name: String, precedence: Int?, minimumPasswordAge: Int64?, appliesToUsers: [String]) {
-        self.dn = dn
-        self.name = name
-        self.precedence = precedence
-        self.minimumPasswordAge = minimumPasswordAge
-        self.appliesToUsers = appliesToUsers
-    }
 }

@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// Objects outside the users that writeback's own calls read as the connector account: the samServer object
 /// (`NetUserGetInfo` goes through it) and the Builtin container. Microsoft documents both only in a support article:
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
@@ -14,10 +16,10 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// The object's class (schemaIDGUID), which object ACEs for the whole object name.
-    public var objectClass: WindowsGUID {
+    public var objectClass: GUID {
         switch self {
-        case .samServer: WindowsGUID("bf967aad-0de6-11d0-a285-00aa003049e2")  // samServer
-        case .builtin: WindowsGUID("bf967a81-0de6-11d0-a285-00aa003049e2")  // builtinDomain
+        case .samServer: GUID(literal: "bf967aad-0de6-11d0-a285-00aa003049e2")  // samServer
+        case .builtin: GUID(literal: "bf967a81-0de6-11d0-a285-00aa003049e2")  // builtinDomain
         }
     }
 

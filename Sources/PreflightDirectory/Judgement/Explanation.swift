@@ -46,7 +46,7 @@ package enum Explanation {
         ]
     }
 
-    static func className(_ guid: WindowsGUID) -> String {
+    static func className(_ guid: GUID) -> String {
         switch guid {
         case ClassGUID.user: "user"
         case ClassGUID.inetOrgPerson: "inetOrgPerson"

@@ -24,7 +24,7 @@ public struct RightsJudge: Sendable {
         /// Inheritance is disabled on a container between the user and the grant.
         case inheritanceBlocked(at: String, grantedAt: String)
         /// A grant above applies to another object class (e.g. `user`, while this is an inetOrgPerson).
-        case classMismatch(grantedAt: String, appliesTo: WindowsGUID)
+        case classMismatch(grantedAt: String, appliesTo: GUID)
         /// The DACL exists but is empty.
         case emptyDACL
         /// Nothing grants the right to the account or any of its groups.

@@ -1,4 +1,8 @@
-/// The rights password writeback needs, with the names admins know and the dsacls grant for each.
+/// The rights password writeback needs, with the names admins know and the dsacls grant for each: the one table of them.
+/// Microsoft's list: "Configure account permissions for Microsoft Entra Connect" in
+/// learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback; ADSyncConfig's
+/// `Set-ADSyncPasswordWritebackPermissions` sets Reset Password, WP lockoutTime and WP pwdLastSet only ("Permissions for
+/// Password Writeback" in learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-configure-ad-ds-connector-account).
 public struct WritebackRight: Sendable, Hashable {
     public let id: String
     public let name: String
@@ -23,7 +27,10 @@ public struct WritebackRight: Sendable, Hashable {
         id: "unexpire-password", name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword),
         dsacls: "CA;Unexpire Password")
 
+    /// The rights on every in-scope user object. Microsoft's own ADSyncConfig module sets only the first three.
     public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+    /// Everything the docs list: the user rights, then Unexpire Password on the domain root (domainDNS) object.
+    public static let all = userRights + [unexpirePassword]
 
     /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
     public var attributeName: String? {
@@ -33,7 +40,7 @@ public struct WritebackRight: Sendable, Hashable {
         default: nil
         }
     }
-    public static func named(_ id: String) -> WritebackRight? { (userRights + [unexpirePassword]).first { $0.id == id } }
+    public static func named(_ id: String) -> WritebackRight? { all.first { $0.id == id } }
 }
 
 extension DirectorySnapshot {

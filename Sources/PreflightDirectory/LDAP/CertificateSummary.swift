@@ -9,12 +9,6 @@ public struct TLSInfo: Sendable, Equatable {
     public var cipher: String
     /// The server's leaf certificate, if it could be read and parsed.
     public var peerCertificate: CertificateSummary?
-
-    public init(version: String, cipher: String, peerCertificate: CertificateSummary?) {
-        self.version = version
-        self.cipher = cipher
-        self.peerCertificate = peerCertificate
-    }
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
@@ -29,18 +23,6 @@ public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     public var subjectAltNames: [String]
     /// Serial number in upper-case hex.
     public var serialNumber: String
-
-    public init(
-        subject: String, issuer: String, notBefore: Date?, notAfter: Date?, subjectAltNames: [String],
-        serialNumber: String
-    ) {
-        self.subject = subject
-        self.issuer = issuer
-        self.notBefore = notBefore
-        self.notAfter = notAfter
-        self.subjectAltNames = subjectAltNames
-        self.serialNumber = serialNumber
-    }
 
     public var description: String {
         var s = "subject '\(subject)', issuer '\(issuer)'"
@@ -243,7 +225,7 @@ struct DERElement {
             return Int(String(digits[from..<from + len]))
         }
         var c = DateComponents()
-        c.timeZone = TimeZone(identifier: "UTC")
+        c.timeZone = .gmt
         var i = 0
         if tag == 0x17 {
             guard let yy = num(0, 2) else { return nil }
@@ -262,9 +244,7 @@ struct DERElement {
         c.hour = h
         c.minute = mi
         c.second = num(i + 8, 2) ?? 0
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
-        return cal.date(from: c)
+        return UTC.calendar.date(from: c)
     }
 }
 

@@ -65,20 +65,20 @@ enum LDAPControls {
 /// after the request is sent.
 struct ControlList {
     private var controls: [UnsafeMutablePointer<LDAPControl>] = []
-    private var buffers: [UnsafeMutableRawPointer] = []
+    private var buffers: [UnsafeMutableBufferPointer<CChar>] = []
 
     mutating func add(oid: String, value: [UInt8], critical: Bool) {
-        // Only out of memory fails these, as any allocation would; `value` is our own request, never input.
-        let oidPtr = strdup(oid)!
-        let valuePtr = malloc(max(value.count, 1))!
-        value.withUnsafeBytes { if value.count > 0 { valuePtr.copyMemory(from: $0.baseAddress!, byteCount: value.count) } }
-        buffers.append(UnsafeMutableRawPointer(oidPtr))
-        buffers.append(valuePtr)
+        // `value` is our own request, never input.
+        let oidBuffer = Self.copy(oid.utf8CString)
+        let valueBuffer = Self.copy(value.map { CChar(bitPattern: $0) })
+        buffers += [oidBuffer, valueBuffer]
+        let oidPtr = oidBuffer.baseAddress
+        let valuePtr = valueBuffer.baseAddress
         let control = UnsafeMutablePointer<LDAPControl>.allocate(capacity: 1)
         control.initialize(
             to: LDAPControl(
                 ldctl_oid: oidPtr,
-                ldctl_value: berval(bv_len: ber_len_t(value.count), bv_val: valuePtr.assumingMemoryBound(to: CChar.self)),
+                ldctl_value: berval(bv_len: ber_len_t(value.count), bv_val: valuePtr),
                 ldctl_iscritical: critical ? 1 : 0))
         controls.append(control)
     }
@@ -98,6 +98,13 @@ struct ControlList {
             c.deinitialize(count: 1)
             c.deallocate()
         }
-        for b in buffers { free(b) }
+        for b in buffers { b.deallocate() }
+    }
+
+    /// A buffer of our own holding `bytes`, for libldap to read until `deallocate()`.
+    private static func copy(_ bytes: some Collection<CChar>) -> UnsafeMutableBufferPointer<CChar> {
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        _ = buffer.initialize(from: bytes)
+        return buffer
     }
 }

@@ -128,11 +128,6 @@ public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether this error is a timeout (connection deadline or operation timeout).
-    public var isTimeout: Bool {
-        if case .timedOut = self { return true }
-        return false
-    }
 
     // MARK: - Private
 

@@ -53,41 +53,6 @@ public struct LDAPSettings: Sendable {
         self.networkTimeout = networkTimeout
         self.operationTimeout = operationTimeout
     }
-
-    /// With the password as a string (tests, and callers that have nothing better): copied into an ``LDAPSecret``.
-    public init(
-        url: String,
-        startTLS: Bool = false,
-        caFile: String? = nil,
-        allowInsecure: Bool = false,
-        bindDN: String,
-        password: String,
-        deadline: ContinuousClock.Instant,
-        networkTimeout: Duration = .seconds(10),
-        operationTimeout: Duration = .seconds(120)
-    ) {
-        self.init(
-            url: url, startTLS: startTLS, caFile: caFile, allowInsecure: allowInsecure, bindDN: bindDN,
-            secret: LDAPSecret(password), deadline: deadline, networkTimeout: networkTimeout, operationTimeout: operationTimeout)
-    }
-
-    /// Same as the designated initializer, with the deadline given as a budget from now.
-    public init(
-        url: String,
-        startTLS: Bool = false,
-        caFile: String? = nil,
-        allowInsecure: Bool = false,
-        bindDN: String,
-        password: String,
-        timeout: Duration,
-        networkTimeout: Duration = .seconds(10),
-        operationTimeout: Duration = .seconds(120)
-    ) {
-        self.init(
-            url: url, startTLS: startTLS, caFile: caFile, allowInsecure: allowInsecure, bindDN: bindDN,
-            password: password, deadline: .now + timeout, networkTimeout: networkTimeout,
-            operationTimeout: operationTimeout)
-    }
 }
 
 extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

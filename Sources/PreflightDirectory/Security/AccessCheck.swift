@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 // DACL evaluation for one directory right: MS-DTYP 2.5.3.2 (ordered walk, first decisive ACE wins)
 // with the object-type rules of MS-ADTS 5.1.3.3. Deliberately follows the spec where Samba 4.17 does not
@@ -7,9 +8,9 @@ import Foundation
 /// A right on a directory object that the access check can answer.
 public enum DirectoryRight: Sendable, Hashable, Codable {
     /// An extended right such as Reset Password (RIGHT_DS_CONTROL_ACCESS on the right's GUID).
-    case controlAccess(WindowsGUID)
+    case controlAccess(GUID)
     /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
-    case writeProperty(WindowsGUID, propertySet: WindowsGUID?)
+    case writeProperty(GUID, propertySet: GUID?)
     /// A right on the whole object, such as List contents, Read all properties or Read permissions: an object ACE
     /// covers it only when its object type is the object's class.
     case wholeObject(AccessMask)
@@ -24,7 +25,7 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
     }
 
     /// The object types an object ACE may name to cover this right: class (root), property set, leaf.
-    public func objectTypePath(objectClass: WindowsGUID?) -> [WindowsGUID] {
+    public func objectTypePath(objectClass: GUID?) -> [GUID] {
         switch self {
         case .controlAccess(let right):
             return [objectClass, right].compactMap { $0 }
@@ -53,23 +54,6 @@ public struct AccessDecision: Sendable, Hashable, Codable {
     public let reason: Reason
     /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
     public let decidingACEIndex: Int?
-
-    public init(granted: Bool, reason: Reason, decidingACEIndex: Int?) {
-        self.granted = granted
-        self.reason = reason
-        self.decidingACEIndex = decidingACEIndex
-    }
-}
-
-/// An ACE together with its position in the DACL.
-public struct IndexedACE: Sendable, Hashable, Codable {
-    public let index: Int
-    public let ace: ACE
-
-    public init(index: Int, ace: ACE) {
-        self.index = index
-        self.ace = ace
-    }
 }
 
 /// Decides whether a requester holding `token` has `right` on an object with `dacl`.
@@ -81,7 +65,7 @@ public struct IndexedACE: Sendable, Hashable, Codable {
 ///   - principalSelf: the object's own SID (objectSid); ACEs for PRINCIPAL_SELF (S-1-5-10) apply when
 ///     the requester is that object. Nil for objects without an objectSid, such as OUs.
 public func checkAccess(
-    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
+    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: GUID?, principalSelf: SID?
 ) -> AccessDecision {
     guard case .acl(let acl) = dacl else {
         return AccessDecision(granted: true, reason: .nullDACL, decidingACEIndex: nil)
@@ -100,20 +84,6 @@ public func checkAccess(
     return AccessDecision(granted: false, reason: .noMatchingAllowACE, decidingACEIndex: nil)
 }
 
-/// For a decision denied by an ACE: the later ACEs that would have granted the right
-/// ("denied by ACE 0 although ACE 12 grants it"). Empty when the right is not denied by an ACE.
-public func allowACEsShadowedByDeny(
-    _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: WindowsGUID?, principalSelf: SID?
-) -> [IndexedACE] {
-    let decision = checkAccess(right, dacl: dacl, token: token, objectClass: objectClass, principalSelf: principalSelf)
-    guard case .deniedBy = decision.reason, let denyIndex = decision.decidingACEIndex, case .acl(let acl) = dacl
-    else { return [] }
-    let requester = AccessCheckRequester(token: token, objectClass: objectClass, principalSelf: principalSelf)
-    return acl.aces.enumerated().dropFirst(denyIndex + 1)
-        .filter { requester.effect(of: $0.element, on: right) == .allow }
-        .map { IndexedACE(index: $0.offset, ace: $0.element) }
-}
-
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
 public struct DecisionDoubt: Sendable, Hashable {
     public var ace: ACE
@@ -123,7 +93,7 @@ public struct DecisionDoubt: Sendable, Hashable {
 /// When the token is not fully known: the first ACE before the deciding one whose trustee the requester may hold
 /// (`doubt` gives why) and which would decide the other way. nil when no doubtful membership can change the decision.
 public func doubtAbout(
-    _ decision: AccessDecision, _ right: DirectoryRight, dacl: DACLState, objectClass: WindowsGUID?, principalSelf: SID?,
+    _ decision: AccessDecision, _ right: DirectoryRight, dacl: DACLState, objectClass: GUID?, principalSelf: SID?,
     doubt: (SID) -> String?
 ) -> DecisionDoubt? {
     guard case .acl(let acl) = dacl else { return nil }
@@ -144,7 +114,7 @@ enum ACEEffect: Equatable {
 
 struct AccessCheckRequester {
     let token: Set<SID>
-    let objectClass: WindowsGUID?
+    let objectClass: GUID?
     let principalSelf: SID?
 
     func effect(of ace: ACE, on right: DirectoryRight) -> ACEEffect? {

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 import PreflightEngine
 
 // Well-known GUIDs and SIDs for the writeback permission check.
@@ -7,34 +8,34 @@ import PreflightEngine
 /// Extended rights (rightsGuid of controlAccessRight objects), checked with RIGHT_DS_CONTROL_ACCESS.
 public enum ExtendedRightGUID {
     /// User-Force-Change-Password ("Reset Password").
-    public static let resetPassword = WindowsGUID("00299570-246d-11d0-a768-00aa006e0529")
+    public static let resetPassword = GUID(literal: "00299570-246d-11d0-a768-00aa006e0529")
     /// User-Change-Password ("Change Password"); needs the old password.
-    public static let changePassword = WindowsGUID("ab721a53-1e2f-11d0-9819-00aa0040529b")
+    public static let changePassword = GUID(literal: "ab721a53-1e2f-11d0-9819-00aa0040529b")
     /// Unexpire-Password; applies to the domainDNS (domain root) object.
-    public static let unexpirePassword = WindowsGUID("ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501")
+    public static let unexpirePassword = GUID(literal: "ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501")
 }
 
 /// Attribute schemaIDGUIDs, checked with RIGHT_DS_WRITE_PROPERTY.
 public enum AttributeGUID {
     /// Lockout-Time; not a member of any property set.
-    public static let lockoutTime = WindowsGUID("28630ebf-41d5-11d1-a9c1-0000f80367c1")
+    public static let lockoutTime = GUID(literal: "28630ebf-41d5-11d1-a9c1-0000f80367c1")
     /// Pwd-Last-Set; member of User-Account-Restrictions.
-    public static let pwdLastSet = WindowsGUID("bf967a0a-0de6-11d0-a285-00aa003049e2")
+    public static let pwdLastSet = GUID(literal: "bf967a0a-0de6-11d0-a285-00aa003049e2")
 }
 
 /// Property sets (attributeSecurityGUID values): a grant on the set covers its member attributes.
 public enum PropertySetGUID {
-    public static let userAccountRestrictions = WindowsGUID("4c164200-20c0-11d0-a768-00aa006e0529")
+    public static let userAccountRestrictions = GUID(literal: "4c164200-20c0-11d0-a768-00aa006e0529")
 }
 
 /// Class schemaIDGUIDs: the root of the object-type path, and the InheritedObjectType of "Descendant X objects".
 public enum ClassGUID {
-    public static let user = WindowsGUID("bf967aba-0de6-11d0-a285-00aa003049e2")
+    public static let user = GUID(literal: "bf967aba-0de6-11d0-a285-00aa003049e2")
     /// A subclass of user with its own GUID: ACEs scoped to `user` do not reach these objects.
-    public static let inetOrgPerson = WindowsGUID("4828cc14-1437-45bc-9b07-ad6f015e5f28")
-    public static let computer = WindowsGUID("bf967a86-0de6-11d0-a285-00aa003049e2")
-    public static let organizationalUnit = WindowsGUID("bf967aa5-0de6-11d0-a285-00aa003049e2")
-    public static let domainDNS = WindowsGUID("19195a5b-6da0-11d0-afd3-00c04fd930c9")
+    public static let inetOrgPerson = GUID(literal: "4828cc14-1437-45bc-9b07-ad6f015e5f28")
+    public static let computer = GUID(literal: "bf967a86-0de6-11d0-a285-00aa003049e2")
+    public static let organizationalUnit = GUID(literal: "bf967aa5-0de6-11d0-a285-00aa003049e2")
+    public static let domainDNS = GUID(literal: "19195a5b-6da0-11d0-afd3-00c04fd930c9")
 }
 
 extension SID {
@@ -47,19 +48,6 @@ extension SID {
     public static let thisOrganization = SID(authority: 5, [15])
     public static let localSystem = SID(authority: 5, [18])
     public static let builtinAdministrators = SID(authority: 5, [32, 544])
-}
-
-/// Relative identifiers of well-known accounts and groups inside each domain (MS-DTYP 2.4.2.4).
-public enum DomainRID {
-    public static let administrator: UInt32 = 500
-    public static let guest: UInt32 = 501
-    public static let krbtgt: UInt32 = 502
-    public static let domainAdmins: UInt32 = 512
-    public static let domainUsers: UInt32 = 513
-    public static let domainControllers: UInt32 = 516
-    public static let schemaAdmins: UInt32 = 518
-    public static let enterpriseAdmins: UInt32 = 519
-    public static let readOnlyDomainControllers: UInt32 = 521
 }
 
 /// Display names for `SID.wellKnownName(domain:)`, in the form Windows shows them.
@@ -100,48 +88,5 @@ enum WellKnownSIDNames {
         522: "Cloneable Domain Controllers", 525: "Protected Users", 526: "Key Admins",
         527: "Enterprise Key Admins", 553: "RAS and IAS Servers",
         571: "Allowed RODC Password Replication Group", 572: "Denied RODC Password Replication Group",
-    ]
-}
-
-/// The permissions password writeback needs, as access-check queries: Microsoft's list ("Configure account permissions
-/// for Microsoft Entra Connect" in learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback);
-/// ADSyncConfig's `Set-ADSyncPasswordWritebackPermissions` sets Reset Password, WP lockoutTime and WP pwdLastSet only
-/// ("Permissions for Password Writeback" in learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-configure-ad-ds-connector-account).
-public struct EffectiveRightsQuery: Sendable, Hashable, Codable {
-    /// Which object the right has to be effective on.
-    public enum Target: String, Sendable, Hashable, Codable {
-        /// Every in-scope user object (evaluate the user's own DACL).
-        case userObject
-        /// The domain root (domainDNS) object of each domain.
-        case domainRoot
-    }
-
-    public let name: String
-    public let right: DirectoryRight
-    public let target: Target
-
-    public init(name: String, right: DirectoryRight, target: Target) {
-        self.name = name
-        self.right = right
-        self.target = target
-    }
-
-    public static let resetPassword = Self(
-        name: "Reset Password", right: .controlAccess(ExtendedRightGUID.resetPassword), target: .userObject)
-    public static let changePassword = Self(
-        name: "Change Password", right: .controlAccess(ExtendedRightGUID.changePassword), target: .userObject)
-    public static let writeLockoutTime = Self(
-        name: "Write lockoutTime", right: .writeProperty(AttributeGUID.lockoutTime, propertySet: nil),
-        target: .userObject)
-    public static let writePwdLastSet = Self(
-        name: "Write pwdLastSet",
-        right: .writeProperty(AttributeGUID.pwdLastSet, propertySet: PropertySetGUID.userAccountRestrictions),
-        target: .userObject)
-    public static let unexpirePassword = Self(
-        name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword), target: .domainRoot)
-
-    /// Everything the docs list. Microsoft's own ADSyncConfig module sets only the first three user rights.
-    public static let passwordWriteback: [Self] = [
-        .resetPassword, .writeLockoutTime, .writePwdLastSet, .changePassword, .unexpirePassword,
     ]
 }

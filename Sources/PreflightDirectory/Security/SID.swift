@@ -1,7 +1,8 @@
 import Foundation
+import PreflightCore
 
 /// A Windows security identifier (MS-DTYP 2.4.2), e.g. `S-1-5-21-1111111111-2222222222-3333333333-1106`.
-public struct SID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct SID: Sendable, Hashable, Comparable, TextCodable {
     /// MS-DTYP caps SubAuthorityCount at 15.
     public static let maxSubAuthorities = 15
     /// IdentifierAuthority is a 48-bit big-endian value.
@@ -115,21 +116,6 @@ public struct SID: Sendable, Hashable, Comparable, Codable, CustomStringConverti
             return lhs.identifierAuthority < rhs.identifierAuthority
         }
         return lhs.subAuthorities.lexicographicallyPrecedes(rhs.subAuthorities)
-    }
-
-    // Codable as the string form, which is what humans and JSON reports expect.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let sid = SID(string: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a SID string: \(text)"))
-        }
-        self = sid
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 
     /// Digits only: `UInt64("+5")` would otherwise accept a sign.

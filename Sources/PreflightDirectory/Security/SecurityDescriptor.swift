@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 // Self-relative security descriptors as returned in `nTSecurityDescriptor` (MS-DTYP 2.4.4–2.4.6).
 // Every read is bounds-checked: the bytes come from a directory we do not control.
@@ -386,14 +387,14 @@ public struct ACE: Sendable, Hashable, Codable {
     public let type: ACEType
     public let flags: ACEFlags
     public let mask: AccessMask
-    public let objectType: WindowsGUID?
-    public let inheritedObjectType: WindowsGUID?
+    public let objectType: GUID?
+    public let inheritedObjectType: GUID?
     /// Always set for allow/deny ACEs; nil only for an `.other` ACE whose SID could not be located.
     public let sid: SID?
 
     public init(
-        type: ACEType, flags: ACEFlags = [], mask: AccessMask, objectType: WindowsGUID? = nil,
-        inheritedObjectType: WindowsGUID? = nil, sid: SID?
+        type: ACEType, flags: ACEFlags = [], mask: AccessMask, objectType: GUID? = nil,
+        inheritedObjectType: GUID? = nil, sid: SID?
     ) {
         self.type = type
         self.flags = flags
@@ -425,7 +426,7 @@ public struct ACE: Sendable, Hashable, Codable {
         }
         // Unknown types are kept for completeness; a body we cannot read is not an error.
         let mask = end - offset >= 8 ? AccessMask(rawValue: try reader.uint32(at: offset + 4)) : []
-        var body: (objectType: WindowsGUID?, inherited: WindowsGUID?, sid: SID)?
+        var body: (objectType: GUID?, inherited: GUID?, sid: SID)?
         if type.hasBasicLayout || type.hasObjectLayout {
             body = try? parseBody(reader, hasObjectFields: type.hasObjectLayout, at: offset, end: end, index: index)
         }
@@ -446,7 +447,7 @@ public struct ACE: Sendable, Hashable, Codable {
     /// Reads what follows the header and mask: for object layouts the object flags and GUIDs, then the SID.
     private static func parseBody(
         _ reader: ByteReader, hasObjectFields: Bool, at offset: Int, end: Int, index: Int
-    ) throws(SecurityParseError) -> (objectType: WindowsGUID?, inherited: WindowsGUID?, sid: SID) {
+    ) throws(SecurityParseError) -> (objectType: GUID?, inherited: GUID?, sid: SID) {
         let fixedSize = hasObjectFields ? 12 : 8
         guard end - offset >= fixedSize else {
             throw SecurityParseError(
@@ -454,8 +455,8 @@ public struct ACE: Sendable, Hashable, Codable {
                 "ACE \(index) has AceSize \(end - offset), too small for its \(fixedSize)-byte fixed part")
         }
         var position = offset + 8
-        var objectType: WindowsGUID?
-        var inherited: WindowsGUID?
+        var objectType: GUID?
+        var inherited: GUID?
         if hasObjectFields {
             let objectFlags = try reader.uint32(at: position)
             position += 4
@@ -468,11 +469,11 @@ public struct ACE: Sendable, Hashable, Codable {
                         + "(\(16 * wanted) bytes) but only \(end - position) bytes remain in the ACE")
             }
             if objectFlags & 1 != 0 {
-                objectType = WindowsGUID(windowsBytes: try reader.slice(at: position, count: 16))
+                objectType = GUID(windowsBytes: try reader.slice(at: position, count: 16))
                 position += 16
             }
             if objectFlags & 2 != 0 {
-                inherited = WindowsGUID(windowsBytes: try reader.slice(at: position, count: 16))
+                inherited = GUID(windowsBytes: try reader.slice(at: position, count: 16))
                 position += 16
             }
         }

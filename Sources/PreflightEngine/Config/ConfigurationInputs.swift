@@ -170,7 +170,8 @@ extension Configuration {
                 if character == "\"" { quoted.toggle() } else if !quoted { counts[character, default: 0] += 1 }
             }
             let readable = max(counts[",", default: 0], counts[";", default: 0])
-            let (found, count) = [("\t" as Character), "|"].map { ($0, counts[$0, default: 0]) }.max { $0.1 < $1.1 }!
+            let tabs = counts["\t", default: 0], pipes = counts["|", default: 0]
+            let (found, count): (Character, Int) = pipes > tabs ? ("|", pipes) : ("\t", tabs)
             guard count > readable, let name = Self.unreadDelimiters[found] else { return nil }
             let others = readable == 0 ? "no commas or semicolons" : "only \(readable) commas or semicolons"
             return "whose header (line \(number)) is separated by \(name) (\(count) of them, \(others)), but preflight reads exports "

@@ -174,30 +174,30 @@ final class MappingReader {
     }
 
     func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? {
-        guard let node = node(key), !isNull(node) else { return nil }
-        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
-            wrongType(key, node, expected: "a number")
-            return nil
+        number(key, range: range, expected: "a number", read: { $0.float ?? $0.int.map(Double.init) }, shown: { _, scalar in scalar.string }) {
+            $0.formatted()
         }
-        if let range, !range.contains(value) {
-            sink.report(
-                Self.location(of: node, file: file),
-                "'\(qualified(key))' is \(mayHoldSecret(key) ? "out of range" : node.scalar!.string), but it must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()).")
-            return nil
-        }
-        return value
     }
 
     func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
+        number(key, range: range, expected: "a whole number", read: \.int, shown: { value, _ in String(value) }) { String($0) }
+    }
+
+    /// A number `read` finds in the scalar, within `range`: the message shows the value as `shown` spells it (unless the
+    /// key may hold a secret) and the bounds as `bound` does.
+    private func number<Value: Comparable>(
+        _ key: String, range: ClosedRange<Value>?, expected: String, read: (Node) -> Value?, shown: (Value, Node.Scalar) -> String,
+        bound: (Value) -> String
+    ) -> Value? {
         guard let node = node(key), !isNull(node) else { return nil }
-        guard node.scalar != nil, let value = node.int else {
-            wrongType(key, node, expected: "a whole number")
+        guard let scalar = node.scalar, let value = read(node) else {
+            wrongType(key, node, expected: expected)
             return nil
         }
         if let range, !range.contains(value) {
             sink.report(
                 Self.location(of: node, file: file),
-                "'\(qualified(key))' is \(mayHoldSecret(key) ? "out of range" : String(value)), but it must be between \(range.lowerBound) and \(range.upperBound).")
+                "'\(qualified(key))' is \(mayHoldSecret(key) ? "out of range" : shown(value, scalar)), but it must be between \(bound(range.lowerBound)) and \(bound(range.upperBound)).")
             return nil
         }
         return value

@@ -17,7 +17,7 @@ public enum EvidenceAge {
         let stale = inputs.filter { ($0.ageDays(at: now) ?? 0) > maxAgeDays }
         guard !stale.isEmpty else { return result }
         result.evidence["maxEvidenceAgeDays"] = .int(maxAgeDays)
-        let limit = "the limit is \(grouped(maxAgeDays)) days (maxEvidenceAgeDays)"
+        let limit = "the limit is \(InputLimits.grouped(maxAgeDays)) days (maxEvidenceAgeDays)"
         let ages = stale.map { describe($0, now: now) }.joined(separator: "; ") + "; " + limit + "."
         let refresh = unique(stale.map(\.refresh))
         let advice = " " + refresh.joined(separator: " ")
@@ -48,18 +48,7 @@ public enum EvidenceAge {
     /// "the Entra Connect export (/x/connect-export; date: export-date in GlobalSettings/MV.xml) is from 2016-05-03, 3,870 days old"
     static func describe(_ input: EvidenceInput, now: Date) -> String {
         let when = input.date.map(ExportDate.day) ?? "an unknown date"
-        return "\(input.label) (\(input.file); date: \(input.dateField)) is from \(when), \(grouped(input.ageDays(at: now) ?? 0)) days old"
-    }
-
-    /// 3870 → "3,870": the same in every locale, like the rest of the report.
-    static func grouped(_ number: Int) -> String {
-        let digits = String(abs(number))
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (number < 0 ? "-" : "") + out
+        return "\(input.label) (\(input.file); date: \(input.dateField)) is from \(when), \(InputLimits.grouped(input.ageDays(at: now) ?? 0)) days old"
     }
 
     static func capitalised(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }

@@ -151,9 +151,7 @@ public enum ExportDate {
             iso.formatOptions = options
             if let date = iso.date(from: trimmed) { return date }
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = UTC.formatter("yyyy-MM-dd")
         // Fractions beyond milliseconds (.NET writes seven digits) are cut: a second either way does not age anything.
         var plain = trimmed.replacingOccurrences(of: "T", with: " ")
         if plain.hasSuffix("Z") { plain.removeLast() }

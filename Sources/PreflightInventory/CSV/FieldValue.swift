@@ -1,32 +1,7 @@
-/// Byte-level readings of CSV field values, without building Strings on the hot path.
-enum FieldValue {
-    /// The field without leading and trailing spaces, tabs and no-break spaces (U+00A0): exports and Microsoft's
-    /// licensing table carry stray ones (`MCOCAP_FACULTY\u{A0}`, a GUID followed by U+00A0).
-    @inline(__always)
-    static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var start = 0
-        var end = field.count
-        while start < end {
-            if field[start] == 0x20 || field[start] == 0x09 {
-                start += 1
-            } else if field[start] == 0xC2 && start + 1 < end && field[start + 1] == 0xA0 {
-                start += 2
-            } else {
-                break
-            }
-        }
-        while end > start {
-            if field[end - 1] == 0x20 || field[end - 1] == 0x09 {
-                end -= 1
-            } else if end - start >= 2 && field[end - 2] == 0xC2 && field[end - 1] == 0xA0 {
-                end -= 2
-            } else {
-                break
-            }
-        }
-        return UnsafeBufferPointer(rebasing: field[start..<end])
-    }
+import PreflightCore
 
+/// The inventory's readings of field values (the general ones are the core's `FieldValue`).
+extension FieldValue {
     enum Flag { case yes, no, empty, unrecognised }
 
     /// `True`/`TRUE`/`true`/`1`/`Yes` and the registration report's `Registered`, `Enabled`, `Capable` are yes;
@@ -53,22 +28,6 @@ enum FieldValue {
         }
     }
 
-    /// Compares with an ASCII-lowercase literal, ignoring the field's case.
-    @inline(__always)
-    static func equalsLowercase(_ field: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        guard field.count == literal.utf8CodeUnitCount else { return false }
-        let bytes = literal.utf8Start
-        for index in 0..<field.count where lowercase(field[index]) != bytes[index] { return false }
-        return true
-    }
-
-    @inline(__always)
-    static func lowercase(_ byte: UInt8) -> UInt8 {
-        byte &- 0x41 < 26 ? byte | 0x20 : byte
-    }
-
-    static func string(_ field: UnsafeBufferPointer<UInt8>) -> String { String(decoding: trimmed(field), as: UTF8.self) }
-
     /// A non-negative whole number (`ConsumedUnits`, `PrepaidUnits.Enabled`); nil when the field is anything else.
     static func count(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
         let field = trimmed(raw)
@@ -93,78 +52,7 @@ enum FieldValue {
     }
 }
 
-/// A GUID as two 64-bit halves of its canonical text (`41781fb2-bc02-4b7c-bd55-b576c07bb09d`): cheap to hash and
-/// compare, and the same whatever case or braces the export used.
-package struct GUID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    var high: UInt64
-    var low: UInt64
-
-    init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
-    }
-
-    /// Parses 32 hex digits with optional hyphens and braces; nil for anything else.
-    init?(_ raw: UnsafeBufferPointer<UInt8>) {
-        let field = FieldValue.trimmed(raw)
-        guard var base = field.baseAddress else { return nil }
-        var count = field.count
-        if count == 38, base[0] == UInt8(ascii: "{"), base[37] == UInt8(ascii: "}") {
-            base += 1
-            count = 36
-        }
-        guard count == 36 || count == 32 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        var index = 0
-        while index < count {
-            let byte = base[index]
-            if byte == UInt8(ascii: "-") {
-                guard count == 36, index == 8 || index == 13 || index == 18 || index == 23 else { return nil }
-                index += 1
-                continue
-            }
-            guard let value = GUID.hexValue(byte) else { return nil }
-            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            digits += 1
-            index += 1
-        }
-        guard digits == 32 else { return nil }
-        self.high = high
-        self.low = low
-    }
-
-    init?(_ text: String) {
-        var text = text
-        guard let parsed = text.withUTF8({ GUID($0) }) else { return nil }
-        self = parsed
-    }
-
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        let value = hexDigits[Int(byte)]
-        return value == 0xFF ? nil : value
-    }
-
-    /// Hex digit values by byte, 0xFF for every other byte.
-    private static let hexDigits: [UInt8] = (0...255).map { byte -> UInt8 in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
-        default: 0xFF
-        }
-    }
-
-    package var description: String {
-        let hex = String(high, radix: 16).leftPadded(16) + String(low, radix: 16).leftPadded(16)
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
-    }
-
-    package static func < (lhs: GUID, rhs: GUID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
-
+extension GUID {
     /// Calls `body` with each token of a field that lists several values (`DisabledPlans` joined with `;`, `,` or
     /// spaces, or written as a JSON array), without allocating.
     static func forEachToken(in raw: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
@@ -204,8 +92,4 @@ package struct GUID: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         return plans
     }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// Reads per-user licence assignments (`inventory.licenses`) and marks each user of the table licensed (an enabled
 /// P1/P2 plan), or unknown (a SKU the licensing table does not know). Three layouts:
@@ -33,14 +34,14 @@ enum LicenseExport {
         var unknownByUser: [Int: [String]]
     }
 
-    static func read(_ path: String, table: UserTable, catalog: SkuCatalog) throws(InventoryInputError) -> Result {
+    static func read(_ path: String, table: UserTable, catalog: SkuCatalog) throws(InputFileError) -> Result {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         let layout = try recognise(columns, path: path)
         let upnColumn = columns.index(UsersExport.upnAliases)
         let idColumn = upnColumn == nil ? columns.index(["UserId", "Id", "ObjectId", "Object ID"]) : nil
         guard upnColumn != nil || idColumn != nil else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(key)') does not say which user each row belongs to: its columns are \(columns.listed), "
                     + "but a 'UserPrincipalName' (or 'UserId') column is needed. Export the licences again with the user's UPN "
                     + "in each row (see the README's inventory section).")
@@ -125,14 +126,14 @@ enum LicenseExport {
             input.notes.append("\(licensing.rowsForOtherUsers) row(s) name users that are not in the users export; ignored.")
         }
         guard reader.rowCount == 0 || licensing.usersMatched > 0 else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "None of the \(reader.rowCount) rows of '\(path)' (named by '\(key)') names a user of the users export (matched by "
                     + "\(upnColumn != nil ? "UPN" : "user id")). Are both exports from the same tenant? Export them again together.")
         }
         return Result(input: input, licensing: licensing, marks: marks, unknownByUser: unknownByUser)
     }
 
-    static func recognise(_ columns: CSVColumns, path: String) throws(InventoryInputError) -> Layout {
+    static func recognise(_ columns: CSVColumns, path: String) throws(InputFileError) -> Layout {
         if let column = columns.index(["Licenses"]) { return .productNames(column) }
         if let column = columns.index(["AssignedLicenses"]) { return .assignedJSON(column) }
         let sku = columns.index(["SkuId"])
@@ -140,7 +141,7 @@ enum LicenseExport {
         if sku != nil || part != nil {
             return .flattened(sku: sku, part: part, disabled: columns.index(["DisabledPlans"]))
         }
-        throw InventoryInputError(
+        throw InputFileError(
             "'\(path)' (named by '\(key)') is not a licence export this tool recognises. Its columns are \(columns.listed). "
                 + "Expected one of: 'SkuId' and/or 'SkuPartNumber' with 'UserPrincipalName' (one row per user and SKU, optionally "
                 + "'DisabledPlans'); 'Licenses' (Microsoft 365 admin center > Users > Active users > Export users); or "
@@ -150,7 +151,7 @@ enum LicenseExport {
     private static func flattenedRow(
         _ reader: CSVReader, _ skuColumn: Int?, _ partColumn: Int?, _ disabledColumn: Int?,
         catalog: SkuCatalog
-    ) throws(InventoryInputError) -> RowOutcome {
+    ) throws(InputFileError) -> RowOutcome {
         var outcome = RowOutcome()
         var found: SkuCatalog.Sku?
         var unknownID: GUID?
@@ -214,7 +215,7 @@ enum LicenseExport {
 
     private static func assignedJSON(
         _ value: String, reader: CSVReader, column: Int, catalog: SkuCatalog
-    ) throws(InventoryInputError) -> RowOutcome {
+    ) throws(InputFileError) -> RowOutcome {
         var outcome = RowOutcome()
         let text = value.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty, text != "[]", text != "null" else { return outcome }
@@ -252,7 +253,7 @@ enum LicenseExport {
         return text.isEmpty || text.hasPrefix("[") || text.hasPrefix("{") || text == "null"
     }
 
-    static func typeNameError(_ reader: CSVReader, _ column: Int) -> InventoryInputError {
+    static func typeNameError(_ reader: CSVReader, _ column: Int) -> InputFileError {
         reader.error(
             field: column,
             "'\(reader.columnName(column))' holds the PowerShell type name '\(FieldValue.string(reader.field(column)))' instead "

@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// The two exports that mark users of the table: SSPR registration details and the scope group's members.
 enum MemberExports {
     /// Finds the user a row is about: by UPN when the export has one, else by object id.
@@ -39,13 +41,13 @@ enum MemberExports {
     }
 
     /// Reads isSsprRegistered / "SSPR Registered" for the users of the table.
-    static func readRegistration(_ path: String, table: UserTable) throws(InventoryInputError) -> RegistrationResult {
+    static func readRegistration(_ path: String, table: UserTable) throws(InputFileError) -> RegistrationResult {
         let reader = try CSVReader(path: path, key: registrationKey)
         let columns = CSVColumns(reader.header)
         guard let key = UserKey(columns, idAliases: ["id", "Object ID"]),
             let registered = columns.index(["isSsprRegistered", "SSPR Registered"])
         else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(registrationKey)') is not a user registration details export this tool recognises. Its "
                     + "columns are \(columns.listed). Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
                     + "userRegistrationDetails) or 'User principal name' and 'SSPR Registered' (Entra admin center > Protection > "
@@ -72,7 +74,7 @@ enum MemberExports {
             }
         }
         guard reader.rowCount == 0 || matched > 0 else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "None of the \(reader.rowCount) rows of '\(path)' (named by '\(registrationKey)') names a user of the users export. "
                     + "Are both exports from the same tenant? Export them again together.")
         }
@@ -98,11 +100,11 @@ enum MemberExports {
     }
 
     /// Reads which users of the table the group export lists.
-    static func readScopeGroup(_ path: String, table: UserTable) throws(InventoryInputError) -> ScopeResult {
+    static func readScopeGroup(_ path: String, table: UserTable) throws(InputFileError) -> ScopeResult {
         let reader = try CSVReader(path: path, key: scopeKey)
         let columns = CSVColumns(reader.header)
         guard let key = UserKey(columns, idAliases: ["id", "objectId", "Object ID"]) else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(scopeKey)') is not a group member export this tool recognises. Its columns are "
                     + "\(columns.listed). Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
                     + "Members > Download, or Get-MgGroupMember -GroupId <id> -All | Select-Object Id, "

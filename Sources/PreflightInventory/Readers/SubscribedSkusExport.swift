@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// Reads tenant licence capacity (`inventory.subscribedSkus`): one row per SKU, as
 /// `Get-MgSubscribedSku | Select-Object SkuPartNumber, SkuId, ConsumedUnits, @{n='PrepaidUnits.Enabled'; …}` writes it.
 enum SubscribedSkusExport {
@@ -7,7 +9,7 @@ enum SubscribedSkusExport {
         "Get-MgSubscribedSku -All | Select-Object SkuPartNumber, SkuId, ConsumedUnits, "
         + "@{n='PrepaidUnits.Enabled'; e={$_.PrepaidUnits.Enabled}} | Export-Csv subscribedSkus.csv -NoTypeInformation -Encoding UTF8"
 
-    static func read(_ path: String, catalog: SkuCatalog) throws(InventoryInputError) -> (InventoryFacts.Input, [InventoryFacts.SkuUnits]) {
+    static func read(_ path: String, catalog: SkuCatalog) throws(InputFileError) -> (InventoryFacts.Input, [InventoryFacts.SkuUnits]) {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         let part = columns.index(["SkuPartNumber"])
@@ -16,7 +18,7 @@ enum SubscribedSkusExport {
         let enabled = columns.index(enabledAliases)
         guard part != nil || id != nil, let consumed, let enabled else {
             let nested = columns.index(["PrepaidUnits"])
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(key)') is not a subscribed-SKU export this tool recognises. Its columns are \(columns.listed). "
                     + "Expected 'SkuPartNumber' and/or 'SkuId', 'ConsumedUnits' and the enabled prepaid units as 'PrepaidUnits.Enabled' "
                     + "(or 'PrepaidUnitsEnabled', 'PrepaidEnabled', 'Enabled')"
@@ -53,7 +55,7 @@ enum SubscribedSkusExport {
         return (input, skus)
     }
 
-    static func notACount(_ reader: CSVReader, _ column: Int) -> InventoryInputError {
+    static func notACount(_ reader: CSVReader, _ column: Int) -> InputFileError {
         reader.error(
             field: column,
             "'\(reader.columnName(column))' holds '\(reader.string(column))', which is not a whole number of licence units. "

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// Reads the user export (`inventory.users`) into a `UserTable`, recognising the layout by its header.
 enum UsersExport {
@@ -34,11 +35,11 @@ enum UsersExport {
     /// The most duplicate UPNs kept for the report (the largest `listLimit`); the rest are only counted.
     static let listedDuplicates = 1_000_000
 
-    static func read(_ path: String) throws(InventoryInputError) -> Result {
+    static func read(_ path: String) throws(InputFileError) -> Result {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         guard let upnColumn = columns.index(upnAliases), let sync = syncColumn(columns) else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "'\(path)' (named by '\(key)') is not a user export this tool recognises. Its columns are \(columns.listed). "
                     + "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
                     + "'directorySynced' (Entra admin center > Users > All users > Download users), 'OnPremisesSyncEnabled' "
@@ -165,7 +166,7 @@ enum UsersExport {
         }
     }
 
-    static func notAFlag(_ reader: CSVReader, _ index: Int, _ column: String) -> InventoryInputError {
+    static func notAFlag(_ reader: CSVReader, _ index: Int, _ column: String) -> InputFileError {
         reader.error(
             field: index,
             "the '\(column)' column holds '\(reader.string(index))', which is not True or False (expected True, False, "

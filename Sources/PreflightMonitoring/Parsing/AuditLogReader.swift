@@ -53,7 +53,7 @@ enum AuditLogReader {
     static func readCSV(_ text: String, path: String, malformed: inout [MalformedRow]) throws -> [AuditEntry] {
         let records: [CSVRecord]
         do {
-            records = try CSVRecords.parse(text)
+            records = try CSVRecords.parse(text, path: path)
         } catch {
             if let limit = error.limit {
                 throw ProbeError(

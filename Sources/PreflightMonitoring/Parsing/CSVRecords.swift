@@ -1,6 +1,7 @@
 import PreflightCore
 
-/// A small RFC 4180 reader for the CSV files Windows tools write (Export-Csv, Event Viewer, the Entra portal).
+/// A record of the CSV files Windows tools write (Export-Csv, Event Viewer, the Entra portal), read by the core's
+/// `CSVReader` under its rules for Windows logs.
 ///
 /// Event messages span several lines inside quotes, so a record is not a line: each record keeps the
 /// 1-based line it starts on, which is what error messages name. An unquoted empty field is `nil`
@@ -24,110 +25,66 @@ enum CSVRecords {
     static let maxRecords = InputLimits.logRecords
     static let maxFields = InputLimits.logFields
 
-    static func parse(_ text: String) throws(Malformed) -> [CSVRecord] {
+    /// Every record of `text` (read from `path`), the header first.
+    static func parse(_ text: String, path: String = "") throws(Malformed) -> [CSVRecord] {
         var records: [CSVRecord] = []
-        var fields: [String?] = []
-        var field = ""
-        var quoted = false
-        var inQuotes = false
-        var line = 1
-        var recordLine = 1
-        var fieldStarted = false
-        var fieldBytes = 0
-        var recordBytes = 0
-        var totalFields = 0
-        /// The first limit passed, and the line of the record that passed it.
-        var limit: (line: Int, text: String)?
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-
-        func next() -> Unicode.Scalar? {
-            if let scalar = pending {
-                pending = nil
-                return scalar
+        var fields = 0
+        do throws(InputFileError) {
+            let reader = try CSVReader(text: text, path: path, key: "", rules: .windowsLogs)
+            guard !reader.header.isEmpty else { return [] }
+            records.append(record(reader, line: reader.headerLine))
+            fields += reader.fieldCount
+            while records.count <= maxRecords, fields <= maxFields, try reader.nextRow() {
+                records.append(record(reader, line: reader.rowLine))
+                fields += reader.fieldCount
             }
-            return scalars.next()
+        } catch {
+            throw malformed(error)
         }
-        func append(_ scalar: Unicode.Scalar) {
-            field.unicodeScalars.append(scalar)
-            fieldBytes += UTF8.width(scalar)
-            recordBytes += UTF8.width(scalar)
-            if fieldBytes > InputLimits.csvFieldBytes, limit == nil {
-                limit = (recordLine, "a field longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads in one field; it "
-                    + "begins '\(InputLimits.quote(field))'")
-            } else if recordBytes > InputLimits.csvRecordBytes, limit == nil {
-                limit = (recordLine, "a record longer than \(InputLimits.size(InputLimits.csvRecordBytes)), the most preflight reads in one record")
-            }
+        if let last = records.last, records.count > maxRecords || fields > maxFields {
+            throw Malformed(
+                line: last.line,
+                limit: records.count > maxRecords
+                    ? "more than \(InputLimits.grouped(maxRecords)) records, the most preflight reads in one file"
+                    : "more than \(InputLimits.grouped(maxFields)) fields, the most preflight reads in one file")
         }
-        func endField() {
-            if fields.count == InputLimits.csvColumns, limit == nil {
-                limit = (recordLine, "more than \(InputLimits.grouped(InputLimits.csvColumns)) fields in one record, the most preflight reads")
-            }
-            fields.append(quoted || !field.isEmpty ? field : nil)
-            totalFields += 1
-            field = ""
-            quoted = false
-            fieldStarted = false
-            fieldBytes = 0
-        }
-        func endRecord() {
-            endField()
-            // A blank line is no record (Export-Csv ends with a line break; some tools add another).
-            if !(fields.count == 1 && fields[0] == nil) { records.append(CSVRecord(fields: fields, line: recordLine)) }
-            fields = []
-            recordBytes = 0
-            if limit == nil, records.count > maxRecords || totalFields > maxFields {
-                limit = (
-                    recordLine,
-                    records.count > maxRecords
-                        ? "more than \(InputLimits.grouped(maxRecords)) records, the most preflight reads in one file"
-                        : "more than \(InputLimits.grouped(maxFields)) fields, the most preflight reads in one file"
-                )
-            }
-        }
-
-        while let scalar = next() {
-            if let limit { throw Malformed(line: limit.line, limit: limit.text) }
-            if inQuotes {
-                if scalar == "\"" {
-                    if let following = next() {
-                        if following == "\"" {
-                            append("\"")
-                        } else {
-                            inQuotes = false
-                            pending = following
-                        }
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    // CRLF inside a quoted message becomes LF, as the message reads in Event Viewer.
-                    if scalar != "\r" { append(scalar) }
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where !fieldStarted:
-                inQuotes = true
-                quoted = true
-                fieldStarted = true
-            case ",":
-                endField()
-            case "\r":
-                break
-            case "\n":
-                endRecord()
-                line += 1
-                recordLine = line
-            default:
-                append(scalar)
-                fieldStarted = true
-            }
-        }
-        if inQuotes { throw Malformed(line: recordLine) }
-        if fieldStarted || !fields.isEmpty { endRecord() }
-        if let limit { throw Malformed(line: limit.line, limit: limit.text) }
         return records
+    }
+
+    /// The reader's finding, in the words of the monitoring readers' messages.
+    private static func malformed(_ error: InputFileError) -> Malformed {
+        guard let problem = error.csv else {
+            // Text in memory always reads; kept for completeness.
+            return Malformed(line: 1, limit: error.description)
+        }
+        switch problem.kind {
+        case .unterminatedQuote:
+            return Malformed(line: problem.recordLine)
+        case .fieldTooLong(let beginning):
+            return Malformed(
+                line: problem.recordLine,
+                limit: "a field longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads in one field; it "
+                    + "begins '\(beginning)'")
+        case .recordTooLong(let limit):
+            return Malformed(
+                line: problem.recordLine, limit: "a record longer than \(InputLimits.size(limit)), the most preflight reads in one record")
+        case .tooManyFields:
+            return Malformed(
+                line: problem.recordLine,
+                limit: "more than \(InputLimits.grouped(InputLimits.csvColumns)) fields in one record, the most preflight reads")
+        case .textAfterQuote, .fieldCount:
+            // Not under the rules for Windows logs (text after a quote joins the field; rows are not held to the header).
+            return Malformed(line: problem.recordLine, limit: error.description)
+        }
+    }
+
+    /// The reader's current record. CRLF inside a quoted message becomes LF, as the message reads in Event Viewer.
+    private static func record(_ reader: CSVReader, line: Int) -> CSVRecord {
+        let fields = (0..<reader.fieldCount).map { index -> String? in
+            let field = reader.field(index)
+            if field.isEmpty { return reader.isQuoted(index) ? "" : nil }
+            return field.contains(0x0D) ? String(decoding: field.lazy.filter { $0 != 0x0D }, as: UTF8.self) : reader.string(index)
+        }
+        return CSVRecord(fields: fields, line: line)
     }
 }

@@ -87,7 +87,7 @@ enum EventLogReader {
     ) throws -> ([EventRecord], EventFileSummary) {
         var records: [CSVRecord]
         do {
-            records = try CSVRecords.parse(text)
+            records = try CSVRecords.parse(text, path: path)
         } catch {
             if let limit = error.limit {
                 throw ProbeError(

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// Dates as Windows tools write them, and which layout one file uses.
 ///
@@ -28,12 +29,6 @@ enum WindowsDates {
         var offsetSeconds: Int?  // ISO with Z or ±hh:mm
         var isISO = false
     }
-
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!  // UTC is always known
-        return calendar
-    }()
 
     /// Splits a date string, or nil when it is no date layout this tool knows.
     static func pieces(_ raw: String) -> Pieces? {
@@ -116,7 +111,7 @@ enum WindowsDates {
             (0...60).contains(p.second)
         else { return nil }
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: p.minute, second: p.second)
-        guard let base = utc.date(from: components), utc.component(.day, from: base) == day else { return nil }
+        guard let base = UTC.calendar.date(from: components), UTC.calendar.component(.day, from: base) == day else { return nil }
         return base.addingTimeInterval(p.fraction - Double(p.offsetSeconds ?? 0))
     }
 

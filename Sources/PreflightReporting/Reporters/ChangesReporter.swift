@@ -32,7 +32,7 @@ public enum ChangesReporter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let document = Document(failOn: failOn, exitCode: exitStatus(changes, failOn: failOn).rawValue, changes: changes)
-        // Encoding plain value types cannot fail.
+        // Strings, integers and enums: JSONEncoder fails only on a non-finite number, so this cannot fail.
         return String(decoding: try! encoder.encode(document), as: UTF8.self) + "\n"
     }
 
@@ -184,6 +184,7 @@ public enum ChangesReporter {
         }
     }
 
+    // `allCases` holds every severity: the `!` cannot fail.
     private static func rank(_ severity: Severity) -> Int { Severity.allCases.count - Severity.allCases.firstIndex(of: severity)! }
 
     private static func status(_ status: CheckStatus?) -> String {

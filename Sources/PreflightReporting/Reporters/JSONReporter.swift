@@ -10,7 +10,8 @@ public enum JSONReporter: Reporter {
     public static func render(_ report: Report) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain value types cannot fail; a failure here is a programming error worth crashing on.
+        // JSONEncoder fails only on a non-finite number, and a Report's only numbers that are not integers are JSONValue's,
+        // which encode those as null: this cannot fail.
         let data = try! encoder.encode(report)
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -67,6 +67,7 @@ public enum ReportWriter {
         } catch {
             throw PreflightError.cannotWrite(path: folder, reason: "the folder cannot be created (\(error.localizedDescription))")
         }
+        // Only formats with a file extension: the `fileExtension!`s below cannot fail.
         let files = formats.filter { $0.fileExtension != nil }.reduce(into: [ReportFormat]()) { if !$0.contains($1) { $0.append($1) } }
         // `--format summary` alone writes no file: the folder and its latest.* stay as they are.
         guard !files.isEmpty else { return [] }
@@ -304,6 +305,7 @@ struct ReportSet {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
+                // `offset < buffer.count`: the buffer is not empty, so it has a base address.
                 let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }

@@ -15,18 +15,18 @@ private let svc = ADSampleFixtures.serviceAccount
 private let reset = DirectoryRight.controlAccess(ExtendedRightGUID.resetPassword)
 private let change = DirectoryRight.controlAccess(ExtendedRightGUID.changePassword)
 private let unexpire = DirectoryRight.controlAccess(ExtendedRightGUID.unexpirePassword)
-private let lockoutTime = EffectiveRightsQuery.writeLockoutTime.right
-private let pwdLastSet = EffectiveRightsQuery.writePwdLastSet.right
+private let lockoutTime = WritebackRight.writeLockoutTime.right
+private let pwdLastSet = WritebackRight.writePwdLastSet.right
 
 private func allow(
-    _ mask: AccessMask, _ objectType: WindowsGUID? = nil, inherited: WindowsGUID? = nil,
+    _ mask: AccessMask, _ objectType: GUID? = nil, inherited: GUID? = nil,
     flags: ACEFlags = [], sid: SID = svc
 ) -> ACE {
     let type: ACEType = objectType == nil && inherited == nil ? .accessAllowed : .accessAllowedObject
     return ACE(type: type, flags: flags, mask: mask, objectType: objectType, inheritedObjectType: inherited, sid: sid)
 }
 
-private func deny(_ mask: AccessMask, _ objectType: WindowsGUID? = nil, flags: ACEFlags = [], sid: SID = svc) -> ACE {
+private func deny(_ mask: AccessMask, _ objectType: GUID? = nil, flags: ACEFlags = [], sid: SID = svc) -> ACE {
     let type: ACEType = objectType == nil ? .accessDenied : .accessDeniedObject
     return ACE(type: type, flags: flags, mask: mask, objectType: objectType, sid: sid)
 }
@@ -40,7 +40,7 @@ struct AccessCheckRuleTests {
     }
 
     func check(
-        _ right: DirectoryRight, _ aces: [ACE], objectClass: WindowsGUID? = ClassGUID.user, principalSelf: SID? = nil
+        _ right: DirectoryRight, _ aces: [ACE], objectClass: GUID? = ClassGUID.user, principalSelf: SID? = nil
     ) -> AccessDecision {
         checkAccess(
             right, dacl: .acl(ACL(aces: aces)), token: token, objectClass: objectClass, principalSelf: principalSelf)
@@ -65,9 +65,8 @@ struct AccessCheckRuleTests {
         let allowACE = allow(.controlAccess, ExtendedRightGUID.resetPassword, flags: .inherited)
         let aces = [denyACE, allow(.readProperty), allowACE]
         #expect(check(reset, aces) == AccessDecision(granted: false, reason: .deniedBy(denyACE), decidingACEIndex: 0))
-        let shadowed = allowACEsShadowedByDeny(
-            reset, dacl: .acl(ACL(aces: aces)), token: token, objectClass: ClassGUID.user, principalSelf: nil)
-        #expect(shadowed == [IndexedACE(index: 2, ace: allowACE)])
+        // The deny shadows the allow at index 2: without it, that ACE decides.
+        #expect(check(reset, Array(aces.dropFirst())) == AccessDecision(granted: true, reason: .allowedBy(allowACE), decidingACEIndex: 1))
     }
 
     @Test func allowBeforeDenyAllowsBecauseTheFirstMatchDecides() {
@@ -76,9 +75,8 @@ struct AccessCheckRuleTests {
             deny(.controlAccess, ExtendedRightGUID.resetPassword),
         ]
         #expect(check(reset, aces).decidingACEIndex == 0 && check(reset, aces).granted)
-        let shadowed = allowACEsShadowedByDeny(
-            reset, dacl: .acl(ACL(aces: aces)), token: token, objectClass: ClassGUID.user, principalSelf: nil)
-        #expect(shadowed.isEmpty)
+        // The deny comes after the deciding allow: it shadows nothing.
+        #expect(check(reset, aces).reason == .allowedBy(aces[0]))
     }
 
     @Test func inheritOnlyACEsAreIgnored() {
@@ -121,7 +119,7 @@ struct AccessCheckRuleTests {
     }
 
     @Test func genericAllGrantsEverythingAndDeniesEverything() {
-        let rights = EffectiveRightsQuery.passwordWriteback.map(\.right)
+        let rights = WritebackRight.all.map(\.right)
         for right in rights {
             #expect(check(right, [allow(.genericAll)]).granted)
             #expect(
@@ -197,7 +195,7 @@ struct AccessCheckRuleTests {
 @Suite("Access check: real OU samples")
 struct AccessCheckSampleTests {
     let token: Set<SID>
-    let userRights = [EffectiveRightsQuery.resetPassword, .changePassword, .writeLockoutTime, .writePwdLastSet]
+    let userRights = [WritebackRight.resetPassword, .changePassword, .writeLockoutTime, .writePwdLastSet]
 
     init() throws {
         token = try ADSampleFixtures.serviceToken()
@@ -208,7 +206,7 @@ struct AccessCheckSampleTests {
     /// propagate further (learn.microsoft.com/windows/win32/ad/access-control-inheritance) and, as Samba 4.17
     /// writes them, lose the InheritedObjectType. A real user also gets its class's default SD as explicit ACEs;
     /// those are not modelled here.
-    static func effectiveACLOfNewChild(of parent: ACL, childClass: WindowsGUID) -> ACL {
+    static func effectiveACLOfNewChild(of parent: ACL, childClass: GUID) -> ACL {
         let aces = parent.aces.compactMap { ace -> ACE? in
             guard ace.flags.contains(.containerInherit),
                 ace.inheritedObjectType == nil || ace.inheritedObjectType == childClass
@@ -221,7 +219,7 @@ struct AccessCheckSampleTests {
         return ACL(revision: parent.revision, aces: aces)
     }
 
-    func childDecision(_ sample: String, _ query: EffectiveRightsQuery, childClass: WindowsGUID = ClassGUID.user)
+    func childDecision(_ sample: String, _ query: WritebackRight, childClass: GUID = ClassGUID.user)
         throws -> AccessDecision
     {
         let child = Self.effectiveACLOfNewChild(of: try ADSampleFixtures.acl(sample), childClass: childClass)
@@ -236,7 +234,7 @@ struct AccessCheckSampleTests {
             #expect(decision.reason == .noMatchingAllowACE, "\(query.name)")
         }
         // Domain Admins hold full control on the OU itself (ACE 5, explicit).
-        let admins = try #require(ADSampleFixtures.domain.appending(rid: DomainRID.domainAdmins))
+        let admins = try #require(ADSampleFixtures.domain.appending(rid: 512))  // Domain Admins
         let adminDecision = checkAccess(
             reset, dacl: dacl, token: [admins, .everyone], objectClass: ClassGUID.organizationalUnit, principalSelf: nil
         )
@@ -265,7 +263,7 @@ struct AccessCheckSampleTests {
         for query in userRights {
             #expect(try childDecision("sd-OU_Pilot_OU_Staff.b64", query).granted, "\(query.name)")
         }
-        let consistencyGuid = try #require(WindowsGUID(string: "23773dc2-b63a-11d2-90e1-00c04fd91ab1"))
+        let consistencyGuid = try #require(GUID(string: "23773dc2-b63a-11d2-90e1-00c04fd91ab1"))
         let child = Self.effectiveACLOfNewChild(
             of: try ADSampleFixtures.acl("sd-OU_Pilot_OU_Staff.b64"), childClass: ClassGUID.user)
         let decision = checkAccess(
@@ -289,13 +287,15 @@ struct AccessCheckSampleTests {
 
         let child = Self.effectiveACLOfNewChild(
             of: try ADSampleFixtures.acl("sd-OU_Restricted_OU_Staff.b64"), childClass: ClassGUID.user)
-        let shadowed = allowACEsShadowedByDeny(
-            reset, dacl: .acl(child), token: token, objectClass: ClassGUID.user, principalSelf: nil)
+        // The ACEs after the deny that would grant Reset Password on their own: the deny shadows them.
+        let shadowed = child.aces.dropFirst(1).filter {
+            checkAccess(reset, dacl: .acl(ACL(aces: [$0])), token: token, objectClass: ClassGUID.user, principalSelf: nil).granted
+        }
         #expect(shadowed.count == 1)
-        #expect(shadowed.first?.ace.objectType == ExtendedRightGUID.resetPassword)
-        #expect(shadowed.first?.ace.type == .accessAllowedObject)
+        #expect(shadowed.first?.objectType == ExtendedRightGUID.resetPassword)
+        #expect(shadowed.first?.type == .accessAllowedObject)
         // The deny is specific to Reset Password: the other writeback rights still come through.
-        for query in [EffectiveRightsQuery.changePassword, .writeLockoutTime, .writePwdLastSet] {
+        for query in [WritebackRight.changePassword, .writeLockoutTime, .writePwdLastSet] {
             #expect(try childDecision("sd-OU_Restricted_OU_Staff.b64", query).granted, "\(query.name)")
         }
     }

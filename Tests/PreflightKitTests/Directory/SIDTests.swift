@@ -149,31 +149,31 @@ struct SIDTests {
         #expect(try JSONDecoder().decode([String: SID].self, from: Data(json.utf8)) == value)
         let guid = #"["00299570-246d-11d0-a768-00aa006e0529"]"#
         #expect(
-            try JSONDecoder().decode([WindowsGUID].self, from: Data(guid.utf8)) == [ExtendedRightGUID.resetPassword])
+            try JSONDecoder().decode([GUID].self, from: Data(guid.utf8)) == [ExtendedRightGUID.resetPassword])
     }
 
     @Test func guidUsesTheWindowsMixedEndianLayout() throws {
         let stored: [UInt8] = [
             0xBA, 0x7A, 0x96, 0xBF, 0xE6, 0x0D, 0xD0, 0x11, 0xA2, 0x85, 0x00, 0xAA, 0x00, 0x30, 0x49, 0xE2,
         ]
-        let guid = try #require(WindowsGUID(windowsBytes: stored))
+        let guid = try #require(GUID(windowsBytes: stored))
         #expect(guid.description == "bf967aba-0de6-11d0-a285-00aa003049e2")
         #expect(guid == ClassGUID.user)
         #expect(guid.windowsBytes == stored)
-        #expect(WindowsGUID(windowsBytes: stored.dropLast()) == nil)
-        #expect(WindowsGUID(windowsBytes: stored + [0]) == nil)
+        #expect(GUID(windowsBytes: stored.dropLast()) == nil)
+        #expect(GUID(windowsBytes: stored + [0]) == nil)
     }
 
     @Test func guidStrings() {
-        #expect(WindowsGUID(string: "{BF967ABA-0DE6-11D0-A285-00AA003049E2}") == ClassGUID.user)
-        #expect(WindowsGUID(string: "bf967aba-0de6-11d0-a285-00aa003049e2")?.description == ClassGUID.user.description)
-        #expect(WindowsGUID(string: "bf967aba0de611d0a28500aa003049e2") == nil)
-        #expect(WindowsGUID(string: "not-a-guid") == nil)
-        #expect(WindowsGUID(string: "") == nil)
+        #expect(GUID(string: "{BF967ABA-0DE6-11D0-A285-00AA003049E2}") == ClassGUID.user)
+        #expect(GUID(string: "bf967aba-0de6-11d0-a285-00aa003049e2")?.description == ClassGUID.user.description)
+        #expect(GUID(string: "bf967aba0de611d0a28500aa003049e2") == nil)
+        #expect(GUID(string: "not-a-guid") == nil)
+        #expect(GUID(string: "") == nil)
     }
 
     @Test func guidConstantsMatchTheNotes() {
-        let expected: [(WindowsGUID, String)] = [
+        let expected: [(GUID, String)] = [
             (ExtendedRightGUID.resetPassword, "00299570-246d-11d0-a768-00aa006e0529"),
             (ExtendedRightGUID.changePassword, "ab721a53-1e2f-11d0-9819-00aa0040529b"),
             (ExtendedRightGUID.unexpirePassword, "ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501"),

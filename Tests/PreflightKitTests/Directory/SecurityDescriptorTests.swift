@@ -66,8 +66,8 @@ enum SecurityDescriptorBuilder {
     static func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * UInt32($0)) & 0xFF) } }
 
     static func ace(
-        type: UInt8, flags: UInt8 = 0, mask: UInt32, objectType: WindowsGUID? = nil,
-        inheritedObjectType: WindowsGUID? = nil, sid: SID
+        type: UInt8, flags: UInt8 = 0, mask: UInt32, objectType: GUID? = nil,
+        inheritedObjectType: GUID? = nil, sid: SID
     ) -> [UInt8] {
         var body = le32(mask)
         if [5, 6, 7, 8].contains(type) {
@@ -170,7 +170,7 @@ struct SecurityDescriptorSampleTests {
         let bytes = try ADSampleFixtures.bytes("sd-OU_Staff-OGD.b64")
         #expect(bytes.count == 1712)
         let sd = try SecurityDescriptor(bytes: bytes)
-        let domainAdmins = domain.appending(rid: DomainRID.domainAdmins)
+        let domainAdmins = domain.appending(rid: 512)  // Domain Admins
         #expect(sd.control.rawValue == 0x8404)
         #expect(sd.owner == domainAdmins && sd.group == domainAdmins)
         #expect(sd.owner?.wellKnownName(domain: domain) == "Domain Admins")

@@ -121,3 +121,15 @@ enum LDAPTestLab {
         try await withListener({ try HangUpListener() }, close: { $0.close() }, body)
     }
 }
+
+extension LDAPSettings {
+    /// The tests' settings: the password as a string (copied into an `LDAPSecret`) and the deadline as a budget from now.
+    init(
+        url: String, startTLS: Bool = false, caFile: String? = nil, allowInsecure: Bool = false, bindDN: String, password: String,
+        timeout: Duration, networkTimeout: Duration = .seconds(10), operationTimeout: Duration = .seconds(120)
+    ) {
+        self.init(
+            url: url, startTLS: startTLS, caFile: caFile, allowInsecure: allowInsecure, bindDN: bindDN, secret: LDAPSecret(password),
+            deadline: .now + timeout, networkTimeout: networkTimeout, operationTimeout: operationTimeout)
+    }
+}

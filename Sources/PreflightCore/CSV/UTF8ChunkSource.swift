@@ -1,5 +1,4 @@
 import Foundation
-import PreflightCore
 
 #if canImport(Glibc)
     import Glibc
@@ -9,21 +8,23 @@ import PreflightCore
 
 /// Reads a text file in fixed-size chunks and hands out UTF-8, whatever the file's encoding: UTF-8 with or
 /// without BOM, or UTF-16LE/BE with BOM (what Windows PowerShell's `Out-File` writes). Memory stays constant
-/// however large the file is.
-final class UTF8ChunkSource {
-    enum Encoding: String, Sendable {
+/// however large the file is. Text a reader has already decoded is handed out from memory, as one chunk.
+package final class UTF8ChunkSource {
+    package enum Encoding: String, Sendable {
         case utf8 = "UTF-8"
         case utf8BOM = "UTF-8 with BOM"
         case utf16LE = "UTF-16LE"
         case utf16BE = "UTF-16BE"
     }
 
-    static let chunkSize = 1 << 20
+    package static let chunkSize = 1 << 20
 
-    let path: String
-    let key: String
-    private(set) var encoding: Encoding = .utf8
+    package let path: String
+    package let key: String
+    package private(set) var encoding: Encoding = .utf8
+    /// The open file, or -1 when the text is in memory (`text`, copied into `raw`).
     private let descriptor: Int32
+    private let text: String?
     private let raw: UnsafeMutableBufferPointer<UInt8>
     /// UTF-16 only: the transcoded output (at most 3 bytes per UTF-16 code unit).
     private var transcoded: UnsafeMutableBufferPointer<UInt8>?
@@ -32,27 +33,49 @@ final class UTF8ChunkSource {
     private var started = false
     private var finished = false
 
-    init(path: String, key: String) throws(InventoryInputError) {
+    package init(path: String, key: String) throws(InputFileError) {
         self.path = path
         self.key = key
-        if let problem = InputFile.notRegularFile(path, describedAs: "The file named by '\(key)',") { throw InventoryInputError(problem) }
+        text = nil
+        if let problem = InputFile.notRegularFile(path, describedAs: "The file named by '\(key)',") { throw InputFileError(problem) }
         descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw InventoryInputError(
+            throw InputFileError(
                 "Cannot read '\(path)' (named by '\(key)'): \(String(cString: strerror(errno))). Check the path (relative paths "
                     + "resolve against the configuration file's folder) and the file's permissions.")
         }
         raw = .allocate(capacity: Self.chunkSize)
     }
 
+    /// Text already read and decoded (from the file at `path`, named by `key`): one chunk, its UTF-8.
+    package init(text: String, path: String, key: String) {
+        self.path = path
+        self.key = key
+        self.text = text
+        descriptor = -1
+        raw = .allocate(capacity: text.utf8.count)
+        _ = raw.initialize(from: text.utf8)
+        started = true
+    }
+
+    /// A new source at the start of the same text.
+    package func rewound() throws(InputFileError) -> UTF8ChunkSource {
+        if let text { return UTF8ChunkSource(text: text, path: path, key: key) }
+        return try UTF8ChunkSource(path: path, key: key)
+    }
+
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
         raw.deallocate()
         transcoded?.deallocate()
     }
 
     /// The next chunk of UTF-8 bytes (valid until the next call), or an empty buffer at the end of the file.
-    func next() throws(InventoryInputError) -> UnsafeBufferPointer<UInt8> {
+    package func next() throws(InputFileError) -> UnsafeBufferPointer<UInt8> {
+        if descriptor < 0 {
+            defer { finished = true }
+            return finished ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(raw)
+        }
         while !finished {
             let count = try fill()
             var start = 0
@@ -76,12 +99,12 @@ final class UTF8ChunkSource {
         return UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    private func fill() throws(InventoryInputError) -> Int {
+    private func fill() throws(InputFileError) -> Int {
         while true {
             let count = read(descriptor, raw.baseAddress, raw.count)
             if count >= 0 { return count }
             if errno == EINTR { continue }
-            throw InventoryInputError("Cannot read '\(path)' (named by '\(key)'): \(String(cString: strerror(errno))).")
+            throw InputFileError("Cannot read '\(path)' (named by '\(key)'): \(String(cString: strerror(errno))).")
         }
     }
 
@@ -175,10 +198,4 @@ final class UTF8ChunkSource {
         }
         return produced
     }
-}
-
-/// A problem with an inventory input file; the description is the whole message shown to the user.
-struct InventoryInputError: Error, Sendable, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

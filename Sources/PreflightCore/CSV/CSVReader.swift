@@ -1,61 +1,100 @@
 import Foundation
-import PreflightCore
 
-/// A streaming RFC 4180 reader over bytes, for the CSV files Microsoft's portals and PowerShell write.
+/// A streaming RFC 4180 reader over bytes, the one CSV reader: the inventory's exports (Microsoft's portals and
+/// PowerShell) and the monitoring's Windows logs (Export-Csv, Event Viewer, the Entra portal) alike.
 ///
 /// Accepts: comma or semicolon delimiters (detected from the header line, or an Excel `sep=` line), quoted
 /// fields with embedded delimiters, doubled quotes and line breaks, CRLF / LF / CR line ends, Windows
 /// PowerShell's `#TYPE …` first line, blank lines (skipped). Rejects, with file, line and column: an
-/// unterminated quote, text after a closing quote, a row whose field count differs from the header's.
+/// unterminated quote, text after a closing quote, a row whose field count differs from the header's (the last two
+/// as `Rules` say).
 ///
 /// One row at a time: `nextRow()` fills an internal buffer that the field accessors read until the next call.
 /// Hand-written rather than a package: measured fastest of the candidates and the only one correct on every
 /// quirk above (see scripts/bench/inventory.sh and the inventory README section).
-final class CSVReader {
-    let path: String
-    /// The configuration key that named the file, for messages.
-    let key: String
-    private let source: UTF8ChunkSource
-    private(set) var delimiter: UInt8 = UInt8(ascii: ",")
-    private(set) var header: [String] = []
-    /// Whether the file began with Windows PowerShell's `#TYPE …` line.
-    private(set) var hadTypeLine = false
-    /// 1-based physical line on which the current row starts.
-    private(set) var rowLine = 0
-    /// Data rows returned so far (the header is not counted).
-    private(set) var rowCount = 0
+package final class CSVReader {
+    /// How strictly a file is read.
+    package struct Rules: Sendable {
+        /// The delimiter, or nil to detect comma or semicolon from the header line (or an Excel `sep=` line).
+        var delimiter: UInt8?
+        /// Whether a row must have as many fields as the header.
+        var rowsMatchHeader: Bool
+        /// Whether text after a closing quote is an error; else it joins the field as it stands (`"a"b` reads `ab`).
+        var strictQuotes: Bool
+        /// The longest header line, in UTF-8 bytes.
+        var headerBytes: Int
 
-    init(path: String, key: String) throws(InventoryInputError) {
+        /// The inventory's exports: machine-written, so anything off is an error.
+        package static let exports = Rules(
+            delimiter: nil, rowsMatchHeader: true, strictQuotes: true, headerBytes: InputLimits.csvHeaderBytes)
+        /// Windows logs (Export-Csv, Event Viewer, the Entra portal): always commas; Event Viewer leaves the description
+        /// column unnamed, so rows may be longer than the header (the reader of the records judges each).
+        package static let windowsLogs = Rules(
+            delimiter: UInt8(ascii: ","), rowsMatchHeader: false, strictQuotes: false, headerBytes: InputLimits.csvRecordBytes)
+    }
+
+    package let path: String
+    /// The configuration key that named the file, for messages.
+    package let key: String
+    private let rules: Rules
+    private let source: UTF8ChunkSource
+    package private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    package private(set) var header: [String] = []
+    /// 1-based physical line of the header (0 when the file has none).
+    package private(set) var headerLine = 0
+    /// Whether the file began with Windows PowerShell's `#TYPE …` line.
+    package private(set) var hadTypeLine = false
+    /// 1-based physical line on which the current row starts.
+    package private(set) var rowLine = 0
+    /// Data rows returned so far (the header is not counted).
+    package private(set) var rowCount = 0
+
+    /// Reads the file at `path` (named by the configuration key `key`) up to its header; the current row is the header's.
+    package init(path: String, key: String, rules: Rules = .exports) throws(InputFileError) {
         self.path = path
         self.key = key
+        self.rules = rules
         source = try UTF8ChunkSource(path: path, key: key)
+        try readHeader()
+    }
+
+    /// The same for text already read and decoded from the file at `path`.
+    package init(text: String, path: String, key: String, rules: Rules) throws(InputFileError) {
+        self.path = path
+        self.key = key
+        self.rules = rules
+        source = UTF8ChunkSource(text: text, path: path, key: key)
         try readHeader()
     }
 
     deinit { cursor.deallocate() }
 
-    var encoding: UTF8ChunkSource.Encoding { source.encoding }
-    var delimiterName: String { delimiter == UInt8(ascii: ";") ? "semicolon" : "comma" }
-    var fieldCount: Int { cursor.fieldCount }
+    package var encoding: UTF8ChunkSource.Encoding { source.encoding }
+    package var delimiterName: String { delimiter == UInt8(ascii: ";") ? "semicolon" : "comma" }
+    package var fieldCount: Int { cursor.fieldCount }
     /// UTF-8 bytes consumed so far.
-    var bytesRead: Int { cursor.chunkBase + cursor.position }
+    package var bytesRead: Int { cursor.chunkBase + cursor.position }
 
     /// The bytes of field `index` of the current row (valid until the next `nextRow()`).
-    @inline(__always)
-    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    @inlinable @inline(__always)
+    package func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let ends = cursor.fieldEnds
         let start = index == 0 ? 0 : ends[index - 1]
         return UnsafeBufferPointer(start: cursor.bytes + start, count: ends[index] - start)
     }
 
-    func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+    package func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+
+    /// Whether field `index` of the current row was quoted: Export-Csv writes a null property as nothing and an empty
+    /// string as `""`.
+    package func isQuoted(_ index: Int) -> Bool { cursor.fieldQuoted[index] }
 
     /// Reads the next data row; false at the end of the file.
-    func nextRow() throws(InventoryInputError) -> Bool {
+    package func nextRow() throws(InputFileError) -> Bool {
         while try readRecord(limit: InputLimits.csvRecordBytes, what: "a record") {
             // Exports end with a blank line, people add more: not rows.
             if isBlankLine { continue }
-            guard cursor.fieldCount == header.count else { throw fieldCountError() }
+            guard !rules.rowsMatchHeader || cursor.fieldCount == header.count else { throw fieldCountError() }
             rowCount += 1
             return true
         }
@@ -67,9 +106,13 @@ final class CSVReader {
 
     // MARK: Header
 
-    private func readHeader() throws(InventoryInputError) {
-        try detectDelimiter()
-        while try readRecord(limit: InputLimits.csvHeaderBytes, what: "the header line") {
+    private func readHeader() throws(InputFileError) {
+        if let delimiter = rules.delimiter {
+            self.delimiter = delimiter
+        } else {
+            try detectDelimiter()
+        }
+        while try readRecord(limit: rules.headerBytes, what: "the header line") {
             if isBlankLine { continue }
             let first = string(0)
             if rowLine == 1 && first.hasPrefix("#TYPE") && fieldCount == 1 {
@@ -78,13 +121,14 @@ final class CSVReader {
             }
             if first.lowercased().hasPrefix("sep=") && fieldCount <= 2 { continue }
             header = (0..<fieldCount).map { string($0) }
+            headerLine = rowLine
             return
         }
     }
 
     /// Semicolon when the header line (after any `#TYPE` line) holds more semicolons than commas outside
     /// quotes: regional Excel and `Export-Csv -UseCulture` write them. An Excel `sep=;` line decides outright.
-    private func detectDelimiter() throws(InventoryInputError) {
+    private func detectDelimiter() throws(InputFileError) {
         try refill(&cursor)
         let chunk = cursor.chunk
         var index = 0
@@ -126,7 +170,8 @@ final class CSVReader {
 
     /// Everything the hot loop mutates, kept in one struct that `readRecord` copies into a local and back:
     /// class properties would pay a dynamic exclusivity check per access (half the time, measured).
-    private struct Cursor {
+    @usableFromInline
+    struct Cursor {
         var chunk = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var position = 0
         /// The chunk's offset in the UTF-8 stream.
@@ -134,12 +179,14 @@ final class CSVReader {
         var line = 1
         var skipLineFeed = false
         var atEnd = false
-        /// The current row: field bytes back to back, each field's end in `bytes` and its start offset in the stream.
-        var bytes: UnsafeMutablePointer<UInt8>
+        /// The current row: field bytes back to back, each field's end in `bytes`, its start offset in the stream and
+        /// whether it was quoted.
+        @usableFromInline var bytes: UnsafeMutablePointer<UInt8>
         var byteCapacity: Int
         var byteCount = 0
-        var fieldEnds: UnsafeMutablePointer<Int>
+        @usableFromInline var fieldEnds: UnsafeMutablePointer<Int>
         var fieldOffsets: UnsafeMutablePointer<Int>
+        var fieldQuoted: UnsafeMutablePointer<Bool>
         var fieldCapacity: Int
         var fieldCount = 0
         var rowQuoted = false
@@ -150,12 +197,14 @@ final class CSVReader {
             fieldCapacity = 64
             fieldEnds = .allocate(capacity: fieldCapacity)
             fieldOffsets = .allocate(capacity: fieldCapacity)
+            fieldQuoted = .allocate(capacity: fieldCapacity)
         }
 
         func deallocate() {
             bytes.deallocate()
             fieldEnds.deallocate()
             fieldOffsets.deallocate()
+            fieldQuoted.deallocate()
         }
 
         @inline(__always)
@@ -175,18 +224,22 @@ final class CSVReader {
         }
 
         @inline(__always)
-        mutating func startField(at offset: Int) {
+        mutating func startField(at offset: Int, quoted: Bool) {
             if fieldCount == fieldCapacity {
                 let capacity = fieldCapacity * 2
                 let ends = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
                 let offsets = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+                let quotes = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
                 ends.update(from: fieldEnds, count: fieldCount)
                 offsets.update(from: fieldOffsets, count: fieldCount)
+                quotes.update(from: fieldQuoted, count: fieldCount)
                 fieldEnds.deallocate()
                 fieldOffsets.deallocate()
-                (fieldEnds, fieldOffsets, fieldCapacity) = (ends, offsets, capacity)
+                fieldQuoted.deallocate()
+                (fieldEnds, fieldOffsets, fieldQuoted, fieldCapacity) = (ends, offsets, quotes, capacity)
             }
             fieldOffsets[fieldCount] = offset
+            fieldQuoted[fieldCount] = quoted
         }
 
         /// Closes the field opened by `startField`.
@@ -203,9 +256,10 @@ final class CSVReader {
         }
     }
 
-    private var cursor = Cursor()
+    @usableFromInline
+    var cursor = Cursor()
 
-    private func refill(_ cursor: inout Cursor) throws(InventoryInputError) {
+    private func refill(_ cursor: inout Cursor) throws(InputFileError) {
         cursor.chunkBase += cursor.chunk.count
         cursor.chunk = try source.next()
         cursor.position = 0
@@ -217,7 +271,7 @@ final class CSVReader {
     /// Reads one physical record into the row buffer; false when the file has no more. A field longer than
     /// `InputLimits.csvFieldBytes`, a record longer than `limit` (`what` names it) or more fields than
     /// `InputLimits.csvColumns` is an error at the field's or record's start: the row buffer never grows past them.
-    private func readRecord(limit: Int, what: String) throws(InventoryInputError) -> Bool {
+    private func readRecord(limit: Int, what: String) throws(InputFileError) -> Bool {
         var c = cursor
         defer { cursor = c }
         c.byteCount = 0
@@ -228,6 +282,7 @@ final class CSVReader {
         var quoteLine = 0
         var started = false
         let delimiter = self.delimiter
+        let strictQuotes = rules.strictQuotes
         let delimiterMask = UInt64(delimiter) &* Self.ones
 
         while true {
@@ -253,12 +308,13 @@ final class CSVReader {
             case .fieldStart:
                 guard c.fieldCount < InputLimits.csvColumns else {
                     throw limitError(
-                        at: c.chunkBase + c.position,
+                        at: c.chunkBase + c.position, .tooManyFields,
                         "this record has more than \(InputLimits.grouped(InputLimits.csvColumns)) fields, the most preflight reads "
                             + "in one record (real exports have at most a few hundred columns)")
                 }
-                c.startField(at: c.chunkBase + c.position)
-                if base[c.position] == UInt8(ascii: "\"") {
+                let quoted = base[c.position] == UInt8(ascii: "\"")
+                c.startField(at: c.chunkBase + c.position, quoted: quoted)
+                if quoted {
                     state = .quoted
                     c.rowQuoted = true
                     quoteOffset = c.chunkBase + c.position
@@ -320,9 +376,11 @@ final class CSVReader {
                     c.endField()
                     c.endLine(byte)
                     return true
+                } else if !strictQuotes {
+                    state = .unquoted
                 } else {
                     throw locatedError(
-                        at: c.chunkBase + c.position,
+                        at: c.chunkBase + c.position, .textAfterQuote,
                         "the character '\(String(decoding: [byte], as: UTF8.self))' follows a closing quote. A quoted field must "
                             + "end right after its closing quote (a quote inside a field is written as two quotes). The file is "
                             + "not valid CSV; export it again rather than editing it by hand.")
@@ -333,12 +391,12 @@ final class CSVReader {
         switch state {
         case .quoted:
             throw locatedError(
-                at: quoteOffset,
+                at: quoteOffset, .unterminatedQuote(line: quoteLine),
                 "a quoted field opened here (line \(quoteLine)) is never closed: the file ends inside it. The file is cut "
                     + "short or not valid CSV; export it again.")
         case .fieldStart:
             if !started { return false }
-            c.startField(at: c.chunkBase + c.position)
+            c.startField(at: c.chunkBase + c.position, quoted: false)
             c.endField()
         case .unquoted, .afterQuote:
             c.endField()
@@ -383,18 +441,19 @@ final class CSVReader {
     /// Throws when the field being read (the last one started) or the record has grown past its limit. Checked after
     /// every append, so the buffer holds at most one chunk more than the limit.
     @inline(__always)
-    private func checkLength(_ c: Cursor, limit: Int, what: String) throws(InventoryInputError) {
+    private func checkLength(_ c: Cursor, limit: Int, what: String) throws(InputFileError) {
         let fieldStart = c.fieldCount == 0 ? 0 : c.fieldEnds[c.fieldCount - 1]
         if c.byteCount - fieldStart > InputLimits.csvFieldBytes {
             let field = UnsafeBufferPointer(start: c.bytes + fieldStart, count: c.byteCount - fieldStart)
+            let beginning = InputLimits.quote(utf8: field)
             throw limitError(
-                at: c.fieldOffsets[c.fieldCount],
+                at: c.fieldOffsets[c.fieldCount], .fieldTooLong(beginning: beginning),
                 "the field that starts here is longer than \(InputLimits.size(InputLimits.csvFieldBytes)), the most preflight reads "
-                    + "in one field (real exports hold a few kB at most); it begins '\(InputLimits.quote(utf8: field))'")
+                    + "in one field (real exports hold a few kB at most); it begins '\(beginning)'")
         }
         if c.byteCount > limit {
             throw limitError(
-                at: c.fieldOffsets[0],
+                at: c.fieldOffsets[0], .recordTooLong(limit: limit),
                 "\(what) that starts here is longer than \(InputLimits.size(limit)), the most preflight reads in \(what) (real "
                     + "exports hold a few kB); it begins '\(beginning(of: c))'")
         }
@@ -415,45 +474,47 @@ final class CSVReader {
         return InputLimits.quote(String(decoding: bytes, as: UTF8.self))
     }
 
-    private func limitError(at offset: Int, _ problem: String) -> InventoryInputError {
+    private func limitError(at offset: Int, _ kind: CSVProblem.Kind, _ problem: String) -> InputFileError {
         locatedError(
-            at: offset,
+            at: offset, kind,
             problem + ". The file is not an export preflight reads, or it is damaged; export it again (see the README's "
                 + "inventory commands) and copy it unchanged.")
     }
 
     // MARK: Errors
 
-    private func fieldCountError() -> InventoryInputError {
+    private func fieldCountError() -> InputFileError {
         let found = cursor.fieldCount
         let expected = header.count
         if found > expected {
             return locatedError(
-                at: cursor.fieldOffsets[expected],
+                at: cursor.fieldOffsets[expected], .fieldCount(found: found, expected: expected),
                 "this row has \(found) fields but the header has \(expected); the extra field starts here. A value with the "
                     + "delimiter ('\(String(decoding: [delimiter], as: UTF8.self))') in it must be quoted. Export the file again "
                     + "rather than editing it by hand.")
         }
         return locatedError(
-            at: cursor.fieldOffsets[max(0, found - 1)],
+            at: cursor.fieldOffsets[max(0, found - 1)], .fieldCount(found: found, expected: expected),
             "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected) (\(CSVColumns(header).plain)). "
                 + "The row is cut short or the file mixes delimiters; export it again rather than editing it by hand.")
     }
 
-    fileprivate func fieldError(_ index: Int, _ message: String) -> InventoryInputError {
-        locatedError(at: cursor.fieldOffsets[min(index, max(0, cursor.fieldCount - 1))], message)
+    fileprivate func fieldError(_ index: Int, _ message: String) -> InputFileError {
+        locatedError(at: cursor.fieldOffsets[min(index, max(0, cursor.fieldCount - 1))], nil, message)
     }
 
     /// An error at a byte offset of the UTF-8 stream, located by reading the file again (errors are rare; the
-    /// hot path does not track columns).
-    private func locatedError(at offset: Int, _ message: String) -> InventoryInputError {
-        let (line, column) = (try? Self.locate(offset: offset, in: path)) ?? (cursor.line, 1)
-        return InventoryInputError("\(path):\(line):\(column): in the file named by '\(key)', \(message)")
+    /// hot path does not track columns). `kind`: what the reader itself found, if it is the reader's error.
+    private func locatedError(at offset: Int, _ kind: CSVProblem.Kind?, _ message: String) -> InputFileError {
+        let (line, column) = (try? locate(offset: offset)) ?? (cursor.line, 1)
+        return InputFileError(
+            "\(path):\(line):\(column): in the file named by '\(key)', \(message)",
+            csv: kind.map { CSVProblem(kind: $0, recordLine: rowLine) })
     }
 
     /// 1-based line and column (in characters) of a UTF-8 stream offset.
-    static func locate(offset: Int, in path: String) throws(InventoryInputError) -> (Int, Int) {
-        let source = try UTF8ChunkSource(path: path, key: "")
+    func locate(offset: Int) throws(InputFileError) -> (Int, Int) {
+        let source = try source.rewound()
         var seen = 0
         var line = 1
         var column = 1
@@ -480,15 +541,15 @@ final class CSVReader {
 }
 
 extension CSVReader {
-    func columnName(_ index: Int) -> String { index < header.count ? header[index] : "column \(index + 1)" }
+    package func columnName(_ index: Int) -> String { index < header.count ? header[index] : "column \(index + 1)" }
 
     /// An error about field `index` of the current row, located at the field's start.
-    func error(field index: Int, _ message: String) -> InventoryInputError {
+    package func error(field index: Int, _ message: String) -> InputFileError {
         fieldError(index, message)
     }
 
     /// An error about the current row as a whole, located at its first field.
-    func error(row message: String) -> InventoryInputError {
+    package func error(row message: String) -> InputFileError {
         fieldError(0, message)
     }
 }
