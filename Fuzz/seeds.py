@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/PreflightKitTests/Fixtures")
 DEMO = os.path.join(ROOT, "examples/demo")
-KIT = os.path.join(ROOT, "Sources/PreflightKit")
+KIT = os.path.join(ROOT, "Sources")
 
 
 def files(*patterns):
@@ -150,19 +150,19 @@ def seeds(harness):
 # The parser sources whose string literals make each harness's dictionary.
 SOURCES = {
     "SecurityDescriptor": [], "SID": [],  # binary_words()
-    "InventoryCSV": ["Inventory/CSV/*.swift", "Inventory/SkuCatalog.swift"],
-    "InventoryExports": ["Inventory/Readers/*.swift", "Inventory/CSV/*.swift"],
-    "ConnectXML": ["Connect/ServerConfigurationParser.swift"],
-    "ConnectPolicyJSON": ["Connect/AppliedPolicyParser.swift", "Connect/ConnectorCredentialParser.swift"],
-    "ConnectorCredential": ["Connect/ConnectorCredentialParser.swift", "Connect/SchedulerParser.swift"],
-    "Scheduler": ["Connect/SchedulerParser.swift"],
-    "EventLog": ["Monitoring/Parsing/*.swift", "Monitoring/EventCatalog.swift"],
-    "WevtutilXML": ["Monitoring/Parsing/WevtutilXML.swift", "Monitoring/Parsing/WindowsDates.swift"],
-    "AuditLog": ["Monitoring/Parsing/AuditLogReader.swift", "Monitoring/Parsing/CSVRecords.swift", "Monitoring/Parsing/WindowsDates.swift"],
-    "ConfigYAML": ["Config/*.swift", "Model/Vocabulary.swift", "Evidence/*.swift"],
-    "CheckFile": ["Catalog/*.swift", "Probes/ParamsReader.swift", "Model/Vocabulary.swift", "*/*Probes.swift"],
-    "WaiverFile": ["Waivers/*.swift"],
-    "SavedReport": ["Model/*.swift"],
+    "InventoryCSV": ["PreflightCore/CSV/*.swift", "PreflightInventory/SkuCatalog.swift"],
+    "InventoryExports": ["PreflightInventory/Readers/*.swift", "PreflightCore/CSV/*.swift"],
+    "ConnectXML": ["PreflightConnect/ServerConfigurationParser.swift"],
+    "ConnectPolicyJSON": ["PreflightConnect/AppliedPolicyParser.swift", "PreflightConnect/ConnectorCredentialParser.swift"],
+    "ConnectorCredential": ["PreflightConnect/ConnectorCredentialParser.swift", "PreflightConnect/SchedulerParser.swift"],
+    "Scheduler": ["PreflightConnect/SchedulerParser.swift"],
+    "EventLog": ["PreflightMonitoring/Parsing/*.swift", "PreflightMonitoring/EventCatalog.swift"],
+    "WevtutilXML": ["PreflightMonitoring/Parsing/WevtutilXML.swift", "PreflightMonitoring/Parsing/WindowsDates.swift"],
+    "AuditLog": ["PreflightMonitoring/Parsing/AuditLogReader.swift", "PreflightMonitoring/Parsing/CSVRecords.swift", "PreflightMonitoring/Parsing/WindowsDates.swift"],
+    "ConfigYAML": ["PreflightEngine/Config/*.swift", "PreflightCore/Model/Vocabulary.swift", "PreflightEngine/Evidence/*.swift"],
+    "CheckFile": ["PreflightEngine/Catalog/*.swift", "PreflightEngine/Probes/ParamsReader.swift", "PreflightCore/Model/Vocabulary.swift", "Preflight*/*Probes.swift"],
+    "WaiverFile": ["PreflightCore/Model/Waiver*.swift", "PreflightEngine/Catalog/WaiverFile.swift"],
+    "SavedReport": ["PreflightCore/Model/*.swift"],
 }
 
 
@@ -174,7 +174,7 @@ def swift_unescape(literal):
 
 def binary_words():
     """For the binary harnesses: the GUIDs the access check compares (in Windows byte order) and well-known SIDs."""
-    text = open(os.path.join(KIT, "Directory/Security/DirectoryRights.swift"), encoding="utf-8").read()
+    text = open(os.path.join(KIT, "PreflightDirectory/Security/DirectoryRights.swift"), encoding="utf-8").read()
     words = set()
     for guid in re.findall(r'GUID\(literal: "([0-9a-fA-F-]{36})"\)', text):
         raw = bytes.fromhex(guid.replace("-", ""))
