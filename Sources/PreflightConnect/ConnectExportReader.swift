@@ -50,7 +50,7 @@ public enum ConnectExportReader {
     }
 
     /// Reads the `Get-ADSyncScheduler` output alone (CON-003 needs nothing else).
-    public static func readScheduler(_ path: String) throws -> SchedulerFacts {
+    static func readScheduler(_ path: String) throws -> SchedulerFacts {
         try SchedulerParser.read(path)
     }
 

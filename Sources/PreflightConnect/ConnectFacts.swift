@@ -10,32 +10,32 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     public var format: String
     /// Every file that was parsed, absolute paths.
     public var files: [String] = []
-    public var exportDate: String?
+    var exportDate: String?
     /// Where `exportDate` came from (`export-date in GlobalSettings/MV.xml`, `policyMetadata.timeCreated`, the file name).
-    public var exportDateSource: String?
+    var exportDateSource: String?
     public var server: String?
     /// The Connect build, when the export reveals it.
     public var version: String?
     /// Where `version` came from (the export does not always state the build directly).
-    public var versionSource: String?
-    public var entraConnectors: [EntraConnectorFacts] = []
+    var versionSource: String?
+    var entraConnectors: [EntraConnectorFacts] = []
     public var adConnectors: [ADConnectorFacts] = []
     /// Connectors that are neither the Entra connector nor an AD DS connector ("name (category)").
-    public var otherConnectors: [String] = []
+    var otherConnectors: [String] = []
     /// Number of synchronization rule files present (counted, not parsed).
-    public var synchronizationRuleFiles: Int = 0
+    var synchronizationRuleFiles: Int = 0
     /// From the scheduler output (`StagingModeEnabled`); nil without it.
-    public var stagingMode: Bool?
-    public var schedulerFile: String?
+    var stagingMode: Bool?
+    var schedulerFile: String?
     /// `Enabled` from the `Get-ADSyncAADPasswordResetConfiguration` output; nil without it.
-    public var passwordResetConfigEnabled: Bool?
-    public var passwordResetConfigFile: String?
+    var passwordResetConfigEnabled: Bool?
+    var passwordResetConfigFile: String?
     /// The Entra connector's `ConnectorIdentityType` (`ServiceAccount` or `Application`); nil = unknown.
-    public var connectorIdentityType: String?
+    var connectorIdentityType: String?
     /// Where `connectorIdentityType` came from, when known.
-    public var connectorIdentityTypeSource: String?
+    var connectorIdentityTypeSource: String?
     /// The saved `Get-ADSyncEntraConnectorCredential` output (`connect.connectorCredential`), when configured.
-    public var connectorCredentialFile: String?
+    var connectorCredentialFile: String?
     /// Things the reader noticed and could not confirm (absent keys, contradicting values).
     public var notes: [String] = []
 }
@@ -48,7 +48,7 @@ public struct EntraConnectorFacts: Codable, Sendable, Hashable {
     /// The `adal-authority` URL of `aad-password-reset-config`, when present.
     public var authority: String?
     /// The Entra sync account (`UserName` connectivity parameter).
-    public var syncAccount: String?
+    var syncAccount: String?
     /// `aad-password-reset-config/enabled`; nil = unknown.
     public var passwordWriteback: Bool?
     public var file: String?
@@ -63,7 +63,7 @@ public struct ADConnectorFacts: Codable, Sendable, Hashable {
     /// `forest-login-user`: the AD DS connector account (e.g. `MSOL_d1edb676ca03`).
     public var loginUser: String?
     /// `password-hash-sync-config/enabled`; nil = unknown.
-    public var passwordHashSync: Bool?
+    var passwordHashSync: Bool?
     public var partitions: [PartitionFacts] = []
     public var file: String?
 
@@ -80,13 +80,13 @@ public struct PartitionFacts: Codable, Sendable, Hashable {
     public var selected: Bool
     public var inclusions: [String] = []
     public var exclusions: [String] = []
-    public var lastDC: String?
+    var lastDC: String?
 }
 
 /// What the `Get-ADSyncScheduler` output says.
 public struct SchedulerFacts: Codable, Sendable, Hashable {
     public var file: String
-    public var stagingMode: Bool?
-    public var syncCycleEnabled: Bool?
+    var stagingMode: Bool?
+    var syncCycleEnabled: Bool?
     public var properties: [String: String]
 }

@@ -6,43 +6,43 @@ public struct TargetObservation: Codable, Sendable, Hashable {
     public var url: String
     public var host: String
     public var port: Int
-    public var usesTLS: Bool
+    var usesTLS: Bool
     /// nil when the target answered (any HTTP status counts); otherwise why not.
     public var failure: NetworkFailure?
     /// libcurl's own words for the last attempt (`CURLcode` and its error buffer), kept for the details.
-    public var curlCode: Int
-    public var curlError: String?
+    var curlCode: Int
+    var curlError: String?
     public var proxy: ProxyChoice?
     /// Why no proxy was used (e.g. a NO_PROXY entry matched), when none was.
-    public var proxyNote: String?
+    var proxyNote: String?
     /// Addresses this host resolved the target to (empty when a proxy resolved it, or when resolution failed).
-    public var resolvedAddresses: [String]
+    var resolvedAddresses: [String]
     /// The address the TCP connection went to (the proxy's, when one was used).
-    public var connectedAddress: String?
+    var connectedAddress: String?
     /// The `network.connectTo` entry that sent the connection to another address than the name's own, if any.
-    public var pinnedBy: String?
+    var pinnedBy: String?
     public var tlsVersion: String?
     public var cipher: String?
     public var certificate: CertificateFacts?
-    public var httpStatus: Int?
+    var httpStatus: Int?
     /// The proxy's answer to CONNECT (200 when the tunnel opened), and the schemes of a 407's challenge.
-    public var proxyConnectStatus: Int?
-    public var proxyAuthenticate: [String]
-    public var timings: Timings
+    var proxyConnectStatus: Int?
+    var proxyAuthenticate: [String]
+    var timings: Timings
     public var attempts: Int
     /// The time limit the last attempt had, in seconds.
     public var timeoutSeconds: Double?
 
     public struct Timings: Codable, Sendable, Hashable {
         /// Milliseconds from the start of the attempt, as libcurl measures them; nil for a stage not reached.
-        public var dnsMs: Double?
-        public var connectMs: Double?
-        public var tlsMs: Double?
-        public var firstByteMs: Double?
-        public var totalMs: Double
+        var dnsMs: Double?
+        var connectMs: Double?
+        var tlsMs: Double?
+        var firstByteMs: Double?
+        var totalMs: Double
     }
 
-    public var reachable: Bool { failure == nil }
+    var reachable: Bool { failure == nil }
 }
 
 /// The server certificate as presented. `verified` is false when it came from the evidence-only handshake
@@ -50,8 +50,8 @@ public struct TargetObservation: Codable, Sendable, Hashable {
 public struct CertificateFacts: Codable, Sendable, Hashable {
     public var subject: String
     public var issuer: String
-    public var issuerOrganization: String?
-    public var subjectAlternativeNames: [String]
+    var issuerOrganization: String?
+    var subjectAlternativeNames: [String]
     public var notBefore: String?
     public var notAfter: String?
     public var verified: Bool
@@ -91,7 +91,7 @@ public struct NetworkFacts: Codable, Sendable, Hashable {
     /// Said in the report, e.g. that documented hosts stood in for an unset `network.serviceBusNamespace`.
     public var notes: [String]
     /// NET-006 only: why no proxy is in use, when none is (then nothing was probed).
-    public var withoutProxy: String?
+    var withoutProxy: String?
 
     public init(targets: [TargetObservation], notes: [String], withoutProxy: String? = nil) {
         self.targets = targets

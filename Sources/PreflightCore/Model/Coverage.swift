@@ -41,7 +41,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     /// The evidence key under which the runner records which requirement made a check skip.
     public static let requirementEvidenceKey = "requirement"
     /// Checks at or above this severity must be assessed for READY.
-    public static let decisiveSeverity = Severity.high
+    static let decisiveSeverity = Severity.high
 
     public init(checks: [CheckResult], selection: Selection?) {
         self.selection = selection.flatMap { $0.isEmpty ? nil : $0 }

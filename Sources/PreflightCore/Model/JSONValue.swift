@@ -21,7 +21,7 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
-    public var numberValue: Double? {
+    var numberValue: Double? {
         if case .number(let value) = self { return value }
         return nil
     }

@@ -4,7 +4,7 @@
 /// renders every table, also for checks that passed, because a passing network check's per-target
 /// timings are evidence a firewall team asks for.
 public struct ReportTable: Sendable, Hashable {
-    public static let evidenceKey = "tables"
+    static let evidenceKey = "tables"
 
     public var title: String
     public var columns: [String]

@@ -26,7 +26,7 @@ public struct Waiver: Sendable, Hashable, Codable {
     /// The first instant the waiver no longer applies: midnight UTC after the `expires` day. Nil if the date is invalid.
     public var end: Date? { Self.endOfDay(expires) }
 
-    public func isActive(at now: Date) -> Bool { end.map { now < $0 } ?? false }
+    func isActive(at now: Date) -> Bool { end.map { now < $0 } ?? false }
 
     /// Active, and its `expires` day is at most `days` calendar days (UTC) after today.
     public func expiresSoon(at now: Date, within days: Int = 14) -> Bool {

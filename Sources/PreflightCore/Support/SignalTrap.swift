@@ -8,7 +8,7 @@ import Foundation
 /// their own, out of reach of the terminal's Ctrl-C) before it ends. The handler only writes the signal's number to a
 /// pipe (async-signal-safe); the shutdown runs on a thread of its own.
 public enum SignalTrap {
-    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// The name a person knows the signal by.
     public static func name(_ signal: Int32) -> String {

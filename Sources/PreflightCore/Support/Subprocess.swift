@@ -27,9 +27,9 @@ public struct Subprocess: Sendable {
     public var environment: [String: String]
     public var workingDirectory: String?
     /// Output beyond this many bytes per stream is drained but not kept, so a chatty plugin cannot exhaust memory.
-    public var outputLimit = 16 << 20
+    var outputLimit = 16 << 20
     /// Seconds between SIGTERM and SIGKILL at the deadline: a plugin that ignores SIGTERM, and its children, die anyway.
-    public var terminationGrace = ChildProcessGroups.defaultGrace
+    var terminationGrace = ChildProcessGroups.defaultGrace
 
     public init(arguments: [String], environment: [String: String], workingDirectory: String? = nil) {
         self.arguments = arguments

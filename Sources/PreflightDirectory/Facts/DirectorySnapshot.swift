@@ -13,35 +13,35 @@ public struct DirectorySnapshot: Codable, Sendable, Hashable {
     /// OUs and containers from the scope up to the domain root, for "inherited from" and "inheritance disabled at".
     public var containers: [ContainerFacts]
     public var users: [UserFacts]
-    public var passwordPolicies: [PasswordPolicyFacts] = []
+    var passwordPolicies: [PasswordPolicyFacts] = []
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
-    public var protectedGroupMembers: [String: [String]] = [:]
+    var protectedGroupMembers: [String: [String]] = [:]
     /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.
     public var topology: Topology = .connectSync
     /// The samServer object and the Builtin container (AD-014, AD-015).
     public var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
-    public var gatherMilliseconds: Int = 0
+    var gatherMilliseconds: Int = 0
 }
 
 public struct ServerFacts: Codable, Sendable, Hashable {
     public var url: String
-    public var dnsHostName: String?
-    public var supportedControls: [String]
+    var dnsHostName: String?
+    var supportedControls: [String]
     /// nil when the DC did not say (then AD-012 cannot decide).
-    public var isReadOnly: Bool?
-    public var domainControllerFunctionality: Int?
+    var isReadOnly: Bool?
+    var domainControllerFunctionality: Int?
 }
 
 public struct DomainFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var sid: SID
     public var dnsName: String
-    public var netbiosName: String?
+    var netbiosName: String?
     /// minPwdAge as stored: a negative count of 100-ns intervals; 0 means no minimum.
-    public var minPwdAge: Int64?
+    var minPwdAge: Int64?
     /// The domain root's own DACL, filtered to the account's token (for Unexpire Password).
-    public var rootDACL: DACLState
+    var rootDACL: DACLState
 }
 
 public struct AccountFacts: Codable, Sendable, Hashable {
@@ -54,20 +54,20 @@ public struct AccountFacts: Codable, Sendable, Hashable {
     }
 
     public var source: Source
-    public var requested: String
+    var requested: String
     public var dn: String
-    public var samAccountName: String
+    var samAccountName: String
     public var sid: SID
     /// The token a DC builds for it at a network logon, SID by SID with the origin of each.
-    public var logonToken: LogonToken
-    public var groupNames: [String: String] = [:]
-    public var userAccountControl: Int
-    public var lockoutTime: Int64?
-    public var accountExpires: Int64?
-    public var privilegedGroups: [String]
+    var logonToken: LogonToken
+    var groupNames: [String: String] = [:]
+    var userAccountControl: Int
+    var lockoutTime: Int64?
+    var accountExpires: Int64?
+    var privilegedGroups: [String]
     /// True when the bind account is this account: the DC's own answers (allowedAttributesEffective) then
     /// speak for it, and the directory checks cross-check their verdicts with them.
-    public var isBindAccount: Bool = false
+    var isBindAccount: Bool = false
 
     /// The groups and aliases in the token (not the account itself nor the logon SIDs).
     public var groups: [SID] {
@@ -78,7 +78,7 @@ public struct AccountFacts: Codable, Sendable, Hashable {
     public var token: Set<SID> { logonToken.sids }
 
     /// Why a trustee might be in the token though the reader could not show it; nil when surely not.
-    public func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
+    func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
 }
 
 public struct ScopeFacts: Codable, Sendable, Hashable {
@@ -110,10 +110,10 @@ public struct ContainerFacts: Codable, Sendable, Hashable {
     public var dn: String
     /// The RDN value as stored (the `ou` or `cn` attribute).
     public var name: String
-    public var isOrganizationalUnit: Bool
-    public var daclProtected: Bool
+    var isOrganizationalUnit: Bool
+    var daclProtected: Bool
     /// ACEs for the account's token, in DACL order.
-    public var aces: [ACE]
+    var aces: [ACE]
 }
 
 public struct UserFacts: Codable, Sendable, Hashable {
@@ -121,25 +121,25 @@ public struct UserFacts: Codable, Sendable, Hashable {
     public var sid: SID?
     public var objectClass: GUID
     public var adminCount: Int
-    public var userAccountControl: Int
-    public var daclProtected: Bool
+    var userAccountControl: Int
+    var daclProtected: Bool
     /// The user's own DACL (inherited ACEs included, as the DC stores it), filtered to the account's token.
-    public var dacl: DACLState
+    var dacl: DACLState
     /// Why the DACL could not be judged (missing or unparsable security descriptor); such a user is never "granted".
     public var unreadable: String?
     /// The DC's own answer, `allowedAttributesEffective`, read when the bind account is the connector account:
     /// the lower-cased names of the writeback attributes it lists (nil when not read).
-    public var dcWritableAttributes: Set<String>?
+    var dcWritableAttributes: Set<String>?
 
-    public var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
+    var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 
 public struct PasswordPolicyFacts: Codable, Sendable, Hashable {
     public var dn: String
     public var name: String
-    public var precedence: Int?
+    var precedence: Int?
     /// nil when the bind account may not read the policy's settings (PSOs are often admin-only).
-    public var minimumPasswordAge: Int64?
+    var minimumPasswordAge: Int64?
     /// In-scope users this policy is the resultant policy for (the DC's own `msDS-ResultantPSO`).
-    public var appliesToUsers: [String]
+    var appliesToUsers: [String]
 }

@@ -1,6 +1,6 @@
 /// Just enough RFC 4514 DN handling for scope and ancestry: split at unescaped commas, compare case-insensitively.
 public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
-    public let rdns: [String]
+    let rdns: [String]
 
     public init(_ text: String) {
         var rdns: [String] = []
@@ -31,18 +31,18 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     var key: String { rdns.map { $0.lowercased() }.joined(separator: ",") }
 
     /// This DN and every ancestor, nearest first.
-    public var lineage: [DistinguishedName] {
+    var lineage: [DistinguishedName] {
         (0..<rdns.count).map { DistinguishedName(rdns: Array(rdns.dropFirst($0))) }
     }
 
     /// True when `self` is `other` or lies below it.
-    public func isWithin(_ other: DistinguishedName) -> Bool {
+    func isWithin(_ other: DistinguishedName) -> Bool {
         guard other.rdns.count <= rdns.count else { return false }
         return zip(rdns.suffix(other.rdns.count), other.rdns).allSatisfy { $0.lowercased() == $1.lowercased() }
     }
 
     /// The value of the first RDN, unescaped (e.g. `Sales, EMEA` for `OU=Sales\, EMEA,…`).
-    public var leafValue: String {
+    var leafValue: String {
         guard let first = rdns.first, let equals = first.firstIndex(of: "=") else { return rdns.first ?? "" }
         var value = ""
         var escaped = false

@@ -32,7 +32,7 @@ public struct LogonToken: Codable, Sendable, Hashable {
         public var sid: SID
         public var origin: Origin
         /// What it was reached through (a group's DN or a logon SID), for memberships.
-        public var via: String?
+        var via: String?
 
         public init(sid: SID, origin: Origin, via: String? = nil) {
             self.sid = sid
@@ -65,7 +65,7 @@ public struct LogonToken: Codable, Sendable, Hashable {
 
     public var source: Source
     public var entries: [Entry]
-    public var unknowns: [Unknown]
+    var unknowns: [Unknown]
 
     public init(source: Source, entries: [Entry], unknowns: [Unknown] = []) {
         self.source = source
@@ -73,14 +73,14 @@ public struct LogonToken: Codable, Sendable, Hashable {
         self.unknowns = unknowns
     }
 
-    public var sids: Set<SID> { Set(entries.map(\.sid)) }
+    var sids: Set<SID> { Set(entries.map(\.sid)) }
 
     /// The network-logon SIDs (MS-DTYP 2.4.2.4). Samba 4.17 omits This Organization; Windows adds it to
     /// logons from inside the forest, so it is kept here.
-    public static let logonSIDs: [SID] = [.everyone, .authenticatedUsers, .network, .thisOrganization]
+    static let logonSIDs: [SID] = [.everyone, .authenticatedUsers, .network, .thisOrganization]
 
     /// For a SID not in `sids`: why it might be in the real token all the same; nil when it surely is not.
-    public func doubt(about sid: SID, domain: SID) -> String? {
+    func doubt(about sid: SID, domain: SID) -> String? {
         guard !unknowns.isEmpty else { return nil }
         for unknown in unknowns {
             switch unknown.scope {

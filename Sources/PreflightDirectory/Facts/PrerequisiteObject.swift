@@ -8,7 +8,7 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     case builtin
 
     /// The object's DN below the domain root.
-    public var relativeDN: String {
+    var relativeDN: String {
         switch self {
         case .samServer: "CN=Server,CN=System"
         case .builtin: "CN=Builtin"
@@ -24,7 +24,7 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// What the account needs on it, by the names the Security tab shows.
-    public var rights: [(name: String, mask: AccessMask)] {
+    var rights: [(name: String, mask: AccessMask)] {
         switch self {
         case .samServer: [("List contents", .listChildren), ("Read all properties", .readProperty), ("Read permissions", .readControl)]
         case .builtin: [("List contents", .listChildren), ("Read all properties", .readProperty)]
@@ -36,7 +36,7 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
 public struct PrerequisiteObject: Codable, Sendable, Hashable {
     public var kind: PrerequisiteObjectKind
     public var dn: String
-    public var dacl: DACLState?
+    var dacl: DACLState?
     public var unreadable: String?
 
     public init(kind: PrerequisiteObjectKind, dn: String, dacl: DACLState?, unreadable: String? = nil) {

@@ -6,8 +6,8 @@ import PreflightEngine
 
 /// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
 public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
-    public let requested: String
-    public let searchedUnder: String
+    let requested: String
+    let searchedUnder: String
     public var description: String {
         "The connector account '\(requested)' was not found under '\(searchedUnder)'. Check 'ldap.account' (a sAMAccountName, UPN or DN)."
     }

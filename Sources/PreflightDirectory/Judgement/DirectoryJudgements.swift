@@ -66,7 +66,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-003 to AD-006: one right on every in-scope user.
-    public static func rights(_ right: WritebackRight, missingStatus: CheckStatus, _ s: DirectorySnapshot) -> Evaluation {
+    static func rights(_ right: WritebackRight, missingStatus: CheckStatus, _ s: DirectorySnapshot) -> Evaluation {
         let judge = RightsJudge(s)
         var findings: [Finding] = []
         var gaps: [(UserFacts, RightsJudge.Cause)] = []
@@ -209,7 +209,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-007: Unexpire Password on the domain root.
-    public static func unexpire(_ s: DirectorySnapshot) -> Evaluation {
+    static func unexpire(_ s: DirectorySnapshot) -> Evaluation {
         let right = WritebackRight.unexpirePassword
         let judge = RightsJudge(s)
         let decision = checkAccess(right.right, dacl: s.domain.rootDACL, token: s.account.token, objectClass: ClassGUID.domainDNS, principalSelf: nil)
@@ -240,7 +240,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-008: protected accounts in scope.
-    public static func protectedAccounts(_ s: DirectorySnapshot) -> Evaluation {
+    static func protectedAccounts(_ s: DirectorySnapshot) -> Evaluation {
         var memberships: [String: [String]] = [:]
         for (group, members) in s.protectedGroupMembers {
             for member in members { memberships[DistinguishedName(member).key, default: []].append(group) }
@@ -279,7 +279,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-009: users and OUs in scope whose DACL does not inherit.
-    public static func inheritance(_ s: DirectorySnapshot) -> Evaluation {
+    static func inheritance(_ s: DirectorySnapshot) -> Evaluation {
         var findings: [Finding] = []
         // Users below each container, counted in one pass over the users' ancestries.
         var usersBelow: [String: Int] = [:]
@@ -313,7 +313,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-010: minimum password age 0, domain-wide and in fine-grained policies that apply to in-scope users.
-    public static func passwordAge(_ s: DirectorySnapshot) -> Evaluation {
+    static func passwordAge(_ s: DirectorySnapshot) -> Evaluation {
         var findings: [Finding] = []
         var evidence = scopeEvidence(s)
         evidence["domainMinPwdAge"] = s.domain.minPwdAge.map { .string(describeInterval($0)) } ?? .null
@@ -366,7 +366,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-011: the DC advertises the password-policy-hints control.
-    public static func controls(_ s: DirectorySnapshot, required oids: [String]) -> Evaluation {
+    static func controls(_ s: DirectorySnapshot, required oids: [String]) -> Evaluation {
         let advertised = Set(s.server.supportedControls)
         let found = oids.filter { advertised.contains($0) }
         let evidence: [String: JSONValue] = [
@@ -403,7 +403,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-013: OU names free of the characters that break writeback.
-    public static func ouNames(_ s: DirectorySnapshot, reserved: String) -> Evaluation {
+    static func ouNames(_ s: DirectorySnapshot, reserved: String) -> Evaluation {
         var findings: [Finding] = []
         let ous = s.containers.filter { $0.isOrganizationalUnit && s.isInScope($0.dn) }
         for ou in ous {

@@ -45,14 +45,14 @@ public struct RightsJudge: Sendable {
 
     public struct Verdict: Sendable, Hashable {
         public var granted: Bool
-        public var grantedBy: ACE?
+        var grantedBy: ACE?
         public var cause: Cause?
         /// Set when a membership the reader could not decide can turn this verdict: then it is no verdict at all.
-        public var doubt: DecisionDoubt? = nil
+        var doubt: DecisionDoubt? = nil
     }
 
     /// Why `sid` may be in the account's token though the token does not show it (nil: surely not, or it is in it).
-    public func doubt(about sid: SID) -> String? {
+    func doubt(about sid: SID) -> String? {
         token.contains(sid) ? nil : snapshot.account.doubt(about: sid, domain: snapshot.domain.sid)
     }
 

@@ -8,32 +8,32 @@ public struct WritebackRight: Sendable, Hashable {
     public let name: String
     public let right: DirectoryRight
     /// The permission part of a dsacls `/G` grant, e.g. `CA;Reset Password`.
-    public let dsacls: String
+    let dsacls: String
 
     public static let resetPassword = WritebackRight(
         id: "reset-password", name: "Reset Password", right: .controlAccess(ExtendedRightGUID.resetPassword),
         dsacls: "CA;Reset Password")
-    public static let changePassword = WritebackRight(
+    static let changePassword = WritebackRight(
         id: "change-password", name: "Change Password", right: .controlAccess(ExtendedRightGUID.changePassword),
         dsacls: "CA;Change Password")
-    public static let writeLockoutTime = WritebackRight(
+    static let writeLockoutTime = WritebackRight(
         id: "write-lockoutTime", name: "Write lockoutTime", right: .writeProperty(AttributeGUID.lockoutTime, propertySet: nil),
         dsacls: "WP;lockoutTime")
-    public static let writePwdLastSet = WritebackRight(
+    static let writePwdLastSet = WritebackRight(
         id: "write-pwdLastSet", name: "Write pwdLastSet",
         right: .writeProperty(AttributeGUID.pwdLastSet, propertySet: PropertySetGUID.userAccountRestrictions),
         dsacls: "WP;pwdLastSet")
-    public static let unexpirePassword = WritebackRight(
+    static let unexpirePassword = WritebackRight(
         id: "unexpire-password", name: "Unexpire Password", right: .controlAccess(ExtendedRightGUID.unexpirePassword),
         dsacls: "CA;Unexpire Password")
 
     /// The rights on every in-scope user object. Microsoft's own ADSyncConfig module sets only the first three.
-    public static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
+    static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
     /// Everything the docs list: the user rights, then Unexpire Password on the domain root (domainDNS) object.
     public static let all = userRights + [unexpirePassword]
 
     /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
-    public var attributeName: String? {
+    var attributeName: String? {
         switch id {
         case Self.writeLockoutTime.id: "lockouttime"
         case Self.writePwdLastSet.id: "pwdlastset"
@@ -51,7 +51,7 @@ extension DirectorySnapshot {
     }
 
     /// A trustee SID as a person reads it: the account, one of its groups, a well-known name, or the SID.
-    public func trusteeName(_ sid: SID?) -> String {
+    func trusteeName(_ sid: SID?) -> String {
         guard let sid else { return "an unknown trustee" }
         if sid == account.sid { return accountDisplayName }
         if let name = account.groupNames[sid.description] {

@@ -8,7 +8,7 @@ public struct TLSInfo: Sendable, Equatable {
     /// Cipher as libldap (GnuTLS) names it, e.g. `AES-256-GCM`.
     public var cipher: String
     /// The server's leaf certificate, if it could be read and parsed.
-    public var peerCertificate: CertificateSummary?
+    var peerCertificate: CertificateSummary?
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
@@ -20,9 +20,9 @@ public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     public var notBefore: Date?
     public var notAfter: Date?
     /// Subject alternative names as `DNS:name`, `IP:address`, `email:...` or `URI:...`.
-    public var subjectAltNames: [String]
+    var subjectAltNames: [String]
     /// Serial number in upper-case hex.
-    public var serialNumber: String
+    var serialNumber: String
 
     public var description: String {
         var s = "subject '\(subject)', issuer '\(issuer)'"

@@ -27,7 +27,7 @@ public final class LDAPConnection: @unchecked Sendable {
     /// The server URL, normalized to `scheme://host:port`.
     public let url: String
     /// How this connection is protected.
-    public let channel: ChannelSecurity
+    let channel: ChannelSecurity
     /// TLS version, cipher and server certificate; `nil` on a plaintext connection.
     public let tls: TLSInfo?
 

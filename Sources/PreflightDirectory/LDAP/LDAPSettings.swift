@@ -28,9 +28,9 @@ public struct LDAPSettings: Sendable {
     /// When it passes, a watchdog shuts the socket down so that no call can hang beyond it.
     public var deadline: ContinuousClock.Instant
     /// Upper bound for the TCP connect (capped by the time left until ``deadline``).
-    public var networkTimeout: Duration
+    var networkTimeout: Duration
     /// Upper bound for each single operation wait: bind, StartTLS, each search page (capped by ``deadline``).
-    public var operationTimeout: Duration
+    var operationTimeout: Duration
 
     public init(
         url: String,
@@ -118,9 +118,9 @@ public struct SDFlags: OptionSet, Sendable, Hashable {
 
     public static let owner = SDFlags(rawValue: 0x1)
     public static let group = SDFlags(rawValue: 0x2)
-    public static let dacl = SDFlags(rawValue: 0x4)
+    static let dacl = SDFlags(rawValue: 0x4)
     /// Needs SeSecurityPrivilege; a normal account gets no SD at all when this is set.
-    public static let sacl = SDFlags(rawValue: 0x8)
+    static let sacl = SDFlags(rawValue: 0x8)
 }
 
 /// The step of a connection's life an error or timeout happened in.

@@ -16,7 +16,7 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
     case wholeObject(AccessMask)
 
     /// The access bit an ACE must carry (after generic mapping) to decide this right.
-    public var accessBit: AccessMask {
+    var accessBit: AccessMask {
         switch self {
         case .controlAccess: .controlAccess
         case .writeProperty: .writeProperty
@@ -25,7 +25,7 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
     }
 
     /// The object types an object ACE may name to cover this right: class (root), property set, leaf.
-    public func objectTypePath(objectClass: GUID?) -> [GUID] {
+    func objectTypePath(objectClass: GUID?) -> [GUID] {
         switch self {
         case .controlAccess(let right):
             return [objectClass, right].compactMap { $0 }
@@ -53,7 +53,7 @@ public struct AccessDecision: Sendable, Hashable, Codable {
     public let granted: Bool
     public let reason: Reason
     /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
-    public let decidingACEIndex: Int?
+    let decidingACEIndex: Int?
 }
 
 /// Decides whether a requester holding `token` has `right` on an object with `dacl`.
@@ -64,7 +64,7 @@ public struct AccessDecision: Sendable, Hashable, Codable {
 ///     the whole object. Nil means unknown, and such class-scoped ACEs are then not matched.
 ///   - principalSelf: the object's own SID (objectSid); ACEs for PRINCIPAL_SELF (S-1-5-10) apply when
 ///     the requester is that object. Nil for objects without an objectSid, such as OUs.
-public func checkAccess(
+func checkAccess(
     _ right: DirectoryRight, dacl: DACLState, token: Set<SID>, objectClass: GUID?, principalSelf: SID?
 ) -> AccessDecision {
     guard case .acl(let acl) = dacl else {
@@ -86,13 +86,13 @@ public func checkAccess(
 
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
 public struct DecisionDoubt: Sendable, Hashable {
-    public var ace: ACE
+    var ace: ACE
     public var reason: String
 }
 
 /// When the token is not fully known: the first ACE before the deciding one whose trustee the requester may hold
 /// (`doubt` gives why) and which would decide the other way. nil when no doubtful membership can change the decision.
-public func doubtAbout(
+func doubtAbout(
     _ decision: AccessDecision, _ right: DirectoryRight, dacl: DACLState, objectClass: GUID?, principalSelf: SID?,
     doubt: (SID) -> String?
 ) -> DecisionDoubt? {

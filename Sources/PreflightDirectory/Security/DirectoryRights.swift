@@ -10,44 +10,44 @@ public enum ExtendedRightGUID {
     /// User-Force-Change-Password ("Reset Password").
     public static let resetPassword = GUID(literal: "00299570-246d-11d0-a768-00aa006e0529")
     /// User-Change-Password ("Change Password"); needs the old password.
-    public static let changePassword = GUID(literal: "ab721a53-1e2f-11d0-9819-00aa0040529b")
+    static let changePassword = GUID(literal: "ab721a53-1e2f-11d0-9819-00aa0040529b")
     /// Unexpire-Password; applies to the domainDNS (domain root) object.
-    public static let unexpirePassword = GUID(literal: "ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501")
+    static let unexpirePassword = GUID(literal: "ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501")
 }
 
 /// Attribute schemaIDGUIDs, checked with RIGHT_DS_WRITE_PROPERTY.
 public enum AttributeGUID {
     /// Lockout-Time; not a member of any property set.
-    public static let lockoutTime = GUID(literal: "28630ebf-41d5-11d1-a9c1-0000f80367c1")
+    static let lockoutTime = GUID(literal: "28630ebf-41d5-11d1-a9c1-0000f80367c1")
     /// Pwd-Last-Set; member of User-Account-Restrictions.
-    public static let pwdLastSet = GUID(literal: "bf967a0a-0de6-11d0-a285-00aa003049e2")
+    static let pwdLastSet = GUID(literal: "bf967a0a-0de6-11d0-a285-00aa003049e2")
 }
 
 /// Property sets (attributeSecurityGUID values): a grant on the set covers its member attributes.
 public enum PropertySetGUID {
-    public static let userAccountRestrictions = GUID(literal: "4c164200-20c0-11d0-a768-00aa006e0529")
+    static let userAccountRestrictions = GUID(literal: "4c164200-20c0-11d0-a768-00aa006e0529")
 }
 
 /// Class schemaIDGUIDs: the root of the object-type path, and the InheritedObjectType of "Descendant X objects".
 public enum ClassGUID {
     public static let user = GUID(literal: "bf967aba-0de6-11d0-a285-00aa003049e2")
     /// A subclass of user with its own GUID: ACEs scoped to `user` do not reach these objects.
-    public static let inetOrgPerson = GUID(literal: "4828cc14-1437-45bc-9b07-ad6f015e5f28")
-    public static let computer = GUID(literal: "bf967a86-0de6-11d0-a285-00aa003049e2")
-    public static let organizationalUnit = GUID(literal: "bf967aa5-0de6-11d0-a285-00aa003049e2")
-    public static let domainDNS = GUID(literal: "19195a5b-6da0-11d0-afd3-00c04fd930c9")
+    static let inetOrgPerson = GUID(literal: "4828cc14-1437-45bc-9b07-ad6f015e5f28")
+    static let computer = GUID(literal: "bf967a86-0de6-11d0-a285-00aa003049e2")
+    static let organizationalUnit = GUID(literal: "bf967aa5-0de6-11d0-a285-00aa003049e2")
+    static let domainDNS = GUID(literal: "19195a5b-6da0-11d0-afd3-00c04fd930c9")
 }
 
 extension SID {
-    public static let everyone = SID(authority: 1, [0])
-    public static let creatorOwner = SID(authority: 3, [0])
+    static let everyone = SID(authority: 1, [0])
+    static let creatorOwner = SID(authority: 3, [0])
     public static let network = SID(authority: 5, [2])
     /// PRINCIPAL_SELF: in an ACE it stands for the object's own SID.
-    public static let principalSelf = SID(authority: 5, [10])
-    public static let authenticatedUsers = SID(authority: 5, [11])
-    public static let thisOrganization = SID(authority: 5, [15])
-    public static let localSystem = SID(authority: 5, [18])
-    public static let builtinAdministrators = SID(authority: 5, [32, 544])
+    static let principalSelf = SID(authority: 5, [10])
+    static let authenticatedUsers = SID(authority: 5, [11])
+    static let thisOrganization = SID(authority: 5, [15])
+    static let localSystem = SID(authority: 5, [18])
+    static let builtinAdministrators = SID(authority: 5, [32, 544])
 }
 
 /// Display names for `SID.wellKnownName(domain:)`, in the form Windows shows them.

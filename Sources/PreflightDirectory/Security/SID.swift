@@ -4,12 +4,12 @@ import PreflightCore
 /// A Windows security identifier (MS-DTYP 2.4.2), e.g. `S-1-5-21-1111111111-2222222222-3333333333-1106`.
 public struct SID: Sendable, Hashable, Comparable, TextCodable {
     /// MS-DTYP caps SubAuthorityCount at 15.
-    public static let maxSubAuthorities = 15
+    static let maxSubAuthorities = 15
     /// IdentifierAuthority is a 48-bit big-endian value.
     static let maxIdentifierAuthority: UInt64 = 0xFFFF_FFFF_FFFF
 
-    public let identifierAuthority: UInt64
-    public let subAuthorities: [UInt32]
+    let identifierAuthority: UInt64
+    let subAuthorities: [UInt32]
 
     /// Only revision 1 exists; any other value is rejected when parsing.
     public var revision: UInt8 { 1 }
@@ -77,7 +77,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// The relative identifier: the last sub-authority of a domain or BUILTIN SID (two or more sub-authorities).
-    public var rid: UInt32? {
+    var rid: UInt32? {
         subAuthorities.count >= 2 ? subAuthorities.last : nil
     }
 
@@ -87,19 +87,19 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// `domain` + `rid`, or nil when `domain` already has the maximum number of sub-authorities.
-    public func appending(rid: UInt32) -> SID? {
+    func appending(rid: UInt32) -> SID? {
         guard subAuthorities.count < SID.maxSubAuthorities else { return nil }
         return SID(authority: identifierAuthority, subAuthorities + [rid])
     }
 
     /// True when this SID is `domain` plus exactly one RID.
-    public func isDomainRelative(to domain: SID) -> Bool {
+    func isDomainRelative(to domain: SID) -> Bool {
         parent == domain
     }
 
     /// A readable name for well-known SIDs and well-known domain RIDs, for reports.
     /// Domain RIDs are named only inside `domain`; with no domain, any `S-1-5-21-x-y-z-<rid>` SID qualifies.
-    public func wellKnownName(domain: SID?) -> String? {
+    func wellKnownName(domain: SID?) -> String? {
         if let name = WellKnownSIDNames.fixed[self] { return name }
         guard let rid, let parent, let name = WellKnownSIDNames.domainRIDs[rid] else { return nil }
         if let domain { return parent == domain ? name : nil }

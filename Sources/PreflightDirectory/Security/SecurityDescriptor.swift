@@ -80,22 +80,22 @@ public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable 
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
-    public static let ownerDefaulted = Self(rawValue: 0x0001)
-    public static let groupDefaulted = Self(rawValue: 0x0002)
-    public static let daclPresent = Self(rawValue: 0x0004)
-    public static let daclDefaulted = Self(rawValue: 0x0008)
-    public static let saclPresent = Self(rawValue: 0x0010)
-    public static let saclDefaulted = Self(rawValue: 0x0020)
-    public static let daclTrusted = Self(rawValue: 0x0040)
-    public static let serverSecurity = Self(rawValue: 0x0080)
-    public static let daclAutoInheritRequired = Self(rawValue: 0x0100)
-    public static let saclAutoInheritRequired = Self(rawValue: 0x0200)
-    public static let daclAutoInherited = Self(rawValue: 0x0400)
-    public static let saclAutoInherited = Self(rawValue: 0x0800)
-    public static let daclProtected = Self(rawValue: 0x1000)
-    public static let saclProtected = Self(rawValue: 0x2000)
-    public static let resourceManagerControlValid = Self(rawValue: 0x4000)
-    public static let selfRelative = Self(rawValue: 0x8000)
+    static let ownerDefaulted = Self(rawValue: 0x0001)
+    static let groupDefaulted = Self(rawValue: 0x0002)
+    static let daclPresent = Self(rawValue: 0x0004)
+    static let daclDefaulted = Self(rawValue: 0x0008)
+    static let saclPresent = Self(rawValue: 0x0010)
+    static let saclDefaulted = Self(rawValue: 0x0020)
+    static let daclTrusted = Self(rawValue: 0x0040)
+    static let serverSecurity = Self(rawValue: 0x0080)
+    static let daclAutoInheritRequired = Self(rawValue: 0x0100)
+    static let saclAutoInheritRequired = Self(rawValue: 0x0200)
+    static let daclAutoInherited = Self(rawValue: 0x0400)
+    static let saclAutoInherited = Self(rawValue: 0x0800)
+    static let daclProtected = Self(rawValue: 0x1000)
+    static let saclProtected = Self(rawValue: 0x2000)
+    static let resourceManagerControlValid = Self(rawValue: 0x4000)
+    static let selfRelative = Self(rawValue: 0x8000)
 }
 
 /// The three DACL states matter differently: no DACL grants everything, an empty one grants nothing.
@@ -108,12 +108,12 @@ public enum DACLState: Sendable, Hashable, Codable {
 
 /// A parsed self-relative security descriptor. The SACL is not parsed (a non-admin cannot read it).
 public struct SecurityDescriptor: Sendable, Hashable, Codable {
-    public static let headerSize = 20
+    static let headerSize = 20
 
     public let control: SecurityDescriptorControl
     public let owner: SID?
     public let group: SID?
-    public let daclState: DACLState
+    let daclState: DACLState
 
     public init(control: SecurityDescriptorControl, owner: SID?, group: SID?, daclState: DACLState) {
         self.control = control
@@ -153,13 +153,13 @@ public struct SecurityDescriptor: Sendable, Hashable, Codable {
     }
 
     /// The DACL when one is present (possibly empty); nil for a NULL DACL.
-    public var dacl: ACL? {
+    var dacl: ACL? {
         if case .acl(let acl) = daclState { return acl }
         return nil
     }
 
     /// SE_DACL_PROTECTED: inheritance from the parent is blocked (as AdminSDHolder-protected accounts have).
-    public var isDaclProtected: Bool {
+    var isDaclProtected: Bool {
         control.contains(.daclProtected)
     }
 
@@ -192,7 +192,7 @@ public struct ACL: Sendable, Hashable, Codable {
 
     /// 2 (ACL_REVISION) or 4 (ACL_REVISION_DS, required when object ACEs are present).
     public let revision: UInt8
-    public let aces: [ACE]
+    let aces: [ACE]
 
     public init(revision: UInt8 = 4, aces: [ACE]) {
         self.revision = revision
@@ -290,7 +290,7 @@ public enum ACEType: Sendable, Hashable, Codable {
     }
 
     /// SDDL ace_type string (MS-DTYP 2.5.1.1); types with no SDDL letters are shown as hex.
-    public var sddl: String {
+    var sddl: String {
         let letters: [UInt8: String] = [
             0x00: "A", 0x01: "D", 0x02: "AU", 0x03: "AL", 0x05: "OA", 0x06: "OD", 0x07: "OU", 0x08: "OL",
             0x09: "XA", 0x0A: "XD", 0x0B: "ZA", 0x0D: "XU", 0x11: "ML", 0x12: "RA", 0x13: "SP",
@@ -304,16 +304,16 @@ public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let objectInherit = Self(rawValue: 0x01)
-    public static let containerInherit = Self(rawValue: 0x02)
-    public static let noPropagateInherit = Self(rawValue: 0x04)
-    public static let inheritOnly = Self(rawValue: 0x08)
-    public static let inherited = Self(rawValue: 0x10)
-    public static let successfulAccess = Self(rawValue: 0x40)
-    public static let failedAccess = Self(rawValue: 0x80)
+    static let objectInherit = Self(rawValue: 0x01)
+    static let containerInherit = Self(rawValue: 0x02)
+    static let noPropagateInherit = Self(rawValue: 0x04)
+    static let inheritOnly = Self(rawValue: 0x08)
+    static let inherited = Self(rawValue: 0x10)
+    static let successfulAccess = Self(rawValue: 0x40)
+    static let failedAccess = Self(rawValue: 0x80)
 
     /// SDDL ace_flags letters; bits with no letter are appended as hex.
-    public var sddl: String {
+    var sddl: String {
         let letters: [(Self, String)] = [
             (.objectInherit, "OI"), (.containerInherit, "CI"), (.noPropagateInherit, "NP"),
             (.inheritOnly, "IO"), (.inherited, "ID"), (.successfulAccess, "SA"), (.failedAccess, "FA"),
@@ -330,32 +330,32 @@ public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let createChild = Self(rawValue: 0x0000_0001)
-    public static let deleteChild = Self(rawValue: 0x0000_0002)
-    public static let listChildren = Self(rawValue: 0x0000_0004)
+    static let createChild = Self(rawValue: 0x0000_0001)
+    static let deleteChild = Self(rawValue: 0x0000_0002)
+    static let listChildren = Self(rawValue: 0x0000_0004)
     /// RIGHT_DS_WRITE_PROPERTY_EXTENDED, "Self" in SDDL (SW).
-    public static let validatedWrite = Self(rawValue: 0x0000_0008)
-    public static let readProperty = Self(rawValue: 0x0000_0010)
-    public static let writeProperty = Self(rawValue: 0x0000_0020)
-    public static let deleteTree = Self(rawValue: 0x0000_0040)
-    public static let listObject = Self(rawValue: 0x0000_0080)
-    public static let controlAccess = Self(rawValue: 0x0000_0100)
+    static let validatedWrite = Self(rawValue: 0x0000_0008)
+    static let readProperty = Self(rawValue: 0x0000_0010)
+    static let writeProperty = Self(rawValue: 0x0000_0020)
+    static let deleteTree = Self(rawValue: 0x0000_0040)
+    static let listObject = Self(rawValue: 0x0000_0080)
+    static let controlAccess = Self(rawValue: 0x0000_0100)
     public static let delete = Self(rawValue: 0x0001_0000)
-    public static let readControl = Self(rawValue: 0x0002_0000)
-    public static let writeDAC = Self(rawValue: 0x0004_0000)
-    public static let writeOwner = Self(rawValue: 0x0008_0000)
+    static let readControl = Self(rawValue: 0x0002_0000)
+    static let writeDAC = Self(rawValue: 0x0004_0000)
+    static let writeOwner = Self(rawValue: 0x0008_0000)
     public static let synchronize = Self(rawValue: 0x0010_0000)
-    public static let accessSystemSecurity = Self(rawValue: 0x0100_0000)
-    public static let genericAll = Self(rawValue: 0x1000_0000)
-    public static let genericExecute = Self(rawValue: 0x2000_0000)
-    public static let genericWrite = Self(rawValue: 0x4000_0000)
-    public static let genericRead = Self(rawValue: 0x8000_0000)
+    static let accessSystemSecurity = Self(rawValue: 0x0100_0000)
+    static let genericAll = Self(rawValue: 0x1000_0000)
+    static let genericExecute = Self(rawValue: 0x2000_0000)
+    static let genericWrite = Self(rawValue: 0x4000_0000)
+    static let genericRead = Self(rawValue: 0x8000_0000)
 
     /// All nine DS-specific rights plus the standard rights AD grants for "Full control" (0xF01FF).
-    public static let directoryFullControl = Self(rawValue: 0x000F_01FF)
+    static let directoryFullControl = Self(rawValue: 0x000F_01FF)
 
     /// Replaces the generic bits with what they mean on directory objects (DS_GENERIC_MAPPING).
-    public var mappingGenericRights: AccessMask {
+    var mappingGenericRights: AccessMask {
         var mapped = subtracting([.genericAll, .genericExecute, .genericWrite, .genericRead])
         if contains(.genericRead) { mapped.formUnion([.readControl, .listChildren, .readProperty, .listObject]) }
         if contains(.genericWrite) { mapped.formUnion([.readControl, .validatedWrite, .writeProperty]) }
@@ -365,7 +365,7 @@ public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     }
 
     /// SDDL rights letters when every set bit has one (in bit order, as Windows prints them), else `0x…` hex.
-    public var sddl: String {
+    var sddl: String {
         let letters: [(Self, String)] = [
             (.createChild, "CC"), (.deleteChild, "DC"), (.listChildren, "LC"), (.validatedWrite, "SW"),
             (.readProperty, "RP"), (.writeProperty, "WP"), (.deleteTree, "DT"), (.listObject, "LO"),
@@ -388,7 +388,7 @@ public struct ACE: Sendable, Hashable, Codable {
     public let flags: ACEFlags
     public let mask: AccessMask
     public let objectType: GUID?
-    public let inheritedObjectType: GUID?
+    let inheritedObjectType: GUID?
     /// Always set for allow/deny ACEs; nil only for an `.other` ACE whose SID could not be located.
     public let sid: SID?
 
@@ -404,11 +404,11 @@ public struct ACE: Sendable, Hashable, Codable {
         self.sid = sid
     }
 
-    public var isInheritOnly: Bool { flags.contains(.inheritOnly) }
-    public var isInherited: Bool { flags.contains(.inherited) }
+    var isInheritOnly: Bool { flags.contains(.inheritOnly) }
+    var isInherited: Bool { flags.contains(.inherited) }
 
     /// The ACE in SDDL, e.g. `(OA;CIID;CR;00299570-…;bf967aba-…;S-1-5-21-…-1106)`, for evidence in reports.
-    public var sddl: String {
+    var sddl: String {
         let fields = [
             type.sddl, flags.sddl, mask.sddl, objectType?.description ?? "",
             inheritedObjectType?.description ?? "", sid?.description ?? "",

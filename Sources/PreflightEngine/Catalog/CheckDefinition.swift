@@ -83,7 +83,7 @@ public struct RegisteredProbe: Sendable {
     public let name: String
     public let summary: String
     /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
-    public let judgements: [String]
+    let judgements: [String]
     /// Types a check's params for its judgement (nil when they are invalid; the problems went to the reader's sink).
     let parse: @Sendable (_ judgement: String?, ParamsReader) -> BoundProbe?
     /// Gathering and judging (handing back what `run --save-facts` saves), and judging saved facts (`evaluate`).

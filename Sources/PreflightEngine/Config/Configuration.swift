@@ -14,8 +14,8 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var cloud: Cloud = .public
     public var timeoutSeconds: Double = 15
     /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
-    public var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
-    public static let defaultMaxEvidenceAgeDays = 30
+    var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
+    static let defaultMaxEvidenceAgeDays = 30
     public var network = NetworkSettings()
     public var ldap = LDAPConfiguration()
     public var inventory = InventorySettings()
@@ -314,7 +314,7 @@ extension Configuration {
     }
 
     /// The configuration as plugins see it: every setting, with password sources removed (each section's `keys` say which).
-    public var redactedJSON: JSONValue {
+    var redactedJSON: JSONValue {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),

@@ -21,9 +21,9 @@ public struct EvidenceInput: Sendable, Hashable {
     public var file: String
     /// When the evidence is from; nil when neither the file nor the file system tells.
     public var date: Date?
-    public var dateSource: DateSource
+    var dateSource: DateSource
     /// Exactly where the date came from: "export-date in GlobalSettings/MV.xml", "the file's modification time", …
-    public var dateField: String
+    var dateField: String
     /// Facts this input states that another input may contradict, e.g. `tenant` → `contoso.onmicrosoft.com`
     /// (see `InputAgreement` for the subjects compared).
     public var says: [String: String]
@@ -59,7 +59,7 @@ public struct EvidenceInput: Sendable, Hashable {
 
     /// What the input is, in words, and how to get a fresh one: one table for every file input the probes read.
     public var label: String { Self.kinds[key]?.label ?? "the file named by '\(key)'" }
-    public var refresh: String {
+    var refresh: String {
         Self.kinds[key]?.refresh ?? "Export it again and name the new file in '\(key)'."
     }
 
@@ -112,7 +112,7 @@ public struct EvidenceInput: Sendable, Hashable {
     ]
 
     /// Whole days from `date` to `now` (negative for a date in the future); nil without a date.
-    public func ageDays(at now: Date) -> Int? {
+    func ageDays(at now: Date) -> Int? {
         date.map { Int((now.timeIntervalSince($0) / 86_400).rounded(.down)) }
     }
 

@@ -5,7 +5,7 @@ import Yams
 public struct ParamsReader {
     let reader: MappingReader?
     /// Where the check file lives, for params that name files relative to it.
-    public let checkFolder: String
+    let checkFolder: String
     public let checkID: String
     let fallback: SourceLocation
     let sink: DiagnosticSink
@@ -66,7 +66,7 @@ public struct ParamsReader {
     }
 
     /// Marks every key as understood (for probes that accept any params).
-    public func acceptAnyKeys() { reader?.keys.forEach { _ = reader?.node($0.0) } }
+    func acceptAnyKeys() { reader?.keys.forEach { _ = reader?.node($0.0) } }
 
     public func report(_ message: String, key: String? = nil) {
         let location = key.flatMap { key in reader.map { $0.has(key) ? $0.location(of: key) : $0.location } }

@@ -49,7 +49,7 @@ public struct SavedFacts: Sendable {
         /// The configuration key (`connect.export`, `inventory.users`, …), `configuration` or `waivers`.
         public var key: String
         public var file: String
-        public var sha256: String?
+        var sha256: String?
         public var bytes: Int?
         /// Why there is no digest (the file could not be read when the facts were saved).
         public var unreadable: String?
@@ -263,7 +263,7 @@ extension SavedFacts {
     private static let tail: [UInt8] = Array("}\n".utf8)
 
     /// The whole file: the header, then the content exactly as its SHA-256 was taken.
-    public func encoded() throws(PreflightError) -> Data {
+    func encoded() throws(PreflightError) -> Data {
         let content: Data
         do {
             let encoder = JSONEncoder()

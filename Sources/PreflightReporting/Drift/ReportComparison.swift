@@ -27,7 +27,7 @@ public enum ReportComparison {
     }
 
     /// Whether something got worse at or above `failOn` (nil: any severity); `diff --fail-on` exits by it.
-    public static func worsened(_ changes: Changes, failOn: Severity?) -> Bool {
+    static func worsened(_ changes: Changes, failOn: Severity?) -> Bool {
         func counts(_ severity: Severity) -> Bool { failOn.map { severity >= $0 } ?? true }
         return changes.checks.contains { $0.trend == .worse && counts($0.severity) }
             || changes.findings.new.contains { isProblem($0.to) && counts($0.severity) }

@@ -4,7 +4,7 @@ import PreflightCore
 /// Renders `Changes`: the "Changes since" section of a run's Markdown report, and the output of `preflight diff`.
 public enum ChangesReporter {
     /// Rows shown per table; the JSON keeps every entry.
-    public static let rowLimit = 50
+    static let rowLimit = 50
 
     /// `preflight diff --format md`: a document of its own.
     public static func markdown(_ changes: Changes) -> String {

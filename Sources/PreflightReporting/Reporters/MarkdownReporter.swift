@@ -7,7 +7,7 @@ public enum MarkdownReporter: Reporter {
     public static let fileExtension: String? = "md"
     public static let description = "The Markdown report for people: the verdict, every check, the findings and what to do."
     /// Findings shown per check; the JSON report keeps them all.
-    public static let findingLimit = 25
+    static let findingLimit = 25
 
     public static func render(_ report: Report) -> String {
         var out: [String] = []
@@ -127,7 +127,7 @@ public enum MarkdownReporter: Reporter {
     }
 
     /// ` (selection: --only INV-001)` after the verdict word when the run was narrowed; empty otherwise.
-    public static func selectionSuffix(_ report: Report) -> String {
+    static func selectionSuffix(_ report: Report) -> String {
         report.coverage?.selection.map { " (selection: \($0.flags))" } ?? ""
     }
 
@@ -177,7 +177,7 @@ public enum MarkdownReporter: Reporter {
     }
 
     /// Rows shown per evidence table; the JSON report keeps them all.
-    public static let tableRowLimit = 50
+    static let tableRowLimit = 50
 
     private static func tables(_ check: CheckResult) -> [String] {
         var out: [String] = []

@@ -8,7 +8,7 @@ public enum PrometheusReporter: Reporter {
     public static let fileExtension: String? = "prom"
     public static let description = "Prometheus text exposition for node_exporter's textfile collector."
 
-    public static func statusCode(_ status: CheckStatus) -> Int {
+    static func statusCode(_ status: CheckStatus) -> Int {
         switch status {
         case .pass: 0
         case .warn: 1

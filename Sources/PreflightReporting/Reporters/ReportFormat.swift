@@ -17,8 +17,8 @@ public struct ReportFormat: Sendable, Hashable, CaseIterable, RawRepresentable, 
 
     public static let md = ReportFormat(MarkdownReporter.self)
     public static let json = ReportFormat(JSONReporter.self)
-    public static let junit = ReportFormat(JUnitReporter.self)
-    public static let prom = ReportFormat(PrometheusReporter.self)
+    static let junit = ReportFormat(JUnitReporter.self)
+    static let prom = ReportFormat(PrometheusReporter.self)
     public static let csv = ReportFormat(CSVReporter.self)
     public static let summary = ReportFormat(SummaryReporter.self)
 
@@ -29,7 +29,7 @@ public struct ReportFormat: Sendable, Hashable, CaseIterable, RawRepresentable, 
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// The file name's ending (after the stem), or nil for `summary`, which is a line on stdout, not a file.
-    public var fileExtension: String? { reporter.fileExtension }
+    var fileExtension: String? { reporter.fileExtension }
 
     /// The file's bytes: the reporter's text in UTF-8 (the CSV action plan's starts with a BOM for spreadsheet programs).
     public func render(_ report: Report) -> Data { Data(reporter.render(report).utf8) }

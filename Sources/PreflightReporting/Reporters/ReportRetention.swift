@@ -21,7 +21,7 @@ public enum ReportRetention {
     /// wrote) always stays, even when a copied or future-dated set sorts after it. Only regular files with a report
     /// extension are ever deleted; `latest.*`, folders and other files are the user's.
     @discardableResult
-    public static func prune(_ folder: String, keep: Int, current: String? = nil) throws(PreflightError) -> [String] {
+    static func prune(_ folder: String, keep: Int, current: String? = nil) throws(PreflightError) -> [String] {
         let all = sets(in: folder)
         let currentStem = current.flatMap { path in all.first { $0.name == (path as NSString).lastPathComponent }?.stem }
         let others = Set(all.map(\.order)).filter { $0.stem != currentStem }.sorted(by: >)

@@ -19,6 +19,6 @@ public protocol Reporter: Sendable {
 }
 
 /// Every report format, in the order `--help` lists them and a run writes them.
-public let allReporters: [any Reporter.Type] = [
+let allReporters: [any Reporter.Type] = [
     MarkdownReporter.self, JSONReporter.self, JUnitReporter.self, PrometheusReporter.self, CSVReporter.self, SummaryReporter.self,
 ]
