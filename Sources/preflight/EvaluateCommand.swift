@@ -26,41 +26,17 @@ struct EvaluateCommand: AsyncParsableCommand {
             valueName: "file"))
     var config: String?
     @OptionGroup var catalog: CatalogOptions
-    @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
-    var out: String = "reports"
-    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
-    var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
-    var failOn: Severity?
-    @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
-    var strict = false
-    @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
-    var waivers: String?
-    @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
-    var keep: Int?
-    @Option(
-        name: .customLong("wait-lock"),
-        help: ArgumentHelp(
-            "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
-            valueName: "seconds"))
-    var waitLock: Double = 0
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var output: ReportOutputOptions
 
     func run() async throws {
-        Interruption.install(out: out)
-        if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
-        guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
-        let formats = ReportFormatList.merged(format)
-        let gate = Gate(failOn: failOn, strict: strict)
+        Interruption.install(out: output.out)
+        try output.validateValues()
+        let formats = output.formats, gate = output.gate
         let saved = try SavedFacts.load(facts, registry: .builtIn)
         let configuration = try config.map(Configuration.parse(fileAt:)) ?? saved.configuration
         var notices = saved.notices
         let waiverList: [Waiver]
-        if let file = waivers {
+        if let file = output.waivers {
             waiverList = try WaiverFile.load(from: file)
         } else if let file = configuration.waivers {
             // The saved configuration names the waiver file of the machine that collected the facts.
@@ -88,12 +64,12 @@ struct EvaluateCommand: AsyncParsableCommand {
             throw PreflightError.usage("\(message) The run that saved the facts added \(folders): pass the same to 'evaluate'.")
         }
         notices += saved.differences(catalog: loaded, configurationFile: config)
-        if !quiet && Console.stderrIsTerminal {
+        if !output.quiet && Console.stderrIsTerminal {
             Console.info(
                 "Judging the facts saved by preflight \(saved.tool.version) on \(saved.run.host) at \(saved.run.startedAt) "
                     + "(run \(saved.run.id)); nothing is probed.")
         }
-        let lock = try RunLock.acquire(in: out, wait: waitLock)
+        let lock = try RunLock.acquire(in: output.out, wait: output.waitLock)
         var runner = Runner(configuration: configuration, jobs: 1)
         runner.savedFacts = saved
         let results = await runner.run(checks)
@@ -102,8 +78,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             catalog: loaded, selection: saved.selection, notices: notices)
         report.apply(gate)
         report.apply(waiverList, at: saved.judgedAt)
-        let written = try ReportWriter.publish(report, formats: formats, to: out, keep: keep)
+        let written = try ReportWriter.publish(report, formats: formats, to: output.out, keep: output.keep)
         withExtendedLifetime(lock) {}
-        try ReportOutput.finish(report, formats: formats, written: written, quiet: quiet)
+        try ReportOutput.finish(report, formats: formats, written: written, quiet: output.quiet)
     }
 }

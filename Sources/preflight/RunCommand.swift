@@ -20,53 +20,29 @@ struct RunCommand: AsyncParsableCommand {
     var tag: [String] = []
     @Option(help: ArgumentHelp("Override the configuration's phase.", valueName: "phase"))
     var phase: Phase?
-    @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
-    var out: String = "reports"
-    @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
-    var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
     @Option(help: ArgumentHelp("How many checks run at once.", valueName: "n"))
     var jobs: Int = Runner.defaultJobs
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
-    var failOn: Severity?
-    @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
-    var strict = false
-    @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
-    var waivers: String?
     @Option(
         help: ArgumentHelp(
             "Compare with an earlier JSON report and lead the report with what changed; 'latest' is the previous latest.json in --out.",
             valueName: "file|latest"))
     var baseline: String?
-    @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
-    var keep: Int?
-    @Option(
-        name: .customLong("wait-lock"),
-        help: ArgumentHelp(
-            "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
-            valueName: "seconds"))
-    var waitLock: Double = 0
     @Option(
         name: .customLong("save-facts"),
         help: ArgumentHelp(
             "Also save what the probes gathered (facts, not verdicts; no secret) to this file, for 'preflight evaluate'.",
             valueName: "file"))
     var saveFacts: String?
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var output: ReportOutputOptions
 
     func run() async throws {
-        Interruption.install(out: out)
+        Interruption.install(out: output.out)
         var (configuration, notices) = try config.load()
         if let phase { configuration.phase = phase }
         guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
-        if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
-        guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
-        let formats = ReportFormatList.merged(format)
-        let gate = Gate(failOn: failOn, strict: strict)
-        let waiverList = try (waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
+        try output.validateValues()
+        let formats = output.formats, gate = output.gate
+        let waiverList = try (output.waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
         // Before anything runs: an unset password variable or an unusable file must not wait for the check that reads it.
         let problems = configuration.problems(with: loaded) + configuration.inputProblems(environment: ProcessInfo.processInfo.environment)
@@ -83,13 +59,13 @@ struct RunCommand: AsyncParsableCommand {
         if let saveFacts { try SavedFacts.checkWritable(saveFacts) }
         let savedNotices = notices
         // Held until the reports are written and pruned; the kernel releases it when this process ends.
-        let lock = try RunLock.acquire(in: out, wait: waitLock)
+        let lock = try RunLock.acquire(in: output.out, wait: output.waitLock)
         // latest.json is read under the lock: no other run is replacing it.
-        let earlier = baselineIsLatest ? Baseline.latest(in: out) : named
+        let earlier = baselineIsLatest ? Baseline.latest(in: output.out) : named
         if let notice = earlier?.notice { notices.append(notice) }
         // Progress lines only for a person watching a terminal; cron and CI logs stay clean.
         var progress: (@Sendable (CheckResult) -> Void)?
-        if !quiet && Console.stderrIsTerminal {
+        if !output.quiet && Console.stderrIsTerminal {
             let colour = Console.colourOnStderr
             progress = { result in
                 let status = result.status.rawValue.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)
@@ -112,15 +88,15 @@ struct RunCommand: AsyncParsableCommand {
             report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
         }
         // The whole set is published at once (or not at all), then pruned; an interruption waits for both.
-        let written = try ReportWriter.publish(report, formats: formats, to: out, keep: keep)
+        let written = try ReportWriter.publish(report, formats: formats, to: output.out, keep: output.keep)
         if let saveFacts, let recorder {
             try SavedFacts(
                 recorder: recorder, report: report, judgedAt: judgedAt, configuration: configuration, catalogFolders: catalog.folders,
-                selection: selection, notices: savedNotices, waivers: waivers ?? configuration.waivers
+                selection: selection, notices: savedNotices, waivers: output.waivers ?? configuration.waivers
             ).write(to: saveFacts)
         }
         withExtendedLifetime(lock) {}
-        try ReportOutput.finish(report, formats: formats, written: written, facts: saveFacts, quiet: quiet)
+        try ReportOutput.finish(report, formats: formats, written: written, facts: saveFacts, quiet: output.quiet)
     }
 
     private func splitIDs(_ values: [String]) -> [String] {
