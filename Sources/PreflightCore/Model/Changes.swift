@@ -14,16 +14,6 @@ public struct Changes: Sendable, Codable, Hashable {
     /// Why the two reports may not be comparable (other tenant, phase or catalog, swapped order).
     public var notices: [String]
 
-    package init(baseline: RunReference, current: RunReference, worse: Bool, verdict: VerdictChange, checks: [CheckChange], findings: FindingChanges, notices: [String]) {
-        self.baseline = baseline
-        self.current = current
-        self.worse = worse
-        self.verdict = verdict
-        self.checks = checks
-        self.findings = findings
-        self.notices = notices
-    }
-
     public struct RunReference: Sendable, Codable, Hashable {
         public var runId: String
         public var startedAt: String
@@ -46,11 +36,6 @@ public struct Changes: Sendable, Codable, Hashable {
     public struct VerdictChange: Sendable, Codable, Hashable {
         public var from: Verdict
         public var to: Verdict
-
-        package init(from: Verdict, to: Verdict) {
-            self.from = from
-            self.to = to
-        }
     }
 
     public struct CheckChange: Sendable, Codable, Hashable {
@@ -62,15 +47,6 @@ public struct Changes: Sendable, Codable, Hashable {
         /// Null: this run did not run the check.
         @NullEncoded public var to: CheckStatus?
         public var trend: Trend
-
-        package init(id: String, title: String, severity: Severity, from: CheckStatus? = nil, to: CheckStatus? = nil, trend: Trend) {
-            self.id = id
-            self.title = title
-            self.severity = severity
-            self.from = from
-            self.to = to
-            self.trend = trend
-        }
     }
 
     public enum Trend: String, Sendable, Codable, Hashable {
@@ -114,15 +90,6 @@ public struct Changes: Sendable, Codable, Hashable {
         @NullEncoded public var to: CheckStatus?
         /// The later message when there is one, else the baseline's.
         public var message: String
-
-        package init(check: String, severity: Severity, target: String, from: CheckStatus? = nil, to: CheckStatus? = nil, message: String) {
-            self.check = check
-            self.severity = severity
-            self.target = target
-            self.from = from
-            self.to = to
-            self.message = message
-        }
     }
 
     /// Nothing differs at all (unchanged findings only).

@@ -1,4 +1,4 @@
-import PreflightCore
+import Foundation
 
 /// Compares two reports: the baseline (earlier) and the current one. Pure; `diff` and `run --baseline` share it.
 public enum ReportComparison {
@@ -27,7 +27,7 @@ public enum ReportComparison {
     }
 
     /// Whether something got worse at or above `failOn` (nil: any severity); `diff --fail-on` exits by it.
-    static func worsened(_ changes: Changes, failOn: Severity?) -> Bool {
+    package static func worsened(_ changes: Changes, failOn: Severity?) -> Bool {
         func counts(_ severity: Severity) -> Bool { failOn.map { severity >= $0 } ?? true }
         return changes.checks.contains { $0.trend == .worse && counts($0.severity) }
             || changes.findings.new.contains { isProblem($0.to) && counts($0.severity) }
@@ -35,7 +35,7 @@ public enum ReportComparison {
     }
 
     /// For ordering tables worst first.
-    static func rank(_ status: CheckStatus?) -> Int {
+    package static func rank(_ status: CheckStatus?) -> Int {
         switch status {
         case .pass, .waived, nil: 0
         case .skip: 1
@@ -59,7 +59,7 @@ public enum ReportComparison {
     /// `from`/`to` nil: the check was not in that report. Losing an assessment is worse: a failing check that is
     /// skipped, errors or is not run any more may hide a problem that is still there (and can turn NOT READY into
     /// READY). An error is worse than a skip; leaving an error for a skip proves nothing either way.
-    static func trend(from: CheckStatus?, to: CheckStatus?) -> Changes.Trend {
+    package static func trend(from: CheckStatus?, to: CheckStatus?) -> Changes.Trend {
         switch (provenRank(from), provenRank(to)) {
         case let (before?, after?):
             return after > before ? .worse : after < before ? .better : .changed
