@@ -21,9 +21,7 @@ package enum ConnectProbe: ProbeKind {
         case staging
     }
 
-    package struct Params: Sendable {
-        var judgement: Judgement
-    }
+    package typealias Params = Judgement
 
     /// The export, or for `staging` the scheduler output.
     package enum Facts: Codable, Sendable {
@@ -31,10 +29,9 @@ package enum ConnectProbe: ProbeKind {
         case scheduler(SchedulerFacts)
     }
 
-    package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     package static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        if params.judgement == .staging {
+        if params == .staging {
             return context.configuration.connect.scheduler == nil
                 ? "No 'connect.scheduler' is configured, so staging mode was not inspected. Run Get-ADSyncScheduler | Out-File "
                     + "scheduler.txt on the Connect server and name the file in 'connect.scheduler'."
@@ -47,7 +44,7 @@ package enum ConnectProbe: ProbeKind {
     }
 
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
-        guard params.judgement == .staging else { return .export(try await sharedExport(context)) }
+        guard params == .staging else { return .export(try await sharedExport(context)) }
         guard let path = context.configuration.connect.scheduler else {
             throw ProbeError("'connect.scheduler' is not set, so there is no Get-ADSyncScheduler output to read. Name the file in it.")
         }
@@ -64,7 +61,7 @@ package enum ConnectProbe: ProbeKind {
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
-        switch (facts, params.judgement) {
+        switch (facts, params) {
         case (.scheduler(let scheduler), .staging): return ConnectJudgements.staging(scheduler)
         case (.export(let export), .export): return ConnectJudgements.export(export)
         case (.export(let export), .writeback): return ConnectJudgements.writeback(export, phase: context.configuration.phase)
@@ -99,7 +96,7 @@ package enum ConnectProbe: ProbeKind {
             key: "connect.export", file: configured, date: facts.exportDate.flatMap(ExportDate.parse),
             field: facts.exportDateSource ?? "the export's date", files: exportFiles.isEmpty ? nil : exportFiles, says: says)
         var inputs: [EvidenceInput] = []
-        switch params.judgement {
+        switch params {
         case .writeback:
             let states = facts.entraConnectors.map(\.passwordWriteback)
             if let file = facts.passwordResetConfigFile, let live = facts.passwordResetConfigEnabled, facts.entraConnectors.count == 1 {

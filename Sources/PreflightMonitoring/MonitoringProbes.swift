@@ -77,9 +77,7 @@ enum MonitoringEventsProbe: ProbeKind {
         case directoryErrors = "directory-errors"
     }
 
-    struct Params: Sendable {
-        var judgement: Judgement
-    }
+    typealias Params = Judgement
 
     /// MON-003 also carries the directory's view of the users its 33004 events name.
     struct Facts: Codable, Sendable {
@@ -87,7 +85,6 @@ enum MonitoringEventsProbe: ProbeKind {
         var directory: DirectoryCrossReference?
     }
 
-    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         context.configuration.monitoring.events.isEmpty
@@ -98,14 +95,14 @@ enum MonitoringEventsProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let log = try await MonitoringShared.events(context)
-        guard params.judgement == .directoryErrors else { return Facts(log: log, directory: nil) }
+        guard params == .directoryErrors else { return Facts(log: log, directory: nil) }
         let names = ADErrorJudgement.permissionErrorUsers(log, windowHours: context.configuration.monitoring.windowHours)
         return Facts(log: log, directory: await DirectoryLookup.crossReference(names: names, withSnapshot: true, context: context))
     }
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let settings = context.configuration.monitoring
-        switch params.judgement {
+        switch params {
         case .heartbeat:
             return EventJudgements.heartbeat(facts.log, configuredNamespace: context.configuration.network.serviceBusNamespace)
         case .serviceErrors:
@@ -133,16 +130,13 @@ enum MonitoringAuditProbe: ProbeKind {
         case adminResets = "admin-resets"
     }
 
-    struct Params: Sendable {
-        var judgement: Judgement
-    }
+    typealias Params = Judgement
 
     struct Facts: Codable, Sendable {
         var audit: AuditLogFacts
         var directory: DirectoryCrossReference?
     }
 
-    static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { Params(judgement: judgement) }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         context.configuration.monitoring.audit.isEmpty
@@ -153,7 +147,7 @@ enum MonitoringAuditProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let audit = try await MonitoringShared.audit(context)
-        guard params.judgement == .adminResets else { return Facts(audit: audit, directory: nil) }
+        guard params == .adminResets else { return Facts(audit: audit, directory: nil) }
         // Only users reset with OnPremisesAgent None matter: is each one synced from this directory?
         let settings = context.configuration.monitoring
         let names: [String]
@@ -174,7 +168,7 @@ enum MonitoringAuditProbe: ProbeKind {
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let settings = context.configuration.monitoring
-        switch params.judgement {
+        switch params {
         case .selfService:
             return AuditJudgements.selfService(facts.audit, windowHours: settings.windowHours, minSuccessRate: settings.minSuccessRate)
         case .adminResets:

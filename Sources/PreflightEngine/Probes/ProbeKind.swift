@@ -41,6 +41,11 @@ public enum SoleJudgement: String, CaseIterable, Sendable {
     case sole
 }
 
+extension ProbeKind where Params == Judgement {
+    /// A kind whose judgements take no params: the judgement is all a check's params say.
+    public static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { judgement }
+}
+
 extension ProbeKind {
     public static func missingInput(_ params: Params, context: ProbeContext) -> String? { nil }
     public static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] { [] }

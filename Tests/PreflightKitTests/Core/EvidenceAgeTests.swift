@@ -21,7 +21,7 @@ struct EvidenceAgeTests {
     static let day: TimeInterval = 86_400
     static let export = "/srv/exports/ConnectExport"
     static let check = CheckDefinition(id: "CON-001", title: "t", description: "d", area: "connect", kind: ConnectProbe.self, judgement: .export, severity: .high,
-        typedParams: .init(judgement: .export))
+        typedParams: .export)
 
     func exportInput(_ date: Date?, says: [String: String] = [:]) -> EvidenceInput {
         EvidenceInput(
@@ -59,7 +59,7 @@ struct EvidenceAgeTests {
         var configuration = Configuration()
         configuration.connect = settings
         let context = EvaluationContext(configuration: configuration, check: Self.check, now: Self.now)
-        let inputs = ConnectProbe.inputs(.export(facts), params: .init(judgement: .export), context: context)
+        let inputs = ConnectProbe.inputs(.export(facts), params: .export, context: context)
         #expect(inputs.count == 1)
         let input = try #require(inputs.first)
         #expect(input.key == "connect.export" && input.file == ConnectFixture.real)
@@ -67,7 +67,7 @@ struct EvidenceAgeTests {
         #expect(input.says == ["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01"])
         #expect(input.ageDays(at: Self.now) == 3_869)
         // CON-002 says the state it decided on: the export's own (disabled in the sample)…
-        let writeback = ConnectProbe.inputs(.export(facts), params: .init(judgement: .writeback), context: context)
+        let writeback = ConnectProbe.inputs(.export(facts), params: .writeback, context: context)
         #expect(writeback.map(\.says) == [["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01", "passwordWriteback": "disabled"]])
 
         // …or the cmdlet output's, which wins over the export and is dated by its modification time.
@@ -76,7 +76,7 @@ struct EvidenceAgeTests {
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: reset)
         settings.passwordResetConfig = reset
         let live = try await runBlocking { [settings] in try ConnectExportReader.read(settings) }
-        let both = ConnectProbe.inputs(.export(live), params: .init(judgement: .writeback), context: context)
+        let both = ConnectProbe.inputs(.export(live), params: .writeback, context: context)
         #expect(both.map(\.key) == ["connect.export", "connect.passwordResetConfig"])
         #expect(both[0].says == ["tenant": "contoso.onmicrosoft.com", "server": "CONTOSO-SYNC01"])
         #expect(both[1].says == ["passwordWriteback": "enabled"])
@@ -100,7 +100,7 @@ struct EvidenceAgeTests {
             let settings = configuration.connect
             let facts = try await runBlocking { try ConnectExportReader.read(settings) }
             let context = EvaluationContext(configuration: configuration, check: Self.check, now: Self.now)
-            let input = try #require(ConnectProbe.inputs(.export(facts), params: .init(judgement: .export), context: context).first)
+            let input = try #require(ConnectProbe.inputs(.export(facts), params: .export, context: context).first)
             #expect(input.date == date && input.dateSource == source && input.dateField == field, "\(path)")
         }
     }

@@ -149,13 +149,15 @@ struct InputLimitTests {
             "\(String(describing: error))")
     }
 
-    /// 100,000 nested elements (0.7 MB) took 41 s; the depth limit now refuses them at the 257th level.
-    @Test func aConnectorNested100000DeepIsRefusedInWellUnderASecond() throws {
+    /// 100,000 nested elements (0.7 MB) took 41 s; the depth limit now refuses them at the 257th level (0.17 s alone). The
+    /// bound is loose on purpose: the suite runs its tests in parallel, and a loaded machine once took 1.2 s. What it
+    /// guards is the 41 s, not a timing (that is `make bench`'s job).
+    @Test func aConnectorNested100000DeepIsRefusedAtTheDepthLimit() throws {
         let path = try folder.write(
             "Connector-deep.xml", "<ma-data>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</ma-data>")
         let started = Date()
         #expect(throws: ProbeError.self) { try ServerConfigurationParser.parseConnector(path) }
-        #expect(Date().timeIntervalSince(started) < 1, "refused in \(Date().timeIntervalSince(started)) s")
+        #expect(Date().timeIntervalSince(started) < 10, "refused in \(Date().timeIntervalSince(started)) s")
     }
 
     /// The element path used to be copied on every start tag: 100,000 elements 250 deep took seconds (100,000 deep,
