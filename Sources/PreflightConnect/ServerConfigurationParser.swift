@@ -126,6 +126,15 @@ enum ServerConfigurationParser {
                     + "Export it again on the Connect server and copy the folder without editing it.",
                 evidence: ["file": .string(path), "line": .int(limit.line), "column": .int(limit.column)])
         }
+        // libxml2 accepts an empty file without an error (and calls white space alone "extra content"); an export file
+        // always has its root element, so a file without one is a copy that went wrong, not "no connector".
+        guard delegate.sawElement else {
+            throw ProbeError(
+                "The Entra Connect export file '\(path)' holds no XML element (\(data.count) bytes), so it is empty, was cut off "
+                    + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
+                    + "the whole folder.",
+                evidence: ["file": .string(path), "bytes": .int(data.count)])
+        }
         if !ok || delegate.firstError != nil {
             let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
             throw ProbeError(

@@ -32,6 +32,8 @@ open class BaseCollector: NSObject, XMLParserDelegate {
     /// The limit a file went past, where, and what it was: "nests elements deeper than 256 levels".
     package var limitExceeded: (line: Int, column: Int, problem: String)?
     package private(set) var depth = 0
+    /// Whether the document had any element (an empty file parses without an error).
+    package private(set) var sawElement = false
     private weak var parser: XMLParser?
 
     open func start(_ parser: XMLParser, _ elementName: String, _ attributes: [String: String]) {}
@@ -43,6 +45,7 @@ open class BaseCollector: NSObject, XMLParserDelegate {
         attributes: [String: String] = [:]
     ) {
         guard limitExceeded == nil else { return }
+        sawElement = true
         depth += 1
         guard depth <= InputLimits.xmlDepth else {
             stop(parser, "nests elements deeper than \(InputLimits.xmlDepth) levels, the most preflight reads (real exports nest about 12)")

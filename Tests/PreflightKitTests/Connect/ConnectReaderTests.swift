@@ -161,6 +161,18 @@ struct ConnectReaderTests {
                 + "re-encoding it.")
     }
 
+    /// A connector file that is empty or only white space (a copy that went wrong) is an error naming the file, not a
+    /// connector that is not there.
+    @Test(arguments: ["", "  \r\n"]) func anExportFileWithNoElementIsAnError(content: String) throws {
+        let path = try folder.write("empty/Connector_{00000000-0000-0000-0000-000000000001}.xml", content)
+        var message = "no error"
+        do { _ = try ServerConfigurationParser.parseConnector(path) } catch { message = "\(error)" }
+        #expect(
+            message == "The Entra Connect export file '\(path)' holds no XML element (\(content.utf8.count) bytes), so it is empty, "
+                + "was cut off while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration "
+                + "and copy the whole folder.")
+    }
+
     @Test func truncatedXMLInTheLongLineIsReportedOnThatLine() async throws {
         let export = try await ConnectFixture.copy(into: folder)
         let path = (export as NSString).appendingPathComponent(ConnectFixture.adFile)
