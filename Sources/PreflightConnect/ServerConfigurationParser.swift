@@ -126,9 +126,11 @@ enum ServerConfigurationParser {
                     + "Export it again on the Connect server and copy the folder without editing it.",
                 evidence: ["file": .string(path), "line": .int(limit.line), "column": .int(limit.column)])
         }
-        // libxml2 accepts an empty file without an error (and calls white space alone "extra content"); an export file
-        // always has its root element, so a file without one is a copy that went wrong, not "no connector".
-        guard delegate.sawElement else {
+        // libxml2 accepts an empty file (or one with only a comment) without an error, and calls white space alone "extra
+        // content"; an export file always has its root element, so a file without one is a copy that went wrong, not "no
+        // connector". Other text without an element keeps its well-formedness error, which says where it goes wrong.
+        let blank = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
+        if !delegate.sawElement, blank || (ok && delegate.firstError == nil) {
             throw ProbeError(
                 "The Entra Connect export file '\(path)' holds no XML element (\(data.count) bytes), so it is empty, was cut off "
                     + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
