@@ -114,7 +114,9 @@ enum ServerConfigurationParser {
                     + "the folder without editing it.",
                 evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
         }
-        let parser = XMLParser(data: Data(text.utf8))
+        // Streamed in chunks, as wevtutil XML is: libxml2 handed more than about 10 MB in one piece refuses it ("XML parser
+        // error 1"), and exports may be up to `InputLimits.connectXMLFileBytes`.
+        let parser = XMLParser(stream: InputStream(data: Data(text.utf8)))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate

@@ -173,6 +173,21 @@ struct ConnectReaderTests {
                 + "and copy the whole folder.")
     }
 
+    /// A well-formed connector file larger than libxml2 takes in one piece (about 10 MB) is read, not refused as
+    /// "not well-formed" (it was, with XML parser error 1, when the file was handed over whole).
+    @Test func aConnectorFileOver10MBIsRead() throws {
+        let padding = String(repeating: "<x-padding>" + String(repeating: "a", count: 100) + "</x-padding>\n", count: 110_000)
+        let path = try folder.write(
+            "large/Connector_{00000000-0000-0000-0000-000000000002}.xml",
+            "<ma-data>\n  <name>corp.example.test</name>\n  <category>AD</category>\n" + padding + "</ma-data>\n")
+        #expect((InputLimits.fileSize(path) ?? 0) > 12_000_000)
+        guard case .ad(let connector) = try ServerConfigurationParser.parseConnector(path) else {
+            Issue.record("the large file did not read as an AD DS connector")
+            return
+        }
+        #expect(connector.name == "corp.example.test")
+    }
+
     @Test func truncatedXMLInTheLongLineIsReportedOnThatLine() async throws {
         let export = try await ConnectFixture.copy(into: folder)
         let path = (export as NSString).appendingPathComponent(ConnectFixture.adFile)
