@@ -55,10 +55,12 @@ public final class SambaDC: @unchecked Sendable {
         process = Process()
         // The shared DCs live until the test process exits, so nothing in it can remove their folders (33 MB each):
         // a shell does once samba has ended cleanly. A DC that failed keeps its folder, and its log, for a look.
+        // `-M prefork`: the tests share these DCs in parallel, and a single-process DC busy with one long search accepted
+        // no connection for more than 10 s (a listen backlog of 10), so an unrelated test's connect timed out (1 run in 5).
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
             "-c", #"/usr/sbin/samba "$@" && rm -rf "$0""#, directory,
-            "-s", directory + "/etc/smb.conf", "-i", "-M", "single", "--maximum-runtime=1800",
+            "-s", directory + "/etc/smb.conf", "-i", "-M", "prefork", "--maximum-runtime=1800",
         ]
         stdin = Pipe()
         process.standardInput = stdin
