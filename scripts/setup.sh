@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make demo`, `make test` and `make bench` need on a fresh Debian 12 machine with Swift.
+# Installs what `make demo`, `make test` and `make bench` need on a fresh Debian 12 machine with Swift (git: the
+# provenance tests list tracked files; python3: the fixture generators and validators).
 # Idempotent: each step runs only when its tool is missing, so a second run takes well under a second.
 set -euo pipefail
 
@@ -8,7 +9,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 for pkg in libcurl4-openssl-dev libldap2-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
-           python3-samba openssl zstd tinyproxy curl systemd strace; do
+           python3-samba openssl zstd tinyproxy curl systemd strace git python3; do
   have_pkg "$pkg" || need_apt+=("$pkg")
 done
 
