@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// `topology: cloud-sync` on the directory side (scripts/lab/SCENARIOS.md, section 9): the account defaults to the
 /// provisioning agent's gMSA, Cloud Sync's permission set is judged (no Change Password), and the repair names Cloud

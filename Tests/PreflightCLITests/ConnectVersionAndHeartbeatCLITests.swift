@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// CON-007 and MON-001 end to end through the built binary: stdout, stderr, the exit code and the reports.
 @Suite("CLI: Connect build minimum (CON-007) and the writeback heartbeat (MON-001)")

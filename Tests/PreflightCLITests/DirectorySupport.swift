@@ -1,15 +1,7 @@
 import Foundation
 import PreflightTestSupport
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// Writes a configuration for a lab DC, runs `preflight run` on it and returns the parsed report.
 struct DirectoryRun {

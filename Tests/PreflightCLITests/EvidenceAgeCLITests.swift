@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// Issue #13, part 8, through the built binary: old inputs warn with their age, `maxEvidenceAgeDays` moves the limit,
 /// fresh inputs pass, and inputs that contradict each other are notes and a suffix of the verdict line.

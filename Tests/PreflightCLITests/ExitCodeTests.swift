@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// End-to-end: the built binary, as CI and cron run it. Each test asserts stdout, stderr and the exit code.
 @Suite("CLI exit codes")

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// Hostile inputs against the built binary (issue #14): files made to exhaust memory or time. Each is generated
 /// here and streamed to disk. The run must end quickly, the check that met the input must be `error` (or the run a

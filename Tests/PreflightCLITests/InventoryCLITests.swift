@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// The inventory checks end to end: the built binary on the demo's exports and on a damaged one, as a consultant runs it.
 @Suite("CLI inventory checks")

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// The connector account's token as a DC builds it at logon, proven by the DC itself: for each case preflight judges
 /// AD-003..AD-005 and then the DC performs the three writes as the account (scripts/lab/SCENARIOS.md, section 8).

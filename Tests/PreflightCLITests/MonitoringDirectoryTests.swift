@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// MON-003 and MON-005 against a real Samba AD DC (scripts/lab/SCENARIOS.md), end to end through the CLI, with the
 /// demo's event and audit exports (examples/demo/monitoring, made by scripts/fixtures/monitoring.py).

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// AD-014 (samServer object) and AD-015 (Builtin container) against a Samba AD DC of their own, whose DACLs the tests
 /// change as an admin would; each verdict is compared with what the DC lets the account itself read.

@@ -3,15 +3,7 @@ import PreflightTestSupport
 import Testing
 import Yams
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// `run --save-facts FILE` and `evaluate FILE` end to end: the demo's configuration against a real Samba AD DC and the
 /// network lab, then judged again offline; and the files `evaluate` must refuse.

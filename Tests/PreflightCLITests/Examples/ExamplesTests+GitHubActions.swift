@@ -3,15 +3,7 @@ import PreflightTestSupport
 import Testing
 import Yams
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 extension ExamplesTests {
     @Suite("GitHub Actions: the gate job")

@@ -3,15 +3,7 @@ import PreflightTestSupport
 import Testing
 import Yams
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// The unattended-run examples in `examples/{cron,systemd,github-actions,azure-devops}`. Each example's preflight
 /// command runs for real with the built binary, plugin checks standing in for the catalog; each file is checked

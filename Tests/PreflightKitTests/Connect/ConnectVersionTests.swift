@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// CON-007 through the runner with the real catalog: the 2.5.79.0 minimum (builds below it stopped syncing on
 /// 2026-09-30, learn.microsoft.com/entra/identity/hybrid/connect/harden-update-ad-fs-pingfederate) and the Entra

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// The fuzz harnesses (`make fuzz`, scripts/fuzz.sh) outside the fuzzer: what they found stays found, every harness
 /// reaches its parser with a valid input, and the lists of harnesses agree.

@@ -1,14 +1,6 @@
 import Foundation
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// A probe kind for runner tests: it behaves as its params say and records when it ran.
 enum TestProbe: ProbeKind {

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// Deadline enforcement against listeners that never answer (fault listeners on 127.0.0.1, ephemeral ports).
 ///

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// Helpers shared by the LDAP tests. Every blocking call (libldap, subprocesses) runs on a dedicated thread
 /// through `runBlocking`, never on the cooperative pool; assertions are made back on the test's task, because

@@ -2,15 +2,7 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
-@testable import PreflightConnect
-@testable import PreflightCore
-@testable import PreflightDirectory
-@testable import PreflightEngine
-@testable import PreflightInventory
-@testable import PreflightKit
-@testable import PreflightMonitoring
-@testable import PreflightNetwork
-@testable import PreflightReporting
+import PreflightKit
 
 /// MON-002 counts the events of Connect's application certificate (learn.microsoft.com/entra/identity/hybrid/connect/authenticate-application-id):
 /// 1012 (expired) fails, 1011 (70 % of its lifetime used) warns, 1014 (no TPM) is only counted.
