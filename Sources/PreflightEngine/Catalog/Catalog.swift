@@ -183,7 +183,10 @@ struct CheckFileParser {
             probeName = kind.name
             judgement = String(name[name.index(after: dot)...])
         }
+        // Params are read for a judgement the kind knows; with a wrong one they would only add errors of their own.
+        var judgementKnown = true
         if let probeName, let probe = registry[probeName] {
+            judgementKnown = probe.judgements.isEmpty ? judgement == nil : judgement.map(probe.judgements.contains) == true
             if probe.judgements.isEmpty, let judgement {
                 sink.report(
                     reader.valueLocation(of: "judgement"),
@@ -203,14 +206,14 @@ struct CheckFileParser {
             }
         }
         if let probeName {
-            if let probe = registry[probeName] {
+            if let probe = registry[probeName], judgementKnown {
                 let paramsReader = ParamsReader(
                     reader: MappingReader.from(paramsNode, file: file, path: "params", sink: sink),
                     checkFolder: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                     checkID: id ?? "?", fallback: reader.location(of: "probe"), sink: sink)
                 bound = probe.parse(judgement, paramsReader)
                 paramsReader.finish()
-            } else {
+            } else if registry[probeName] == nil {
                 sink.report(
                     reader.valueLocation(of: "probe"),
                     "Unknown probe kind '\(probeName)'. Known kinds: \(registry.names.joined(separator: ", ")).")

@@ -53,6 +53,7 @@ struct JudgementBindingTests {
                 $0.contains("TST-001.yml:5:12: error: 'judgement' is 'right', which the probe kind 'directory' does not know. Did you mean 'rights'?")
                     && $0.contains("It judges: bind, account, rights, unexpire,")
             }, "\(found)")
+        #expect(found.count == 1, "a wrong judgement is the only error; its params are not read: \(found)")
     }
 
     @Test func aKindThatJudgesSeveralThingsNeedsAJudgement() {
