@@ -32,15 +32,13 @@ package enum ConnectProbe: ProbeKind {
 
     package static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         if params == .staging {
-            return context.configuration.connect.scheduler == nil
-                ? "No 'connect.scheduler' is configured, so staging mode was not inspected. Run Get-ADSyncScheduler | Out-File "
-                    + "scheduler.txt on the Connect server and name the file in 'connect.scheduler'."
-                : nil
+            return MissingInput.unless(
+                context.configuration.connect.scheduler != nil, "connect.scheduler", so: "staging mode was not inspected",
+                save: "Run Get-ADSyncScheduler | Out-File scheduler.txt on the Connect server")
         }
-        return context.configuration.connect.export == nil
-            ? "No 'connect.export' is configured, so the Entra Connect configuration was not inspected. Run "
-                + "Get-ADSyncServerConfiguration -Path <folder> on the Connect server and name that folder in 'connect.export'."
-            : nil
+        return MissingInput.unless(
+            context.configuration.connect.export != nil, "connect.export", so: "the Entra Connect configuration was not inspected",
+            save: "Run Get-ADSyncServerConfiguration -Path <folder> on the Connect server", naming: "that folder")
     }
 
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {

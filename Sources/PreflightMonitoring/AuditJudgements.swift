@@ -169,6 +169,17 @@ enum AuditJudgements {
 
     static func onPremisesAgent(_ entry: AuditEntry) -> String? { entry.detail("OnPremisesAgent") }
 
+    /// The users (lower-cased UPNs) an admin reset in the window with OnPremisesAgent None: only those matter to MON-005,
+    /// which asks the directory whether each one is synced from it.
+    static func adminResetsNotWrittenBack(_ audit: AuditLogFacts, windowHours: Double) -> [String] {
+        guard let end = audit.newest else { return [] }
+        let window = MonitoringWindow(endingAt: end, hours: windowHours)
+        let resets = audit.entries.filter { entry in
+            window.contains(entry.time) && Self.is(entry, adminReset) && isNone(onPremisesAgent(entry))
+        }
+        return Array(Set(resets.compactMap { $0.targetUPN?.lowercased() })).sorted()
+    }
+
     static func isNone(_ agent: String?) -> Bool { agent?.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare("None") == .orderedSame }
 
     static func adminResets(_ facts: AdminResetFacts, windowHours: Double) -> Evaluation {

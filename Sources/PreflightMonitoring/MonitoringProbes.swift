@@ -87,10 +87,9 @@ enum MonitoringEventsProbe: ProbeKind {
 
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        context.configuration.monitoring.events.isEmpty
-            ? "No 'monitoring.events' is configured, so the Connect server's event log was not read. Export its Application log "
-                + "(Get-WinEvent … | Export-Csv, see the README) and name the file in 'monitoring.events'."
-            : nil
+        MissingInput.unless(
+            !context.configuration.monitoring.events.isEmpty, "monitoring.events", so: "the Connect server's event log was not read",
+            save: "Export its Application log (Get-WinEvent … | Export-Csv, see the README)")
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
@@ -139,30 +138,15 @@ enum MonitoringAuditProbe: ProbeKind {
 
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
-        context.configuration.monitoring.audit.isEmpty
-            ? "No 'monitoring.audit' is configured, so the Entra audit log was not read. Download it (Entra admin center > Audit logs > "
-                + "Download, or Graph auditLogs/directoryAudits, see the README) and name the file in 'monitoring.audit'."
-            : nil
+        MissingInput.unless(
+            !context.configuration.monitoring.audit.isEmpty, "monitoring.audit", so: "the Entra audit log was not read",
+            save: "Download it (Entra admin center > Audit logs > Download, or Graph auditLogs/directoryAudits, see the README)")
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let audit = try await MonitoringShared.audit(context)
         guard params == .adminResets else { return Facts(audit: audit, directory: nil) }
-        // Only users reset with OnPremisesAgent None matter: is each one synced from this directory?
-        let settings = context.configuration.monitoring
-        let names: [String]
-        if let end = audit.newest {
-            let window = MonitoringWindow(endingAt: end, hours: settings.windowHours)
-            names = Array(
-                Set(
-                    audit.entries.filter {
-                        window.contains($0.time) && AuditJudgements.is($0, AuditJudgements.adminReset)
-                            && AuditJudgements.isNone(AuditJudgements.onPremisesAgent($0))
-                    }.compactMap { $0.targetUPN?.lowercased() })
-            ).sorted()
-        } else {
-            names = []
-        }
+        let names = AuditJudgements.adminResetsNotWrittenBack(audit, windowHours: context.configuration.monitoring.windowHours)
         return Facts(audit: audit, directory: await DirectoryLookup.crossReference(names: names, withSnapshot: false, context: context))
     }
 

@@ -97,16 +97,9 @@ struct RenderCommand: ParsableCommand {
     var report: String
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .md
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
-    var out: String?
+    @OptionGroup var destination: StdoutOrFileOption
 
     func run() throws {
-        let parsed = try JSONReporter.load(report)
-        let body = format.render(parsed)
-        if let out {
-            try AtomicFile.write(body, to: out)
-        } else {
-            FileHandle.standardOutput.write(body)
-        }
+        try destination.write(format.render(try JSONReporter.load(report)))
     }
 }

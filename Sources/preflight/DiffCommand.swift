@@ -16,10 +16,8 @@ struct DiffCommand: ParsableCommand {
     var new: String
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: DiffFormat = .md
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
-    var out: String?
+    @OptionGroup var destination: StdoutOrFileOption
     @Option(
-        name: .customLong("fail-on"),
         help: ArgumentHelp(
             "Exit 1 only when something got worse at or above this severity (default: any).", valueName: "severity"))
     var failOn: Severity?
@@ -29,11 +27,7 @@ struct DiffCommand: ParsableCommand {
         let current = try JSONReporter.load(new, role: "report")
         let changes = ReportComparison.compare(baseline: baseline, baselineFile: old, current: current, currentFile: new)
         let body = format == .md ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes, failOn: failOn)
-        if let out {
-            try AtomicFile.write(Data(body.utf8), to: out)
-        } else {
-            FileHandle.standardOutput.write(Data(body.utf8))
-        }
+        try destination.write(Data(body.utf8))
         let status = ChangesReporter.exitStatus(changes, failOn: failOn)
         if status != .ready { throw CommandExit(status: status) }
     }

@@ -20,7 +20,6 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file 'preflight run --save-facts' wrote.", valueName: "facts"))
     var facts: String
     @Option(
-        name: .customLong("config"),
         help: ArgumentHelp(
             "Judge with this configuration's settings instead of the saved run's (the files it names are not read).",
             valueName: "file"))

@@ -10,7 +10,6 @@ struct ReportOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Report formats, comma-separated or repeated.", valueName: "formats"))
     var format: [ReportFormatList] = [ReportFormatList([.md, .json])]
     @Option(
-        name: .customLong("fail-on"),
         help: ArgumentHelp(
             "Only failures at or above this severity make the exit code 1 (default: any failure).", valueName: "severity"))
     var failOn: Severity?
@@ -21,7 +20,6 @@ struct ReportOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
     var keep: Int?
     @Option(
-        name: .customLong("wait-lock"),
         help: ArgumentHelp(
             "When another run holds the --out folder's lock, wait up to this many seconds (default: exit at once with 75).",
             valueName: "seconds"))

@@ -28,7 +28,6 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "file|latest"))
     var baseline: String?
     @Option(
-        name: .customLong("save-facts"),
         help: ArgumentHelp(
             "Also save what the probes gathered (facts, not verdicts; no secret) to this file, for 'preflight evaluate'.",
             valueName: "file"))

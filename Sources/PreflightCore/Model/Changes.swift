@@ -58,7 +58,8 @@ public struct Changes: Sendable, Codable, Hashable {
         public var new: [FindingChange] = []
         /// Problems of a check the baseline skipped, errored on or did not run: not known to be new (after a night
         /// the directory was unreachable, yesterday's problems are back, not new).
-        public var newlyAssessed: [FindingChange] = []
+        /// Reports written before `newlyAssessed` existed have none and still load as baselines.
+        @DefaultWhenMissing public var newlyAssessed: [FindingChange] = []
         /// Problems gone from a check that ran to a verdict again.
         public var resolved: [FindingChange] = []
         /// Same check and target, another status (waived counts as a status here).
@@ -68,17 +69,6 @@ public struct Changes: Sendable, Codable, Hashable {
         public var unchanged: [FindingChange] = []
 
         public init() {}
-
-        /// Reports written before `newlyAssessed` existed still load as baselines.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            new = try container.decode([FindingChange].self, forKey: .new)
-            newlyAssessed = try container.decodeIfPresent([FindingChange].self, forKey: .newlyAssessed) ?? []
-            resolved = try container.decode([FindingChange].self, forKey: .resolved)
-            changed = try container.decode([FindingChange].self, forKey: .changed)
-            unassessed = try container.decode([FindingChange].self, forKey: .unassessed)
-            unchanged = try container.decode([FindingChange].self, forKey: .unchanged)
-        }
     }
 
     /// One finding on either side; `from`/`to` are its effective statuses (`waived` when a waiver covers it).

@@ -72,7 +72,9 @@ public struct Report: Sendable, Codable, Hashable {
     }
 
     public struct Summary: Sendable, Codable, Hashable {
-        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0, waived = 0
+        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0
+        /// Reports from before waivers have no `waived` count.
+        @DefaultWhenMissing public var waived = 0
 
         public init(_ statuses: [CheckStatus] = []) {
             for status in statuses {
@@ -85,19 +87,6 @@ public struct Report: Sendable, Codable, Hashable {
                 case .waived: waived += 1
                 }
             }
-        }
-
-        private enum CodingKeys: String, CodingKey { case pass, warn, fail, error, skip, waived }
-
-        // Reports from before waivers have no `waived` count.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            pass = try container.decode(Int.self, forKey: .pass)
-            warn = try container.decode(Int.self, forKey: .warn)
-            fail = try container.decode(Int.self, forKey: .fail)
-            error = try container.decode(Int.self, forKey: .error)
-            skip = try container.decode(Int.self, forKey: .skip)
-            waived = try container.decodeIfPresent(Int.self, forKey: .waived) ?? 0
         }
     }
 
@@ -206,7 +195,8 @@ public struct CheckResult: Sendable, Codable, Hashable {
     public var probe: String
     public var severity: Severity
     public var status: CheckStatus
-    public var reason: SkipReason?
+    /// Always in the JSON (null when there is none), so consumers need no key checks.
+    @NullEncoded public var reason: SkipReason?
     public var message: String
     public var durationMs: Int
     public var tags: [String]
@@ -234,30 +224,6 @@ public struct CheckResult: Sendable, Codable, Hashable {
         self.evidence = evidence
         self.remediation = remediation
         self.references = references
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case id, title, area, probe, severity, status, reason, message, durationMs, tags, findings, evidence
-        case remediation, references
-    }
-
-    // `reason` is always present in the JSON (null when there is none), so consumers need no key checks.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(title, forKey: .title)
-        try container.encode(area, forKey: .area)
-        try container.encode(probe, forKey: .probe)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(status, forKey: .status)
-        if let reason { try container.encode(reason, forKey: .reason) } else { try container.encodeNil(forKey: .reason) }
-        try container.encode(message, forKey: .message)
-        try container.encode(durationMs, forKey: .durationMs)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(findings, forKey: .findings)
-        try container.encode(evidence, forKey: .evidence)
-        try container.encode(remediation, forKey: .remediation)
-        try container.encode(references, forKey: .references)
     }
 }
 

@@ -25,17 +25,18 @@ import PreflightCore
 ///
 /// Judging uses the saved times, not today's clock: evidence ages, an account's expiry and waivers come out as they did
 /// in the run, so a re-evaluation differs from the run's report only by what changed in the catalog or the configuration.
-public struct SavedFacts: Sendable {
+public struct SavedFacts: Sendable, Codable {
     public static let format = "preflight-facts"
     public static let version = 1
 
-    /// The file it was read from (for messages), or nil for one being written.
-    public var file: String?
+    /// The file it was read from (for messages), or nil for one being written; not part of the content.
+    public var file: String? = nil
     public var tool: Report.Tool
     public var run: Report.RunInfo
     /// When the run applied its waivers; `evaluate` applies them at the same instant.
-    public var judgedAt: Date
+    @MillisecondTimestamp public var judgedAt: Date
     public var catalogFolders: [String]
+    /// The effective configuration: every setting, with the names of the password sources but never a password.
     public var configuration: Configuration
     public var selection: Selection
     /// The run's notices that do not derive from its results (e.g. that no configuration file was given).
@@ -43,6 +44,11 @@ public struct SavedFacts: Sendable {
     public var inputs: [InputDigest]
     var checks: [SavedCheck]
     var facts: [String: FactsBlob]
+
+    /// The content's keys (written sorted); `file` is where it was read from, not part of it.
+    private enum CodingKeys: String, CodingKey {
+        case tool, run, judgedAt, catalogFolders, configuration, selection, notices, inputs, checks, facts
+    }
 
     /// The SHA-256 and size of one file the configuration named, when the facts were saved.
     public struct InputDigest: Codable, Sendable, Hashable {
@@ -269,7 +275,7 @@ extension SavedFacts {
             let encoder = JSONEncoder()
             // Compact: a large domain's snapshot runs to many MB (`jq .content FILE` shows it indented).
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            content = try encoder.encode(Content(self))
+            content = try encoder.encode(self)
         } catch {
             throw .cannotWriteFile(path: file ?? "-", role: "the saved facts", reason: "they cannot be encoded (\(error))")
         }
@@ -372,7 +378,7 @@ extension SavedFacts {
         decoder.userInfo[FactsBlob.registryKey] = registry
         var saved: SavedFacts
         do {
-            saved = try SavedFacts(decoder.decode(Content.self, from: Data(content)))
+            saved = try decoder.decode(SavedFacts.self, from: Data(content))
         } catch {
             throw .malformedInput(
                 file: file, reason: "its content is not what preflight \(Report.Tool().version) saves (\(describe(error))). \(collect)")
@@ -567,49 +573,25 @@ struct FactsBlob: Sendable, Codable {
     }
 }
 
-/// The content of the file (its keys are written sorted).
-private struct Content: Codable {
-    var tool: Report.Tool
-    var run: Report.RunInfo
-    var judgedAt: String
-    var catalogFolders: [String]
-    /// The effective configuration: every setting, with the names of the password sources but never a password.
-    var configuration: Configuration
-    var selection: Selection
-    var notices: [String]
-    var inputs: [SavedFacts.InputDigest]
-    var checks: [SavedCheck]
-    var facts: [String: FactsBlob]
+/// A time saved as RFC 3339 to the millisecond in UTC (what `SavedFacts.instant` cuts run times to).
+@propertyWrapper
+public struct MillisecondTimestamp: Sendable, Codable {
+    public var wrappedValue: Date
 
-    init(_ saved: SavedFacts) {
-        tool = saved.tool
-        run = saved.run
-        judgedAt = SavedFacts.timestamp(saved.judgedAt)
-        catalogFolders = saved.catalogFolders
-        configuration = saved.configuration
-        selection = saved.selection
-        notices = saved.notices
-        inputs = saved.inputs
-        checks = saved.checks
-        facts = saved.facts
-    }
-}
+    public init(wrappedValue: Date) { self.wrappedValue = wrappedValue }
 
-extension SavedFacts {
-    fileprivate init(_ content: Content) throws {
-        guard let judgedAt = Self.parseTimestamp(content.judgedAt) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "judgedAt '\(content.judgedAt)' is not an RFC 3339 time"))
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = SavedFacts.parseTimestamp(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 time")
         }
-        tool = content.tool
-        run = content.run
-        self.judgedAt = judgedAt
-        catalogFolders = content.catalogFolders
-        configuration = content.configuration
-        selection = content.selection
-        notices = content.notices
-        inputs = content.inputs
-        checks = content.checks
-        facts = content.facts
+        wrappedValue = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(SavedFacts.timestamp(wrappedValue))
     }
 }
 

@@ -9,6 +9,11 @@ public enum MarkdownReporter: Reporter {
     /// Findings shown per check; the JSON report keeps them all.
     static let findingLimit = 25
 
+    /// A `## title` section with a blank line before each item; nothing at all without items.
+    static func headed<Item>(_ title: String, _ items: [Item], _ render: (Item) -> [String]) -> [String] {
+        items.isEmpty ? [] : ["", "## \(title)"] + items.flatMap { [""] + render($0) }
+    }
+
     public static func render(_ report: Report) -> String {
         var out: [String] = []
         out.append("# Password writeback readiness: \(report.verdict.rawValue)\(selectionSuffix(report))")
@@ -41,27 +46,12 @@ public enum MarkdownReporter: Reporter {
             out.append("| \(badge(check.status)) | \(check.id) | \(check.severity.rawValue) | \(cell(check.title)) |")
         }
         let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip && $0.status != .waived }
-        if !attention.isEmpty {
-            out.append("")
-            out.append("## What needs attention")
-            for check in attention {
-                out.append("")
-                out += section(check)
-            }
-        }
+        out += headed("What needs attention", attention, section)
         let evidenceOnly = ordered(report.checks).filter { check in
             check.status == .pass && !ReportTable.tables(in: check.evidence).isEmpty
         }
-        if !evidenceOnly.isEmpty {
-            out.append("")
-            out.append("## Evidence from passing checks")
-            for check in evidenceOnly {
-                out.append("")
-                out.append("### \(check.id) — \(inline(check.title))")
-                out.append("")
-                out.append(check.message)
-                out += tables(check)
-            }
+        out += headed("Evidence from passing checks", evidenceOnly) { check in
+            ["### \(check.id) — \(inline(check.title))", "", check.message] + tables(check)
         }
         out += WaiverSection.render(report)
         let skipped = report.checks.filter { $0.status == .skip }
