@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// What an Entra Connect export (and the optional cmdlet outputs next to it) reveals.
 ///
@@ -80,7 +81,7 @@ public struct PartitionFacts: Codable, Sendable, Hashable {
     public var selected: Bool
     public var inclusions: [String] = []
     public var exclusions: [String] = []
-    var lastDC: String?
+    @NullEncoded var lastDC: String?
 }
 
 /// What the `Get-ADSyncScheduler` output says.

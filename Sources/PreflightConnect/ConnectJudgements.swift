@@ -21,39 +21,16 @@ enum ConnectJudgements {
                 + "Get-ADSyncServerConfiguration.", evidence: evidence)
     }
 
-    /// Each AD DS connector's name and forest, and what `details` adds, for the evidence.
-    static func adConnectorEvidence(_ facts: ConnectFacts, _ details: (ADConnectorFacts) -> [String: JSONValue]) -> JSONValue {
-        .array(
-            facts.adConnectors.map { connector in
-                let named: [String: JSONValue] = ["connector": .string(connector.name), "forest": connector.forest.map(JSONValue.string) ?? .null]
-                return .object(named.merging(details(connector)) { $1 })
-            })
-    }
-
-    static func baseEvidence(_ facts: ConnectFacts) -> [String: JSONValue] {
-        var evidence: [String: JSONValue] = [
-            "source": .string(facts.source), "format": .string(facts.format),
-            "files": .array(facts.files.map(JSONValue.string)),
-        ]
-        evidence["exportDate"] = facts.exportDate.map(JSONValue.string) ?? .null
-        evidence["server"] = facts.server.map(JSONValue.string) ?? .null
-        if !facts.notes.isEmpty { evidence["notes"] = .array(facts.notes.map(JSONValue.string)) }
-        return evidence
-    }
-
-    static func flag(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .string("unknown") }
-
     // MARK: CON-001
 
     static func export(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
         let entra = facts.entraConnectors.map(\.name)
         let ad = facts.adConnectors.map { connector in connector.forest.map { "\(connector.name) (forest \($0))" } ?? connector.name }
-        evidence["entraConnectors"] = .array(entra.map(JSONValue.string))
-        evidence["adConnectors"] = .array(ad.map(JSONValue.string))
-        evidence["otherConnectors"] = .array(facts.otherConnectors.map(JSONValue.string))
-        evidence["synchronizationRuleFiles"] = .int(facts.synchronizationRuleFiles)
-        evidence["version"] = facts.version.map(JSONValue.string) ?? .null
+        let evidence = Evidence.of(
+            ExportView(facts),
+            ConnectorsView(
+                entraConnectors: entra, adConnectors: ad, otherConnectors: facts.otherConnectors,
+                synchronizationRuleFiles: facts.synchronizationRuleFiles, version: facts.version))
         let sideFiles = [facts.schedulerFile, facts.passwordResetConfigFile, facts.connectorCredentialFile]
         let parsed = facts.files.filter { !sideFiles.contains($0) }.count
         guard !entra.isEmpty || !ad.isEmpty else {
@@ -95,13 +72,11 @@ enum ConnectJudgements {
     }
 
     static func writeback(_ facts: ConnectFacts, phase: Phase) -> Evaluation {
-        var evidence = baseEvidence(facts)
-        evidence["phase"] = .string(phase.rawValue)
         guard !facts.entraConnectors.isEmpty else {
             return .error(
                 "The export names no Entra connector, so the password writeback state is unknown. Export the configuration again "
                     + "with Get-ADSyncServerConfiguration, or save Get-ADSyncAADPasswordResetConfiguration's output in 'connect.passwordResetConfig'.",
-                evidence: evidence)
+                evidence: Evidence.of(ExportView(facts), WritebackView(phase: phase, connectors: [])))
         }
         var states: [(EntraConnectorFacts, Bool?, String)] = []
         for connector in facts.entraConnectors {
@@ -116,11 +91,13 @@ enum ConnectJudgements {
                 states.append((connector, connector.passwordWriteback, "aad-password-reset-config in the export"))
             }
         }
-        evidence["connectors"] = .array(
-            states.map { connector, state, origin in
-                ["name": .string(connector.name), "tenant": connector.tenant.map(JSONValue.string) ?? .null,
-                 "passwordWriteback": flag(state), "from": .string(origin)]
-            })
+        let evidence = Evidence.of(
+            ExportView(facts),
+            WritebackView(
+                phase: phase,
+                connectors: states.map { connector, state, origin in
+                    WritebackView.Connector(name: connector.name, tenant: connector.tenant, passwordWriteback: RecordedFlag(state), from: origin)
+                }))
         let unknown = states.filter { $0.1 == nil }.map(\.0.name)
         if !unknown.isEmpty {
             return unknownFor(unknown, finding: "Writeback state unknown.", evidence: evidence) { names in
@@ -161,8 +138,7 @@ enum ConnectJudgements {
     // MARK: CON-003
 
     static func staging(_ facts: SchedulerFacts) -> Evaluation {
-        var evidence: [String: JSONValue] = ["file": .string(facts.file), "stagingModeEnabled": flag(facts.stagingMode)]
-        evidence["syncCycleEnabled"] = flag(facts.syncCycleEnabled)
+        let evidence = Evidence.of(SchedulerView(facts))
         switch facts.stagingMode {
         case nil:
             return .error(
@@ -190,11 +166,10 @@ enum ConnectJudgements {
     // MARK: CON-004
 
     static func accounts(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
-        if let unknown = noADConnector(facts, leaves: "the AD DS connector account", evidence: evidence) { return unknown }
-        evidence["accounts"] = adConnectorEvidence(facts) { connector in
-            ["loginDomain": connector.loginDomain.map(JSONValue.string) ?? .null, "loginUser": connector.loginUser.map(JSONValue.string) ?? .null]
+        if let unknown = noADConnector(facts, leaves: "the AD DS connector account", evidence: Evidence.of(ExportView(facts))) {
+            return unknown
         }
+        let evidence = Evidence.of(ExportView(facts), ["accounts": facts.adConnectors.map(AccountView.init)])
         var missing: [ADConnectorFacts] = []
         var accounts: [String] = []
         for connector in facts.adConnectors {
@@ -217,16 +192,8 @@ enum ConnectJudgements {
     // MARK: CON-005
 
     static func scope(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
-        if let unknown = noADConnector(facts, leaves: "the sync scope", evidence: evidence) { return unknown }
-        evidence["forests"] = adConnectorEvidence(facts) { connector in
-            ["partitions": .array(connector.partitions.map { partition in
-                ["dn": .string(partition.dn), "selected": .bool(partition.selected),
-                 "inclusions": .array(partition.inclusions.map(JSONValue.string)),
-                 "exclusions": .array(partition.exclusions.map(JSONValue.string)),
-                 "lastDC": partition.lastDC.map(JSONValue.string) ?? .null]
-            })]
-        }
+        if let unknown = noADConnector(facts, leaves: "the sync scope", evidence: Evidence.of(ExportView(facts))) { return unknown }
+        let evidence = Evidence.of(ExportView(facts), ["forests": facts.adConnectors.map(ScopeView.init)])
         var findings: [Finding] = []
         var lines: [String] = []
         for connector in facts.adConnectors {
@@ -264,12 +231,12 @@ enum ConnectJudgements {
     // MARK: CON-006
 
     static func passwordHashSync(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
         guard !facts.adConnectors.isEmpty else {
             return .skip(.noInput, "The export names no AD DS connector, so password hash sync was not recorded.")
         }
-        evidence["forests"] = .array(
-            facts.adConnectors.map { ["connector": .string($0.name), "passwordHashSync": flag($0.passwordHashSync)] })
+        let evidence = Evidence.of(
+            ExportView(facts),
+            ["forests": facts.adConnectors.map { HashSyncView(connector: $0.name, passwordHashSync: RecordedFlag($0.passwordHashSync)) }])
         let unknown = facts.adConnectors.filter { $0.passwordHashSync == nil }
         if unknown.count == facts.adConnectors.count {
             var evaluation = Evaluation.skip(

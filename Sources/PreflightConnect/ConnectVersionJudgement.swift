@@ -12,22 +12,18 @@ extension ConnectJudgements {
     static let minimumWritebackBuild = BuildVersion(1, 1, 443, 0)
 
     static func version(_ facts: ConnectFacts) -> Evaluation {
-        var evidence = baseEvidence(facts)
-        evidence["minimum"] = .string(minimumBuild.description)
-        evidence["minimumSince"] = .string(minimumSince)
-        evidence["connectorIdentityType"] = .string(facts.connectorIdentityType ?? "unknown")
-        evidence["connectorIdentityTypeSource"] = facts.connectorIdentityTypeSource.map(JSONValue.string) ?? .null
+        let identityView = VersionView(
+            connectorIdentityType: facts.connectorIdentityType ?? "unknown", connectorIdentityTypeSource: facts.connectorIdentityTypeSource)
         guard let text = facts.version, let version = BuildVersion(text) else {
             var evaluation = Evaluation.skip(
                 .noInput,
                 facts.version.map { "The export's version '\($0)' is not a build number like 2.5.79.0, so the Connect build is unknown." }
                     ?? "The export does not reveal the Connect build. On the Connect server, Programs and Features or "
                     + "(Get-ADSyncGlobalSettingsParameter | Where-Object Name -eq 'Microsoft.Synchronize.ServerConfigurationVersion').Value shows it.")
-            evaluation.evidence = evidence
+            evaluation.evidence = Evidence.of(ExportView(facts), identityView)
             return evaluation
         }
-        evidence["version"] = .string(text)
-        evidence["versionSource"] = facts.versionSource.map(JSONValue.string) ?? .null
+        let evidence = Evidence.of(ExportView(facts), identityView, BuildView(version: text, versionSource: facts.versionSource))
         let from = facts.versionSource.map { " (from \($0))" } ?? ""
         let identity = identitySentence(facts)
         guard version < minimumBuild else {

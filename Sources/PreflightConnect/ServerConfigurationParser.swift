@@ -88,7 +88,7 @@ enum ServerConfigurationParser {
                 "The Entra Connect export file '\(path)' "
                     + InputLimits.tooLarge(size, limit: InputLimits.connectXMLFileBytes, what: "one file of the Connect export")
                     + " Export it again on the Connect server with Get-ADSyncServerConfiguration.",
-                evidence: ["file": .string(path), "bytes": .int(size), "limitBytes": .int(InputLimits.connectXMLFileBytes)])
+                at: InputLocation(file: path, bytes: size, limitBytes: InputLimits.connectXMLFileBytes))
         }
         let utf16 = startsLikeUTF16(path)
         if !utf16, let bad = InputFile.firstInvalidUTF8(inFileAt: path) {
@@ -96,7 +96,7 @@ enum ServerConfigurationParser {
                 "\(path):\(bad.line):\(bad.column): The Entra Connect export file is not valid UTF-8 at line \(bad.line), column "
                     + "\(bad.column) (byte \(bad.offset)). Export it again on the Connect server with Get-ADSyncServerConfiguration and "
                     + "copy the folder without editing or re-encoding it.",
-                evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
+                at: InputLocation(file: path, line: bad.line, column: bad.column))
         }
         // XMLParser gets the text decoded and checked by us, as UTF-8 without the declaration's encoding, not the file:
         // some well-formed XML crashes it (XMLInput; found by fuzzing, issue #14).
@@ -104,7 +104,7 @@ enum ServerConfigurationParser {
             throw ProbeError(
                 "The Entra Connect export file '\(path)' cannot be read as \(utf16 ? "UTF-16" : "UTF-8") text. Export it again on the "
                     + "Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.",
-                evidence: ["file": .string(path)])
+                at: InputLocation(file: path))
         }
         let text = XMLInput.blankingDeclaration(decoded)
         if let bad = XMLInput.firstUnsafeConstruct(in: text) {
@@ -112,7 +112,7 @@ enum ServerConfigurationParser {
                 "\(path):\(bad.line):\(bad.column): The Entra Connect export file has \(bad.what) at line \(bad.line), column "
                     + "\(bad.column), which Get-ADSyncServerConfiguration never writes. Export it again on the Connect server and copy "
                     + "the folder without editing it.",
-                evidence: ["file": .string(path), "line": .int(bad.line), "column": .int(bad.column)])
+                at: InputLocation(file: path, line: bad.line, column: bad.column))
         }
         // Streamed in chunks, as wevtutil XML is: libxml2 handed more than about 10 MB in one piece refuses it ("XML parser
         // error 1"), and exports may be up to `InputLimits.connectXMLFileBytes`.
@@ -126,7 +126,7 @@ enum ServerConfigurationParser {
                 "\(path):\(limit.line):\(limit.column): The Entra Connect export file, at line \(limit.line), column \(limit.column), "
                     + "\(limit.problem). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
                     + "Export it again on the Connect server and copy the folder without editing it.",
-                evidence: ["file": .string(path), "line": .int(limit.line), "column": .int(limit.column)])
+                at: InputLocation(file: path, line: limit.line, column: limit.column))
         }
         // libxml2 accepts an empty file (or one with only a comment) without an error, and calls white space alone "extra
         // content"; an export file always has its root element, so a file without one is a copy that went wrong, not "no
@@ -137,7 +137,7 @@ enum ServerConfigurationParser {
                 "The Entra Connect export file '\(path)' holds no XML element (\(data.count) bytes), so it is empty, was cut off "
                     + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
                     + "the whole folder.",
-                evidence: ["file": .string(path), "bytes": .int(data.count)])
+                at: InputLocation(file: path, bytes: data.count))
         }
         if !ok || delegate.firstError != nil {
             let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
@@ -145,7 +145,7 @@ enum ServerConfigurationParser {
                 "\(path):\(line):\(column): The Entra Connect export file is not well-formed XML at line \(line), column \(column) "
                     + "(\(BaseCollector.describe(code))). Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder "
                     + "without editing or re-encoding it.",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
+                at: InputLocation(file: path, line: line, column: column))
         }
     }
 

@@ -163,15 +163,7 @@ package enum DirectoryProbe: ProbeKind {
     }
 
     static func evaluateBind(_ facts: BindFacts) -> Evaluation {
-        var evidence: [String: JSONValue] = [
-            "url": .string(facts.url), "channel": .string(facts.channel), "bindDN": .string(facts.bindDN),
-            "bindMilliseconds": .int(facts.milliseconds),
-        ]
-        evidence["tlsVersion"] = facts.tlsVersion.map(JSONValue.string) ?? .null
-        evidence["tlsCipher"] = facts.cipher.map(JSONValue.string) ?? .null
-        evidence["certificateSubject"] = facts.certificateSubject.map(JSONValue.string) ?? .null
-        evidence["certificateIssuer"] = facts.certificateIssuer.map(JSONValue.string) ?? .null
-        evidence["certificateNotAfter"] = facts.certificateNotAfter.map(JSONValue.string) ?? .null
+        let evidence = Evidence.of(BindView(facts))
         guard let tls = facts.tlsVersion else {
             return Evaluation(
                 status: .warn,

@@ -11,14 +11,7 @@ extension InventoryJudgements {
         guard let licensing = facts.licensing else {
             return .error("The licence export was not read, so licensing is unknown.", evidence: inputEvidence(facts))
         }
-        var evidence = inputEvidence(facts)
-        evidence["inScopeHybrid"] = .int(facts.targets)
-        evidence["licensed"] = .int(licensing.licensedTargets)
-        evidence["unlicensed"] = .int(licensing.unlicensedTargets.count)
-        evidence["premiumDisabled"] = .int(licensing.premiumDisabledTargets.count)
-        evidence["unknown"] = .int(licensing.unknownTargets.count)
-        evidence["disabledPlansVisible"] = .bool(licensing.disabledPlansVisible)
-        if !licensing.unresolved.isEmpty { evidence["unresolved"] = .object(licensing.unresolved.mapValues(JSONValue.int)) }
+        let evidence = Evidence.of(InputsView(facts), LicensingView(facts, licensing))
 
         let unlicensed = licensing.unlicensedTargets
         let unknown = licensing.unknownTargets
@@ -90,16 +83,9 @@ extension InventoryJudgements {
         let unknownFree = unknownSkus.reduce(0) { $0 + $1.free }
         let needed = licensing.unlicensedTargets.count
         let maybeNeeded = needed + licensing.unknownTargets.count
-        var evidence = inputEvidence(facts)
-        evidence["needed"] = .int(needed)
-        evidence["freePremiumUnits"] = .int(free)
-        evidence["unknownSkuFreeUnits"] = .int(unknownFree)
-        evidence["skus"] = .array(
-            skus.map { sku in
-                ["sku": .string(sku.sku), "skuId": sku.skuId.map(JSONValue.string) ?? .null, "enabled": .int(sku.enabled),
-                 "consumed": .int(sku.consumed), "free": .int(sku.free),
-                 "carriesP1OrP2": sku.carriesPremium.map(JSONValue.bool) ?? .string("unknown")]
-            })
+        let evidence = Evidence.of(
+            InputsView(facts),
+            CapacityView(needed: needed, freePremiumUnits: free, unknownSkuFreeUnits: unknownFree, skus: skus.map(CapacityView.Sku.init)))
         let perSku = premium.map { "\($0.sku) \(number($0.free)) free (\(number($0.enabled)) enabled, \(number($0.consumed)) consumed)" }
             .joined(separator: "; ")
         let skuText = premium.isEmpty ? "The tenant has no SKU that carries P1 or P2." : "SKUs with P1/P2: \(perSku)."
@@ -147,13 +133,11 @@ extension InventoryJudgements {
         let registered = registration.registeredTargets
         let unregistered = registration.unregisteredTargets
         let coverage = Double(registered) / Double(facts.targets)
-        var evidence = inputEvidence(facts)
-        evidence["inScopeHybrid"] = .int(facts.targets)
-        evidence["registered"] = .int(registered)
-        evidence["unregistered"] = .int(unregistered.count)
-        evidence["missingFromExport"] = .int(registration.missingTargets)
-        evidence["coverage"] = .number(coverage)
-        evidence["threshold"] = .number(threshold)
+        let evidence = Evidence.of(
+            InputsView(facts),
+            RegistrationView(
+                inScopeHybrid: facts.targets, registered: registered, unregistered: unregistered.count,
+                missingFromExport: registration.missingTargets, coverage: coverage, threshold: threshold))
         let missing = registration.missingTargets == 0 ? "" : " \(number(registration.missingTargets)) of the unregistered are not in the registration export at all and count as not registered."
         let summary = "\(number(registered)) of \(number(facts.targets)) in-scope synchronized users (\(percent(registered, of: facts.targets))) are registered for SSPR"
         let thresholdText = String(format: "%.0f%%", threshold * 100)

@@ -19,28 +19,7 @@ enum InventoryJudgements {
 
     static let catalogKeys = ["built-in licensing table", "inventory.skuCatalog"]
 
-    static func inputEvidence(_ facts: InventoryFacts) -> [String: JSONValue] {
-        var evidence: [String: JSONValue] = [
-            "inputs": .array(
-                facts.inputs.map { input in
-                    [
-                        "key": .string(input.key), "path": .string(input.path), "format": .string(input.format),
-                        "encoding": .string(input.encoding), "delimiter": .string(input.delimiter), "rows": .int(input.rows),
-                        "notes": .array(input.notes.map(JSONValue.string)),
-                    ]
-                })
-        ]
-        if !facts.inputErrors.isEmpty {
-            evidence["inputErrors"] = .object(facts.inputErrors.mapValues(JSONValue.string))
-        }
-        if let catalog = facts.catalog {
-            evidence["skuCatalog"] = [
-                "source": .string(catalog.builtIn ? "built-in" : catalog.source), "date": catalog.date.map(JSONValue.string) ?? .null,
-                "skus": .int(catalog.skus), "skusWithP1OrP2": .int(catalog.premiumSkus),
-            ]
-        }
-        return evidence
-    }
+    static func inputEvidence(_ facts: InventoryFacts) -> [String: JSONValue] { Evidence.of(InputsView(facts)) }
 
     static func scopeDescription(_ facts: InventoryFacts) -> String {
         facts.scopeFromGroup ? "members of the scope group" : "enabled users (no 'inventory.scopeGroup')"
@@ -100,21 +79,16 @@ enum InventoryJudgements {
     // MARK: INV-001
 
     static func exports(_ facts: InventoryFacts, limit: Int) -> Evaluation {
-        var evidence = inputEvidence(facts)
         if !facts.inputErrors.isEmpty {
             let messages = facts.inputErrors.sorted { $0.key < $1.key }.map(\.value)
             var evaluation = Evaluation.error(
-                "\(facts.inputErrors.count) export(s) could not be read. " + messages.joined(separator: " "), evidence: evidence)
+                "\(facts.inputErrors.count) export(s) could not be read. " + messages.joined(separator: " "), evidence: inputEvidence(facts))
             evaluation.findings = facts.inputErrors.sorted { $0.key < $1.key }.map {
                 Finding(status: .error, target: $0.key, message: $0.value)
             }
             return evaluation
         }
-        evidence["users"] = .int(facts.users)
-        evidence["inScope"] = .int(facts.inScope)
-        evidence["inScopeHybrid"] = .int(facts.targets)
-        evidence["syncColumn"] = .string(facts.syncColumn)
-        evidence["scope"] = .string(facts.scopeFromGroup ? "scopeGroup" : "enabled users")
+        let evidence = Evidence.of(InputsView(facts), UsersView(facts))
 
         var findings: [Finding] = []
         for upn in facts.duplicateUPNs.prefix(limit) {
@@ -187,9 +161,7 @@ enum InventoryJudgements {
 
     static func cloudOnly(_ facts: InventoryFacts, limit: Int) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
-        var evidence = inputEvidence(facts)
-        evidence["inScope"] = .int(facts.inScope)
-        evidence["cloudOnlyInScope"] = .int(facts.cloudOnlyInScope.count)
+        let evidence = Evidence.of(InputsView(facts), InScopeView(inScope: facts.inScope, cloudOnlyInScope: facts.cloudOnlyInScope.count))
         if facts.inScope == 0, let empty = noTargets(facts, what: "which users are cloud-only") { return empty }
         let enabledInScope = facts.inScope - facts.disabledInScope.count
         guard enabledInScope > 0 else {
@@ -223,9 +195,7 @@ enum InventoryJudgements {
     static func disabled(_ facts: InventoryFacts, limit: Int) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
         if facts.inScope == 0, let empty = noTargets(facts, what: "disabled accounts in scope") { return empty }
-        var evidence = inputEvidence(facts)
-        evidence["inScope"] = .int(facts.inScope)
-        evidence["disabledInScope"] = .int(facts.disabledInScope.count)
+        let evidence = Evidence.of(InputsView(facts), InScopeView(inScope: facts.inScope, disabledInScope: facts.disabledInScope.count))
         guard let column = facts.enabledColumn else {
             return .error(
                 "The users export has no 'accountEnabled' column, so disabled accounts cannot be told apart. Export the users with "

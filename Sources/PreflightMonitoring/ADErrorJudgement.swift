@@ -89,12 +89,13 @@ enum ADErrorJudgement {
         let log = facts.log
         guard log.newest != nil, let end = log.end else { return EventJudgements.empty(log) }
         let window = MonitoringWindow(endingAt: end, hours: windowHours)
-        var evidence = EventJudgements.evidence(log, window: window)
         let inWindow = log.events.filter { window.contains($0.time) }
         let errors = inWindow.filter(EventCatalog.isADError)
         let described = window.describe(clock: EventJudgements.clock(log))
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: EventJudgements.isLocal(log))
-        evidence["crossReference"] = .string(facts.directory.unavailable ?? (facts.directory.snapshot == nil ? "no 33004 users to look up" : "made"))
+        var view = DirectoryErrorsView(
+            crossReference: facts.directory.unavailable ?? (facts.directory.snapshot == nil ? "no 33004 users to look up" : "made"))
+        var evidence: [String: JSONValue] { Evidence.of(EventLogView(log), WindowView(window), view) }
         guard !errors.isEmpty else {
             guard inWindow.contains(where: EventCatalog.isPasswordResetService) else {
                 var evaluation = EventJudgements.noServiceEvents(log, window: window, claim: "no Active Directory errors")
@@ -165,7 +166,7 @@ enum ADErrorJudgement {
             message += " No cross-reference with AD-003: \(reason)"
         }
         message += " The export \(age). " + EventJudgements.provenance(log)
-        evidence["usersSeenTwice"] = .int(seenTwice)
+        view.usersSeenTwice = seenTwice
         var evaluation = Evaluation(status: status, message: message, findings: findings, evidence: evidence)
         evaluation.addTable(
             ReportTable(title: "Active Directory errors in the window", columns: ["Event", "Name", "Count", "Users", "Newest"], rows: rows))

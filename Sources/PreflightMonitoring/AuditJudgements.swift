@@ -26,22 +26,7 @@ enum AuditJudgements {
     }
 
     static func evidence(_ audit: AuditLogFacts, window: MonitoringWindow?) -> [String: JSONValue] {
-        var evidence: [String: JSONValue] = [
-            "files": .array(
-                audit.files.map { ["file": .string($0.file), "layout": .string($0.layout), "encoding": .string($0.encoding), "entries": .int($0.entries)] }),
-            "entries": .int(audit.entries.count), "duplicatesDropped": .int(audit.duplicates), "malformedRows": .int(audit.malformed.count),
-            "clock": "UTC",
-        ]
-        evidence["newestEntry"] = audit.newest.map { .string(MonitoringFormat.time($0)) } ?? .null
-        evidence["oldestEntry"] = audit.oldest.map { .string(MonitoringFormat.time($0)) } ?? .null
-        if let newest = audit.newest { evidence["exportAgeHours"] = .number((audit.readAt.timeIntervalSince(newest) / 360).rounded() / 10) }
-        if let window {
-            evidence["windowStart"] = .string(MonitoringFormat.time(window.start))
-            evidence["windowEnd"] = .string(MonitoringFormat.time(window.end))
-            evidence["windowHours"] = .number(window.hours)
-        }
-        if !audit.malformed.isEmpty { evidence["malformed"] = .array(audit.malformed.prefix(50).map { .string("\($0.location): \($0.problem)") }) }
-        return evidence
+        Evidence.of(AuditLogView(audit), window.map(WindowView.init))
     }
 
     static func provenance(_ audit: AuditLogFacts) -> String {
@@ -105,12 +90,12 @@ enum AuditJudgements {
         let successes = attempts.filter(succeeded)
         let failures = attempts.filter { !succeeded($0) }
         let rate = Double(successes.count) / Double(attempts.count)
-        evidence["attempts"] = .int(attempts.count)
-        evidence["successes"] = .int(successes.count)
-        evidence["failures"] = .int(failures.count)
-        evidence["successRate"] = .number((rate * 1000).rounded() / 1000)
-        evidence["minSuccessRate"] = .number(minSuccessRate)
-        evidence["blocked"] = .int(sspr.filter { `is`($0, "Blocked from self-service password reset") }.count)
+        evidence = Evidence.of(
+            AuditLogView(audit), WindowView(window),
+            SelfServiceView(
+                attempts: attempts.count, successes: successes.count, failures: failures.count,
+                successRate: (rate * 1000).rounded() / 1000, minSuccessRate: minSuccessRate,
+                blocked: sspr.filter { `is`($0, "Blocked from self-service password reset") }.count))
 
         var byReason: [String: [AuditEntry]] = [:]
         for failure in failures { byReason[failure.resultReason ?? "(no reason recorded)", default: []].append(failure) }
@@ -227,10 +212,11 @@ enum AuditJudgements {
                 notSynced.append(entry)
             }
         }
-        evidence["adminResets"] = .int(resets.count)
-        evidence["cloudOnlyForSyncedUsers"] = .int(cloudOnly.count)
-        evidence["cloudOnlyUsersNotInDirectory"] = .array(notSynced.map { .string($0.target) })
-        evidence["agentNotRecorded"] = .int(unknownAgent.count)
+        evidence = Evidence.of(
+            AuditLogView(audit), WindowView(window),
+            AdminResetsView(
+                adminResets: resets.count, cloudOnlyForSyncedUsers: cloudOnly.count,
+                cloudOnlyUsersNotInDirectory: notSynced.map(\.target), agentNotRecorded: unknownAgent.count))
         var findings: [Finding] = failedOnPremises.map { entry in
             Finding(
                 status: .fail, target: entry.target,

@@ -17,31 +17,7 @@ enum EventJudgements {
     static func isLocal(_ log: EventLogFacts) -> Bool { clock(log) != "UTC" }
 
     static func evidence(_ log: EventLogFacts, window: MonitoringWindow?) -> [String: JSONValue] {
-        var evidence: [String: JSONValue] = [
-            "files": .array(
-                log.files.map { file in
-                    ["file": .string(file.file), "layout": .string(file.layout), "encoding": .string(file.encoding),
-                     "dateLayout": file.dateLayout.map(JSONValue.string) ?? .null,
-                     "dateAssumption": file.dateAssumption.map(JSONValue.string) ?? .null, "clock": .string(file.clock),
-                     "events": .int(file.events)]
-                }),
-            "writebackEvents": .int(log.events.count), "otherEvents": .int(log.otherEvents),
-            "malformedRows": .int(log.malformed.count),
-        ]
-        evidence["newestEvent"] = log.newest.map { .string(MonitoringFormat.time($0)) } ?? .null
-        evidence["oldestEvent"] = log.oldest.map { .string(MonitoringFormat.time($0)) } ?? .null
-        evidence["exportedAt"] = log.exportedAt.map { .string(MonitoringFormat.time($0)) } ?? .null
-        if let end = log.end { evidence["exportAgeHours"] = .number((log.readAt.timeIntervalSince(end) / hour * 10).rounded() / 10) }
-        if let window {
-            evidence["windowStart"] = .string(MonitoringFormat.time(window.start))
-            evidence["windowEnd"] = .string(MonitoringFormat.time(window.end))
-            evidence["windowHours"] = .number(window.hours)
-        }
-        evidence["clock"] = .string(clock(log))
-        if !log.malformed.isEmpty {
-            evidence["malformed"] = .array(log.malformed.prefix(50).map { .string("\($0.location): \($0.problem)") })
-        }
-        return evidence
+        Evidence.of(EventLogView(log), window.map(WindowView.init))
     }
 
     /// Where the dates came from and what was assumed: said in every message, because a misread locale moves the window.
@@ -109,12 +85,9 @@ enum EventJudgements {
 
     static func heartbeat(_ log: EventLogFacts, configuredNamespace: String?) -> Evaluation {
         guard log.newest != nil, let end = log.end else { return empty(log) }
-        var evidence = evidence(log, window: nil)
         let service = passwordResetEvents(log)
         let heartbeats = service.filter { $0.id == EventCatalog.heartbeat }
         let recent = heartbeats.filter { $0.time >= end.addingTimeInterval(-hour) }
-        evidence["heartbeatsInLastHour"] = .int(recent.count)
-        evidence["heartbeatsInExport"] = .int(heartbeats.count)
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: isLocal(log))
         let exportEnd = log.exportedAt == end
             ? "The export was made at \(MonitoringFormat.time(end)) (\(clock(log)), its marker row); the export \(age)."
@@ -122,7 +95,9 @@ enum EventJudgements {
         // PasswordResetService and ADSync both run in the ADSync service: when nothing else is in the file and no marker says
         // when it was made, the export ends with the service's own last word, and a service that stopped would look alive.
         let independentEnd = log.exportedAt != nil || log.otherEvents > 0
-        evidence["endIndependentOfService"] = .bool(independentEnd)
+        var view = HeartbeatView(
+            heartbeatsInLastHour: recent.count, heartbeatsInExport: heartbeats.count, endIndependentOfService: independentEnd)
+        var evidence: [String: JSONValue] { Evidence.of(EventLogView(log), view) }
         if !recent.isEmpty, !independentEnd {
             var evaluation = Evaluation.error(
                 "The export holds only PasswordResetService and ADSync events and no export marker, so it ends with the writeback "
@@ -137,8 +112,8 @@ enum EventJudgements {
         if let newest = recent.first {
             let namespace = recent.lazy.compactMap { EventCatalog.namespace(in: $0.message) }.first
                 ?? heartbeats.lazy.compactMap { EventCatalog.namespace(in: $0.message) }.first
-            evidence["lastHeartbeat"] = .string(MonitoringFormat.time(newest.time))
-            evidence["serviceBusNamespace"] = namespace.map(JSONValue.string) ?? .null
+            view.lastHeartbeat = MonitoringFormat.time(newest.time)
+            view.serviceBusNamespace = NullEncoded(wrappedValue: namespace)
             var message = "Password writeback is alive: \(recent.count) ServiceBusHeartBeat (31019) event(s) in the export's last hour, the newest at "
                 + "\(MonitoringFormat.time(newest.time)) (\((newest.file as NSString).lastPathComponent):\(newest.line)). "
             let configured = configuredLabel(configuredNamespace)
@@ -150,7 +125,7 @@ enum EventJudgements {
             }
             message += exportEnd + " " + provenance(log)
             if let namespace, let configured, !configured.isEmpty, configured != namespace {
-                evidence["configuredNamespace"] = .string(configured)
+                view.configuredNamespace = configured
                 var evaluation = Evaluation(
                     status: .warn,
                     message: "The heartbeat names the relay '\(namespace)', but network.serviceBusNamespace is '\(configured)': the network "
@@ -197,8 +172,8 @@ enum EventJudgements {
         if !errors.isEmpty {
             why += "; \(errors.count) service error(s) in the last 24 h (\(Set(errors.map(\.id)).sorted().map(String.init).joined(separator: ", ")), see MON-002)"
         }
-        if let last { evidence["lastHeartbeat"] = .string(MonitoringFormat.time(last.time)) }
-        let relay = lastRelay(heartbeats, configuredNamespace: configuredNamespace, evidence: &evidence)
+        view.lastHeartbeat = last.map { MonitoringFormat.time($0.time) }
+        let relay = lastRelay(heartbeats, configuredNamespace: configuredNamespace, view: &view)
         var evaluation = Evaluation(
             status: .fail,
             message: "Password writeback does not answer: no heartbeat in the last hour of the export. \(why).\(relay) " + exportEnd + " "
@@ -220,19 +195,19 @@ enum EventJudgements {
 
     /// The relay the newest heartbeat naming one names, for a service that no longer answers: the namespace the network
     /// checks should probe to tell a blocked relay from a stopped service. Empty when the export holds no heartbeat.
-    static func lastRelay(_ heartbeats: [EventRecord], configuredNamespace: String?, evidence: inout [String: JSONValue]) -> String {
+    static func lastRelay(_ heartbeats: [EventRecord], configuredNamespace: String?, view: inout HeartbeatView) -> String {
         guard !heartbeats.isEmpty else { return "" }
         guard let (heartbeat, namespace) = heartbeats.lazy.compactMap({ event in EventCatalog.namespace(in: event.message).map { (event, $0) } }).first
         else {
-            evidence["serviceBusNamespace"] = .null
+            view.serviceBusNamespace = NullEncoded(wrappedValue: nil)
             return " The heartbeats name no *.servicebus.* host or ssprdedicatedsb… listener, so the relay namespace is not known; "
                 + "read it from event 31019 in Event Viewer."
         }
-        evidence["serviceBusNamespace"] = .string(namespace)
+        view.serviceBusNamespace = NullEncoded(wrappedValue: namespace)
         let which = heartbeat.time == heartbeats[0].time ? "The last heartbeat" : "The newest heartbeat that names a relay"
         var text = " \(which) (\(MonitoringFormat.time(heartbeat.time))) named the Service Bus relay '\(namespace)'"
         if let configured = configuredLabel(configuredNamespace), !configured.isEmpty, configured != namespace {
-            evidence["configuredNamespace"] = .string(configured)
+            view.configuredNamespace = configured
             text += ", but network.serviceBusNamespace is '\(configured)': set it to \(namespace) so the network checks probe the relay the service uses."
         } else {
             text += ": network.serviceBusNamespace: \(namespace) lets the network checks probe whether the server still reaches it."
@@ -261,15 +236,15 @@ enum EventJudgements {
     static func serviceErrors(_ log: EventLogFacts, windowHours: Double) -> Evaluation {
         guard log.newest != nil, let end = log.end else { return empty(log) }
         let window = MonitoringWindow(endingAt: end, hours: windowHours)
-        var evidence = evidence(log, window: window)
         let inWindow = log.events.filter { window.contains($0.time) }
         let serviceInWindow = inWindow.filter(EventCatalog.isPasswordResetService)
-        evidence["passwordResetServiceEventsInWindow"] = .int(serviceInWindow.count)
         let errors = inWindow.filter(EventCatalog.isServiceError)
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: isLocal(log))
         let described = window.describe(clock: clock(log))
         let noTPM = inWindow.filter(ApplicationCertificateEvents.isNoTPM)
-        evidence["applicationCertificateNoTPMEvents"] = .int(noTPM.count)
+        let evidence = Evidence.of(
+            EventLogView(log), WindowView(window),
+            ServiceErrorsView(passwordResetServiceEventsInWindow: serviceInWindow.count, applicationCertificateNoTPMEvents: noTPM.count))
         let noTPMNote = noTPM.isEmpty ? "" : " Also \(noTPM.count) event(s) 1014 (the application certificate's key is not in a TPM): "
             + "informational, not counted."
         guard !errors.isEmpty else {

@@ -103,15 +103,12 @@ enum NetworkJudgement {
     }
 
     private static func finish(_ evaluation: inout Evaluation, _ facts: NetworkFacts) {
-        evaluation.evidence["targets"] = .array(facts.targets.map { JSONValue.encoding($0) })
         // A pinned name was not probed at its own address: the reader must not take it for the real service.
         let notes = facts.notes + facts.targets.compactMap { target in
             target.pinnedBy.map { "\(target.host):\(target.port) was probed at the address 'network.connectTo' gives it ('\($0)')." }
         }
-        if !notes.isEmpty {
-            evaluation.evidence["notes"] = .array(notes.map(JSONValue.string))
-            evaluation.message += " " + notes.joined(separator: " ")
-        }
+        evaluation.evidence.merge(Evidence.of(TargetsView(targets: facts.targets, notes: notes.isEmpty ? nil : notes))) { $1 }
+        if !notes.isEmpty { evaluation.message += " " + notes.joined(separator: " ") }
         evaluation.addTable(
             ReportTable(
                 title: "Targets", columns: ["Target", "Result", "TLS", "HTTP", "Time", "Proxy", "Address"],
@@ -133,4 +130,11 @@ enum NetworkJudgement {
         if !target.proxyAuthenticate.isEmpty { details["proxyAuthenticate"] = .array(target.proxyAuthenticate.map(JSONValue.string)) }
         return .object(details)
     }
+}
+
+/// NET-001 to NET-007's evidence: every target as it was observed, and the notes on how it was probed.
+struct TargetsView: Encodable {
+    var targets: [TargetObservation]
+    /// Absent when there is nothing to note.
+    var notes: [String]?
 }

@@ -11,7 +11,7 @@ package enum InputFile {
     /// Refuses anything but a regular file (after symlinks), before it is opened: opening a FIFO blocks until a
     /// writer comes, a device such as /dev/zero never ends, and a directory is no export. `stat` never blocks.
     package static func requireRegularFile(_ path: String, describedAs what: String) throws {
-        if let problem = notRegularFile(path, describedAs: what) { throw ProbeError(problem, evidence: ["file": .string(path)]) }
+        if let problem = notRegularFile(path, describedAs: what) { throw ProbeError(problem, at: InputLocation(file: path)) }
     }
 
     /// Refuses a file larger than `limit` before it is read whole into memory. `what` completes "the most preflight
@@ -20,7 +20,7 @@ package enum InputFile {
         if let size = InputLimits.fileSize(path), size > limit {
             throw ProbeError(
                 "\(description) '\(path)' " + InputLimits.tooLarge(size, limit: limit, what: what),
-                evidence: ["file": .string(path), "bytes": .int(size), "limitBytes": .int(limit)])
+                at: InputLocation(file: path, bytes: size, limitBytes: limit))
         }
     }
 

@@ -12,14 +12,14 @@ public enum JSONInput {
                     + InputLimits.tooLarge(
                         text.utf8.count, limit: InputLimits.jsonFileBytes, what: "one JSON file",
                         advice: "no real settings file or Graph page comes near it (save Graph pages one file each). \(remedy)"),
-                evidence: ["file": .string(path), "bytes": .int(text.utf8.count), "limitBytes": .int(InputLimits.jsonFileBytes)])
+                at: InputLocation(file: path, bytes: text.utf8.count, limitBytes: InputLimits.jsonFileBytes))
         }
         if let exceeded = JSONBounds.check(text) {
             let (line, column) = TextDecoding.lineAndColumn(ofUTF8Offset: exceeded.offset, in: text)
             throw ProbeError(
                 "\(path):\(line):\(column): \(what) \(exceeded.problem) at line \(line), column \(column); no real export comes "
                     + "near it, so the file is not one or is damaged. \(remedy)",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
+                at: InputLocation(file: path, line: line, column: column))
         }
         do {
             return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
@@ -27,7 +27,7 @@ public enum JSONInput {
             let (line, column) = position(of: error, in: text)
             throw ProbeError(
                 "\(path):\(line):\(column): \(what) is not valid JSON at line \(line), column \(column) (\(reason(error))). \(remedy)",
-                evidence: ["file": .string(path), "line": .int(line), "column": .int(column)])
+                at: InputLocation(file: path, line: line, column: column))
         }
     }
 

@@ -4,35 +4,7 @@ import PreflightEngine
 
 /// The directory checks' judgements: pure functions from a snapshot to an evaluation.
 public enum DirectoryJudgements {
-    static func scopeEvidence(_ s: DirectorySnapshot) -> [String: JSONValue] {
-        [
-            "account": .string(s.accountDisplayName), "accountDN": .string(s.account.dn),
-            "accountSource": .string(s.account.source.rawValue), "groupSource": .string(s.account.logonToken.source.rawValue),
-            "tokenSIDs": .int(s.account.token.count), "token": tokenEvidence(s), "scopeSource": .string(s.scope.source.rawValue),
-            "scope": .array(s.scope.bases.map(JSONValue.string)), "excluded": .array(s.scope.excluded.map(JSONValue.string)),
-            "scopeOrigin": s.scope.origin.map(JSONValue.string) ?? .null,
-            "usersInScope": .int(s.users.count), "server": .string(s.server.url),
-        ]
-    }
-
-    /// Each SID of the token with where it came from, and what the reader could not decide.
-    static func tokenEvidence(_ s: DirectorySnapshot) -> JSONValue {
-        let token = s.account.logonToken
-        let sids = token.entries.map { entry -> JSONValue in
-            var item: [String: JSONValue] = [
-                "sid": .string(entry.sid.description), "name": .string(s.trusteeName(entry.sid)), "origin": .string(entry.origin.rawValue),
-            ]
-            if let via = entry.via { item["via"] = .string(via) }
-            return .object(item)
-        }
-        let unknowns = token.unknowns.map { unknown -> JSONValue in
-            .object([
-                "scope": .string(unknown.scope.rawValue), "sid": unknown.sid.map { .string($0.description) } ?? .null,
-                "reason": .string(unknown.reason),
-            ])
-        }
-        return .object(["source": .string(token.source.rawValue), "sids": .array(sids), "undecided": .array(unknowns)])
-    }
+    static func scopeEvidence(_ s: DirectorySnapshot) -> [String: JSONValue] { Evidence.of(ScopeView(s)) }
 
     /// Which token the verdict rests on, for every rights message.
     static func tokenSentence(_ s: DirectorySnapshot) -> String {
@@ -131,23 +103,19 @@ public enum DirectoryJudgements {
                     status: missingStatus, target: user.dn,
                     message: Explanation.message(right, cause, snapshot: s, user: user), details: .object(details)))
         }
-        var evidence = scopeEvidence(s)
-        evidence["right"] = .string(right.name)
-        evidence["usersWithRight"] = .int(s.users.count - findings.count)
-        evidence["usersWithoutRight"] = .int(findings.count - notJudged)
-        evidence["usersNotJudged"] = .int(notJudged)
-        evidence["causes"] = .object(causes.mapValues { .int($0) })
+        var view = RightView(
+            right: right.name, usersWithRight: s.users.count - findings.count, usersWithoutRight: findings.count - notJudged,
+            usersNotJudged: notJudged, causes: causes)
         var crossCheckSentence = ""
         if right.attributeName != nil {
             if s.account.isBindAccount {
-                evidence["dcCrossCheck"] = .object([
-                    "attribute": "allowedAttributesEffective", "confirmed": .int(crossCheck.confirmed), "disagreed": .int(crossCheck.disagreed),
-                ])
+                view.dcCrossCheck = RightView.CrossCheck(confirmed: crossCheck.confirmed, disagreed: crossCheck.disagreed)
                 crossCheckSentence = " Cross-checked with the DC's allowedAttributesEffective: \(crossCheck.confirmed) confirmed, \(crossCheck.disagreed) disagreed."
             } else {
                 crossCheckSentence = " Not cross-checked with the DC (the bind account is not the connector account)."
             }
         }
+        let evidence = Evidence.of(ScopeView(s), view)
         let context = scopeSentence(s) + tokenSentence(s) + crossCheckSentence
         if s.users.isEmpty {
             return .error(
@@ -180,9 +148,7 @@ public enum DirectoryJudgements {
     /// AD-002: the account exists, can log on, and is not privileged.
     public static func account(_ s: DirectorySnapshot, now: Date = Date()) -> Evaluation {
         let a = s.account
-        var evidence = scopeEvidence(s)
-        evidence["userAccountControl"] = .int(a.userAccountControl)
-        evidence["groups"] = .array(a.groups.map { .string(s.trusteeName($0)) })
+        let evidence = Evidence.of(ScopeView(s), AccountView(userAccountControl: a.userAccountControl, groups: a.groups.map(s.trusteeName)))
         var problems: [String] = []
         if a.userAccountControl & 0x2 != 0 { problems.append("the account is disabled") }
         if let lockout = a.lockoutTime, lockout > 0 { problems.append("the account is locked out") }
@@ -213,8 +179,7 @@ public enum DirectoryJudgements {
         let right = WritebackRight.unexpirePassword
         let judge = RightsJudge(s)
         let decision = checkAccess(right.right, dacl: s.domain.rootDACL, token: s.account.token, objectClass: ClassGUID.domainDNS, principalSelf: nil)
-        var evidence = scopeEvidence(s)
-        evidence["domainRoot"] = .string(s.domain.dn)
+        let evidence = Evidence.of(ScopeView(s), ["domainRoot": s.domain.dn])
         if let doubt = doubtAbout(
             decision, right.right, dacl: s.domain.rootDACL, objectClass: ClassGUID.domainDNS, principalSelf: nil, doubt: judge.doubt(about:))
         {
@@ -266,9 +231,8 @@ public enum DirectoryJudgements {
                     details: ["group": .string(DistinguishedName(user.dn).parent?.description ?? ""), "adminCount": .int(user.adminCount),
                               "daclProtected": .bool(user.daclProtected)]))
         }
-        var evidence = scopeEvidence(s)
-        evidence["protectedAccounts"] = .int(findings.count)
-        evidence["protectedGroupsQueried"] = .array(s.protectedGroupMembers.keys.sorted().map(JSONValue.string))
+        let evidence = Evidence.of(
+            ScopeView(s), ProtectedView(protectedAccounts: findings.count, protectedGroupsQueried: s.protectedGroupMembers.keys.sorted()))
         guard !findings.isEmpty else {
             return Evaluation(status: .pass, message: "No protected accounts among the \(s.users.count) in-scope users.", evidence: evidence)
         }
@@ -303,8 +267,7 @@ public enum DirectoryJudgements {
                     message: "Inheritance is disabled on this user object\(user.adminCount > 0 ? " (a protected account, adminCount=1)" : "").",
                     details: ["kind": "user", "group": .string(DistinguishedName(user.dn).parent?.description ?? "")]))
         }
-        var evidence = scopeEvidence(s)
-        evidence["objectsWithInheritanceDisabled"] = .int(findings.count)
+        let evidence = Evidence.of(ScopeView(s), ["objectsWithInheritanceDisabled": findings.count])
         guard !findings.isEmpty else {
             return Evaluation(status: .pass, message: "Every in-scope user and OU inherits permissions.", evidence: evidence)
         }
@@ -315,8 +278,8 @@ public enum DirectoryJudgements {
     /// AD-010: minimum password age 0, domain-wide and in fine-grained policies that apply to in-scope users.
     static func passwordAge(_ s: DirectorySnapshot) -> Evaluation {
         var findings: [Finding] = []
-        var evidence = scopeEvidence(s)
-        evidence["domainMinPwdAge"] = s.domain.minPwdAge.map { .string(describeInterval($0)) } ?? .null
+        var view = PasswordAgeView(domainMinPwdAge: s.domain.minPwdAge.map(describeInterval))
+        var evidence: [String: JSONValue] { Evidence.of(ScopeView(s), view) }
         guard let domainAge = s.domain.minPwdAge else {
             return .error("The domain root did not return minPwdAge, so the policy cannot be judged. Check that the bind account may read '\(s.domain.dn)'.", evidence: evidence)
         }
@@ -344,11 +307,10 @@ public enum DirectoryJudgements {
                         + "\(describeInterval(age)) for \(policy.appliesToUsers.count) in-scope users.",
                     details: ["users": .array(policy.appliesToUsers.map(JSONValue.string))]))
         }
-        evidence["fineGrainedPolicies"] = .array(
-            s.passwordPolicies.map {
-                ["name": .string($0.name), "minimumPasswordAge": $0.minimumPasswordAge.map { .string(describeInterval($0)) } ?? "unreadable",
-                 "inScopeUsers": .int($0.appliesToUsers.count)]
-            })
+        view.fineGrainedPolicies = s.passwordPolicies.map {
+            PasswordAgeView.Policy(
+                name: $0.name, minimumPasswordAge: $0.minimumPasswordAge.map(describeInterval) ?? "unreadable", inScopeUsers: $0.appliesToUsers.count)
+        }
         guard !findings.isEmpty else {
             let caveat = s.passwordPolicies.isEmpty
                 ? " No fine-grained policy is the resultant policy of an in-scope user, as far as the bind account can see (msDS-ResultantPSO)." : ""
@@ -369,11 +331,7 @@ public enum DirectoryJudgements {
     static func controls(_ s: DirectorySnapshot, required oids: [String]) -> Evaluation {
         let advertised = Set(s.server.supportedControls)
         let found = oids.filter { advertised.contains($0) }
-        let evidence: [String: JSONValue] = [
-            "server": .string(s.server.url), "dnsHostName": s.server.dnsHostName.map(JSONValue.string) ?? .null,
-            "supportedControl": .array(s.server.supportedControls.sorted().map(JSONValue.string)),
-            "lookedFor": .array(oids.map(JSONValue.string)),
-        ]
+        let evidence = Evidence.of(ServerView(s), ControlsView(supportedControl: s.server.supportedControls.sorted(), lookedFor: oids))
         if !found.isEmpty {
             return Evaluation(status: .pass, message: "The DC advertises \(found.joined(separator: " and ")) (LDAP password policy hints).", evidence: evidence)
         }
@@ -388,7 +346,7 @@ public enum DirectoryJudgements {
 
     /// AD-012: the DC is writable.
     public static func writable(_ s: DirectorySnapshot) -> Evaluation {
-        let evidence: [String: JSONValue] = ["server": .string(s.server.url), "dnsHostName": s.server.dnsHostName.map(JSONValue.string) ?? .null]
+        let evidence = Evidence.of(ServerView(s))
         switch s.server.isReadOnly {
         case .some(false):
             return Evaluation(status: .pass, message: "\(s.server.dnsHostName ?? s.server.url) is a writable domain controller.", evidence: evidence)
@@ -420,8 +378,7 @@ public enum DirectoryJudgements {
                     status: .fail, target: ou.dn,
                     message: "The OU name '\(name)' contains \(problems.joined(separator: ", ")); writeback fails for users below it (event 33001)."))
         }
-        var evidence = scopeEvidence(s)
-        evidence["ousChecked"] = .int(ous.count)
+        let evidence = Evidence.of(ScopeView(s), ["ousChecked": ous.count])
         guard !findings.isEmpty else {
             return Evaluation(status: .pass, message: "None of the \(ous.count) in-scope OU names contains a character that breaks writeback.", evidence: evidence)
         }

@@ -5,14 +5,14 @@ enum PrerequisiteJudgement {
     static func evaluate(_ kind: PrerequisiteObjectKind, _ s: DirectorySnapshot) -> Evaluation {
         let account = s.accountDisplayName
         let rightNames = kind.rights.map(\.name)
-        var evidence: [String: JSONValue] = [
-            "account": .string(account), "accountDN": .string(s.account.dn), "groupSource": .string(s.account.logonToken.source.rawValue),
-            "token": DirectoryJudgements.tokenEvidence(s), "rights": .array(rightNames.map(JSONValue.string)),
-        ]
+        var view = PrerequisiteView(
+            account: account, accountDN: s.account.dn, groupSource: s.account.logonToken.source.rawValue,
+            token: DirectoryJudgements.TokenView(s), rights: rightNames)
+        var evidence: [String: JSONValue] { Evidence.of(view) }
         guard let object = s.prerequisites.first(where: { $0.kind == kind }) else {
             return .error("The directory snapshot holds no '\(kind.relativeDN)' object, so it was not judged.", evidence: evidence)
         }
-        evidence["object"] = .string(object.dn)
+        view.object = object.dn
         guard let dacl = object.dacl else {
             // Bound as the connector account, the DC's refusal to show the object's permissions is the answer itself.
             if s.account.isBindAccount {
@@ -50,7 +50,7 @@ enum PrerequisiteJudgement {
             case .emptyDACL, .noMatchingAllowACE: missing.append((name, "no ACE grants it to the account or its groups"))
             }
         }
-        evidence["grantedBy"] = .array(granted.map(JSONValue.string))
+        view.grantedBy = granted
         guard !missing.isEmpty else {
             return Evaluation(
                 status: .pass,
@@ -94,4 +94,17 @@ enum PrerequisiteJudgement {
         guard lower.count > 1 else { return lower.first ?? "" }
         return lower.dropLast().joined(separator: ", ") + " and " + (lower.last ?? "")
     }
+}
+
+/// AD-014 and AD-015's evidence: whose token, which rights, on which object, granted by what.
+struct PrerequisiteView: Encodable {
+    var account: String
+    var accountDN: String
+    var groupSource: String
+    var token: DirectoryJudgements.TokenView
+    var rights: [String]
+    /// Absent when the snapshot holds no such object.
+    var object: String?
+    /// Absent until the object's DACL was read.
+    var grantedBy: [String]?
 }

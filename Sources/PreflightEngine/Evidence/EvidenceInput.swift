@@ -118,13 +118,22 @@ public struct EvidenceInput: Sendable, Hashable {
 
     /// The `evidence.inputFiles` entry (documented in the JSON schema as `evidenceInput`).
     public func json(now: Date) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "key": .string(key), "file": .string(file), "dateSource": .string(dateSource.rawValue), "dateField": .string(dateField),
-        ]
-        object["date"] = date.map { .string(RFC3339.string($0)) } ?? .null
-        object["ageDays"] = ageDays(at: now).map(JSONValue.int) ?? .null
-        if !says.isEmpty { object["says"] = .object(says.mapValues(JSONValue.string)) }
-        return .object(object)
+        JSONValue.encoding(
+            InputFileView(
+                key: key, file: file, dateSource: dateSource, dateField: dateField, date: date.map(RFC3339.string), ageDays: ageDays(at: now),
+                says: says.isEmpty ? nil : says))
+    }
+
+    /// An `evidence.inputFiles` entry as it is written.
+    private struct InputFileView: Encodable {
+        var key: String
+        var file: String
+        var dateSource: DateSource
+        var dateField: String
+        @NullEncoded var date: String?
+        @NullEncoded var ageDays: Int?
+        /// What the file says that other inputs must agree with; absent when nothing.
+        var says: [String: String]?
     }
 
     /// Reads an `evidence.inputFiles` entry back (for `InputAgreement`, which works on finished results).

@@ -60,15 +60,15 @@ enum AuditLogReader {
                     "\(path):\(error.line): The record that starts on line \(error.line) brings \(limit); no audit-log download comes "
                         + "near it, so the file is not one or is damaged. Download the audit log again from the Entra admin center and "
                         + "copy the file unchanged.",
-                    evidence: ["file": .string(path), "line": .int(error.line)])
+                    at: InputLocation(file: path, line: error.line))
             }
             throw ProbeError(
                 "\(path):\(error.line): A quoted field opened on line \(error.line) never closes, so the download is truncated. "
                     + "Download the audit log again from the Entra admin center and copy the file unchanged.",
-                evidence: ["file": .string(path), "line": .int(error.line)])
+                at: InputLocation(file: path, line: error.line))
         }
         guard let header = records.first else {
-            throw ProbeError("\(path):1: The file is empty. Download the audit log again (see the README).", evidence: ["file": .string(path)])
+            throw ProbeError("\(path):1: The file is empty. Download the audit log again (see the README).", at: InputLocation(file: path))
         }
         let names = header.fields.map { ($0 ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
         func index(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0.lowercased()) }.first }
@@ -77,7 +77,7 @@ enum AuditLogReader {
                 "\(path):\(header.line): The header '\(InputLimits.quote(names.prefix(7).joined(separator: ",")))' is not the Entra admin center's audit-log CSV "
                     + "(Date (UTC), Service, Activity, Result, ResultReason, …). Download it from Entra ID > Monitoring & health > Audit logs "
                     + "> Download > CSV with the admin center in English, or save Graph directoryAudits JSON (see the README).",
-                evidence: ["file": .string(path), "line": .int(header.line)])
+                at: InputLocation(file: path, line: header.line))
         }
         let service = index("Service"), reason = index("ResultReason"), correlation = index("CorrelationId")
         let target = index("Target1UserPrincipalName"), targetName = index("Target1DisplayName"), actor = index("ActorUserPrincipalName")
@@ -151,7 +151,7 @@ enum AuditLogReader {
             throw ProbeError(
                 "\(path):1:1: The JSON is neither a Graph directoryAudits page ({\"value\": [...]}) nor an array of audit entries. "
                     + "Save the response of GET https://graph.microsoft.com/v1.0/auditLogs/directoryAudits, or the portal's JSON download.",
-                evidence: ["file": .string(path)])
+                at: InputLocation(file: path))
         }
         var entries: [AuditEntry] = []
         for (item, line) in items {

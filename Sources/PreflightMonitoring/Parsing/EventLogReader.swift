@@ -94,12 +94,12 @@ enum EventLogReader {
                     "\(path):\(error.line): The record that starts on line \(error.line) brings \(limit); no export of the Application "
                         + "log comes near it, so the file is not one or is damaged. Export the log again (see the README's monitoring "
                         + "commands) and copy the file unchanged.",
-                    evidence: ["file": .string(path), "line": .int(error.line)])
+                    at: InputLocation(file: path, line: error.line))
             }
             throw ProbeError(
                 "\(path):\(error.line): A quoted field opened on line \(error.line) never closes, so the file is truncated or was "
                     + "edited. Export the log again (see the README's monitoring commands) and copy the file unchanged.",
-                evidence: ["file": .string(path), "line": .int(error.line)])
+                at: InputLocation(file: path, line: error.line))
         }
         // Windows PowerShell 5.1 writes the object's type first unless -NoTypeInformation is given.
         if let first = records.first, first.fields.count == 1, first.fields[0]?.hasPrefix("#TYPE") == true { records.removeFirst() }
@@ -107,7 +107,7 @@ enum EventLogReader {
             throw ProbeError(
                 "\(path):1: The file is empty: no header and no events. Export the Application log again on the Connect server "
                     + "(see the README's monitoring commands).",
-                evidence: ["file": .string(path)])
+                at: InputLocation(file: path))
         }
         let names = header.fields.map { $0 ?? "" }
         guard let columns = columns(names) else {
@@ -116,7 +116,7 @@ enum EventLogReader {
                     + "(TimeCreated, Id, ProviderName, Message) nor Event Viewer's CSV (Level, Date and Time, Source, Event ID, Task Category). "
                     + "Export with Get-WinEvent … | Export-Csv, or with wevtutil qe Application /f:xml (see the README); localised Event Viewer "
                     + "headers are not supported.",
-                evidence: ["file": .string(path), "line": .int(header.line)])
+                at: InputLocation(file: path, line: header.line))
         }
         let rows = records.dropFirst()
         // The marker row is appended after the oldest event: left out, it cannot disturb the row-order test for day/month.

@@ -21,7 +21,7 @@ package enum WevtutilXML {
                 "\(file):\(bad.line):\(bad.column): The wevtutil export has \(bad.what) at line \(bad.line), column \(bad.column), "
                     + "which wevtutil never writes. Export it again with wevtutil qe Application /f:xml (see the README) and copy "
                     + "the file unchanged.",
-                evidence: ["file": .string(file), "line": .int(bad.line), "column": .int(bad.column)])
+                at: InputLocation(file: file, line: bad.line, column: bad.column))
         }
         let collector = EventCollector(file: file)
         // Streamed in chunks, as the Connect files are: libxml2 given a whole file of more than about 10 MB in one
@@ -37,7 +37,7 @@ package enum WevtutilXML {
                 "\(file):\(line):\(column): The wevtutil export, at line \(line), column \(column), \(limit.problem). wevtutil writes "
                     + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
                     + "/f:xml (see the README) and copy the file unchanged.",
-                evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
+                at: InputLocation(file: file, line: line, column: column))
         }
         if !ok || collector.firstError != nil {
             var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, 0)
@@ -46,7 +46,7 @@ package enum WevtutilXML {
                 "\(file):\(line):\(column): The wevtutil export is not well-formed XML at line \(line), column \(column) "
                     + "(\(BaseCollector.describe(code))). Export it again with wevtutil qe Application /f:xml "
                     + "(see the README) and copy the file unchanged.",
-                evidence: ["file": .string(file), "line": .int(line), "column": .int(column)])
+                at: InputLocation(file: file, line: line, column: column))
         }
         return (collector.events, collector.malformed, collector.machines.sorted())
     }
