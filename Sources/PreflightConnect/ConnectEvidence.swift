@@ -4,8 +4,7 @@ import PreflightCore
 extension ConnectJudgements {
     /// What every CON check shows of the export it read.
     struct ExportView: Encodable {
-        var source: String
-        var format: String
+        var source, format: String
         var files: [String]
         @NullEncoded var exportDate: String?
         @NullEncoded var server: String?
@@ -24,9 +23,7 @@ extension ConnectJudgements {
 
     /// CON-001: the connectors the export names.
     struct ConnectorsView: Encodable {
-        var entraConnectors: [String]
-        var adConnectors: [String]
-        var otherConnectors: [String]
+        var entraConnectors, adConnectors, otherConnectors: [String]
         var synchronizationRuleFiles: Int
         @NullEncoded var version: String?
     }
@@ -46,8 +43,7 @@ extension ConnectJudgements {
     /// CON-003: the scheduler output's two switches.
     struct SchedulerView: Encodable {
         var file: String
-        var stagingModeEnabled: RecordedFlag
-        var syncCycleEnabled: RecordedFlag
+        var stagingModeEnabled, syncCycleEnabled: RecordedFlag
 
         init(_ facts: SchedulerFacts) {
             file = facts.file

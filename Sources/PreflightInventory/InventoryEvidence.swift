@@ -8,8 +8,7 @@ extension InventoryJudgements {
         struct SkuCatalogView: Encodable {
             var source: String
             @NullEncoded var date: String?
-            var skus: Int
-            var skusWithP1OrP2: Int
+            var skus, skusWithP1OrP2: Int
         }
         var inputs: [InventoryFacts.Input]
         /// Left out when every input was read.
@@ -29,11 +28,8 @@ extension InventoryJudgements {
 
     /// INV-001: the users export's counts.
     struct UsersView: Encodable {
-        var users: Int
-        var inScope: Int
-        var inScopeHybrid: Int
-        var syncColumn: String
-        var scope: String
+        var users, inScope, inScopeHybrid: Int
+        var syncColumn, scope: String
 
         init(_ facts: InventoryFacts) {
             users = facts.users
@@ -47,17 +43,12 @@ extension InventoryJudgements {
     /// INV-002 and INV-006: how many in-scope users a check counts against the scope.
     struct InScopeView: Encodable {
         var inScope: Int
-        var cloudOnlyInScope: Int?
-        var disabledInScope: Int?
+        var cloudOnlyInScope, disabledInScope: Int?
     }
 
     /// INV-003: the licence counts of the in-scope synchronized users.
     struct LicensingView: Encodable {
-        var inScopeHybrid: Int
-        var licensed: Int
-        var unlicensed: Int
-        var premiumDisabled: Int
-        var unknown: Int
+        var inScopeHybrid, licensed, unlicensed, premiumDisabled, unknown: Int
         var disabledPlansVisible: Bool
         /// Left out when the licensing table knew every name.
         var unresolved: [String: Int]?
@@ -78,9 +69,7 @@ extension InventoryJudgements {
         struct Sku: Encodable {
             var sku: String
             @NullEncoded var skuId: String?
-            var enabled: Int
-            var consumed: Int
-            var free: Int
+            var enabled, consumed, free: Int
             var carriesP1OrP2: RecordedFlag
 
             init(_ units: InventoryFacts.SkuUnits) {
@@ -92,19 +81,13 @@ extension InventoryJudgements {
                 carriesP1OrP2 = RecordedFlag(units.carriesPremium)
             }
         }
-        var needed: Int
-        var freePremiumUnits: Int
-        var unknownSkuFreeUnits: Int
+        var needed, freePremiumUnits, unknownSkuFreeUnits: Int
         var skus: [Sku]
     }
 
     /// INV-005: registration coverage against the threshold.
     struct RegistrationView: Encodable {
-        var inScopeHybrid: Int
-        var registered: Int
-        var unregistered: Int
-        var missingFromExport: Int
-        var coverage: Double
-        var threshold: Double
+        var inScopeHybrid, registered, unregistered, missingFromExport: Int
+        var coverage, threshold: Double
     }
 }

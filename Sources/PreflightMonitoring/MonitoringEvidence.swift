@@ -5,18 +5,14 @@ import PreflightCore
 /// shows. Times are written as `MonitoringFormat.time` writes them in messages.
 struct EventLogView: Encodable {
     struct File: Encodable {
-        var file: String
-        var layout: String
-        var encoding: String
+        var file, layout, encoding: String
         @NullEncoded var dateLayout: String?
         @NullEncoded var dateAssumption: String?
         var clock: String
         var events: Int
     }
     var files: [File]
-    var writebackEvents: Int
-    var otherEvents: Int
-    var malformedRows: Int
+    var writebackEvents, otherEvents, malformedRows: Int
     @NullEncoded var newestEvent: String?
     @NullEncoded var oldestEvent: String?
     @NullEncoded var exportedAt: String?
@@ -46,15 +42,11 @@ struct EventLogView: Encodable {
 
 struct AuditLogView: Encodable {
     struct File: Encodable {
-        var file: String
-        var layout: String
-        var encoding: String
+        var file, layout, encoding: String
         var entries: Int
     }
     var files: [File]
-    var entries: Int
-    var duplicatesDropped: Int
-    var malformedRows: Int
+    var entries, duplicatesDropped, malformedRows: Int
     var clock = "UTC"
     @NullEncoded var newestEntry: String?
     @NullEncoded var oldestEntry: String?
@@ -75,8 +67,7 @@ struct AuditLogView: Encodable {
 
 /// The window a check judged.
 struct WindowView: Encodable {
-    var windowStart: String
-    var windowEnd: String
+    var windowStart, windowEnd: String
     var windowHours: Double
 
     init(_ window: MonitoringWindow) {
@@ -88,8 +79,7 @@ struct WindowView: Encodable {
 
 /// MON-001: the heartbeats and the relay they name.
 struct HeartbeatView: Encodable {
-    var heartbeatsInLastHour: Int
-    var heartbeatsInExport: Int
+    var heartbeatsInLastHour, heartbeatsInExport: Int
     var endIndependentOfService: Bool
     var lastHeartbeat: String?
     /// Absent without a heartbeat; null when the heartbeats name no relay.
@@ -100,8 +90,7 @@ struct HeartbeatView: Encodable {
 
 /// MON-002: what the window held besides the errors.
 struct ServiceErrorsView: Encodable {
-    var passwordResetServiceEventsInWindow: Int
-    var applicationCertificateNoTPMEvents: Int
+    var passwordResetServiceEventsInWindow, applicationCertificateNoTPMEvents: Int
 }
 
 /// MON-003: whether the 33004 users were looked up in the directory, and how many failed there too.
@@ -112,18 +101,14 @@ struct DirectoryErrorsView: Encodable {
 
 /// MON-004: the self-service outcomes in the window.
 struct SelfServiceView: Encodable {
-    var attempts: Int
-    var successes: Int
-    var failures: Int
-    var successRate: Double
-    var minSuccessRate: Double
+    var attempts, successes, failures: Int
+    var successRate, minSuccessRate: Double
     var blocked: Int
 }
 
 /// MON-005: the admin resets in the window and where they were written.
 struct AdminResetsView: Encodable {
-    var adminResets: Int
-    var cloudOnlyForSyncedUsers: Int
+    var adminResets, cloudOnlyForSyncedUsers: Int
     var cloudOnlyUsersNotInDirectory: [String]
     var agentNotRecorded: Int
 }

@@ -4,15 +4,11 @@ import PreflightCore
 extension DirectoryJudgements {
     /// What every snapshot check shows: whose rights, from which token, over which scope.
     struct ScopeView: Encodable {
-        var account: String
-        var accountDN: String
-        var accountSource: String
-        var groupSource: String
+        var account, accountDN, accountSource, groupSource: String
         var tokenSIDs: Int
         var token: TokenView
         var scopeSource: String
-        var scope: [String]
-        var excluded: [String]
+        var scope, excluded: [String]
         @NullEncoded var scopeOrigin: String?
         var usersInScope: Int
         var server: String
@@ -36,9 +32,7 @@ extension DirectoryJudgements {
     /// Each SID of the logon token with where it came from, and what the reader could not decide.
     struct TokenView: Encodable {
         struct Entry: Encodable {
-            var sid: String
-            var name: String
-            var origin: String
+            var sid, name, origin: String
             /// The group it came through, when it is not the account's own.
             var via: String?
         }
@@ -63,13 +57,10 @@ extension DirectoryJudgements {
     struct RightView: Encodable {
         struct CrossCheck: Encodable {
             var attribute = "allowedAttributesEffective"
-            var confirmed: Int
-            var disagreed: Int
+            var confirmed, disagreed: Int
         }
         var right: String
-        var usersWithRight: Int
-        var usersWithoutRight: Int
-        var usersNotJudged: Int
+        var usersWithRight, usersWithoutRight, usersNotJudged: Int
         var causes: [String: Int]
         /// Only when the bind account is the connector account and the right writes an attribute.
         var dcCrossCheck: CrossCheck?
@@ -113,16 +104,13 @@ extension DirectoryJudgements {
 
     /// AD-011: the controls the DC advertises and the ones looked for.
     struct ControlsView: Encodable {
-        var supportedControl: [String]
-        var lookedFor: [String]
+        var supportedControl, lookedFor: [String]
     }
 }
 
 /// AD-001: the channel, TLS and certificate of the bind (`DirectoryProbe.BindFacts` under the report's names).
 struct BindView: Encodable {
-    var url: String
-    var channel: String
-    var bindDN: String
+    var url, channel, bindDN: String
     var bindMilliseconds: Int
     @NullEncoded var tlsVersion: String?
     @NullEncoded var tlsCipher: String?

@@ -98,9 +98,7 @@ enum PrerequisiteJudgement {
 
 /// AD-014 and AD-015's evidence: whose token, which rights, on which object, granted by what.
 struct PrerequisiteView: Encodable {
-    var account: String
-    var accountDN: String
-    var groupSource: String
+    var account, accountDN, groupSource: String
     var token: DirectoryJudgements.TokenView
     var rights: [String]
     /// Absent when the snapshot holds no such object.
