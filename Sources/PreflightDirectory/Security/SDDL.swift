@@ -66,8 +66,8 @@ private struct SDDLParser {
             guard seen.insert(tag).inserted else { throw fail("'\(tag):' appears twice") }
             index += 2
             switch tag {
-            case "O": result.owner = try sid(until: "GDS")
-            case "G": result.group = try sid(until: "ODS")
+            case "O": result.owner = try sid()
+            case "G": result.group = try sid()
             case "D":
                 let (flags, aces) = try acl()
                 result.daclProtected = flags.contains("P")
@@ -78,12 +78,12 @@ private struct SDDLParser {
         return result
     }
 
-    /// An owner or group SID: runs until the next `X:` section tag.
-    mutating func sid(until tags: String) throws(SDDLError) -> SID {
+    /// An owner or group SID: runs until the next `O:`, `G:`, `D:` or `S:`.
+    mutating func sid() throws(SDDLError) -> SID {
         let start = index
         while index < chars.count {
             let next = index + 1 < chars.count ? chars[index + 1] : " "
-            if tags.contains(Character(chars[index]).uppercased()), next == ":" { break }
+            if "OGDS".contains(Character(chars[index]).uppercased()), next == ":" { break }
             index += 1
         }
         let text = String(String.UnicodeScalarView(chars[start..<index])).trimmingCharacters(in: .whitespaces)
