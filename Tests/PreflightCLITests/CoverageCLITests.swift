@@ -47,7 +47,7 @@ struct CoverageCLITests {
         let (passed, warned, skipped) = (report.summary.pass, report.summary.warn, report.summary.skip)
         #expect(report.checks.filter { $0.area == "network" && $0.status == .pass }.count == 4, "the four network checks pass: \(result)")
         let notAssessed =
-            "not assessed: AD-001..AD-005, AD-011..AD-015 (no ldap.url or ldap.bindDN), CON-001, CON-002, CON-004, CON-007 "
+            "not assessed: AD-001..AD-005, AD-011..AD-016 (no ldap.url or ldap.bindDN), CON-001, CON-002, CON-004, CON-007 "
             + "(no connect.export), CON-003 (no connect.scheduler), INV-001 (no inventory.users), INV-003 (no inventory.users or inventory.licenses)"
         let verdict =
             "INCOMPLETE — nothing failed, but critical or high checks were not assessed, so readiness is unproven (0 failed, \(warned) "
@@ -127,8 +127,8 @@ struct CoverageCLITests {
         let tagged = try await CLI.run(["run", "--config", config, "--tag", "directory", "--out", "tagged", "--format", "summary"], in: folder.path)
         #expect(tagged.exitCode == 2, "\(tagged)")
         #expect(
-            tagged.stdout.hasPrefix("INCOMPLETE (selection: --tag directory) 0 fail, 0 warn, 0 error, 0 pass, 16 skip; "
-                + "not assessed: AD-001..AD-005, AD-011..AD-015 (no ldap.url or ldap.bindDN)"), "\(tagged)")
+            tagged.stdout.hasPrefix("INCOMPLETE (selection: --tag directory) 0 fail, 0 warn, 0 error, 0 pass, 17 skip; "
+                + "not assessed: AD-001..AD-005, AD-011..AD-016 (no ldap.url or ldap.bindDN)"), "\(tagged)")
     }
 
     @Test func checksLeftOutBySkipAreNotSelectedRatherThanNotAssessed() async throws {
