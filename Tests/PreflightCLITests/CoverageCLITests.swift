@@ -61,8 +61,8 @@ struct CoverageCLITests {
         let gaps = try #require(coverage["notAssessed"] as? [[String: String]])
         #expect(
             gaps.map { $0["id"]! }
-                == ["AD-001", "AD-002", "AD-003", "AD-004", "AD-005", "AD-011", "AD-012", "AD-013", "AD-014", "AD-015", "CON-001", "CON-002", "CON-003", "CON-004",
-                    "CON-007", "INV-001", "INV-003"])
+                == ["AD-001", "AD-002", "AD-003", "AD-004", "AD-005", "AD-011", "AD-012", "AD-013", "AD-014", "AD-015", "AD-016", "CON-001", "CON-002", "CON-003",
+                    "CON-004", "CON-007", "INV-001", "INV-003"])
         #expect(gaps[0] == ["id": "AD-001", "severity": "critical", "reason": "no-input", "detail": "no ldap.url or ldap.bindDN"])
         #expect(gaps[1] == ["id": "AD-002", "severity": "critical", "reason": "requirement-failed", "detail": "no ldap.url or ldap.bindDN"])
         let assessed = try #require(coverage["assessed"] as? [String])
@@ -74,7 +74,7 @@ struct CoverageCLITests {
         #expect(markdown.contains("**INCOMPLETE** — nothing failed, but critical or high checks were not assessed"))
         #expect(markdown.contains("- **INV-001** Tenant exports are readable and recognised, and users are in scope — no-input — **not assessed** (high"))
         let prom = try await FormatValidators.prometheus(at: try render("prom"))
-        #expect(prom["preflight_ready"] == 0 && prom["preflight_not_assessed_checks"] == 17 && prom["preflight_selection_narrowed"] == 0)
+        #expect(prom["preflight_ready"] == 0 && prom["preflight_not_assessed_checks"] == 18 && prom["preflight_selection_narrowed"] == 0)
         let summary = try await CLI.run(["render", folder.url("out/latest.json"), "--format", "summary"], in: folder.path)
         #expect(summary.stdout == "INCOMPLETE 0 fail, \(warned) warn, 0 error, \(passed) pass, \(skipped) skip; \(notAssessed)\n", "\(summary)")
     }
