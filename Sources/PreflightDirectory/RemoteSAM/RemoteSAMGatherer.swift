@@ -121,6 +121,14 @@ enum RemoteSAMGatherer {
             return RemoteSAMFacts(source: source, templates: [], unreadable: "'\(file)' (ldap.restrictRemoteSAM) cannot be read; check its permissions.")
         }
         var template = GPOTemplate(guid: "", name: file, link: "named by ldap.restrictRemoteSAM", path: file, state: .doesNotSet)
+        // A gpresult /x (or Get-GPOReport) export is XML: it holds no INF section, and must not read as "sets nothing".
+        let text = try? SecurityTemplate.text(Array(data), file: file)
+        if text?.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") == true {
+            return RemoteSAMFacts(
+                source: source, templates: [],
+                unreadable: "'\(file)' (ldap.restrictRemoteSAM) is XML (a gpresult /x or GPO report?), which is not read yet; name the "
+                    + #"GPO's MACHINE\Microsoft\Windows NT\SecEdit\GptTmpl.inf copied from SYSVOL instead."#)
+        }
         do {
             template.state = try SecurityTemplate.restrictRemoteSAM(Array(data), file: file).map(GPOTemplate.State.sets) ?? .doesNotSet
         } catch {
