@@ -27,7 +27,7 @@ let package = Package(
     // --explicit-target-dependency-import-check=error: a target imports only what it declares here):
     //   PreflightCore        report model, vocabulary, errors, diagnostics; text, time, CSV/XML/JSON input helpers
     //   PreflightEngine      configuration, catalog, probe protocol and registry type, runner, evidence, waiver files
-    //   Preflight<Area>      one per probe area, each exporting its probe list; only Directory sees CLDAP, only Network CCurl
+    //   Preflight<Area>      one per probe area, each exporting its probe list; only Directory sees CLDAP and CSMB, only Network CCurl
     //   PreflightReporting   reporters (pure functions of a Report), report files, baselines and drift
     //   PreflightKit         the probe areas together: ProbeRegistry.builtIn, and the fuzzing entry points
     //   preflight            the command line
@@ -39,6 +39,10 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libsmbclient: AD-016 reads the GPOs' security templates from SYSVOL over SMB.
+        .systemLibrary(
+            name: "CSMB", path: "Sources/CSMB", pkgConfig: "smbclient",
+            providers: [.apt(["libsmbclient-dev"])]),
         .target(name: "PreflightCore"),
         .target(
             name: "PreflightEngine",
@@ -51,7 +55,7 @@ let package = Package(
         .target(
             name: "PreflightDirectory",
             dependencies: [
-                "PreflightCore", "PreflightEngine", "CLDAP",
+                "PreflightCore", "PreflightEngine", "CLDAP", "CSMB",
                 // The Connect export names the account and the scope the directory checks judge.
                 "PreflightConnect",
                 .product(name: "Logging", package: "swift-log"),

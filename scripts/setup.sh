@@ -8,7 +8,7 @@ need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
-for pkg in libcurl4-openssl-dev libldap2-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
+for pkg in libcurl4-openssl-dev libldap2-dev libsmbclient-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
            python3-samba openssl zstd tinyproxy curl systemd strace git python3; do
   have_pkg "$pkg" || need_apt+=("$pkg")
 done

@@ -6,7 +6,7 @@ import PreflightEngine
 /// The directory probe kinds, in the registry's order.
 public let directoryProbes: [RegisteredProbe] = [RegisteredProbe(DirectoryProbe.self)]
 
-/// `directory` (AD-001 to AD-015): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
+/// `directory` (AD-001 to AD-016): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
 /// directory snapshot (gathered once, whichever check asks first) and judges one thing of it.
 package enum DirectoryProbe: ProbeKind {
     package static let name = "directory"
@@ -37,11 +37,13 @@ package enum DirectoryProbe: ProbeKind {
         case ouNames = "ou-names"
         /// AD-014, AD-015: read rights on an object writeback's own calls read (samServer, Builtin).
         case prerequisite
+        /// AD-016: RestrictRemoteSAM, from the DCs' GPOs in SYSVOL, lets the account make remote SAM calls.
+        case restrictRemoteSAM = "restrict-remote-sam"
     }
 
     /// A judgement with its typed params.
     package enum Params: Sendable {
-        case bind, account, unexpire, protectedAccounts, inheritance, passwordAge, writable
+        case bind, account, unexpire, protectedAccounts, inheritance, passwordAge, writable, restrictRemoteSAM
         case rights(WritebackRight, missingStatus: CheckStatus)
         case controls(anyOf: [String])
         case ouNames(reserved: String)
@@ -54,6 +56,8 @@ package enum DirectoryProbe: ProbeKind {
         case snapshot(DirectorySnapshot)
         /// AD-002 when the configured account does not exist: the reason, judged as a failure rather than an error.
         case accountNotFound(String)
+        /// AD-016: the snapshot (for the token) and the GPOs' RestrictRemoteSAM settings.
+        case remoteSAM(DirectorySnapshot, RemoteSAMFacts)
     }
 
     package struct BindFacts: Codable, Sendable {
@@ -77,6 +81,7 @@ package enum DirectoryProbe: ProbeKind {
         case .inheritance: return .inheritance
         case .passwordAge: return .passwordAge
         case .writable: return .writable
+        case .restrictRemoteSAM: return .restrictRemoteSAM
         case .rights:
             let ids = WritebackRight.userRights.map(\.id)
             guard let id = reader.oneOf("right", ids, required: true) else { return nil }
@@ -113,6 +118,14 @@ package enum DirectoryProbe: ProbeKind {
             } catch let error as AccountNotFound {
                 return .accountNotFound(error.description)
             }
+        case .restrictRemoteSAM:
+            let snapshot = try await snapshot(context)
+            let configuration = context.configuration, deadline = context.deadline, environment = context.environment
+            return .remoteSAM(
+                snapshot,
+                try await runBlocking("preflight.smb.sysvol") {
+                    RemoteSAMGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
+                })
         default:
             return .snapshot(try await snapshot(context))
         }
@@ -126,11 +139,13 @@ package enum DirectoryProbe: ProbeKind {
             let requested = context.configuration.ldap.account ?? context.configuration.ldap.bindDN ?? "?"
             return Evaluation(
                 status: .fail, message: reason, findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
+        case (.remoteSAM(let gathered, let remoteSAM), .restrictRemoteSAM): return RemoteSAMJudgement.evaluate(remoteSAM, gathered)
         case (.snapshot(let gathered), _): snapshot = gathered
         default: return .error("The saved directory facts are not those this judgement reads; collect them again.")
         }
         switch params {
         case .bind: return .error("The saved directory facts hold no bind; collect them again.")
+        case .restrictRemoteSAM: return .error("The saved directory facts hold no GPO templates; collect them again.")
         case .account:
             // Judged at the context's time, not the clock's, so saved facts re-evaluate to the same verdict.
             return DirectoryJudgements.account(snapshot, now: context.now)

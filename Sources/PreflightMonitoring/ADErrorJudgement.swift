@@ -81,7 +81,8 @@ enum ADErrorJudgement {
         let admin = facts.adminCount > 0 ? " It has adminCount=1, which Microsoft names as a cause of 33004." : ""
         return CrossCheck(
             sentence: "AD-003 finds Reset Password granted to \(snapshot.accountDisplayName) on \(dn) now: the permission was fixed after the event, "
-                + "or the cause is outside the ACL (the 'Network access: Restrict clients allowed to make remote calls to SAM' policy, SSPR_0029).\(admin)",
+                + "or the cause is outside the ACL (the 'Network access: Restrict clients allowed to make remote calls to SAM' policy, SSPR_0029: "
+                + "AD-016 checks it).\(admin)",
             ad003: "granted", dn: dn)
     }
 

@@ -143,10 +143,14 @@ enum AuditJudgements {
 
     static func finding(_ entry: AuditEntry, status: CheckStatus) -> Finding {
         let reason = entry.resultReason ?? "(no reason recorded)"
+        // SSPR_0029 (OnPremisesAdminActionRequired) is what RestrictRemoteSAM on the DCs produces.
+        let lower = reason.lowercased()
+        let pointer = lower.contains("sspr_0029") || lower.contains("onpremisesadminactionrequired")
+            ? " AD-016 checks the DCs' RestrictRemoteSAM, the documented cause of SSPR_0029." : ""
         return Finding(
             status: status, target: entry.target,
             message: "\(entry.activity) \(entry.result) at \(MonitoringFormat.time(entry.time)) UTC: \(reason) "
-                + "(\((entry.file as NSString).lastPathComponent):\(entry.line)).",
+                + "(\((entry.file as NSString).lastPathComponent):\(entry.line)).\(pointer)",
             details: ["reason": .string(reason), "correlationId": entry.correlationId.map(JSONValue.string) ?? .null])
     }
 

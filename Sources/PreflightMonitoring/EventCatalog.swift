@@ -106,7 +106,12 @@ enum EventCatalog {
             if text.contains("0x80230619") || text.contains("restriction prevents") {
                 return "The password broke the domain's age, history or complexity rules (AD-010 checks the minimum age)."
             }
-            return "The connector account was refused or the set failed; see the paired 33xxx event and AD-003 to AD-005."
+            if ["access_denied", "access denied", "access is denied", "denied access"].contains(where: text.contains) {
+                return "The DC refused the connector account (ERROR_ACCESS_DENIED): the paired 33xxx event and AD-003 to AD-005 show the "
+                    + "permissions; when they are fine, RestrictRemoteSAM on the DCs shuts it out of NetUserGetInfo (SSPR_0029, AD-016 checks it)."
+            }
+            return "The connector account was refused or the set failed; see the paired 33xxx event, AD-003 to AD-005, "
+                + "and AD-016 (RestrictRemoteSAM on the DCs, SSPR_0029)."
         }
         switch event.id {
         case 33004:

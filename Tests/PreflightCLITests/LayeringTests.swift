@@ -67,11 +67,12 @@ struct LayeringTests {
                 "\(area) builds on the engine and never sees reporters: \(declared.sorted())")
             #expect(declared.contains("CLDAP") == (area == "PreflightDirectory"), "only PreflightDirectory sees CLDAP: \(area) \(declared.sorted())")
             #expect(declared.contains("CCurl") == (area == "PreflightNetwork"), "only PreflightNetwork sees CCurl: \(area) \(declared.sorted())")
+            #expect(declared.contains("CSMB") == (area == "PreflightDirectory"), "only PreflightDirectory sees CSMB: \(area) \(declared.sorted())")
         }
         for (target, declared) in dependencies where !Self.areas.contains(target) && target != "PreflightKit" && !target.hasSuffix("Tests")
             && target != "PreflightTestSupport"
         {
-            #expect(!declared.contains("CLDAP") && !declared.contains("CCurl"), "\(target) must not see a C library: \(declared.sorted())")
+            #expect(!declared.contains("CLDAP") && !declared.contains("CCurl") && !declared.contains("CSMB"), "\(target) must not see a C library: \(declared.sorted())")
         }
     }
 
@@ -90,6 +91,7 @@ struct LayeringTests {
                 switch module {
                 case "CLDAP": allowed = target == "PreflightDirectory"
                 case "CCurl": allowed = target == "PreflightNetwork"
+                case "CSMB": allowed = target == "PreflightDirectory"
                 case "ArgumentParser": allowed = target == "preflight"
                 default: allowed = true
                 }

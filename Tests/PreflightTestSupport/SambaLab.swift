@@ -9,6 +9,8 @@ public final class SambaDC: @unchecked Sendable {
     public let directory: String
     private let process: Process
     private let stdin: Pipe
+    /// Started with the `smb` mode: also serves SYSVOL over SMB on ip:445.
+    public private(set) var servesSMB = false
 
     public var caFile: String { directory + "/pki/ca.pem" }
     public var otherCAFile: String { directory + "/pki/other-ca.pem" }
@@ -62,6 +64,11 @@ public final class SambaDC: @unchecked Sendable {
             "-c", #"/usr/sbin/samba "$@" && rm -rf "$0""#, directory,
             "-s", directory + "/etc/smb.conf", "-i", "-M", "prefork", "--maximum-runtime=1800",
         ]
+        servesSMB = modes?.split(separator: ",").contains("smb") ?? false
+        if servesSMB {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = SambaDC.smbLauncher(directory) + (process.arguments ?? []).dropFirst(3)
+        }
         stdin = Pipe()
         process.standardInput = stdin
         let log = FileHandle(forWritingAtPath: "/dev/null")
@@ -79,7 +86,7 @@ public final class SambaDC: @unchecked Sendable {
                 arguments: ["ldapsearch", "-x", "-LLL", "-H", "ldap://\(ip)", "-s", "base", "-b", "", "dnsHostName"],
                 environment: ProcessInfo.processInfo.environment
             ).run(input: [], deadline: Date().addingTimeInterval(5))
-            if probe.termination == .exited(0) { return }
+            if probe.termination == .exited(0), !servesSMB || smbIsReady() { return }
             usleep(50_000)
         }
         stop()

@@ -7,17 +7,22 @@
 # MODES, comma-separated:
 #   insecure   add "ldap server require strong auth = no" to [global] (simple bind on plain ldap:// works)
 #   wrongname  serve pki/wrongname.pem (signed by the lab CA, SAN only DNS:wrong.example.test): hostname mismatch
+#   smb        also serve SMB (SYSVOL) on IP:445: "server services" gains s3fs (smbd) and winbindd, and the SYSVOL
+#              NT ACLs, which the template's tar does not keep, are reset (samba-tool ntacl sysvolreset, ~0.7 s).
+#              smbd (libwbclient) looks for winbindd only at /run/samba/winbindd: start samba in a mount namespace
+#              that binds DESTDIR/run/winbindd there (SambaDC does, for its smb DCs).
 # DESTDIR (absolute) may be at most 83 characters: samba's unix sockets live under it.
 set -euo pipefail
 
-usage() { echo "usage: $0 TEMPLATE.tar.zst DESTDIR IP [insecure|wrongname|insecure,wrongname]" >&2; exit 2; }
+usage() { echo "usage: $0 TEMPLATE.tar.zst DESTDIR IP [insecure|wrongname|smb, comma-separated]" >&2; exit 2; }
 [ $# -eq 3 ] || [ $# -eq 4 ] || usage
 TPL=$1 DEST=$2 IP=$3 MODES=${4:-}
-insecure=no wrongname=no
+insecure=no wrongname=no smb=no
 for m in ${MODES//,/ }; do
   case $m in
     insecure) insecure=yes ;;
     wrongname) wrongname=yes ;;
+    smb) smb=yes ;;
     *) usage ;;
   esac
 done
@@ -49,3 +54,8 @@ if [ "$wrongname" = yes ]; then
   sed -i "s|^\([[:space:]]*tls certfile[[:space:]]*=\).*|\1 $DEST/pki/wrongname.pem|; s|^\([[:space:]]*tls keyfile[[:space:]]*=\).*|\1 $DEST/pki/wrongname.key|" "$DEST/etc/smb.conf"
 fi
 chmod 600 "$DEST"/pki/*.key
+if [ "$smb" = yes ]; then
+  sed -i 's|^\([[:space:]]*server services[[:space:]]*=\).*|\1 ldap, cldap, kdc, s3fs, winbindd|' "$DEST/etc/smb.conf"
+  mkdir -p "$DEST/run/winbindd"
+  samba-tool ntacl sysvolreset -s "$DEST/etc/smb.conf" >/dev/null
+fi

@@ -9,7 +9,16 @@ package enum DirectoryConnector {
         guard let url = ldap.url, let bindDN = ldap.bindDN else {
             throw ProbeError("The directory checks need 'ldap.url' and 'ldap.bindDN' in the configuration.")
         }
-        let secret: LDAPSecret
+        let secret = try secret(ldap, environment: environment)
+        let remaining = max(0.1, deadline.timeIntervalSinceNow)
+        return LDAPSettings(
+            url: url, startTLS: ldap.startTLS, caFile: ldap.caFile, allowInsecure: ldap.allowInsecure, bindDN: bindDN,
+            secret: secret, deadline: .now + .milliseconds(Int(remaining * 1000)),
+            networkTimeout: .seconds(min(10, remaining)), operationTimeout: .seconds(min(120, remaining)))
+    }
+
+    /// The bind password, read from its source now into a buffer of its own (AD-016 reads it again for SMB).
+    static func secret(_ ldap: Configuration.LDAPConfiguration, environment: [String: String]) throws -> LDAPSecret {
         if let name = ldap.passwordEnv {
             guard let value = environment[name], !value.isEmpty else {
                 throw ProbeError(
@@ -17,20 +26,15 @@ package enum DirectoryConnector {
                         + "Export it before running preflight, e.g. from your CI's secret store.")
             }
             // The environment's own copy cannot be wiped; the bytes are taken from it without another String.
-            secret = LDAPSecret(bytes: value.utf8)
+            return LDAPSecret(bytes: value.utf8)
         } else if let file = ldap.passwordFile {
             guard let read = LDAPSecret.read(file: file) else {
                 throw ProbeError("Cannot read the password file '\(file)' named by 'ldap.passwordFile'. Check its permissions.")
             }
-            secret = read
+            return read
         } else {
             throw ProbeError("No password source: set 'ldap.passwordEnv' or 'ldap.passwordFile'.")
         }
-        let remaining = max(0.1, deadline.timeIntervalSinceNow)
-        return LDAPSettings(
-            url: url, startTLS: ldap.startTLS, caFile: ldap.caFile, allowInsecure: ldap.allowInsecure, bindDN: bindDN,
-            secret: secret, deadline: .now + .milliseconds(Int(remaining * 1000)),
-            networkTimeout: .seconds(min(10, remaining)), operationTimeout: .seconds(min(120, remaining)))
     }
 
     /// `connect` is `LDAPConnection.open`; tests pass their own to see the secret at bind time and after.

@@ -105,6 +105,8 @@ public struct Configuration: Sendable, Hashable, Codable {
         public var scope: [String] = []
         public var exclude: [String] = []
         public var pageSize = 1000
+        /// A saved `GptTmpl.inf` AD-016 judges instead of reading the GPOs' templates from SYSVOL over SMB.
+        public var restrictRemoteSAM: String?
 
         /// The directory checks need at least a server and a bind account.
         public var isConfigured: Bool { url != nil && bindDN != nil }
@@ -116,6 +118,7 @@ public struct Configuration: Sendable, Hashable, Codable {
             .secretSource("passwordFile", \.passwordFile, isPath: true), .path("caFile", \.caFile), .flag("startTLS", \.startTLS),
             .flag("allowInsecure", \.allowInsecure), .text("baseDN", \.baseDN), .text("account", \.account),
             .texts("scope", \.scope), .texts("exclude", \.exclude), .whole("pageSize", \.pageSize, in: 1...100_000),
+            .path("restrictRemoteSAM", \.restrictRemoteSAM),
         ]
 
         func validate(_ section: MappingReader) {

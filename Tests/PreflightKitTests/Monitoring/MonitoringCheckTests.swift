@@ -100,6 +100,8 @@ struct MonitoringCheckTests {
         let adsync = try #require(directory.findings.first { $0.target == "ADSync 6329" })
         #expect(adsync.message.contains("0x80230626 (The password could not be updated because the management agent credentials were denied access.)"))
         #expect(adsync.message.contains("Logged within seconds of the 33xxx event(s) of ethan@contoso.co.uk"))
+        // Refused access with the permissions in place points at RestrictRemoteSAM (SSPR_0029), which AD-016 checks.
+        #expect(adsync.message.contains("RestrictRemoteSAM on the DCs shuts it out of NetUserGetInfo (SSPR_0029, AD-016 checks it)"), "\(adsync.message)")
         #expect(directory.tableRows.contains { $0.prefix(4) == ["ADSync 6329", "password set error (ADSync)", "1", "(with ethan@contoso.co.uk)"] })
     }
 
@@ -110,6 +112,8 @@ struct MonitoringCheckTests {
         #expect(resets.findings.map(\.target).sorted() == ["ethan@contoso.co.uk", "fiona@contoso.com"])
         #expect(resets.message.hasPrefix("2 self-service attempt(s) failed on the on-premises side"))
         #expect(resets.evidence["attempts"] == 5, "flow-progress entries are steps, not attempts")
+        let adminAction = resets.findings.filter { $0.message.contains("OnPremisesAdminActionRequired") }
+        #expect(!adminAction.isEmpty && adminAction.allSatisfy { $0.message.contains("AD-016 checks the DCs' RestrictRemoteSAM") }, "\(resets.findings)")
         #expect(resets.tableRows.contains(["Unlock user account (self-service)", "1", "0"]))
         let admin = try #require(results["MON-005"])
         #expect(admin.status == .warn)
