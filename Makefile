@@ -5,7 +5,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup build lab demo demo-cloud-sync test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
 
 all: build
 
@@ -24,14 +24,26 @@ lab: setup
 
 demo: build lab
 	@rm -rf examples/demo/reports
-	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) -- \
+	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) smb -- \
 		bash scripts/netlab/with-netlab.sh examples/demo/netlab.json examples/demo/.netlab -- \
 		bash -c '$(BIN) run --config examples/demo/preflight.yml --out examples/demo/reports; s=$$?; \
 		  $(BIN) run --config examples/demo/preflight.yml --phase health --out examples/demo/reports/health --quiet; \
 		  h=$$?; echo "Health run (after go-live, --phase health): examples/demo/reports/health/latest.md (exit code $$h)"; \
-		  exit $$s'; \
+		  $(BIN) run --config examples/demo/preflight-cloud-sync.yml --out examples/demo/reports/cloud-sync --quiet; \
+		  c=$$?; echo "Cloud Sync variant (topology cloud-sync): examples/demo/reports/cloud-sync/latest.md (exit code $$c)"; \
+		  case $$c in 0|1|2) exit $$s;; *) exit $$c;; esac'; \
 	status=$$?; \
 	echo "Reports: examples/demo/reports/latest.md and examples/demo/reports/latest.json (exit code $$status)"; \
+	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
+
+# The Cloud Sync variant alone (make demo runs it too): examples/demo/preflight-cloud-sync.yml, docs/cloud-sync.md.
+demo-cloud-sync: build lab
+	@rm -rf examples/demo/reports/cloud-sync
+	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) smb -- \
+		bash scripts/netlab/with-netlab.sh examples/demo/netlab.json examples/demo/.netlab -- \
+		$(BIN) run --config examples/demo/preflight-cloud-sync.yml --out examples/demo/reports/cloud-sync; \
+	status=$$?; \
+	echo "Reports: examples/demo/reports/cloud-sync/latest.md and latest.json (exit code $$status)"; \
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
 
 test: setup lab

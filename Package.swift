@@ -8,7 +8,7 @@ import PackageDescription
 /// Every library target, for the tests (which reach into each layer).
 let layers: [Target.Dependency] = [
     "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightConnect", "PreflightDirectory", "PreflightNetwork",
-    "PreflightInventory", "PreflightMonitoring", "PreflightKit",
+    "PreflightInventory", "PreflightMonitoring", "PreflightCloudSync", "PreflightKit",
 ]
 
 let package = Package(
@@ -52,12 +52,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "PreflightConnect", dependencies: ["PreflightCore", "PreflightEngine"]),
+        .target(name: "PreflightCloudSync", dependencies: ["PreflightCore", "PreflightEngine"]),
         .target(
             name: "PreflightDirectory",
             dependencies: [
                 "PreflightCore", "PreflightEngine", "CLDAP", "CSMB",
-                // The Connect export names the account and the scope the directory checks judge.
-                "PreflightConnect",
+                // The Connect export names the account and the scope the directory checks judge; under cloud-sync, the
+                // Cloud Sync jobs' scoping filters name the scope.
+                "PreflightConnect", "PreflightCloudSync",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "PreflightNetwork", dependencies: ["PreflightCore", "PreflightEngine", "CCurl"]),
@@ -74,7 +76,7 @@ let package = Package(
             name: "PreflightKit",
             dependencies: [
                 "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightConnect", "PreflightDirectory",
-                "PreflightNetwork", "PreflightInventory", "PreflightMonitoring",
+                "PreflightNetwork", "PreflightInventory", "PreflightMonitoring", "PreflightCloudSync",
             ]),
         .executableTarget(
             name: "preflight",

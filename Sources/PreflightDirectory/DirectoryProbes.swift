@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCloudSync
 import PreflightConnect
 import PreflightCore
 import PreflightEngine
@@ -201,12 +202,16 @@ package enum DirectoryProbe: ProbeKind {
             let needsExport = configuration.connect.export != nil
                 && (configuration.ldap.account == nil || configuration.ldap.scope.isEmpty)
             let export = needsExport ? try await ConnectProbe.sharedExport(context) : nil
+            // Under cloud-sync, the Cloud Sync jobs' scoping filters supply the scope when the configuration does not.
+            let cloudSync = configuration.topology == .cloudSync && configuration.cloudSync.jobs != nil && configuration.ldap.scope.isEmpty
+                ? try await CloudSyncProbe.sharedJobs(context) : nil
             return try await runBlocking("preflight.ldap.snapshot") {
                 let connection = try DirectoryConnector.open(configuration, deadline: deadline, environment: environment)
                 defer { connection.close() }
                 do {
                     return try SnapshotGatherer(
-                        connection: connection, configuration: configuration, export: export, pageSize: configuration.ldap.pageSize
+                        connection: connection, configuration: configuration, export: export, cloudSync: cloudSync,
+                        pageSize: configuration.ldap.pageSize
                     ).gather()
                 } catch let error as LDAPError {
                     throw ProbeError(error.description)

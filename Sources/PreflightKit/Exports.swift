@@ -1,4 +1,5 @@
 // `import PreflightKit` gives a client (the command line, the fuzzing harnesses, another tool) every layer at once.
+@_exported import PreflightCloudSync
 @_exported import PreflightConnect
 @_exported import PreflightCore
 @_exported import PreflightDirectory

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCloudSync
 import PreflightConnect
 import PreflightCore
 import PreflightDirectory
@@ -11,7 +12,8 @@ extension ProbeRegistry {
     /// Every probe kind this build knows: the engine's `exec` and each probe area's list. Adding a probe kind is one
     /// Swift file in its area plus one line in that area's list.
     public static let builtIn = ProbeRegistry(
-        [RegisteredProbe(ExecProbe.self)] + directoryProbes + connectProbes + networkProbes + inventoryProbes + monitoringProbes)
+        [RegisteredProbe(ExecProbe.self)] + directoryProbes + connectProbes + networkProbes + inventoryProbes + monitoringProbes
+            + cloudSyncProbes)
 }
 
 extension Catalog {

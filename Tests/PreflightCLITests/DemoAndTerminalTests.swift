@@ -15,6 +15,9 @@ struct DemoAndTerminalTests {
         #expect(status == .exited(1))
         let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
         #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013", "CON-007", "INV-003", "INV-004", "NET-005"])
+        // The demo DC serves SYSVOL (with-dc.sh mode smb): AD-016 reads it, and no GPO restricts remote SAM calls.
+        let remoteSAM = report.checks.first { $0.id == "AD-016" }
+        #expect(remoteSAM?.status == .pass, "\(remoteSAM?.message ?? "no AD-016")")
         // The account and scope come from the demo's Entra Connect export, and the report says so.
         let reset = try #require(report.checks.first { $0.id == "AD-003" })
         #expect(reset.evidence["accountSource"] == .string(AccountFacts.Source.connectExport.rawValue))
@@ -101,7 +104,7 @@ struct DemoAndTerminalTests {
         let outcome = try await runBlocking {
             try Subprocess(
                 arguments: [
-                    "bash", script, template, "127.0.0.5", "--", "bash", netlab, demo + "/netlab.json", demo + "/.netlab", "--",
+                    "bash", script, template, "127.0.0.5", "smb", "--", "bash", netlab, demo + "/netlab.json", demo + "/.netlab", "--",
                     CLI.executable, "run", "--config", demo + "/preflight.yml", "--out", out,
                 ] + extra,
                 environment: ProcessInfo.processInfo.environment.merging(["PREFLIGHT_DEMO_PASSWORD": SambaDC.readerPassword]) { $1 }

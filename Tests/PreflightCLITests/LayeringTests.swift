@@ -7,7 +7,7 @@ import Testing
 /// `make test`); this test keeps the declarations themselves honest, and each source file's imports within them.
 @Suite("Layered targets")
 struct LayeringTests {
-    static let areas: Set = ["PreflightConnect", "PreflightDirectory", "PreflightNetwork", "PreflightInventory", "PreflightMonitoring"]
+    static let areas: Set = ["PreflightCloudSync", "PreflightConnect", "PreflightDirectory", "PreflightNetwork", "PreflightInventory", "PreflightMonitoring"]
 
     /// Each target's declared dependencies (target and product names), read from Package.swift's `.target(name: …,
     /// dependencies: [ … ])` calls. (Not `swift package dump-package`: it would wait for the lock of the build running

@@ -30,8 +30,20 @@ mkdir -p "$D/run" "$D/log"
 rm -f "$D/run/stdin.fifo" "$D/run/samba.launcher.pid" "$D/run/stdin-holder.pid"
 mkfifo -m 600 "$D/run/stdin.fifo"
 
+# A DC cloned with mode smb (server services include s3fs) serves SYSVOL: smbd finds winbindd only at
+# /run/samba/winbindd, so samba runs in a private mount namespace with this DC's socket folder bound there (the
+# machine's /run/samba is not touched). unshare and sh exec, so $! is samba's pid.
+launcher=()
+smb=no
+if grep -Eq '^[[:space:]]*server services[[:space:]]*=.*s3fs' "$CONF"; then
+  smb=yes
+  launcher=(unshare --mount --propagation private /bin/sh -c \
+    'mkdir -p /run/samba && mount -t tmpfs -o size=1m preflight-lab /run/samba && mkdir /run/samba/winbindd && mount --bind "$0/run/winbindd" /run/samba/winbindd && exec "$@"' \
+    "$D")
+fi
+
 # samba's stdin is the FIFO; the open blocks until the holder opens the write end.
-setsid samba -s "$CONF" -i -M single --maximum-runtime="$MAXRT" \
+setsid "${launcher[@]}" samba -s "$CONF" -i -M single --maximum-runtime="$MAXRT" \
   < "$D/run/stdin.fifo" > "$D/log/stdout.log" 2>&1 &
 spid=$!
 setsid sleep "$MAXRT" > "$D/run/stdin.fifo" 2>/dev/null < /dev/null &
@@ -53,3 +65,10 @@ until ldapsearch -x -LLL -o nettimeout=2 -l 2 -H "ldap://$IP" -s base -b '' dnsH
   [ "$(date +%s%N)" -lt "$deadline" ] || fail "rootDSE on ldap://$IP did not answer within ${TIMEOUT} s"
   sleep 0.05
 done
+if [ "$smb" = yes ]; then
+  until [ -S "$D/run/winbindd/pipe" ] && (exec 3<>"/dev/tcp/$IP/445") 2>/dev/null; do
+    kill -0 "$spid" 2>/dev/null || fail "samba exited during startup"
+    [ "$(date +%s%N)" -lt "$deadline" ] || fail "SMB on $IP:445 did not answer within ${TIMEOUT} s"
+    sleep 0.05
+  done
+fi

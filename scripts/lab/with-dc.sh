@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# with-dc.sh TEMPLATE.tar.zst IP [MODES] -- CMD [ARG...]     (MODES as in clone.sh: insecure,wrongname)
+# with-dc.sh TEMPLATE.tar.zst IP [MODES] -- CMD [ARG...]     (MODES as in clone.sh: insecure,wrongname,smb)
 #
 # Clones TEMPLATE into a fresh temp dir (under $LAB_TMPDIR, default /tmp), starts samba on IP, runs CMD with
 #   LAB_DC_DIR   the DC directory            LAB_DC_IP    IP
@@ -20,6 +20,8 @@ shift
 [ $# -ge 1 ] || usage
 
 T=$(mktemp -d "${LAB_TMPDIR:-/tmp}/labdc.XXXXXX")
+# smbd reads SYSVOL (mode smb) as the user it logged on, who must be able to pass through this folder (mktemp: 0700).
+chmod 755 "$T"
 cleanup() {
   "$LAB/stop.sh" "$T/dc" || true
   rm -rf "$T"

@@ -95,7 +95,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     }
 
     /// The configuration sections whose keys skip messages name ('inventory.users', 'connect.export', …).
-    static let configurationSections = ["ldap", "network", "inventory", "connect", "monitoring"]
+    static let configurationSections = ["ldap", "network", "inventory", "connect", "monitoring", "cloudSync"]
 
     /// "no inventory.users" from "No 'inventory.users' is configured, …"; else the message's first sentence, shortened.
     static func inputPhrase(_ message: String) -> String {

@@ -86,6 +86,8 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
         case configured = "ldap.scope"
         case connectExport = "Entra Connect export (OU inclusions and exclusions)"
         case wholeDomain = "the whole domain (no ldap.scope)"
+        /// The scoping filters of the Cloud Sync jobs (topology cloud-sync).
+        case cloudSync = "Cloud Sync scoping filters (OUs and groups of the synchronization jobs)"
     }
 
     public var source: Source
@@ -93,6 +95,8 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
     public var excluded: [String]
     /// Which connector and partition of which export defined the scope, when it came from one.
     public var origin: String?
+    /// Groups whose direct members are in scope as well (Cloud Sync's group scoping); nil or empty for none.
+    public var groups: [String]?
 
     /// In scope when the most specific matching container is an inclusion, as Entra Connect's OU
     /// filter works: an export can exclude the domain root and include one OU below it.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PreflightCloudSync
 import PreflightConnect
 import PreflightCore
 import PreflightEngine
@@ -19,6 +20,8 @@ struct SnapshotGatherer {
     let configuration: Configuration
     /// The parsed Entra Connect export, when it must supply the account or the scope.
     let export: ConnectFacts?
+    /// The saved Cloud Sync jobs, when their scoping filters must supply the scope (topology cloud-sync).
+    var cloudSync: CloudSyncJobs? = nil
     let pageSize: Int
 
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
@@ -65,10 +68,12 @@ struct SnapshotGatherer {
             minPwdAge: domainEntry.string("minPwdAge").flatMap { Int64($0) },
             rootDACL: domainDACL.dacl ?? .acl(ACL(aces: [])))
 
-        let scope = scopeFacts(domainDN: domainDN, connector: connect)
+        let scope = try cloudSyncScope(domainDN: domainDN) ?? scopeFacts(domainDN: domainDN, connector: connect)
         func isExcluded(_ dn: String) -> Bool { !scope.contains(dn) }
+        // Cloud Sync's group scoping: the groups' direct members, wherever they are (https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/how-to-configure).
+        let members = try groupMembers(scope.groups ?? [], domainDN: domainDN)
 
-        let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token)
+        let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token, memberDNs: members)
         let protected = try protectedGroups(domainSID: domainSID, domainDN: domainDN)
         var protectedMembers: [String: [String]] = [:]
         var users: [UserFacts] = []
@@ -84,6 +89,12 @@ struct SnapshotGatherer {
                 for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
                 if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
             }
+        }
+        for dn in members where seen.insert(DistinguishedName(dn).key).inserted && !scope.excludes(dn) {
+            guard let entry = try connection.readEntry(dn: dn, attributes: userAttributes, sdFlags: [.dacl]) else { continue }
+            users.append(userFacts(entry, token: token, readsDCAnswer: account.isBindAccount))
+            for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
+            if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
         }
         var snapshot = DirectorySnapshot(
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
@@ -239,7 +250,7 @@ struct SnapshotGatherer {
 
     // MARK: - Containers and users
 
-    private func gatherContainers(scope: ScopeFacts, domainDN: String, token: TrusteeFilter) throws -> [ContainerFacts] {
+    private func gatherContainers(scope: ScopeFacts, domainDN: String, token: TrusteeFilter, memberDNs: [String] = []) throws -> [ContainerFacts] {
         var containers: [String: ContainerFacts] = [:]
         let attributes = ["ou", "cn", "objectClass", "nTSecurityDescriptor"]
         func add(_ entry: LDAPEntry) {
@@ -258,6 +269,13 @@ struct SnapshotGatherer {
             // The ancestors of the scope up to the domain root: grants and blocks there shape what users inherit.
             for ancestor in DistinguishedName(base).lineage.dropFirst() where DistinguishedName(base).isWithin(DistinguishedName(domainDN)) {
                 guard ancestor.isWithin(DistinguishedName(domainDN)) else { break }
+                if let entry = try connection.readEntry(dn: ancestor.description, attributes: attributes, sdFlags: [.dacl]) { add(entry) }
+            }
+        }
+        // A group-scoped member's OUs up to the domain root, read once each.
+        for member in memberDNs {
+            for ancestor in DistinguishedName(member).lineage.dropFirst() where ancestor.isWithin(DistinguishedName(domainDN)) {
+                guard containers[ancestor.key] == nil else { continue }
                 if let entry = try connection.readEntry(dn: ancestor.description, attributes: attributes, sdFlags: [.dacl]) { add(entry) }
             }
         }
@@ -438,7 +456,7 @@ struct SnapshotGatherer {
         }.joined(separator: ".")
     }
 
-    private func search(
+    func search(
         _ base: String, filter: String, attributes: [String], sdFlags: SDFlags?, _ body: (LDAPEntry) throws -> Void
     ) throws {
         try connection.search(base: base, scope: .subtree, filter: filter, attributes: attributes, sdFlags: sdFlags, pageSize: pageSize, body)

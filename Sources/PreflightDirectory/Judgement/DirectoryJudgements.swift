@@ -27,6 +27,7 @@ public enum DirectoryJudgements {
         switch s.scope.source {
         case .configured: return " Scope (from ldap.scope): \(bases)\(excluded)."
         case .connectExport: return " Scope (from the Entra Connect export, \(s.scope.origin ?? "")): \(bases)\(excluded)."
+        case .cloudSync: return CloudSyncScopeSentence.sentence(s.scope, bases: bases, excluded: excluded)
         case .wholeDomain: return " Scope: the whole domain \(bases)\(excluded), as no ldap.scope is set."
         }
     }

@@ -9,10 +9,10 @@ enum RemoteSAMJudgement {
 
     static func evaluate(_ facts: RemoteSAMFacts, _ s: DirectorySnapshot) -> Evaluation {
         let account = s.accountDisplayName
-        var evidence: [String: JSONValue] = [
-            "account": .string(account), "accountSID": .string(s.account.sid.description), "source": .string(facts.source),
-            "token": DirectoryJudgements.tokenEvidence(s), "gpos": .array(facts.templates.map(gpoEvidence)),
-        ]
+        var view = RemoteSAMView(
+            account: account, accountSID: s.account.sid.description, source: facts.source, token: DirectoryJudgements.TokenView(s),
+            gpos: facts.templates.map(RemoteSAMView.GPO.init))
+        var evidence: [String: JSONValue] { Evidence.of(view) }
         let notes = facts.notes.isEmpty ? "" : " " + facts.notes.joined(separator: " ")
         if let reason = facts.unreadable {
             return .error(
@@ -27,8 +27,8 @@ enum RemoteSAMJudgement {
                     "Whether the DCs restrict remote SAM calls cannot be judged: the GPO \(template.title), \(template.link), "
                         + "outranks every GPO below it and its template could not be read: \(why)", evidence: evidence)
             case .sets(let setting):
-                evidence["effectiveGPO"] = .string(template.title)
-                evidence["sddl"] = .string(setting.sddl)
+                view.effectiveGPO = template.title
+                view.sddl = setting.sddl
                 return judge(setting, of: template, s, evidence: evidence, notes: notes)
             }
         }
@@ -125,20 +125,41 @@ enum RemoteSAMJudgement {
             `reg query HKLM\\System\\CurrentControlSet\\Control\\Lsa /v RestrictRemoteSAM` there. Microsoft: \(Self.article)
             """
     }
+}
 
-    static func gpoEvidence(_ template: GPOTemplate) -> JSONValue {
-        var item: [String: JSONValue] = [
-            "guid": .string(template.guid), "name": .string(template.name), "link": .string(template.link), "path": .string(template.path),
-        ]
-        switch template.state {
-        case .sets(let setting):
-            item["restrictRemoteSAM"] = .string(setting.sddl)
-            item["line"] = .int(setting.line)
-        case .doesNotSet: item["restrictRemoteSAM"] = .null
-        case .noTemplate: item["template"] = "absent"
-        case .computerSettingsDisabled: item["computerSettings"] = "disabled"
-        case .unreadable(let why): item["unreadable"] = .string(why)
+/// AD-016's evidence: the account's token, every GPO that applies to the DCs in precedence order with what its template
+/// says, and the one that decides.
+struct RemoteSAMView: Encodable {
+    struct GPO: Encodable {
+        var guid, name, link, path: String
+        /// The SDDL it sets; null when its template does not set it; absent when there is no template to read.
+        var restrictRemoteSAM: NullEncoded<String>?
+        var line: Int?
+        /// "absent" when the GPO has no security template.
+        var template: String?
+        /// "disabled" when the GPO's computer settings are off.
+        var computerSettings: String?
+        var unreadable: String?
+
+        init(_ template: GPOTemplate) {
+            guid = template.guid
+            name = template.name
+            link = template.link
+            path = template.path
+            switch template.state {
+            case .sets(let setting):
+                restrictRemoteSAM = NullEncoded(wrappedValue: setting.sddl)
+                line = setting.line
+            case .doesNotSet: restrictRemoteSAM = NullEncoded(wrappedValue: nil)
+            case .noTemplate: self.template = "absent"
+            case .computerSettingsDisabled: computerSettings = "disabled"
+            case .unreadable(let why): unreadable = why
+            }
         }
-        return .object(item)
     }
+    var account, accountSID, source: String
+    var token: DirectoryJudgements.TokenView
+    var gpos: [GPO]
+    var effectiveGPO: String?
+    var sddl: String?
 }

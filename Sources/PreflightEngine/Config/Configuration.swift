@@ -21,6 +21,12 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var inventory = InventorySettings()
     public var connect = ConnectSettings()
     public var monitoring = MonitoringSettings()
+    /// Optional in the encoding, so saved facts from before the section existed still decode.
+    private var cloudSyncSection: CloudSyncSettings?
+    public var cloudSync: CloudSyncSettings {
+        get { cloudSyncSection ?? CloudSyncSettings() }
+        set { cloudSyncSection = newValue }
+    }
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
     public var waivers: String?
     /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading. Not
@@ -32,6 +38,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case file, phase, topology, cloud, timeoutSeconds, maxEvidenceAgeDays, network, ldap, inventory, connect, monitoring, waivers
         case cover = "report"
+        case cloudSyncSection = "cloudSync"
     }
 
     public struct NetworkSettings: SettingsSection {
@@ -261,6 +268,7 @@ extension Configuration {
         inventory = section(InventorySettings.self) ?? inventory
         monitoring = section(MonitoringSettings.self) ?? monitoring
         connect = section(ConnectSettings.self) ?? connect
+        cloudSyncSection = section(CloudSyncSettings.self)
         reader.finish()
     }
 
@@ -282,7 +290,7 @@ extension Configuration {
         // Not ldap.passwordFile: a missing or empty password file is an invalid configuration (78), found by
         // `inputProblems(environment:)` with the other password-source problems.
         // In the order of the sections in the file's documentation; the waiver file before the monitoring exports.
-        let files = network.namedFiles + ldap.namedFiles + inventory.namedFiles + connect.namedFiles
+        let files = network.namedFiles + ldap.namedFiles + inventory.namedFiles + connect.namedFiles + cloudSync.namedFiles
             + (waivers.map { [("waivers", $0, false)] } ?? []) + monitoring.namedFiles
         for (key, path, folderAllowed) in files {
             var isDirectory: ObjCBool = false
@@ -324,7 +332,7 @@ extension Configuration {
             "timeoutSeconds": .number(timeoutSeconds), "maxEvidenceAgeDays": .int(maxEvidenceAgeDays),
             "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
             "network": network.shownJSON, "ldap": ldap.shownJSON, "inventory": inventory.shownJSON, "connect": connect.shownJSON,
-            "monitoring": monitoring.shownJSON,
+            "monitoring": monitoring.shownJSON, "cloudSync": cloudSync.shownJSON,
         ]
     }
 }

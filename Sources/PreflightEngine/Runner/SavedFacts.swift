@@ -213,6 +213,8 @@ public struct SavedFacts: Sendable, Codable {
             ("connect.scheduler", configuration.connect.scheduler),
             ("connect.passwordResetConfig", configuration.connect.passwordResetConfig),
             ("connect.connectorCredential", configuration.connect.connectorCredential),
+            ("cloudSync.jobs", configuration.cloudSync.jobs), ("cloudSync.schema", configuration.cloudSync.schema),
+            ("cloudSync.agents", configuration.cloudSync.agents), ("cloudSync.agentVersions", configuration.cloudSync.agentVersions),
             ("inventory.users", configuration.inventory.users), ("inventory.licenses", configuration.inventory.licenses),
             ("inventory.subscribedSkus", configuration.inventory.subscribedSkus),
             ("inventory.registration", configuration.inventory.registration),

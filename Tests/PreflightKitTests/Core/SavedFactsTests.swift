@@ -267,6 +267,7 @@ struct SavedFactsTests {
                         skuCatalog: k.csv, ssprRegistrationThreshold: 0.7}
             connect: {export: export, scheduler: s.txt, passwordResetConfig: p.txt, connectorCredential: c.txt}
             monitoring: {events: [e1.csv, e2.xml], audit: a.json, windowHours: 48, minSuccessRate: 0.5}
+            cloudSync: {jobs: jobs, schema: schema, agents: agents.json, agentVersions: v.json}
             """)
         // The files need not exist: `evaluate` reads the settings, never the files.
         var configuration = try Configuration.parse(fileAt: file)
@@ -274,6 +275,7 @@ struct SavedFactsTests {
         configuration.locations = [:]
         #expect(restored == configuration)
         #expect(restored.ldap.passwordEnv == "PW" && restored.monitoring.events.count == 2)
+        #expect(restored.cloudSync.agentVersions?.hasSuffix("/v.json") == true)
     }
 
     /// Saved facts keep the configuration by encoding it (synthesized `Codable`), and each section's one key list reads,
@@ -283,15 +285,17 @@ struct SavedFactsTests {
         var c = Configuration()
         c.file = "preflight.yml"
         c.waivers = "waivers.yml"
+        c.cloudSync = Configuration.CloudSyncSettings()
         let encoded = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
         #expect(
-            Set(encoded.keys) == Set(labels(c).filter { $0 != "locations" }.map { $0 == "cover" ? "report" : $0 }),
+            Set(encoded.keys) == Set(labels(c).filter { $0 != "locations" }.map { ["cover": "report", "cloudSyncSection": "cloudSync"][$0] ?? $0 }),
             "every setting but 'locations' is encoded: \(encoded.keys.sorted())")
         #expect(Configuration.NetworkSettings.keys.map(\.name).sorted() == labels(c.network))
         #expect(Configuration.LDAPConfiguration.keys.map(\.name).sorted() == labels(c.ldap))
         #expect(Configuration.InventorySettings.keys.map(\.name).sorted() == labels(c.inventory))
         #expect(Configuration.ConnectSettings.keys.map(\.name).sorted() == labels(c.connect))
         #expect(Configuration.MonitoringSettings.keys.map(\.name).sorted() == labels(c.monitoring))
+        #expect(Configuration.CloudSyncSettings.keys.map(\.name).sorted() == labels(c.cloudSync))
     }
 
     @Test func sha256InPiecesIsSHA256() {

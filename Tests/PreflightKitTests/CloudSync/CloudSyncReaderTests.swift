@@ -1,0 +1,136 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightCloudSync
+import PreflightKit
+
+/// The saved Graph responses (Fixtures/cloudsync, shaped as Microsoft's documented examples; see its SOURCE.md) read into
+/// facts, and every way they can be wrong: each a whole sentence with the file and line.
+@Suite("Cloud Sync: reading the saved Graph JSON")
+struct CloudSyncReaderTests {
+    static func fixture(_ name: String) -> String { Repository.fixture("cloudsync/\(name)") }
+
+    static func settings(jobs: String? = fixture("jobs.json"), schema: String? = fixture("schema"), agents: String? = fixture("agents.json"),
+                         versions: String? = fixture("agent-versions.json")) -> Configuration.CloudSyncSettings {
+        var settings = Configuration.CloudSyncSettings()
+        settings.jobs = jobs
+        settings.schema = schema
+        settings.agents = agents
+        settings.agentVersions = versions
+        return settings
+    }
+
+    @Test func theJobsAndTheirSchemaAreRead() throws {
+        let facts = try CloudSyncReader.readJobs(Self.settings())
+        #expect(facts.jobs.map(\.id) == ["AD2AADProvisioning.fc96887f36da47508c935c28a0c0b6da", "AD2AADPasswordHash.fc96887f36da47508c935c28a0c0b6da"])
+        let job = try #require(facts.provisioningJobs.first)
+        #expect(facts.provisioningJobs.count == 1)
+        #expect(job.statusCode == "Active" && job.scheduleInterval == "PT2M" && job.lastExecutionState == "Succeeded")
+        #expect(job.line == 4, "the job's object starts on line 4 of jobs.json")
+        #expect(job.scope?.containers == ["OU=CloudSync,DC=corp,DC=example,DC=test"])
+        #expect(job.scope?.groups == [])
+        #expect(job.scope?.domains == ["corp.example.test"])
+        #expect(facts.jobs[1].scope == nil, "the password-hash job has no saved schema")
+    }
+
+    @Test func aFolderOfPagesIsOneList() throws {
+        let paged = try CloudSyncReader.readJobs(Self.settings(jobs: Self.fixture("jobs-paged")))
+        let whole = try CloudSyncReader.readJobs(Self.settings())
+        #expect(paged.jobs.map(\.id) == whole.jobs.map(\.id))
+        #expect(paged.files.filter { $0.contains("jobs-paged") }.map { ($0 as NSString).lastPathComponent } == ["page-1.json", "page-2.json"])
+    }
+
+    @Test func aSeriesWhoseLastSavedPageNamesAnotherIsIncomplete() async throws {
+        let folder = try TemporaryFolder("cloudsync")
+        try FileManager.default.createDirectory(atPath: folder.url("pages"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture("jobs-paged/page-1.json"), toPath: folder.url("pages/page-1.json"))
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(jobs: folder.url("pages"), schema: nil))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("page-1.json:1:1:") && text.contains("@odata.nextLink") && text.contains("list is incomplete")
+                && text.contains("'cloudSync.jobs'")
+        }
+    }
+
+    @Test func pagesAreReadInNumericOrder() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let page = try String(contentsOfFile: Self.fixture("jobs-paged/page-2.json"), encoding: .utf8)
+        let first = try String(contentsOfFile: Self.fixture("jobs-paged/page-1.json"), encoding: .utf8)
+        _ = try folder.write("pages/page-10.json", page)
+        var middle = first
+        for n in 2...9 {
+            middle = first.replacingOccurrences(of: "fc96887f36da47508c935c28a0c0b6da\"", with: "fc96887f36da47508c935c28a0c0b6d\(n)\"")
+            _ = try folder.write("pages/page-\(n).json", middle)
+        }
+        _ = try folder.write("pages/page-1.json", first)
+        let facts = try CloudSyncReader.readJobs(Self.settings(jobs: folder.url("pages"), schema: nil))
+        #expect(facts.jobs.count == 10)
+        #expect(facts.jobs.last?.templateId == "AD2AADPasswordHash", "page-10 is read last, not after page-1")
+    }
+
+    @Test func invalidJSONNamesTheFileLineAndColumn() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let path = try folder.write("jobs.json", "{\n  \"value\": [\n    {\"id\": \"x\" \"templateId\": 1}\n  ]\n}\n")
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(jobs: path, schema: nil))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("\(path):3:") && text.contains("not valid JSON") && text.contains("Invoke-MgGraphRequest")
+        }
+    }
+
+    @Test func aJobWithoutIdIsRefusedWithItsLine() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let path = try folder.write("jobs.json", "{\n  \"value\": [\n    {\"id\": \"a\"},\n    {\n      \"templateId\": \"AD2AADProvisioning\"\n    }\n  ]\n}\n")
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(jobs: path, schema: nil))
+        } throws: { error in "\(error)".contains("\(path):4:1: a synchronization job has no \"id\"") }
+    }
+
+    @Test func aResponseThatIsNoCollectionIsRefused() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let path = try folder.write("jobs.json", "[{\"id\": \"a\"}]")
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(jobs: path, schema: nil))
+        } throws: { error in "\(error)".contains("\(path):1:1:") && "\(error)".contains("JSON array, not the object Graph returns") }
+    }
+
+    @Test func aSchemaOfAnotherJobIsRefused() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let text = try String(contentsOfFile: Self.fixture("schema-groups.json"), encoding: .utf8)
+            .replacingOccurrences(of: "jobs('AD2AADProvisioning.fc96887f36da47508c935c28a0c0b6da')", with: "jobs('AD2AADProvisioning.other')")
+        let path = try folder.write("schema.json", text)
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(schema: path))
+        } throws: { error in "\(error)".contains("job 'AD2AADProvisioning.other''s") && "\(error)".contains("holds no such job") }
+    }
+
+    @Test func theAgentsAndTheirVersionsAreRead() throws {
+        let facts = try CloudSyncReader.readAgents(Self.settings())
+        #expect(facts.agents.map(\.machineName) == ["csagent1.corp.example.test", "csagent2.corp.example.test", "oldsync.corp.example.test"])
+        #expect(facts.agents.map(\.isActive) == [true, true, false])
+        #expect(facts.agents[0].agentGroups == ["Default group for provisioning"])
+        #expect(facts.versions?.map(\.version) == ["1.1.1107.0", "1.1.977.0"])
+        #expect(facts.versions?.map(\.line) == [2, 6])
+    }
+
+    @Test func aVersionThatIsNoVersionIsRefused() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        let path = try folder.write("v.json", "{\"machineName\": \"a\", \"fileVersion\": \"1.1.x\"}")
+        #expect {
+            try CloudSyncReader.readAgents(Self.settings(versions: path))
+        } throws: { error in "\(error)".contains("\(path):1:1: the fileVersion '1.1.x' of 'a' is not a version") }
+    }
+
+    @Test func versionsCompareAsNumbers() throws {
+        let minimum = AgentVersion.writebackMinimum
+        #expect(try #require(AgentVersion("1.1.1107.0")) > minimum)
+        #expect(try #require(AgentVersion("1.1.977.0")) == minimum)
+        #expect(try #require(AgentVersion("1.1.96.0")) < minimum)
+        #expect(try #require(AgentVersion("1.2.0.0")) > minimum)
+        #expect(try #require(AgentVersion("1.1.977")) == minimum)
+        #expect(AgentVersion("1.1.977.0.1") == nil && AgentVersion("") == nil && AgentVersion("1..977.0") == nil && AgentVersion("-1.1.977.0") == nil)
+    }
+}
