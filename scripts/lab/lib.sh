@@ -8,6 +8,10 @@ LAB_DOMAIN=CORP
 LAB_BASE='DC=corp,DC=example,DC=test'
 LAB_DOMAIN_SID=S-1-5-21-1111111111-2222222222-3333333333
 LAB_ADMIN_PASS='Passw0rd!Adm1n'
+# The second forest (build-template.sh builds it next to the scenario domain): several domains in one run.
+LAB_FABRIKAM_REALM=FABRIKAM.EXAMPLE.TEST
+LAB_FABRIKAM_DOMAIN=FABRIKAM
+LAB_FABRIKAM_SID=S-1-5-21-1444444444-1555555555-1666666666
 LAB_PLACEHOLDER=@LABDIR@             # stands for the DC directory inside a template's text files
 
 lab_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
@@ -25,20 +29,24 @@ lab_stamp() {
   } | sha256sum | cut -d' ' -f1
 }
 
-# lab_provision DCDIR PKIDIR : provision a fresh CORP.EXAMPLE.TEST DC into DCDIR (must not exist).
-# The pki is copied into DCDIR/pki so the template carries its own TLS files.
+# lab_provision DCDIR PKIDIR [REALM DOMAIN SID CERT] : provision a fresh DC into DCDIR (must not exist), by default
+# CORP.EXAMPLE.TEST with the lab's fixed SID and the dc certificate. The pki is copied into DCDIR/pki so the template
+# carries its own TLS files; CERT (a name in PKIDIR, e.g. fabrikam-dc) is copied there as dc.pem/dc.key.
 # LAB_BACKEND_STORE (default mdb) selects the database backend.
 lab_provision() {
   local D=$1 P=$2 store=${LAB_BACKEND_STORE:-mdb}
+  local realm=${3:-$LAB_REALM} domain=${4:-$LAB_DOMAIN} sid=${5:-$LAB_DOMAIN_SID} cert=${6:-dc}
   [ ! -e "$D" ] || lab_die "lab_provision: $D already exists"
   mkdir -p "$D"/{run,log,pki}
-  cp "$P"/ca.pem "$P"/dc.pem "$P"/dc.key "$P"/other-ca.pem "$P"/wrongname.pem "$P"/wrongname.key "$D/pki/"
+  cp "$P"/ca.pem "$P"/other-ca.pem "$P"/wrongname.pem "$P"/wrongname.key "$D/pki/"
+  cp "$P/$cert.pem" "$D/pki/dc.pem"
+  cp "$P/$cert.key" "$D/pki/dc.key"
   chmod 600 "$D"/pki/*.key
   : > "$D/run/empty.conf"   # base config: without it provision copies Debian's /etc/samba/smb.conf shares/options
   samba-tool domain provision -s "$D/run/empty.conf" \
     --backend-store="$store" \
-    --realm="$LAB_REALM" --domain="$LAB_DOMAIN" --server-role=dc --dns-backend=NONE \
-    --host-name=DC1 --domain-sid="$LAB_DOMAIN_SID" \
+    --realm="$realm" --domain="$domain" --server-role=dc --dns-backend=NONE \
+    --host-name=DC1 --domain-sid="$sid" \
     --adminpass="$LAB_ADMIN_PASS" --targetdir="$D" \
     --option="interfaces=127.0.0.1/8" --option="bind interfaces only=yes" \
     --option="disable netbios=yes" \

@@ -8,6 +8,8 @@
 #                                  (samba refuses any other mode and then serves no LDAP at all).
 #   other-ca.pem / other-ca.key    a second, unrelated CA (for "TLS trust failure" tests)
 #   wrongname.pem / wrongname.key  signed by the test CA, SAN only DNS:wrong.example.test (hostname mismatch)
+#   fabrikam-dc.pem / .key         the second forest's DC cert (fabrikam.tar.zst). SAN: DNS:dc1.fabrikam.example.test,
+#                                  IP:127.0.0.10 ... IP:127.0.0.19 (the scenario DCs keep 127.0.0.1-9)
 # If ca.pem or ca.key is missing, the CA and both certs it signed are regenerated together.
 # All keys are EC P-256 (fast to generate; works with samba's GnuTLS and with OpenSSL/libcurl).
 set -euo pipefail
@@ -47,7 +49,7 @@ new_leaf() { # new_leaf NAME CN SAN
 }
 
 if [ ! -s ca.pem ] || [ ! -s ca.key ]; then
-  rm -f ca.pem ca.key dc.pem dc.key wrongname.pem wrongname.key
+  rm -f ca.pem ca.key dc.pem dc.key wrongname.pem wrongname.key fabrikam-dc.pem fabrikam-dc.key
   new_ca ca "Preflight Lab Test CA"
 fi
 if [ ! -s dc.pem ] || [ ! -s dc.key ]; then
@@ -60,6 +62,11 @@ if [ ! -s wrongname.pem ] || [ ! -s wrongname.key ]; then
 fi
 if [ ! -s other-ca.pem ] || [ ! -s other-ca.key ]; then
   new_ca other-ca "Preflight Lab Unrelated CA"
+fi
+if [ ! -s fabrikam-dc.pem ] || [ ! -s fabrikam-dc.key ]; then
+  san="DNS:dc1.fabrikam.example.test"
+  for i in 10 11 12 13 14 15 16 17 18 19; do san="$san,IP:127.0.0.$i"; done
+  new_leaf fabrikam-dc dc1.fabrikam.example.test "$san"
 fi
 chmod 600 ./*.key
 chmod 644 ./*.pem

@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""populate-fabrikam.py SMBCONF [--manifest FILE]
+
+Populates the second lab forest, FABRIKAM.EXAMPLE.TEST (samba must be STOPPED), for the tests that judge several
+domains in one run. It is deliberately small and independent of the scenario domain: its own reader (with its own
+password, so each domain's password source is exercised), its own connector account, and one gap of each kind the
+multi-domain tests attribute to this domain. Append new objects at the END of main() only (creation order fixes RIDs).
+
+    preflight-reader   the bind account (password FABRIKAM_READER_PW)
+    MSOL_fab           connector account: the 3 writeback ACEs on OU=People, NO Unexpire Password on the root
+    OU=People          ann, ben (writeback allowed)
+    OU=Blocked,OU=People  cy (Reset Password denied to MSOL_fab)
+
+Run with /usr/bin/python3 (pyenv's python3 has no samba module).
+"""
+import argparse
+import json
+import sys
+import time
+
+sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
+from lablib import G_RESET, G_USER, SVC_PW, Lab, writeback_aces
+
+FABRIKAM_READER_PW = "Fab!Read3r0nly"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("smbconf")
+    ap.add_argument("--manifest", help="write DNs and SIDs as JSON here")
+    a = ap.parse_args()
+    t0 = time.monotonic()
+    L = Lab(a.smbconf)
+    L.user("preflight-reader", FABRIKAM_READER_PW)
+    fab_sid = L.user("MSOL_fab", SVC_PW)
+    L.record("domainRoot", L.base, "domainDNS")
+    L.ou("OU=People", writeback_aces(fab_sid))
+    L.ou("OU=Blocked,OU=People", "(OD;CIIO;CR;%s;%s;%s)" % (G_RESET, G_USER, fab_sid))
+    L.user("ann", ou="OU=People")
+    L.user("ben", ou="OU=People")
+    L.user("cy", ou="OU=Blocked,OU=People")
+    L.manifest["seconds"] = round(time.monotonic() - t0, 2)
+    if a.manifest:
+        with open(a.manifest, "w") as f:
+            json.dump(L.manifest, f, indent=1, sort_keys=True)
+    for k, v in L.manifest["objects"].items():
+        print("%-18s %-14s %s" % (k, v.get("sid", "-").rsplit("-", 1)[-1] if "sid" in v else "-", v["dn"]))
+    print("populated in %.2f s" % L.manifest["seconds"])
+
+
+if __name__ == "__main__":
+    main()
