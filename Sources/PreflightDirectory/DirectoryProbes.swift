@@ -59,6 +59,8 @@ package enum DirectoryProbe: ProbeKind {
         case accountNotFound(String)
         /// AD-016: the snapshot (for the token) and the GPOs' RestrictRemoteSAM settings.
         case remoteSAM(DirectorySnapshot, RemoteSAMFacts)
+        /// Several domains (`ldap:` a list): each domain's facts of the above kinds, or why they could not be gathered.
+        case domains([DomainOutcome])
     }
 
     package struct BindFacts: Codable, Sendable {
@@ -71,6 +73,8 @@ package enum DirectoryProbe: ProbeKind {
         var certificateNotAfter: String?
         var bindDN: String
         var milliseconds: Int
+        /// The DNS name of the DC's domain (its rootDSE's defaultNamingContext), for `details.domain`; nil when unread.
+        var domain: String?
     }
 
     package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? {
@@ -110,17 +114,23 @@ package enum DirectoryProbe: ProbeKind {
     package static func missingInput(_ params: Params, context: ProbeContext) -> String? { missingLDAP(context.configuration) }
 
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
+        guard context.configuration.isMultiDomain else { return try await gatherDomain(params, context: context, index: 0) }
+        return .domains(await gatherDomains(params, context: context))
+    }
+
+    /// One domain's facts: `context.configuration.ldap` is that domain's settings, `index` its place in `ldap:`.
+    static func gatherDomain(_ params: Params, context: ProbeContext, index: Int) async throws -> Facts {
         switch params {
         case .bind:
             return .bind(try await bind(context))
         case .account:
             do {
-                return .snapshot(try await snapshot(context))
+                return .snapshot(try await snapshot(context, domain: index))
             } catch let error as AccountNotFound {
                 return .accountNotFound(error.description)
             }
         case .restrictRemoteSAM:
-            let snapshot = try await snapshot(context)
+            let snapshot = try await snapshot(context, domain: index)
             let configuration = context.configuration, deadline = context.deadline, environment = context.environment
             return .remoteSAM(
                 snapshot,
@@ -128,11 +138,18 @@ package enum DirectoryProbe: ProbeKind {
                     RemoteSAMGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
                 })
         default:
-            return .snapshot(try await snapshot(context))
+            return .snapshot(try await snapshot(context, domain: index))
         }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
+        if case .domains(let outcomes) = facts { return evaluateDomains(outcomes, params: params, context: context) }
+        return PerDomain.tag(
+            evaluateDomain(facts, params: params, context: context), domain: domainName(of: facts, context.configuration.ldap))
+    }
+
+    /// One domain's judgement (`context.configuration.ldap` is that domain's settings).
+    static func evaluateDomain(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let snapshot: DirectorySnapshot
         switch (facts, params) {
         case (.bind(let bind), .bind): return evaluateBind(bind)
@@ -174,7 +191,9 @@ package enum DirectoryProbe: ProbeKind {
                 url: connection.url, channel: connection.channel.rawValue, tlsVersion: connection.tls?.version,
                 cipher: connection.tls?.cipher, certificateSubject: certificate?.subject, certificateIssuer: certificate?.issuer,
                 certificateNotAfter: certificate?.notAfter.map(RFC3339.string), bindDN: configuration.ldap.bindDN ?? "",
-                milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+                milliseconds: Int(Date().timeIntervalSince(started) * 1000),
+                domain: (try? connection.readRootDSE(attributes: ["defaultNamingContext"]))?.string("defaultNamingContext")
+                    .map { DistinguishedName($0).dnsName })
         }
     }
 
@@ -194,10 +213,11 @@ package enum DirectoryProbe: ProbeKind {
             evidence: evidence)
     }
 
-    /// The run's one directory snapshot, shared by every snapshot check.
-    package static func snapshot(_ context: ProbeContext) async throws -> DirectorySnapshot {
+    /// The run's one directory snapshot of the domain at `index` of `ldap:` (the first, or the only one), shared by every
+    /// snapshot check; `context.configuration.ldap` is that domain's settings.
+    package static func snapshot(_ context: ProbeContext, domain index: Int = 0) async throws -> DirectorySnapshot {
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
-        return try await context.shared.value(.directorySnapshot) {
+        return try await context.shared.value(.directorySnapshot(index)) {
             // The export supplies the account and the scope only when the configuration does not.
             let needsExport = configuration.connect.export != nil
                 && (configuration.ldap.account == nil || configuration.ldap.scope.isEmpty)
@@ -222,6 +242,6 @@ package enum DirectoryProbe: ProbeKind {
 }
 
 extension SharedFactKey where Value == DirectorySnapshot {
-    /// The run's one directory snapshot, whichever check asks first.
-    static var directorySnapshot: Self { Self("directory.snapshot") }
+    /// The run's one directory snapshot of the domain at `index` of `ldap:`, whichever check asks first.
+    static func directorySnapshot(_ index: Int) -> Self { Self(index == 0 ? "directory.snapshot" : "directory.snapshot.\(index)") }
 }

@@ -41,7 +41,7 @@ public struct DCJudge {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPTLS_CACERT"] = dc.caFile
         let outcome = try Subprocess(
-            arguments: ["ldapmodify", "-x", "-H", dc.ldapsURL, "-D", "\(account)@corp.example.test", "-w", password],
+            arguments: ["ldapmodify", "-x", "-H", dc.ldapsURL, "-D", "\(account)@\(dc.domain)", "-w", password],
             environment: environment
         ).run(input: Array("dn: \(dn)\nchangetype: modify\n\(record)\n-\n".utf8), deadline: Date().addingTimeInterval(30))
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)

@@ -11,6 +11,8 @@ public final class SambaDC: @unchecked Sendable {
     private let stdin: Pipe
     /// Started with the `smb` mode: also serves SYSVOL over SMB on ip:445.
     public private(set) var servesSMB = false
+    /// The DNS name of its domain (`corp.example.test`, or `fabrikam.example.test` for the second forest).
+    public let domain: String
 
     public var caFile: String { directory + "/pki/ca.pem" }
     public var otherCAFile: String { directory + "/pki/other-ca.pem" }
@@ -33,11 +35,19 @@ public final class SambaDC: @unchecked Sendable {
             ?? Repository.root.appendingPathComponent(".lab/scenario.tar.zst").path
     }
 
-    /// Clones the template onto `ip` and starts samba; `modes` as in scripts/lab/clone.sh (insecure, wrongname).
-    public init(ip: String, modes: String? = nil) throws {
-        guard FileManager.default.fileExists(atPath: Self.template) else {
+    /// The second forest's template, FABRIKAM.EXAMPLE.TEST, which build-template.sh writes next to the scenario's.
+    public static var fabrikamTemplate: String {
+        URL(fileURLWithPath: template).deletingLastPathComponent().appendingPathComponent("fabrikam.tar.zst").path
+    }
+
+    /// Clones the template onto `ip` and starts samba; `modes` as in scripts/lab/clone.sh (insecure, wrongname);
+    /// `fabrikam` picks the second forest's template (its certificate covers 127.0.0.10 to 127.0.0.19 only).
+    public init(ip: String, modes: String? = nil, fabrikam: Bool = false) throws {
+        let template = fabrikam ? Self.fabrikamTemplate : Self.template
+        domain = fabrikam ? Fabrikam.domain : "corp.example.test"
+        guard FileManager.default.fileExists(atPath: template) else {
             throw LabError(
-                description: "The Samba AD lab template '\(Self.template)' is missing. Run 'make test' (it installs samba and "
+                description: "The Samba AD lab template '\(template)' is missing. Run 'make test' (it installs samba and "
                     + "runs scripts/lab/build-template.sh .lab), or 'make lab' before 'swift test'.")
         }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/samba") else {
@@ -47,7 +57,7 @@ public final class SambaDC: @unchecked Sendable {
         // Short path: samba's unix sockets live under it (see scripts/lab/clone.sh).
         directory = "/tmp/pfdc-\(ip.split(separator: ".").last!)-\(UUID().uuidString.prefix(6))"
         let clone = try Subprocess(
-            arguments: ["bash", Repository.root.appendingPathComponent("scripts/lab/clone.sh").path, Self.template, directory, ip]
+            arguments: ["bash", Repository.root.appendingPathComponent("scripts/lab/clone.sh").path, template, directory, ip]
                 + (modes.map { [$0] } ?? []),
             environment: ProcessInfo.processInfo.environment
         ).run(input: [], deadline: Date().addingTimeInterval(60))
@@ -142,6 +152,7 @@ public enum SambaLab {
     private static let scenario = Result { try SambaDC(ip: "127.0.0.2") }
     private static let insecure = Result { try SambaDC(ip: "127.0.0.3", modes: "insecure") }
     private static let wrongName = Result { try SambaDC(ip: "127.0.0.4", modes: "wrongname") }
+    private static let fabrikamForest = Result { try SambaDC(ip: "127.0.0.11", fabrikam: true) }
 
     // Starting a DC blocks for up to a second; do it on a dedicated thread, never on the cooperative pool.
 
@@ -151,4 +162,16 @@ public enum SambaLab {
     public static func allowingPlaintext() async throws -> SambaDC { try await runBlocking { try insecure.get() } }
     /// Serves a certificate whose name does not match the address.
     public static func withWrongCertificateName() async throws -> SambaDC { try await runBlocking { try wrongName.get() } }
+    /// The second forest, FABRIKAM.EXAMPLE.TEST on 127.0.0.11 (scripts/lab/populate-fabrikam.py).
+    public static func fabrikam() async throws -> SambaDC { try await runBlocking { try fabrikamForest.get() } }
+}
+
+/// The second lab forest's names (scripts/lab/populate-fabrikam.py).
+public enum Fabrikam {
+    public static let domain = "fabrikam.example.test"
+    public static let baseDN = "DC=fabrikam,DC=example,DC=test"
+    public static let readerUPN = "preflight-reader@fabrikam.example.test"
+    /// Not the scenario domain's: each domain's password source is its own.
+    public static let readerPassword = "Fab!Read3r0nly"
+    public static let connectorPassword = "Svc!Passw0rd123"
 }

@@ -7,7 +7,8 @@ password, so each domain's password source is exercised), its own connector acco
 multi-domain tests attribute to this domain. Append new objects at the END of main() only (creation order fixes RIDs).
 
     preflight-reader   the bind account (password FABRIKAM_READER_PW)
-    MSOL_fab           connector account: the 3 writeback ACEs on OU=People, NO Unexpire Password on the root
+    MSOL_fab           connector account: the 3 writeback ACEs on OU=People; Unexpire Password DENIED on the root (the
+                       provisioned root grants it to Authenticated Users, as Windows' default does)
     OU=People          ann, ben (writeback allowed)
     OU=Blocked,OU=People  cy (Reset Password denied to MSOL_fab)
 
@@ -19,7 +20,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
-from lablib import G_RESET, G_USER, SVC_PW, Lab, writeback_aces
+from lablib import G_RESET, G_UNEXPIRE, G_USER, SVC_PW, Lab, writeback_aces
 
 FABRIKAM_READER_PW = "Fab!Read3r0nly"
 
@@ -33,6 +34,7 @@ def main():
     L = Lab(a.smbconf)
     L.user("preflight-reader", FABRIKAM_READER_PW)
     fab_sid = L.user("MSOL_fab", SVC_PW)
+    L.add_aces(L.base, "(OD;;CR;%s;;%s)" % (G_UNEXPIRE, fab_sid))
     L.record("domainRoot", L.base, "domainDNS")
     L.ou("OU=People", writeback_aces(fab_sid))
     L.ou("OU=Blocked,OU=People", "(OD;CIIO;CR;%s;%s;%s)" % (G_RESET, G_USER, fab_sid))

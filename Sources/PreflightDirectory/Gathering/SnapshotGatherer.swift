@@ -450,11 +450,7 @@ struct SnapshotGatherer {
         return name
     }
 
-    private func dnsName(of domainDN: String) -> String {
-        DistinguishedName(domainDN).rdns.compactMap { rdn in
-            rdn.lowercased().hasPrefix("dc=") ? String(rdn.dropFirst(3)) : nil
-        }.joined(separator: ".")
-    }
+    private func dnsName(of domainDN: String) -> String { DistinguishedName(domainDN).dnsName }
 
     func search(
         _ base: String, filter: String, attributes: [String], sdFlags: SDFlags?, _ body: (LDAPEntry) throws -> Void

@@ -17,7 +17,11 @@ public struct Configuration: Sendable, Hashable, Codable {
     var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
     static let defaultMaxEvidenceAgeDays = 30
     public var network = NetworkSettings()
+    /// The one domain's LDAP settings; the first of several when `ldap:` is a list (`ldapDomains`, LDAPDomains.swift).
     public var ldap = LDAPConfiguration()
+    /// All the domains when `ldap:` lists more than one; nil for one (then `ldap` is all), which keeps saved facts of one
+    /// domain as they were.
+    var ldapDomainList: [LDAPConfiguration]?
     public var inventory = InventorySettings()
     public var connect = ConnectSettings()
     public var monitoring = MonitoringSettings()
@@ -39,6 +43,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         case file, phase, topology, cloud, timeoutSeconds, maxEvidenceAgeDays, network, ldap, inventory, connect, monitoring, waivers
         case cover = "report"
         case cloudSyncSection = "cloudSync"
+        case ldapDomainList = "ldapDomains"
     }
 
     public struct NetworkSettings: SettingsSection {
@@ -133,31 +138,31 @@ public struct Configuration: Sendable, Hashable, Codable {
                 _ = section.node(key)
                 section.sink.report(
                     section.location(of: key),
-                    "'ldap.\(key)' is not allowed: passwords are never read from the configuration file. "
-                        + "Put the password in an environment variable named by 'ldap.passwordEnv', or in a file named by 'ldap.passwordFile'.")
+                    "'\(section.qualified(key))' is not allowed: passwords are never read from the configuration file. "
+                        + "Put the password in an environment variable named by '\(section.qualified("passwordEnv"))', or in a file named by '\(section.qualified("passwordFile"))'.")
             }
             if let url {
                 let lower = url.lowercased()
                 if !(lower.hasPrefix("ldap://") || lower.hasPrefix("ldaps://")) {
                     section.sink.report(
                         section.location(of: "url"),
-                        "'ldap.url' is '\(url)', but it must start with ldaps:// (or ldap:// with 'startTLS: true').")
+                        "'\(section.qualified("url"))' is '\(url)', but it must start with ldaps:// (or ldap:// with 'startTLS: true').")
                 } else if lower.hasPrefix("ldaps://"), startTLS {
                     section.sink.report(
                         section.location(of: "startTLS"),
-                        "'ldap.startTLS' is true, but 'ldap.url' already uses ldaps://. Use ldap:// with StartTLS, or drop 'startTLS'.")
+                        "'\(section.qualified("startTLS"))' is true, but '\(section.qualified("url"))' already uses ldaps://. Use ldap:// with StartTLS, or drop 'startTLS'.")
                 }
             }
             if url != nil, bindDN == nil {
-                section.sink.report(section.location, "'ldap.bindDN' is required when 'ldap.url' is set. Name the account the tool binds as.")
+                section.sink.report(section.location, "'\(section.qualified("bindDN"))' is required when '\(section.qualified("url"))' is set. Name the account the tool binds as.")
             }
             if bindDN != nil, passwordEnv == nil, passwordFile == nil {
                 section.sink.report(
                     section.location,
-                    "'ldap.bindDN' is set but no password source is: add 'ldap.passwordEnv' (an environment variable name) or 'ldap.passwordFile'.")
+                    "'\(section.qualified("bindDN"))' is set but no password source is: add '\(section.qualified("passwordEnv"))' (an environment variable name) or '\(section.qualified("passwordFile"))'.")
             }
             if passwordEnv != nil, passwordFile != nil {
-                section.sink.report(section.location(of: "passwordFile"), "Set only one of 'ldap.passwordEnv' and 'ldap.passwordFile'.")
+                section.sink.report(section.location(of: "passwordFile"), "Set only one of '\(section.qualified("passwordEnv"))' and '\(section.qualified("passwordFile"))'.")
             }
         }
     }
@@ -264,7 +269,7 @@ extension Configuration {
             reader.mapping(Section.name).map { Section.read($0, resolve: resolve, locations: &locations) }
         }
         network = section(NetworkSettings.self) ?? network
-        ldap = section(LDAPConfiguration.self) ?? ldap
+        readLDAP(reader, resolve: resolve, locations: &locations)
         inventory = section(InventorySettings.self) ?? inventory
         monitoring = section(MonitoringSettings.self) ?? monitoring
         connect = section(ConnectSettings.self) ?? connect
@@ -290,7 +295,10 @@ extension Configuration {
         // Not ldap.passwordFile: a missing or empty password file is an invalid configuration (78), found by
         // `inputProblems(environment:)` with the other password-source problems.
         // In the order of the sections in the file's documentation; the waiver file before the monitoring exports.
-        let files = network.namedFiles + ldap.namedFiles + inventory.namedFiles + connect.namedFiles + cloudSync.namedFiles
+        let ldapFiles = ldapEntries.flatMap { entry in
+            entry.settings.namedFiles.map { (entry.key + $0.key.dropFirst(LDAPConfiguration.name.count), $0.path, $0.folderAllowed) }
+        }
+        let files = network.namedFiles + ldapFiles + inventory.namedFiles + connect.namedFiles + cloudSync.namedFiles
             + (waivers.map { [("waivers", $0, false)] } ?? []) + monitoring.namedFiles
         for (key, path, folderAllowed) in files {
             var isDirectory: ObjCBool = false
@@ -331,7 +339,8 @@ extension Configuration {
             "phase": .string(phase.rawValue), "topology": .string(topology.rawValue), "cloud": .string(cloud.rawValue),
             "timeoutSeconds": .number(timeoutSeconds), "maxEvidenceAgeDays": .int(maxEvidenceAgeDays),
             "report": ["customer": optional(cover.customer), "tenant": optional(cover.tenant), "assessor": optional(cover.assessor)],
-            "network": network.shownJSON, "ldap": ldap.shownJSON, "inventory": inventory.shownJSON, "connect": connect.shownJSON,
+            "network": network.shownJSON,
+            "ldap": isMultiDomain ? .array(ldapDomains.map(\.shownJSON)) : ldap.shownJSON, "inventory": inventory.shownJSON, "connect": connect.shownJSON,
             "monitoring": monitoring.shownJSON, "cloudSync": cloudSync.shownJSON,
         ]
     }

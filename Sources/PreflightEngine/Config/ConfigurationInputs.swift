@@ -13,8 +13,11 @@ extension Configuration {
         // hold the run before it starts. What is not read in time is left to its probe, which has a deadline.
         let deadline = Date().addingTimeInterval(Self.inputCheckSeconds)
         var problems: [Diagnostic] = []
-        problems += finishing(by: deadline) { [self] in passwordProblems(environment: environment) } ?? []
-        for (key, path) in [("ldap.caFile", ldap.caFile), ("network.caFile", network.caFile)] {
+        for entry in ldapEntries {
+            problems += finishing(by: deadline) { [self] in passwordProblems(entry.settings, key: entry.key, environment: environment) } ?? []
+        }
+        let caFiles = ldapEntries.map { ("\($0.key).caFile", $0.settings.caFile) } + [("network.caFile", network.caFile)]
+        for (key, path) in caFiles {
             if let path, let problem = finishing(by: deadline, { Self.certificateProblem(path) }) ?? nil {
                 problems.append(Diagnostic(location(of: key), "'\(key)' names '\(path)', which \(problem)"))
             }
@@ -40,36 +43,37 @@ extension Configuration {
         locations[key] ?? SourceLocation(file: file ?? Self.defaultFileName)
     }
 
-    private func passwordProblems(environment: [String: String]) -> [Diagnostic] {
+    /// The password source of one domain's settings (`key` is `ldap`, or `ldap[1]` in a list of domains).
+    private func passwordProblems(_ ldap: LDAPConfiguration, key: String, environment: [String: String]) -> [Diagnostic] {
         if let name = ldap.passwordEnv {
-            let location = location(of: "ldap.passwordEnv")
+            let location = location(of: "\(key).passwordEnv")
             guard let value = environment[name] else {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordEnv' names the environment variable '\(name)', which is not set in preflight's environment, so the "
+                        "'\(key).passwordEnv' names the environment variable '\(name)', which is not set in preflight's environment, so the "
                             + "directory checks could not bind. Set it before preflight starts (map the CI secret into the step's env, or "
-                            + "use the systemd unit's EnvironmentFile=), or name a file holding the password with 'ldap.passwordFile' instead.")
+                            + "use the systemd unit's EnvironmentFile=), or name a file holding the password with '\(key).passwordFile' instead.")
                 ]
             }
             guard !value.isEmpty else {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordEnv' names the environment variable '\(name)', which is set but empty, so there is no password to "
+                        "'\(key).passwordEnv' names the environment variable '\(name)', which is set but empty, so there is no password to "
                             + "bind with. Put the bind account's password in it (a CI secret that does not exist, or is not mapped into "
-                            + "the step, expands to an empty string), or name a file holding it with 'ldap.passwordFile' instead.")
+                            + "the step, expands to an empty string), or name a file holding it with '\(key).passwordFile' instead.")
                 ]
             }
         }
         if let path = ldap.passwordFile {
-            let location = location(of: "ldap.passwordFile")
+            let location = location(of: "\(key).passwordFile")
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordFile' names '\(path)', which does not exist, so there is no password to bind with. Create it "
+                        "'\(key).passwordFile' names '\(path)', which does not exist, so there is no password to bind with. Create it "
                             + "holding the bind account's password, readable only by the user preflight runs as (under systemd, "
                             + "LoadCredential= provides it), or correct the path.")
                 ]
@@ -77,17 +81,17 @@ extension Configuration {
             guard !isDirectory.boolValue else {
                 return [
                     Diagnostic(
-                        location, "'ldap.passwordFile' names '\(path)', which is a folder, not a file. Name the file that holds the bind account's password.")
+                        location, "'\(key).passwordFile' names '\(path)', which is a folder, not a file. Name the file that holds the bind account's password.")
                 ]
             }
             if let problem = InputFile.whichIsNotRegular(path) {
-                return [Diagnostic(location, "'ldap.passwordFile' names '\(path)', \(problem)")]
+                return [Diagnostic(location, "'\(key).passwordFile' names '\(path)', \(problem)")]
             }
             if let size = InputLimits.fileSize(path), size > InputLimits.passwordFileBytes {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordFile' names '\(path)', which "
+                        "'\(key).passwordFile' names '\(path)', which "
                             + InputLimits.tooLarge(
                                 size, limit: InputLimits.passwordFileBytes, what: "a password file",
                                 advice: "a password file holds one password. Name the file that holds the bind account's password."))
@@ -98,7 +102,7 @@ extension Configuration {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordFile' names '\(path)', which this user cannot read (permission denied). Let the user preflight "
+                        "'\(key).passwordFile' names '\(path)', which this user cannot read (permission denied). Let the user preflight "
                             + "runs as read it, and nobody else.")
                 ]
             }
@@ -107,7 +111,7 @@ extension Configuration {
                 return [
                     Diagnostic(
                         location,
-                        "'ldap.passwordFile' names '\(path)', which is empty (line breaks aside), so there is no password to bind with. "
+                        "'\(key).passwordFile' names '\(path)', which is empty (line breaks aside), so there is no password to bind with. "
                             + "Write the bind account's password into it.")
                 ]
             }

@@ -74,7 +74,8 @@ public struct Runner: Sendable {
         }
         for id in check.requires {
             guard let result = results[id] else { continue }
-            if result.status != .pass && result.status != .warn {
+            // Judged per domain, a requirement met in some domains lets the check judge those (and error on the others).
+            if result.status != .pass && result.status != .warn && !PerDomain.anyDomainPassed(result.evidence) {
                 var skip = Evaluation.skip(
                     .requirementFailed,
                     "Requires \(id) (\(result.title)), which ended with '\(result.status.rawValue)'. Fix \(id) first.")

@@ -207,8 +207,9 @@ public struct SavedFacts: Sendable, Codable {
 
     /// Every file the configuration names (each file of a folder), with its SHA-256; not the password file.
     static func digests(of configuration: Configuration, waivers: String?) -> [InputDigest] {
-        var named: [(String, String?)] = [
-            ("configuration", configuration.file), ("waivers", waivers), ("ldap.caFile", configuration.ldap.caFile),
+        var named: [(String, String?)] = [("configuration", configuration.file), ("waivers", waivers)]
+        named += configuration.ldapEntries.map { ("\($0.key).caFile", $0.settings.caFile) }
+        named += [
             ("network.caFile", configuration.network.caFile), ("connect.export", configuration.connect.export),
             ("connect.scheduler", configuration.connect.scheduler),
             ("connect.passwordResetConfig", configuration.connect.passwordResetConfig),

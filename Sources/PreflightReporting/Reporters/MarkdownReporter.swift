@@ -139,16 +139,19 @@ public enum MarkdownReporter: Reporter {
             out.append("")
             out += groupCounts(check.findings)
             out.append("**Findings** (\(check.findings.count))")
-            out.append("")
-            out.append("| Status | Target | Message |")
-            out.append("|---|---|---|")
-            for finding in check.findings.prefix(findingLimit) {
-                let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
-                out.append("| \(status) | \(cell(finding.target)) | \(cell(finding.message)) |")
+            // A check judged in several domains lists each domain's findings under its name (`details.domain`).
+            var domains: [String] = []
+            for finding in check.findings {
+                if let domain = PerDomain.domain(of: finding), !domains.contains(domain) { domains.append(domain) }
             }
-            if check.findings.count > findingLimit {
+            if domains.count > 1 {
+                for domain in domains {
+                    let own = check.findings.filter { PerDomain.domain(of: $0) == domain }
+                    out += ["", "*\(inline(domain))* (\(own.count))", ""] + findingTable(own)
+                }
+            } else {
                 out.append("")
-                out.append("…and \(check.findings.count - findingLimit) more (the JSON report lists all \(check.findings.count)).")
+                out += findingTable(check.findings)
             }
         }
         if !check.remediation.isEmpty {
@@ -162,6 +165,20 @@ public enum MarkdownReporter: Reporter {
             out.append("**References**")
             out.append("")
             out += check.references.map { "- <\($0)>" }
+        }
+        return out
+    }
+
+    /// The findings as a table, at most `findingLimit` rows.
+    private static func findingTable(_ findings: [Finding]) -> [String] {
+        var out = ["| Status | Target | Message |", "|---|---|---|"]
+        for finding in findings.prefix(findingLimit) {
+            let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
+            out.append("| \(status) | \(cell(finding.target)) | \(cell(finding.message)) |")
+        }
+        if findings.count > findingLimit {
+            out.append("")
+            out.append("…and \(findings.count - findingLimit) more (the JSON report lists all \(findings.count)).")
         }
         return out
     }
