@@ -286,9 +286,10 @@ struct SavedFactsTests {
         c.file = "preflight.yml"
         c.waivers = "waivers.yml"
         c.cloudSync = Configuration.CloudSyncSettings()
+        c.ldapDomainList = [Configuration.LDAPConfiguration(), Configuration.LDAPConfiguration()]
         let encoded = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
         #expect(
-            Set(encoded.keys) == Set(labels(c).filter { $0 != "locations" }.map { ["cover": "report", "cloudSyncSection": "cloudSync"][$0] ?? $0 }),
+            Set(encoded.keys) == Set(labels(c).filter { $0 != "locations" }.map { ["cover": "report", "cloudSyncSection": "cloudSync", "ldapDomainList": "ldapDomains"][$0] ?? $0 }),
             "every setting but 'locations' is encoded: \(encoded.keys.sorted())")
         #expect(Configuration.NetworkSettings.keys.map(\.name).sorted() == labels(c.network))
         #expect(Configuration.LDAPConfiguration.keys.map(\.name).sorted() == labels(c.ldap))
