@@ -82,6 +82,9 @@ struct ConnectDrivenDirectoryTests {
         #expect(!targets.contains { $0.contains("carol") || $0.contains("dave") }, "\(targets)")
         #expect(targets.contains("CN=erin,\(staff)") && targets.contains("CN=frank,\(staff)"))
         #expect(reset.evidence["excluded"]?.arrayValue?.count == 2)
+        // One domain too: every finding names it (issue #16 Contract), and nothing else changes.
+        #expect(!reset.findings.isEmpty && reset.findings.allSatisfy { $0.details?["domain"] == "corp.example.test" })
+        #expect(reset.evidence["domains"] == nil)
     }
 
     @Test func anExportWithoutThisDomainIsAnErrorThatSaysWhatToDo() async throws {
