@@ -65,7 +65,7 @@ extension DirectoryProbe {
     /// The DNS name of the domain the facts are of, else the one its settings name.
     static func domainName(of facts: Facts, _ settings: Configuration.LDAPConfiguration) -> String {
         switch facts {
-        case .snapshot(let snapshot), .remoteSAM(let snapshot, _): return snapshot.domain.dnsName
+        case .snapshot(let snapshot), .remoteSAM(let snapshot, _), .gmsa(let snapshot, _): return snapshot.domain.dnsName
         case .bind(let bind): return bind.domain ?? settings.domainLabel
         case .accountNotFound, .domains: return settings.domainLabel
         }

@@ -7,7 +7,7 @@ import PreflightEngine
 /// The directory probe kinds, in the registry's order.
 public let directoryProbes: [RegisteredProbe] = [RegisteredProbe(DirectoryProbe.self)]
 
-/// `directory` (AD-001 to AD-016): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
+/// `directory` (AD-001 to AD-018): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
 /// directory snapshot (gathered once, whichever check asks first) and judges one thing of it.
 package enum DirectoryProbe: ProbeKind {
     package static let name = "directory"
@@ -40,6 +40,10 @@ package enum DirectoryProbe: ProbeKind {
         case prerequisite
         /// AD-016: RestrictRemoteSAM, from the DCs' GPOs in SYSVOL, lets the account make remote SAM calls.
         case restrictRemoteSAM = "restrict-remote-sam"
+        /// AD-017: who may retrieve the password of the account when it is a gMSA (the Cloud Sync agent's).
+        case gmsaPasswordReaders = "gmsa-password-readers"
+        /// AD-018: the gMSA's own object is hardened as Set-AADCloudSyncRestrictedPermissions leaves it.
+        case gmsaHardening = "gmsa-hardening"
     }
 
     /// A judgement with its typed params.
@@ -49,6 +53,7 @@ package enum DirectoryProbe: ProbeKind {
         case controls(anyOf: [String])
         case ouNames(reserved: String)
         case prerequisite(PrerequisiteObjectKind)
+        case gmsa(GMSAAspect)
     }
 
     /// What the bind (AD-001) found, or the snapshot the other judgements read.
@@ -61,6 +66,8 @@ package enum DirectoryProbe: ProbeKind {
         case remoteSAM(DirectorySnapshot, RemoteSAMFacts)
         /// Several domains (`ldap:` a list): each domain's facts of the above kinds, or why they could not be gathered.
         case domains([DomainOutcome])
+        /// AD-017, AD-018: the snapshot (for the account and names) and what was read of the gMSA.
+        case gmsa(DirectorySnapshot, GMSAFacts)
     }
 
     package struct BindFacts: Codable, Sendable {
@@ -104,6 +111,8 @@ package enum DirectoryProbe: ProbeKind {
             return .ouNames(reserved: reader.string("reservedCharacters") ?? ",+\"\\<>;\n\r=/")
         case .prerequisite:
             return reader.oneOf("object", PrerequisiteObjectKind.self, required: true).map(Params.prerequisite)
+        case .gmsaPasswordReaders: return .gmsa(.passwordReaders)
+        case .gmsaHardening: return .gmsa(.hardening)
         }
     }
 
@@ -137,6 +146,7 @@ package enum DirectoryProbe: ProbeKind {
                 try await runBlocking("preflight.smb.sysvol") {
                     RemoteSAMGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
                 })
+        case .gmsa: return try await gatherGMSA(context, domain: index)
         default:
             return .snapshot(try await snapshot(context, domain: index))
         }
@@ -158,12 +168,14 @@ package enum DirectoryProbe: ProbeKind {
             return Evaluation(
                 status: .fail, message: reason, findings: [Finding(status: .fail, target: requested, message: "Account not found.")])
         case (.remoteSAM(let gathered, let remoteSAM), .restrictRemoteSAM): return RemoteSAMJudgement.evaluate(remoteSAM, gathered)
+        case (.gmsa(let gathered, let gmsa), .gmsa(let aspect)): return GMSAJudgement.evaluate(aspect, gmsa, gathered)
         case (.snapshot(let gathered), _): snapshot = gathered
         default: return .error("The saved directory facts are not those this judgement reads; collect them again.")
         }
         switch params {
         case .bind: return .error("The saved directory facts hold no bind; collect them again.")
         case .restrictRemoteSAM: return .error("The saved directory facts hold no GPO templates; collect them again.")
+        case .gmsa: return .error("The saved directory facts hold nothing read of the gMSA; collect them again.")
         case .account:
             // Judged at the context's time, not the clock's, so saved facts re-evaluate to the same verdict.
             return DirectoryJudgements.account(snapshot, now: context.now)

@@ -59,6 +59,8 @@ struct CloudSyncDemoTests {
             #expect(check(id)?.reason == .notApplicable, "\(id) does not apply to cloud-sync")
         }
         #expect(check("AD-016")?.status == .pass, "SYSVOL read, no GPO restricts SAM: \(check("AD-016")?.message ?? "")")
+        #expect(check("AD-017")?.status == .pass && check("AD-017")?.message.contains("CSAGENT1$") == true, "\(check("AD-017")?.message ?? "")")
+        #expect(check("AD-018")?.status == .warn, "the gMSA is not hardened: \(check("AD-018")?.message ?? "")")
         #expect(check("NET-004")?.status == .pass && check("NET-007")?.status == .pass, "\(check("NET-007")?.message ?? "")")
         #expect(!report.checks.contains { $0.status == .error }, "\(report.checks.filter { $0.status == .error }.map { "\($0.id): \($0.message)" })")
         #expect(cli.exitCode == 1, "NOT READY: AD-005 and the inventory's licence gaps fail. \(cli)")

@@ -47,7 +47,7 @@ struct CoverageCLITests {
         let (passed, warned, skipped) = (report.summary.pass, report.summary.warn, report.summary.skip)
         #expect(report.checks.filter { $0.area == "network" && $0.status == .pass }.count == 4, "the four network checks pass: \(result)")
         let notAssessed =
-            "not assessed: AD-001..AD-005, AD-011..AD-016 (no ldap.url or ldap.bindDN), CON-001, CON-002, CON-004, CON-007 "
+            "not assessed: AD-001..AD-005, AD-011..AD-017 (no ldap.url or ldap.bindDN), CON-001, CON-002, CON-004, CON-007 "
             + "(no connect.export), CON-003 (no connect.scheduler), INV-001 (no inventory.users), INV-003 (no inventory.users or inventory.licenses)"
         let verdict =
             "INCOMPLETE — nothing failed, but critical or high checks were not assessed, so readiness is unproven (0 failed, \(warned) "
@@ -61,7 +61,7 @@ struct CoverageCLITests {
         let gaps = try #require(coverage["notAssessed"] as? [[String: String]])
         #expect(
             gaps.map { $0["id"]! }
-                == ["AD-001", "AD-002", "AD-003", "AD-004", "AD-005", "AD-011", "AD-012", "AD-013", "AD-014", "AD-015", "AD-016", "CON-001", "CON-002", "CON-003",
+                == ["AD-001", "AD-002", "AD-003", "AD-004", "AD-005", "AD-011", "AD-012", "AD-013", "AD-014", "AD-015", "AD-016", "AD-017", "CON-001", "CON-002", "CON-003",
                     "CON-004", "CON-007", "INV-001", "INV-003"])
         #expect(gaps[0] == ["id": "AD-001", "severity": "critical", "reason": "no-input", "detail": "no ldap.url or ldap.bindDN"])
         #expect(gaps[1] == ["id": "AD-002", "severity": "critical", "reason": "requirement-failed", "detail": "no ldap.url or ldap.bindDN"])
@@ -74,7 +74,7 @@ struct CoverageCLITests {
         #expect(markdown.contains("**INCOMPLETE** — nothing failed, but critical or high checks were not assessed"))
         #expect(markdown.contains("- **INV-001** Tenant exports are readable and recognised, and users are in scope — no-input — **not assessed** (high"))
         let prom = try await FormatValidators.prometheus(at: try render("prom"))
-        #expect(prom["preflight_ready"] == 0 && prom["preflight_not_assessed_checks"] == 18 && prom["preflight_selection_narrowed"] == 0)
+        #expect(prom["preflight_ready"] == 0 && prom["preflight_not_assessed_checks"] == 19 && prom["preflight_selection_narrowed"] == 0)
         let summary = try await CLI.run(["render", folder.url("out/latest.json"), "--format", "summary"], in: folder.path)
         #expect(summary.stdout == "INCOMPLETE 0 fail, \(warned) warn, 0 error, \(passed) pass, \(skipped) skip; \(notAssessed)\n", "\(summary)")
     }
@@ -127,8 +127,8 @@ struct CoverageCLITests {
         let tagged = try await CLI.run(["run", "--config", config, "--tag", "directory", "--out", "tagged", "--format", "summary"], in: folder.path)
         #expect(tagged.exitCode == 2, "\(tagged)")
         #expect(
-            tagged.stdout.hasPrefix("INCOMPLETE (selection: --tag directory) 0 fail, 0 warn, 0 error, 0 pass, 17 skip; "
-                + "not assessed: AD-001..AD-005, AD-011..AD-016 (no ldap.url or ldap.bindDN)"), "\(tagged)")
+            tagged.stdout.hasPrefix("INCOMPLETE (selection: --tag directory) 0 fail, 0 warn, 0 error, 0 pass, 19 skip; "
+                + "not assessed: AD-001..AD-005, AD-011..AD-017 (no ldap.url or ldap.bindDN)"), "\(tagged)")
     }
 
     @Test func checksLeftOutBySkipAreNotSelectedRatherThanNotAssessed() async throws {

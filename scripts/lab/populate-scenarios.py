@@ -14,7 +14,9 @@ import sys
 import time
 
 import ldb
+from samba.dcerpc import security
 from samba.dsdb import GTYPE_DISTRIBUTION_GLOBAL_GROUP
+from samba.ndr import ndr_pack
 
 sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
 from lablib import (G_GROUPTYPE, G_RESET, G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC, G_UNEXPIRE, G_USER,
@@ -170,6 +172,15 @@ def main():
     L.ou("OU=CloudSyncPartial", writeback_aces(L.sid("provAgentgMSA"), ("reset", "lockout")))
     L.user("cs1", ou="OU=CloudSync")
     L.user("csp1", ou="OU=CloudSyncPartial")
+    # The agent's host, CSAGENT1$: the one principal msDS-GroupMSAMembership lets retrieve the gMSA's password, as the
+    # agent's installer leaves it (AD-017). Samba 4.17 stores the descriptor but computes no gMSA password.
+    agent_dn = L.dn("CN=CSAGENT1,CN=Computers")
+    db.add({"dn": agent_dn, "objectClass": "computer", "sAMAccountName": "CSAGENT1$", "userAccountControl": "4096"})
+    L.record("CSAGENT1", agent_dn, "computer")
+    readers = security.descriptor.from_sddl("O:BAD:(A;;0xf01ff;;;%s)" % L.sid("CSAGENT1"), security.dom_sid(db.get_domain_sid()))
+    m = ldb.Message(ldb.Dn(db, gmsa_dn))
+    m["msDS-GroupMSAMembership"] = ldb.MessageElement(ndr_pack(readers), ldb.FLAG_MOD_REPLACE, "msDS-GroupMSAMembership")
+    db.modify(m)
 
     L.manifest["seconds"] = round(time.monotonic() - t0, 2)
     if a.manifest:

@@ -1,0 +1,66 @@
+import PreflightCore
+
+/// Which side of the agent's gMSA a check judges (AD-017, AD-018).
+public enum GMSAAspect: String, Codable, Sendable, CaseIterable {
+    /// AD-017: who may retrieve the password (`msDS-GroupMSAMembership`).
+    case passwordReaders = "password-readers"
+    /// AD-018: the object's own DACL, against what `Set-AADCloudSyncRestrictedPermissions` leaves.
+    case hardening
+}
+
+/// What AD-017 and AD-018 read of the connector account when it is a group managed service account: the security
+/// descriptor naming who may retrieve its password, the object's own DACL, and every trustee of either, resolved.
+/// https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/gmsa-cloud-sync
+public struct GMSAFacts: Codable, Sendable, Hashable {
+    public var dn: String
+    /// False when the account is no `msDS-GroupManagedServiceAccount`; nothing else is read then.
+    public var isGMSA: Bool
+    /// The DACL of `msDS-GroupMSAMembership`: its allow ACEs name who may retrieve the password. nil when unreadable.
+    public var passwordReaders: DACLState?
+    public var passwordReadersUnreadable: String?
+    /// The object's own DACL (all ACEs, in order), nil when unreadable.
+    public var objectDACL: DACLState?
+    public var daclProtected: Bool = false
+    public var objectDACLUnreadable: String?
+    /// The trustees of both, each once, resolved in the domain.
+    public var principals: [GMSAPrincipal] = []
+
+    public init(dn: String, isGMSA: Bool) {
+        self.dn = dn
+        self.isGMSA = isGMSA
+    }
+
+    func principal(_ sid: SID?) -> GMSAPrincipal? { principals.first { $0.sid == sid } }
+}
+
+/// A trustee as the domain knows it.
+public struct GMSAPrincipal: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable {
+        case computer
+        /// A gMSA or sMSA: a service account, not a host.
+        case serviceAccount = "service-account"
+        case user, group
+        /// A well-known or BUILTIN SID with no object in the domain (Everyone, Authenticated Users, SYSTEM, …).
+        case wellKnown = "well-known"
+        /// A foreignSecurityPrincipal: a SID of another forest, or a well-known SID made a group member.
+        case foreign
+        /// No object with this SID was found: another domain's, or a deleted account.
+        case unresolved
+    }
+
+    public var sid: SID
+    public var name: String
+    public var dn: String?
+    public var kind: Kind
+    /// A group's members, nested ones included (the DC's in-chain match), each with its kind; nil unless a group.
+    public var members: [GMSAMember]?
+}
+
+/// One member of a group, found through nesting or directly.
+public struct GMSAMember: Codable, Sendable, Hashable {
+    public var dn: String
+    public var name: String
+    public var kind: GMSAPrincipal.Kind
+    /// A foreignSecurityPrincipal's SID (its `cn`), e.g. S-1-5-11 for Authenticated Users.
+    public var sid: SID?
+}
