@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make demo`, `make test` and `make bench` need on a fresh Debian 12 machine with Swift (git: the
-# provenance tests list tracked files; python3: the fixture generators and validators).
+# provenance tests list tracked files; python3: the fixture generators and validators; chromium and poppler-utils: the
+# HTML report's browser test loads it headless, screenshots it and prints it to PDF, whose pages pdftoppm counts).
 # Idempotent: each step runs only when its tool is missing, so a second run takes well under a second.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 for pkg in libcurl4-openssl-dev libldap2-dev libsmbclient-dev ldap-utils samba samba-ad-dc samba-ad-provision winbind \
-           python3-samba openssl zstd tinyproxy curl systemd strace git python3; do
+           python3-samba openssl zstd tinyproxy curl systemd strace git python3 chromium poppler-utils; do
   have_pkg "$pkg" || need_apt+=("$pkg")
 done
 

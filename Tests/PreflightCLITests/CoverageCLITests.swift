@@ -183,7 +183,7 @@ struct CoverageCLITests {
         let old = Repository.fixture("golden/report-before-coverage.json")
         let markdown = try await CLI.run(["render", old], in: folder.path)
         #expect(markdown.exitCode == 0 && markdown.stderr.isEmpty, "\(markdown)")
-        #expect(markdown.stdout.contains("**NOT READY** — at least one check failed (1 failed, 1 warnings, 1 errors, 2 passed, 1 skipped).\n"))
+        #expect(markdown.stdout.contains("**NOT READY** — at least one check failed (1 failed, 1 warning, 1 error, 2 passed, 1 skipped).\n"))
         #expect(markdown.stdout.contains("did not record coverage"))
         for format in ["json", "junit", "prom", "csv", "summary"] {
             let result = try await CLI.run(["render", old, "--format", format], in: folder.path)

@@ -11,7 +11,7 @@ struct DemoAndTerminalTests {
     /// One test, because both passes use the same fixed addresses.
     @Test func theDemoFindsTheLabDomainsProblems() async throws {
         let out = try TemporaryFolder("demo")
-        let (status, report) = try await runDemo(out: out.path, extra: [])
+        let (status, report) = try await runDemo(out: out.path, extra: ["--format", "md,json,html"])
         #expect(status == .exited(1))
         let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
         #expect(failed == ["AD-003", "AD-004", "AD-005", "AD-011", "AD-013", "CON-007", "INV-003", "INV-004", "NET-005"])
@@ -30,6 +30,17 @@ struct DemoAndTerminalTests {
         #expect(build.evidence["connectorIdentityType"] == "unknown")
         #expect(report.checks.first { $0.id == "PLG-001" }?.status == .pass)
         #expect(try out.read("latest.md").contains("# Password writeback readiness: NOT READY"))
+        // make demo's HTML report, in a real browser, offline: every section, no console message, no request, and it prints.
+        let page = try await HeadlessChromium.load(out.url("latest.html"), in: out.path)
+        #expect(page.consoleMessages.isEmpty && page.requests.isEmpty, "\(page.consoleMessages) \(page.requests)")
+        #expect(page.dom.contains("<span id=\"verdict\" class=\"verdict fail\">NOT READY</span>"))
+        #expect(["summary", "users", "checks", "attention", "appendix"].allSatisfy { page.dom.contains("<section id=\"\($0)\">") })
+        #expect(page.dom.contains("<td data-key=\"inScope\">\(report.readiness.inScope ?? -1)</td>"))
+        #expect(page.pdfPages > 1)
+        let kept = Repository.root.appendingPathComponent(".build/html-report").path
+        try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: kept + "/demo-screenshot.png")
+        try? FileManager.default.copyItem(atPath: page.screenshot, toPath: kept + "/demo-screenshot.png")
         // The demo's export is Microsoft's 2016 sample: the Connect checks that would pass warn that it is thousands of days
         // old and how to export it again; CON-007 still fails, and its message notes the age.
         let export = Repository.root.appendingPathComponent("examples/demo/connect-export").path

@@ -196,7 +196,7 @@ struct EvidenceAgeCLITests {
         try await runBlocking { try Self.touch(undated, old) }
         let (stale, staleReport, _) = try await run("connect: {export: \"\(undated)\"}\n", ["--only", "CON-004"])
         #expect(stale.exitCode == 0, "\(stale)")
-        expectVerdict(stale, "READY", "0 failed, 1 warnings, 0 errors, 0 passed, 0 skipped")
+        expectVerdict(stale, "READY", "0 failed, 1 warning, 0 errors, 0 passed, 0 skipped")
         let check = try #require(staleReport.checks.first)
         #expect(check.status == .warn)
         #expect(
@@ -217,7 +217,7 @@ struct EvidenceAgeCLITests {
         let old = try await audit(on: "2025-01-15")
         let (stale, staleReport, _) = try await run("phase: health\nmonitoring: {audit: \"\(old)\"}\n", ["--only", "MON-005"])
         #expect(stale.exitCode == 0 && stale.stderr.isEmpty, "\(stale)")
-        expectVerdict(stale, "READY", "0 failed, 1 warnings, 0 errors, 0 passed, 0 skipped")
+        expectVerdict(stale, "READY", "0 failed, 1 warning, 0 errors, 0 passed, 0 skipped")
         let mon = try #require(staleReport.checks.first)
         #expect(
             mon.message.hasPrefix("The Entra audit-log download (\(old); date: its newest entry (UTC)) is from 2025-01-15, "

@@ -54,7 +54,10 @@ struct FormatCLITests {
 
     @Test func renderWritesEachMachineFormatFromASavedReport() async throws {
         let golden = Repository.fixture("golden/report.json")
-        for (format, goldenName) in [("junit", "report.junit.xml"), ("prom", "report.prom"), ("csv", "report.csv")] {
+        for (format, goldenName) in [
+            ("junit", "report.junit.xml"), ("prom", "report.prom"), ("csv", "report.csv"), ("html", "report.html"),
+            ("users-csv", "report.users.csv"),
+        ] {
             let result = try await CLI.run(["render", golden, "--format", format, "--out", "copy.\(format)"], in: folder.path)
             #expect(result.exitCode == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
             let copy = try Data(contentsOf: URL(fileURLWithPath: folder.url("copy.\(format)")))
@@ -69,6 +72,6 @@ struct FormatCLITests {
         #expect(
             bad.stderr.hasPrefix(
                 "Error: The value 'yaml' is invalid for '--format <format>'. Please provide one of the following:\n"
-                    + "  - md\n  - json\n  - junit\n  - prom\n  - csv\n  - summary\n"), "\(bad)")
+                    + "  - md\n  - json\n  - html\n  - junit\n  - prom\n  - csv\n  - users-csv\n  - summary\n"), "\(bad)")
     }
 }

@@ -26,6 +26,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The number when it is a whole one (evidence counts).
+    public var intValue: Int? {
+        guard case .number(let value) = self, value.rounded() == value, abs(value) < 1e15 else { return nil }
+        return Int(value)
+    }
+
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

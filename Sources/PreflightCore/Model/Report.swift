@@ -23,6 +23,9 @@ public struct Report: Sendable, Codable, Hashable {
     /// and the selection, so it cannot contradict them; nil only for a report written before coverage was recorded,
     /// whose verdict then keeps the rule it was written with.
     public private(set) var coverage: Coverage?
+    /// Which in-scope users can use writeback today and what blocks the others. Derived from `checks` (recomputed when a
+    /// report is read), so it cannot contradict them.
+    public private(set) var readiness: Readiness
 
     public struct Tool: Sendable, Codable, Hashable {
         public var name: String
@@ -100,6 +103,7 @@ public struct Report: Sendable, Codable, Hashable {
         self.cover = cover
         self.notices = notices
         self.checks = checks
+        self.readiness = Readiness(checks: checks)
         self.summary = Summary(checks.map(\.status))
         let coverage = Coverage(checks: checks, selection: selection)
         self.coverage = coverage
@@ -113,6 +117,7 @@ public struct Report: Sendable, Codable, Hashable {
     public mutating func apply(_ waivers: [Waiver], at now: Date) {
         let (results, outcomes) = WaiverApplication.apply(waivers, to: checks, at: now)
         checks = results
+        readiness = Readiness(checks: results)
         self.waivers = outcomes
         summary = Summary(checks.map(\.status))
         if let coverage { self.coverage = Coverage(checks: checks, selection: coverage.selection) }
@@ -131,7 +136,7 @@ public struct Report: Sendable, Codable, Hashable {
     public private(set) var verdict: Verdict = .ready
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, coverage, changes, notices, checks, waivers
+        case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, coverage, readiness, changes, notices, checks, waivers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -146,6 +151,7 @@ public struct Report: Sendable, Codable, Hashable {
         summary = try container.decode(Summary.self, forKey: .summary)
         notices = try container.decodeIfPresent([String].self, forKey: .notices) ?? []
         checks = try container.decode([CheckResult].self, forKey: .checks)
+        readiness = Readiness(checks: checks)
         waivers = try container.decodeIfPresent([WaiverOutcome].self, forKey: .waivers) ?? []
         changes = try container.decodeIfPresent(Changes.self, forKey: .changes)
         // Recomputed from the checks, keeping only the recorded selection: the coverage cannot contradict the checks.

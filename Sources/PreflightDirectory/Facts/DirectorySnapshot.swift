@@ -134,6 +134,9 @@ public struct UserFacts: Codable, Sendable, Hashable {
     /// The DC's own answer, `allowedAttributesEffective`, read when the bind account is the connector account:
     /// the lower-cased names of the writeback attributes it lists (nil when not read).
     var dcWritableAttributes: Set<String>?
+    /// The user's `userPrincipalName`, the key the report's per-user readiness joins the directory's findings to the tenant
+    /// exports' users by (nil when the user has none, or in facts saved before it was read).
+    public var upn: String? = nil
 
     var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }

@@ -29,7 +29,7 @@ struct SnapshotGatherer {
     static let cloudSyncDefaultAccount = "provAgentgMSA$"
     static let userAttributes = [
         "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
-        "nTSecurityDescriptor",
+        "nTSecurityDescriptor", "userPrincipalName",
     ]
     static let containerFilter =
         "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain))"
@@ -303,6 +303,7 @@ struct SnapshotGatherer {
                 dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
                 daclProtected: parsed.protected, dacl: dacl)
             user.dcWritableAttributes = writable
+            user.upn = entry.string("userPrincipalName")
             return user
         } catch {
             return UserFacts(

@@ -87,6 +87,7 @@ public enum DirectoryJudgements {
             gaps.append((user, cause))
             causes[cause.code, default: 0] += 1
             var details: [String: JSONValue] = ["group": group(user), "right": .string(right.name), "cause": .string(cause.code)]
+            if let upn = user.upn { details["upn"] = .string(upn) }
             switch cause {
             case .denied(let ace, let origin):
                 details["ace"] = .string(ace.sddl)
@@ -225,12 +226,16 @@ public enum DirectoryJudgements {
             if user.adminCount > 0, groups.isEmpty, builtIn == nil {
                 why.append("no protected group membership found: adminCount may be stale")
             }
+            var details: [String: JSONValue] = [
+                "group": .string(DistinguishedName(user.dn).parent?.description ?? ""), "adminCount": .int(user.adminCount),
+                "daclProtected": .bool(user.daclProtected),
+            ]
+            if let upn = user.upn { details["upn"] = .string(upn) }
             findings.append(
                 Finding(
                     status: .warn, target: user.dn,
                     message: "Protected account (\(why.joined(separator: "; "))): writeback cannot reset its password.",
-                    details: ["group": .string(DistinguishedName(user.dn).parent?.description ?? ""), "adminCount": .int(user.adminCount),
-                              "daclProtected": .bool(user.daclProtected)]))
+                    details: .object(details)))
         }
         let evidence = Evidence.of(
             ScopeView(s), ProtectedView(protectedAccounts: findings.count, protectedGroupsQueried: s.protectedGroupMembers.keys.sorted()))

@@ -129,7 +129,7 @@ package enum Explanation {
         if protected > 0 {
             lines.append("")
             lines.append(
-                "\(protected) protected account(s) (adminCount=1) cannot be reset by writeback. Keep them out of SSPR scope; "
+                "\(protected) protected \(protected == 1 ? "account" : "accounts") (adminCount=1) cannot be reset by writeback. Keep \(protected == 1 ? "it" : "them") out of SSPR scope; "
                     + "do not grant the connector account rights on AdminSDHolder.")
         }
         return lines.joined(separator: "\n")

@@ -20,7 +20,7 @@ public enum MarkdownReporter: Reporter {
         out.append("")
         out += cover(report)
         out.append("")
-        out.append(verdictLine(report))
+        out += MarkdownSummary.executive(report)
         out.append("")
         if report.coverage == nil {
             out.append(
@@ -38,16 +38,32 @@ public enum MarkdownReporter: Reporter {
             for notice in report.notices { out.append("> - \(inline(notice))") }
             out.append("")
         }
+        out += MarkdownSummary.users(report)
+        out.append("")
         out.append("## Checks")
+        out.append("")
+        out.append("By severity, then status.")
         out.append("")
         out.append("| Status | ID | Severity | Title |")
         out.append("|---|---|---|---|")
-        for check in ordered(report.checks) {
+        let ordered = report.checksBySeverity
+        for check in ordered {
             out.append("| \(badge(check.status)) | \(check.id) | \(check.severity.rawValue) | \(cell(check.title)) |")
         }
-        let attention = ordered(report.checks).filter { $0.status != .pass && $0.status != .skip && $0.status != .waived }
-        out += headed("What needs attention", attention, section)
-        let evidenceOnly = ordered(report.checks).filter { check in
+        let attention = ordered.filter { $0.status != .pass && $0.status != .skip && $0.status != .waived }
+        let rights = MarkdownRights.merged(attention)
+        var sections: [[String]] = []
+        var rightsShown = false
+        for check in attention {
+            if rights.contains(where: { $0.id == check.id }) {
+                if !rightsShown { sections.append(MarkdownRights.section(rights)) }
+                rightsShown = true
+            } else {
+                sections.append(section(check))
+            }
+        }
+        out += headed("What needs attention", sections) { $0 }
+        let evidenceOnly = ordered.filter { check in
             check.status == .pass && !ReportTable.tables(in: check.evidence).isEmpty
         }
         out += headed("Evidence from passing checks", evidenceOnly) { check in
@@ -66,12 +82,7 @@ public enum MarkdownReporter: Reporter {
                     "- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped")\(weight): \(inline(check.message))")
             }
         }
-        out.append("")
-        out.append("---")
-        out.append("")
-        out.append(
-            "Run \(report.run.id) · \(report.run.durationMs) ms · catalog \(report.run.catalogDigest.prefix(19)) · "
-                + "JSON report (schema v\(report.schemaVersion)) has every finding.")
+        out += appendix(report)
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -85,7 +96,6 @@ public enum MarkdownReporter: Reporter {
         if let selection = report.coverage?.selection {
             rows.append(("Selection", "\(selection.flags): only the selected checks (and the checks they require) ran"))
         }
-        rows.append(("Host", report.run.host))
         rows.append(("Tool", "\(report.tool.name) \(report.tool.version)"))
         return ["| | |", "|---|---|"] + rows.map { "| \($0.0) | \(cell($0.1)) |" }
     }
@@ -94,7 +104,7 @@ public enum MarkdownReporter: Reporter {
     public static func verdictLine(_ report: Report) -> String {
         let s = report.summary
         let counts =
-            "\(s.fail) failed, \(s.warn) warnings, \(s.error) errors, \(s.pass) passed, \(s.skip) skipped"
+            "\(s.fail) failed, \(Plural.count(s.warn, "warning")), \(Plural.count(s.error, "error")), \(s.pass) passed, \(s.skip) skipped"
             + (s.waived > 0 ? ", \(s.waived) waived" : "")
         let verdict = "**\(report.verdict.rawValue)**\(selectionSuffix(report))"
         let missing = report.coverage?.notAssessedClause.map { "; \($0)" } ?? ""
@@ -131,7 +141,7 @@ public enum MarkdownReporter: Reporter {
 
     private static func section(_ check: CheckResult) -> [String] {
         var out = ["### \(badge(check.status)) \(check.id) — \(inline(check.title))", ""]
-        out.append("*Severity:* \(check.severity.rawValue) · *Probe:* `\(check.probe)` · *Time:* \(check.durationMs) ms")
+        out.append("*Severity:* \(check.severity.rawValue)")
         out.append("")
         out.append(check.message)
         out += tables(check)
@@ -158,7 +168,7 @@ public enum MarkdownReporter: Reporter {
             out.append("")
             out.append("**Remediation**")
             out.append("")
-            out.append(check.remediation.trimmingCharacters(in: .whitespacesAndNewlines))
+            out.append(paragraphs(check.remediation).joined(separator: "\n\n"))
         }
         if !check.references.isEmpty {
             out.append("")
@@ -221,21 +231,6 @@ public enum MarkdownReporter: Reporter {
         return out
     }
 
-    /// Worst first, then by id, so the reader meets the blockers at the top.
-    private static func ordered(_ checks: [CheckResult]) -> [CheckResult] {
-        func rank(_ status: CheckStatus) -> Int {
-            switch status {
-            case .fail: 0
-            case .error: 1
-            case .warn: 2
-            case .pass: 3
-            case .waived: 4
-            case .skip: 5
-            }
-        }
-        return checks.sorted { (rank($0.status), $0.id) < (rank($1.status), $1.id) }
-    }
-
     static func badge(_ status: CheckStatus) -> String {
         switch status {
         case .pass: "✅ pass"
@@ -250,12 +245,42 @@ public enum MarkdownReporter: Reporter {
     /// Table cells come from the directory, exports and plugins: a pipe would split the row and a tag would
     /// render as HTML, so both are escaped.
     static func cell(_ text: String) -> String {
-        inline(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+        inline(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "\\<")
     }
 
     static func inline(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "\r", with: " ")
+    }
+
+    /// The remediation's paragraphs, each once (a generated paragraph and the catalog's may repeat each other), code
+    /// blocks kept whole.
+    static func paragraphs(_ text: String) -> [String] {
+        var result: [String] = []
+        var current: [String] = []
+        var inCode = false
+        func flush() {
+            let paragraph = current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !paragraph.isEmpty, !result.contains(paragraph) { result.append(paragraph) }
+            current = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inCode.toggle() }
+            if line.trimmingCharacters(in: .whitespaces).isEmpty && !inCode { flush() } else { current.append(String(line)) }
+        }
+        flush()
+        return result
+    }
+
+    /// Tool internals for whoever reruns or debugs the assessment: each check's probe and time, the run's id and catalog.
+    static func appendix(_ report: Report) -> [String] {
+        var out = ["", "## Technical appendix", ""]
+        out.append(
+            "Run \(report.run.id) · \(report.run.durationMs) ms · host \(cell(report.run.host)) · catalog "
+                + "\(report.run.catalogDigest.prefix(19)) · JSON report (schema v\(report.schemaVersion)) has every finding.")
+        out.append("")
+        out.append("Probes and times: " + report.checks.sorted(by: { $0.id < $1.id }).map { "\($0.id) `\($0.probe)` \($0.durationMs) ms" }.joined(separator: " · ") + ".")
+        return out
     }
 
     static func humanDate(_ rfc3339: String) -> String {

@@ -20,5 +20,6 @@ public protocol Reporter: Sendable {
 
 /// Every report format, in the order `--help` lists them and a run writes them.
 let allReporters: [any Reporter.Type] = [
-    MarkdownReporter.self, JSONReporter.self, JUnitReporter.self, PrometheusReporter.self, CSVReporter.self, SummaryReporter.self,
+    MarkdownReporter.self, JSONReporter.self, HTMLReporter.self, JUnitReporter.self, PrometheusReporter.self, CSVReporter.self,
+    UsersCSVReporter.self, SummaryReporter.self,
 ]

@@ -187,7 +187,7 @@ struct CoverageTests {
         let old = try JSONReporter.load(path)
         #expect(old.coverage == nil && old.verdict == .notReady && old.exitCode == 1)
         let markdown = MarkdownReporter.render(old)
-        #expect(markdown.contains("**NOT READY** — at least one check failed (1 failed, 1 warnings, 1 errors, 2 passed, 1 skipped).\n"))
+        #expect(markdown.contains("**NOT READY** — at least one check failed (1 failed, 1 warning, 1 error, 2 passed, 1 skipped).\n"))
         #expect(markdown.contains("did not record coverage"))
         #expect(!PrometheusReporter.render(old).contains("preflight_not_assessed_checks"), "nothing is invented for an old report")
         #expect(!SummaryReporter.line(old, reportPath: nil).contains("not assessed"))

@@ -102,11 +102,12 @@ struct MachineFormatTests {
     @Test func everyFileFormatIsWrittenAtomicallyWithALatestCopy() throws {
         let paths = try ReportWriter.write(SampleReport.value, formats: ReportFormat.allCases, to: folder.path)
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == [
-            "preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json", "preflight-20261126T101500Z.junit.xml",
-            "preflight-20261126T101500Z.prom", "preflight-20261126T101500Z.csv",
+            "preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json", "preflight-20261126T101500Z.html",
+            "preflight-20261126T101500Z.junit.xml", "preflight-20261126T101500Z.prom", "preflight-20261126T101500Z.csv",
+            "preflight-20261126T101500Z.users.csv",
         ])
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
-        #expect(files.isSuperset(of: ["latest.md", "latest.json", "latest.junit.xml", "latest.prom", "latest.csv"]))
+        #expect(files.isSuperset(of: ["latest.md", "latest.json", "latest.html", "latest.junit.xml", "latest.prom", "latest.csv", "latest.users.csv"]))
         #expect(!files.contains { $0.hasSuffix(".tmp") } && !files.contains { $0.contains("summary") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.url("latest.csv"))) == ReportFormat.csv.render(SampleReport.value))
     }

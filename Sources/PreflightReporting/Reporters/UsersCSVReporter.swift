@@ -1,0 +1,25 @@
+import PreflightCore
+
+/// Per-user readiness as a spreadsheet: one row per user a per-user check names (`Report.readiness.users`), with all of
+/// their blockers. Users no check names are not listed: they are ready, or, when a side was not assessed, unknown
+///. RFC 4180 with a BOM, like the action plan.
+public enum UsersCSVReporter: Reporter {
+    public static let identifier = "users-csv"
+    public static let fileExtension: String? = "users.csv"
+    public static let description = "Per-user readiness: a row per blocked or undecided user with every blocker (causes, checks)."
+    public static let columns = ["user", "dn", "state", "causes", "blockers", "checks"]
+
+    public static func render(_ report: Report) -> String {
+        let r = report.readiness
+        var rows = [columns]
+        for user in r.users {
+            let state = user.blockers.isEmpty ? "unknown" : "blocked"
+            let checks = (user.blockers.flatMap(\.checks) + user.undecided).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            rows.append([
+                user.user, user.dn ?? "", state, user.blockers.map(\.cause).joined(separator: "; "), MarkdownSummary.blockers(user),
+                checks.joined(separator: " "),
+            ])
+        }
+        return "\u{FEFF}" + rows.map { $0.map(CSVReporter.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -1,0 +1,124 @@
+import PreflightCore
+
+/// What to do, ranked: the actions the human formats' summaries lead with. A pure function of the report.
+///
+/// The per-user checks' findings (`Readiness.rules`) are grouped by cause and by where the cause sits (the container a
+/// deny ACE is inherited from, the OU whose inheritance is off), so one action names every user it fixes; every other
+/// check that needs attention is one action. Environment-wide blockers first (until they are fixed no user can reset),
+/// then by severity, then by how many users each fixes.
+public struct Action: Sendable, Hashable {
+    public var severity: Severity
+    public var text: String
+    public var checks: [String]
+    /// The users (UPN, else DN) or other targets the action covers.
+    public var subjects: [String]
+    /// Users it unblocks; nil for an action that is not per-user.
+    public var users: Int?
+    /// A failing critical or high check that is not per-user: it stops writeback for every user.
+    public var blocksEveryone: Bool
+
+    /// `fixes 12 users`, `unblocks every user`, or the number of subjects.
+    public var impact: String {
+        if blocksEveryone { return "blocks every user until fixed" }
+        if let users { return "fixes \(Plural.count(users, "user"))" }
+        return subjects.isEmpty ? "" : Plural.count(subjects.count, "subject")
+    }
+}
+
+public enum ActionPlan {
+    public static func actions(_ report: Report) -> [Action] {
+        let perUser = Dictionary(Readiness.rules.map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
+        var grouped: [String: Action] = [:]
+        var order: [String] = []
+        var others: [Action] = []
+        let environment = Set(report.readiness.environmentBlockers)
+        for check in report.checks where needsAction(check) {
+            guard let rule = perUser[check.id] else {
+                let subjects = check.findings.filter(open).map(\.target)
+                others.append(
+                    Action(
+                        severity: check.severity, text: firstStep(check), checks: [check.id], subjects: subjects, users: nil,
+                        blocksEveryone: environment.contains(check.id)))
+                continue
+            }
+            for finding in check.findings where open(finding) && finding.status != .error {
+                let cause = rule.cause ?? finding.details?["cause"]?.stringValue ?? "missing-right"
+                let (key, text) = step(cause, finding)
+                let subject = finding.details?["upn"]?.stringValue ?? finding.target
+                if grouped[key] == nil {
+                    grouped[key] = Action(severity: check.severity, text: text, checks: [], subjects: [], users: 0, blocksEveryone: false)
+                    order.append(key)
+                }
+                guard var action = grouped[key] else { continue }
+                if !action.checks.contains(check.id) { action.checks.append(check.id) }
+                action.severity = max(action.severity, check.severity)
+                if !action.subjects.contains(subject) { action.subjects.append(subject) }
+                action.users = action.subjects.count
+                grouped[key] = action
+            }
+        }
+        let all = order.compactMap { grouped[$0] } + others
+        return all.enumerated().sorted { a, b in
+            let left = (a.element.blocksEveryone ? 1 : 0, a.element.severity, a.element.users ?? 0)
+            let right = (b.element.blocksEveryone ? 1 : 0, b.element.severity, b.element.users ?? 0)
+            return left != right ? left > right : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    static func needsAction(_ check: CheckResult) -> Bool {
+        check.status == .fail || check.status == .warn || check.status == .error
+    }
+
+    /// Waived findings are accepted risks, not actions.
+    static func open(_ finding: Finding) -> Bool {
+        finding.status != .pass && finding.status != .skip && finding.waiver == nil
+    }
+
+    /// The grouping key and the action's text for one per-user finding.
+    static func step(_ cause: String, _ finding: Finding) -> (String, String) {
+        let details = finding.details
+        func at(_ key: String) -> String { details?[key]?.stringValue ?? details?["group"]?.stringValue ?? "" }
+        switch cause {
+        case "no-licence": return (cause, "Assign an Entra ID P1 or P2 licence, or re-enable the plan in the user's licence")
+        case "not-registered": return (cause, "Have the users register a method for self-service password reset")
+        case "not-synchronized": return (cause, "Cloud-only users: writeback does not apply; reset them in the cloud or take them out of scope")
+        case "disabled": return (cause, "Remove the disabled accounts from the SSPR scope group")
+        case "protected-account": return (cause, "Keep protected accounts (adminCount=1) out of SSPR scope; writeback cannot reset them")
+        case "denied-inherited":
+            let trustee = details?["trustee"]?.stringValue.map { " for \($0)" } ?? ""
+            return (cause + at("inheritedFrom"), "Remove the deny ACE\(trustee) on \(at("inheritedFrom"))")
+        case "inheritance-disabled-above":
+            return (cause + at("inheritanceDisabledOn"), "Re-enable inheritance on \(at("inheritanceDisabledOn")), or grant the writeback rights there")
+        case "user-inheritance-disabled":
+            return (cause, "Re-enable inheritance on the user objects, or grant the writeback rights on each")
+        case "grant-for-other-class":
+            return (cause + at("grantedAt"), "Grant the writeback rights on \(at("grantedAt")) for inetOrgPerson objects too")
+        default:
+            return (cause + at("group"), "Grant the writeback rights to the connector account on \(at("group")) (\(cause))")
+        }
+    }
+
+    /// The first sentence of a check's remediation, or its title when it has none.
+    static func firstStep(_ check: CheckResult) -> String {
+        let lines = check.remediation.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let line = lines.first(where: { !$0.isEmpty && !$0.hasPrefix("**") && !$0.hasPrefix("```") && !$0.hasPrefix("-") }) else {
+            return "Resolve \(check.id): \(check.title)"
+        }
+        var paragraph = line
+        if let index = lines.firstIndex(of: line) {
+            for next in lines[(index + 1)...] {
+                if next.isEmpty || next.hasPrefix("```") { break }
+                paragraph += " " + next
+            }
+        }
+        let sentence = paragraph.range(of: ". ").map { String(paragraph[..<$0.lowerBound]) } ?? paragraph
+        return sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
+    }
+}
+
+/// Counted nouns: `1 user`, `2 users`.
+public enum Plural {
+    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+}
