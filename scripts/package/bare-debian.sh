@@ -4,10 +4,11 @@
 # chroot: preflight --version, list, init, validate, man -w preflight, and a real run of the directory checks against
 # the lab DC on loopback (the chroot shares the host's network namespace). Prints the transcript.
 # The root holds minbase, the packages the .deb depends on and man-db; it is cached as a tar under .lab/bare-debian/
-# by a hash of that list and this script, so only the first run downloads (from Debian's mirror). Every run unpacks
+# by a hash of the mmdebstrap command that makes it (so of that list), so only the first run downloads (from Debian's mirror). Every run unpacks
 # a fresh copy. The chroot's mounts live in a private mount namespace (unshare --mount), so they end with it, whatever
 # ends the run.
-# Usage: bare-debian.sh DEB CA_FILE LDAPS_URL BIND_DN   (env: LAB_PASSWORD, the bind password; BARE_DEBIAN_CACHE)
+# Usage: bare-debian.sh DEB CA_FILE LDAPS_URL BIND_DN   (env: LAB_PASSWORD, the bind password; BARE_DEBIAN_CACHE: the
+# cache folder; BARE_DEBIAN_OUT: a folder that receives the run's latest.json)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "bare-debian: $*" >&2; exit 1; }
@@ -22,7 +23,8 @@ command -v mmdebstrap >/dev/null || fail "mmdebstrap is missing: run 'make test'
 depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' | sort -u | paste -sd, -)
 include="$depends,man-db"
 cache=${BARE_DEBIAN_CACHE:-$repo/.lab/bare-debian}
-key=$( (echo "bookworm minbase $include"; cat "$0") | sha256sum | cut -c1-16)
+recipe="mmdebstrap --variant=minbase --format=tar --include=$include bookworm"
+key=$(echo "$recipe" | sha256sum | cut -c1-16)
 root_tar="$cache/root-$key.tar"
 if [ ! -s "$root_tar" ]; then
   mkdir -p "$cache"
@@ -47,7 +49,7 @@ tar -xf "$root_tar" -C "$work/root"
 cp "$deb" "$work/root/tmp/"
 cp "$ca" "$work/root/tmp/lab-ca.pem"
 
-export ROOT="$work/root" DEB_NAME=$(basename "$deb") URL="$url" BIND="$bind" LAB_PASSWORD
+export ROOT="$work/root" DEB_NAME=$(basename "$deb") URL="$url" BIND="$bind" LAB_PASSWORD BARE_DEBIAN_OUT="${BARE_DEBIAN_OUT:-}"
 unshare --mount --propagation private bash -euo pipefail -c '
   mount -t proc proc "$ROOT/proc"
   mount -t sysfs sysfs "$ROOT/sys"
@@ -76,4 +78,5 @@ unshare --mount --propagation private bash -euo pipefail -c '
   step "cd /root/first-run && grep -A4 \"^ldap:\" preflight.yml && preflight validate; echo \"exit \$?\""
   step "cd /root/first-run && preflight run --tag directory --format md,json,summary; echo \"exit \$?\""
   step "cd /root/first-run && ls reports/latest.md reports/latest.json"
+  if [ -n "${BARE_DEBIAN_OUT:-}" ]; then cp -L "$ROOT/root/first-run/reports/latest.json" "$BARE_DEBIAN_OUT/latest.json"; fi
 '
