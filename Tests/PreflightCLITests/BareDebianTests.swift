@@ -31,6 +31,9 @@ struct BareDebianTests {
         #expect(transcript.contains("Wrote preflight.yml (topology connect-sync)"))
         let validations = transcript.components(separatedBy: "Configuration OK: preflight.yml.\nexit 0").count - 1
         #expect(validations == 2, "validate accepts the template as written and filled in: \(transcript)")
+        #expect(
+            transcript.contains("NOT READY (selection: --only INV-003) 1 fail, 0 warn, 0 error"),
+            "INV-003 judged the demo tenant's licences with the installed licensing table: \(transcript)")
         let data = try #require(FileManager.default.contents(atPath: out.url("latest.json")), "the run wrote no report: \(transcript)")
         let report = try JSONReporter.parse(data, file: "latest.json")
         #expect(report.checks.first { $0.id == "AD-001" }?.status == .pass, "the chroot's preflight bound to the lab DC")

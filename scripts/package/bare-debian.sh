@@ -48,6 +48,9 @@ mkdir "$work/root"
 tar -xf "$root_tar" -C "$work/root"
 cp "$deb" "$work/root/tmp/"
 cp "$ca" "$work/root/tmp/lab-ca.pem"
+# The demo tenant's exports: INV-003 judges licences with the licensing table the package installs.
+mkdir -p "$work/root/root/inventory"
+cp "$repo/examples/demo/inventory/users.csv" "$repo/examples/demo/inventory/licenses.csv" "$work/root/root/inventory/"
 
 export ROOT="$work/root" DEB_NAME=$(basename "$deb") URL="$url" BIND="$bind" LAB_PASSWORD BARE_DEBIAN_OUT="${BARE_DEBIAN_OUT:-}"
 unshare --mount --propagation private bash -euo pipefail -c '
@@ -78,5 +81,6 @@ unshare --mount --propagation private bash -euo pipefail -c '
   step "cd /root/first-run && grep -A4 \"^ldap:\" preflight.yml && preflight validate; echo \"exit \$?\""
   step "cd /root/first-run && preflight run --tag directory --format md,json,summary; echo \"exit \$?\""
   step "cd /root/first-run && ls reports/latest.md reports/latest.json"
+  step "cd /root/inventory && printf \"inventory: {users: users.csv, licenses: licenses.csv}\\n\" > inv.yml && preflight run --config inv.yml --only INV-003 --format summary; echo \"exit \$?\""
   if [ -n "${BARE_DEBIAN_OUT:-}" ]; then cp -L "$ROOT/root/first-run/reports/latest.json" "$BARE_DEBIAN_OUT/latest.json"; fi
 '
