@@ -1,22 +1,51 @@
 # Writeback Preflight. `make demo` and `make test` work on a fresh Debian 12 machine with Swift:
-# each installs what is missing first (scripts/setup.sh; needs root for apt-get).
+# each installs what is missing first (scripts/setup.sh; needs root for apt-get). `make build` installs only the
+# libraries it links; `make package` and `make install` add dpkg-dev (docs/install.md).
 SWIFT        ?= swift
 LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup build lab demo demo-cloud-sync test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup setup-build setup-package build release manual package install lab demo demo-cloud-sync test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
 
 all: build
 
 setup:
 	@bash scripts/setup.sh
 
+setup-build:
+	@bash scripts/setup.sh build
+
+setup-package:
+	@bash scripts/setup.sh package
+
 # A target may import only the targets Package.swift declares for it: the compiler keeps the layers (README "Architecture").
 LAYERS_CHECK := --explicit-target-dependency-import-check=error
 
-build: setup
+build: setup-build
 	$(SWIFT) build $(LAYERS_CHECK)
+
+# The release binary the packages ship: the Swift runtime linked in, so it runs where Swift is not installed.
+RELEASE_FLAGS := -c release --static-swift-stdlib
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+MANUAL       := .build/plugins/GenerateManual/outputs/preflight/preflight.1
+
+release: setup-package
+	$(SWIFT) build $(RELEASE_FLAGS) $(LAYERS_CHECK) --product preflight
+
+# The man page, by ArgumentParser's GenerateManual plugin from the debug build (the same commands, options and help).
+manual: build
+	$(SWIFT) package generate-manual --configuration debug --authors "Writeback Preflight maintainers" >/dev/null
+	@test -s $(MANUAL) || { echo "make manual: the plugin wrote no $(MANUAL)" >&2; exit 1; }
+
+# dist/preflight_<version>_amd64.deb and dist/preflight-<version>-linux-x86_64.tar.gz (docs/install.md).
+package: release manual
+	@bash scripts/package/package.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)" $(MANUAL)
+
+# The same layout under $(PREFIX) (and $(DESTDIR)): bin/preflight, share/preflight/, the man page, completions, docs.
+install: release manual
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/package/install.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)" $(MANUAL)
 
 # The Samba AD lab template the directory tests and the demo use (cached by a hash of scripts/lab).
 lab: setup
@@ -46,10 +75,11 @@ demo-cloud-sync: build lab
 	echo "Reports: examples/demo/reports/cloud-sync/latest.md and latest.json (exit code $$status)"; \
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
 
-test: setup lab
+# The bare-Debian test (BareDebianTests) installs dist/'s .deb into a fresh Debian 12 root: make package first.
+test: setup lab package
 	@SWIFT="$(SWIFT)" SWIFT_TEST_FLAGS="$(LAYERS_CHECK)" bash scripts/test.sh $(abspath $(LAB))/scenario.tar.zst
 
-# The README's check table, generated from the catalog (DocsDriftTests fails when it drifts).
+# docs/checks.md's check table, generated from the catalog (DocsDriftTests fails when it drifts).
 docs: build
 	@bash scripts/docs.sh
 
@@ -75,4 +105,4 @@ bench-inventory: setup
 	@bash scripts/bench/inventory.sh
 
 clean:
-	rm -rf .build .build-fuzz $(LAB) examples/demo/reports examples/demo/.netlab
+	rm -rf .build .build-fuzz $(LAB) dist examples/demo/reports examples/demo/.netlab

@@ -49,7 +49,7 @@ extension InventoryJudgements {
             status = .warn
             message = "All \(number(facts.targets)) in-scope synchronized users are assigned a SKU that includes Entra ID P1 or P2, but this "
                 + "export (\(licensing.format)) does not record disabled service plans, so a plan switched off per user would go unseen. "
-                + "Export the licences with DisabledPlans (see the README) to prove it."
+                + "Export the licences with DisabledPlans (see docs/collecting-exports.md) to prove it."
         } else {
             status = .pass
             message = "All \(number(facts.targets)) in-scope synchronized users have an enabled Entra ID P1 or P2 service plan (disabled plans honoured)."

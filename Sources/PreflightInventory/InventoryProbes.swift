@@ -44,7 +44,7 @@ enum InventoryProbe: ProbeKind {
         if params.judgement == .disabled && settings.users != nil {
             message += " Without a scope group the scope is the enabled users, so no disabled account can be in it."
         }
-        return message + " The README's inventory section says how to export each file."
+        return message + " The inventory section of docs/collecting-exports.md says how to export each file."
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> InventoryFacts {

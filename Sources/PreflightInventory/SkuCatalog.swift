@@ -98,8 +98,9 @@ struct SkuCatalog: Sendable {
         return try read(path: path, key: "the built-in licensing table", date: builtInDate)
     }
 
-    /// Where SwiftPM put the resource bundle: beside the executable (installed or `swift build`), or beside the test
-    /// bundle. Looked up by hand because `Bundle.module` crashes the process when the bundle is missing.
+    /// Where SwiftPM put the resource bundle: beside the executable (`swift build`), or beside the test bundle; or, for
+    /// an installed binary (`make install`, the .deb), `../share/preflight/licensing/` from it. Looked up by hand because
+    /// `Bundle.module` crashes the process when the bundle is missing.
     static func builtInPath() -> String? {
         let bundleName = "preflight_PreflightInventory.resources"
         var folders: [URL] = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
@@ -108,6 +109,9 @@ struct SkuCatalog: Sendable {
             folders.append(resolved.deletingLastPathComponent())
         }
         for folder in folders {
+            let installed = folder.deletingLastPathComponent().appendingPathComponent("share/preflight/licensing")
+                .appendingPathComponent(builtInFileName).path
+            if FileManager.default.fileExists(atPath: installed) { return installed }
             for candidate in [folder, folder.deletingLastPathComponent()] {
                 let path = candidate.appendingPathComponent(bundleName).appendingPathComponent("licensing")
                     .appendingPathComponent(builtInFileName).path

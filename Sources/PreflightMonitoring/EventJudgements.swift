@@ -37,7 +37,7 @@ enum EventJudgements {
         let unreadable = log.malformed.isEmpty ? "" : " \(log.malformed.count) rows could not be read (first: \(log.malformed[0].location): \(log.malformed[0].problem))."
         var evaluation = Evaluation.error(
             "The event export (\(files)) holds no events at all, so nothing about writeback can be proven.\(unreadable) Export the Connect "
-                + "server's Application log again, covering at least the last \(MonitoringFormat.hours(24)) (see the README's monitoring commands).",
+                + "server's Application log again, covering at least the last \(MonitoringFormat.hours(24)) (see the monitoring commands of docs/collecting-exports.md).",
             evidence: evidence(log, window: nil))
         evaluation.findings = malformedFindings(log.malformed)
         return evaluation
@@ -77,7 +77,7 @@ enum EventJudgements {
         return .error(
             "No PasswordResetService events in \(window.describe(clock: clock(log))), so '\(claim)' cannot be decided: the export is "
                 + "filtered without that source, or too old to show the window, or writeback is not running on this server. \(seen) "
-                + "Export the Application log including PasswordResetService and ADSync (see the README); if the service is down, MON-001 says so.",
+                + "Export the Application log including PasswordResetService and ADSync (see docs/collecting-exports.md); if the service is down, MON-001 says so.",
             evidence: evidence(log, window: window))
     }
 
@@ -102,7 +102,7 @@ enum EventJudgements {
             var evaluation = Evaluation.error(
                 "The export holds only PasswordResetService and ADSync events and no export marker, so it ends with the writeback "
                     + "service's own last event: a heartbeat in its last hour cannot tell a running service from one that stopped after "
-                    + "it. Export the whole Application log, or append the export marker row (see the README's monitoring commands). "
+                    + "it. Export the whole Application log, or append the export marker row (see the monitoring commands of docs/collecting-exports.md). "
                     + exportEnd, evidence: evidence)
             evaluation.findings = [
                 Finding(status: .error, target: "\(EventCatalog.passwordResetService) 31019", message: "The export's end is not independent of the service.")
@@ -151,7 +151,7 @@ enum EventJudgements {
             var evaluation = Evaluation.error(
                 "The export holds no PasswordResetService event at all (\(log.otherEvents + log.events.count) events read), so whether "
                     + "writeback runs cannot be decided: either writeback is not enabled on this server or the export leaves the source out. "
-                    + exportEnd + " Export the whole Application log, or filter on PasswordResetService and ADSync (see the README).",
+                    + exportEnd + " Export the whole Application log, or filter on PasswordResetService and ADSync (see docs/collecting-exports.md).",
                 evidence: evidence)
             accountForUnreadableRows(log.malformed, in: &evaluation, claim: "writeback is alive")
             return evaluation

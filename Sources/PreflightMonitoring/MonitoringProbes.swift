@@ -89,7 +89,7 @@ enum MonitoringEventsProbe: ProbeKind {
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         MissingInput.unless(
             !context.configuration.monitoring.events.isEmpty, "monitoring.events", so: "the Connect server's event log was not read",
-            save: "Export its Application log (Get-WinEvent … | Export-Csv, see the README)")
+            save: "Export its Application log (Get-WinEvent … | Export-Csv, see docs/collecting-exports.md)")
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
@@ -140,7 +140,7 @@ enum MonitoringAuditProbe: ProbeKind {
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         MissingInput.unless(
             !context.configuration.monitoring.audit.isEmpty, "monitoring.audit", so: "the Entra audit log was not read",
-            save: "Download it (Entra admin center > Audit logs > Download, or Graph auditLogs/directoryAudits, see the README)")
+            save: "Download it (Entra admin center > Audit logs > Download, or Graph auditLogs/directoryAudits, see docs/collecting-exports.md)")
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {

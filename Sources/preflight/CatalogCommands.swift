@@ -42,7 +42,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain", abstract: "Show a check's description, params, remediation and references.")
 
     @OptionGroup var catalog: CatalogOptions
-    @Argument(help: "The check id (or a former id).")
+    @Argument(help: "The check id (or a former id), in any case.", completion: CheckIDCompletion.kind)
     var id: String
 
     func run() throws {

@@ -58,7 +58,7 @@ struct Preflight: AsyncParsableCommand {
             NO_COLOR is honoured.
             """,
         version: PreflightVersion.current,
-        subcommands: [RunCommand.self, EvaluateCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
+        subcommands: [InitCommand.self, RunCommand.self, EvaluateCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
         defaultSubcommand: nil)
 }
 
@@ -121,15 +121,30 @@ struct CatalogOptions: ParsableArguments {
 }
 
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (default: ./preflight.yml when present).", valueName: "file"))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "The configuration file (default: $PREFLIGHT_CONFIG, else ./preflight.yml or ./preflight.yaml when present).", valueName: "file"),
+        completion: .file(extensions: ["yml", "yaml"]))
     var path: String?
 
-    /// The explicit file (66 when missing), else ./preflight.yml when present, else built-in defaults.
+    /// The explicit file, else PREFLIGHT_CONFIG's (66 when either is missing), else ./preflight.yml or ./preflight.yaml
+    /// when present, else built-in defaults.
     func load() throws(PreflightError) -> (Configuration, [String]) {
         if let path { return (try Configuration.load(from: path), []) }
-        if FileManager.default.fileExists(atPath: Configuration.defaultFileName) {
-            return (try Configuration.load(from: Configuration.defaultFileName), [])
+        if let named = ProcessInfo.processInfo.environment["PREFLIGHT_CONFIG"], !named.isEmpty {
+            guard FileManager.default.fileExists(atPath: named) else {
+                throw .unreadableFile(
+                    path: named, role: "configuration file named by PREFLIGHT_CONFIG",
+                    reason: "it does not exist; set PREFLIGHT_CONFIG to an existing file, or unset it to use ./preflight.yml")
+            }
+            return (try Configuration.load(from: named), [])
         }
-        return (Configuration(), ["No configuration file was given and ./preflight.yml does not exist, so checks that need input were skipped."])
+        let present = Configuration.defaultFileNames.filter { FileManager.default.fileExists(atPath: $0) }
+        guard let first = present.first else {
+            return (Configuration(), ["No configuration file was given and ./preflight.yml does not exist, so checks that need input were skipped."])
+        }
+        let notices = present.count > 1 ? ["Both ./preflight.yml and ./preflight.yaml exist; ./\(first) was read. Remove the other one."] : []
+        return (try Configuration.load(from: first), notices)
     }
 }

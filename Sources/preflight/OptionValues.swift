@@ -48,7 +48,7 @@ enum ListFormat: String, CaseIterable, ExpressibleByArgument {
     var defaultValueDescription: String {
         switch self {
         case .text: "A line per check: id, severity, probe, title."
-        case .md: "A Markdown table (the README's check table)."
+        case .md: "A Markdown table (the check table of docs/checks.md)."
         case .json: "A JSON array of the checks, with their area and tags."
         }
     }

@@ -12,9 +12,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
     @OptionGroup var catalog: CatalogOptions
 
-    @Option(help: ArgumentHelp("Run only these check ids (comma-separated, repeatable); their prerequisites run too.", valueName: "ids"))
+    @Option(
+        help: ArgumentHelp("Run only these check ids (comma-separated, repeatable, any case); their prerequisites run too.", valueName: "ids"),
+        completion: CheckIDCompletion.kind)
     var only: [String] = []
-    @Option(help: ArgumentHelp("Leave out these check ids (comma-separated, repeatable).", valueName: "ids"))
+    @Option(help: ArgumentHelp("Leave out these check ids (comma-separated, repeatable, any case).", valueName: "ids"), completion: CheckIDCompletion.kind)
     var skip: [String] = []
     @Option(help: ArgumentHelp("Run only checks carrying this tag (repeatable).", valueName: "tag"))
     var tag: [String] = []

@@ -477,8 +477,8 @@ package final class CSVReader {
     private func limitError(at offset: Int, _ kind: CSVProblem.Kind, _ problem: String) -> InputFileError {
         locatedError(
             at: offset, kind,
-            problem + ". The file is not an export preflight reads, or it is damaged; export it again (see the README's "
-                + "inventory commands) and copy it unchanged.")
+            problem + ". The file is not an export preflight reads, or it is damaged; export it again (see the inventory commands of "
+                + "docs/collecting-exports.md) and copy it unchanged.")
     }
 
     // MARK: Errors

@@ -13,7 +13,11 @@ public struct Catalog: Sendable {
         self.digest = digest
     }
 
-    public subscript(id: String) -> CheckDefinition? { checks.first { $0.id == id || $0.aliases.contains(id) } }
+    /// A check by its id or a former id, in any case (`ad-003` is AD-003): ids are upper-case ASCII, so no two differ by case.
+    public subscript(id: String) -> CheckDefinition? {
+        let wanted = id.uppercased()
+        return checks.first { $0.id == wanted || $0.aliases.contains { $0.uppercased() == wanted } }
+    }
 
     /// Loads every `*.yml`/`*.yaml` below the folders; throws 78 with every problem found, or 66 for a missing folder.
     public static func load(
@@ -112,7 +116,9 @@ public struct Catalog: Sendable {
     /// (a build tree), or `share/preflight/Checks` beside an installed binary.
     public static func builtInFolder(executable: String = CommandLine.arguments[0]) -> String? {
         if let override = ProcessInfo.processInfo.environment["PREFLIGHT_CHECKS"], !override.isEmpty { return override }
-        var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        // Run through PATH, argv[0] is a bare name ("preflight"), not a path: then the kernel's /proc/self/exe says where.
+        let path = executable.contains("/") ? executable : (Bundle.main.executablePath ?? executable)
+        var url = URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             for candidate in ["Checks", "share/preflight/Checks"] {
                 let folder = url.appendingPathComponent(candidate)

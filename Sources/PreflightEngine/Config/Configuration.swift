@@ -59,7 +59,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         static let name = "network"
         static let keys: [SettingKey<Self>] = [
             SettingKey(
-                name: "proxy", read: { section, reader, _ in section.proxy = reader.string("proxy") }, files: { _ in [] }, folderAllowed: false,
+                name: "proxy", read: { section, reader, _ in section.proxy = reader.filledString("proxy") }, files: { _ in [] }, folderAllowed: false,
                 // A proxy URL with credentials is refused when read (`validate`); redacted here all the same.
                 shown: { $0.proxy.map { .string(Redaction.urlCredentials($0)) } ?? .null }),
             .path("caFile", \.caFile), .text("serviceBusNamespace", \.serviceBusNamespace), .text("tenantId", \.tenantId),
@@ -221,6 +221,8 @@ public struct Configuration: Sendable, Hashable, Codable {
 
 extension Configuration {
     public static let defaultFileName = "preflight.yml"
+    /// The names `run` and `validate` look for in the current folder, in this order (YAML's own advice is .yaml; both are common).
+    public static let defaultFileNames = [defaultFileName, "preflight.yaml"]
 
     /// Loads and validates a configuration file; throws 66 for an unreadable file and 78 for an invalid one.
     public static func load(from path: String) throws(PreflightError) -> Configuration {
@@ -250,11 +252,11 @@ extension Configuration {
         defer { self.locations = locations }
         func path(_ section: MappingReader, _ key: String) -> String? {
             if section.has(key) { locations[section.qualified(key)] = section.valueLocation(of: key) }
-            return section.string(key).map { Self.resolve($0, against: folder) }
+            return section.pathString(key).map { Self.resolve($0, against: folder) }
         }
         if let report = reader.mapping("report") {
             cover = Report.Cover(
-                customer: report.string("customer"), tenant: report.string("tenant"), assessor: report.string("assessor"))
+                customer: report.filledString("customer"), tenant: report.filledString("tenant"), assessor: report.filledString("assessor"))
             report.finish()
         }
         phase = reader.enumValue("phase", Phase.self) ?? phase

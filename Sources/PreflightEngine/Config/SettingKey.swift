@@ -18,27 +18,27 @@ struct SettingKey<Section>: Sendable {
 
     static func text(_ name: String, _ key: WritableKeyPath<Section, String?> & Sendable) -> Self {
         Self(
-            name: name, read: { section, reader, _ in section[keyPath: key] = reader.string(name) }, files: { _ in [] }, folderAllowed: false,
+            name: name, read: { section, reader, _ in section[keyPath: key] = reader.filledString(name) }, files: { _ in [] }, folderAllowed: false,
             shown: { $0[keyPath: key].map(JSONValue.string) ?? .null })
     }
 
     /// A path relative to the configuration file's folder, checked to exist before the run.
     static func path(_ name: String, _ key: WritableKeyPath<Section, String?> & Sendable, folderAllowed: Bool = false) -> Self {
         Self(
-            name: name, read: { $0[keyPath: key] = $1.string(name).map($2) }, files: { $0[keyPath: key].map { [$0] } ?? [] },
+            name: name, read: { $0[keyPath: key] = $1.pathString(name).map($2) }, files: { $0[keyPath: key].map { [$0] } ?? [] },
             folderAllowed: folderAllowed, shown: { $0[keyPath: key].map(JSONValue.string) ?? .null })
     }
 
     /// One path or a list of them, each checked to exist before the run.
     static func paths(_ name: String, _ key: WritableKeyPath<Section, [String]> & Sendable) -> Self {
         Self(
-            name: name, read: { $0[keyPath: key] = ($1.stringList(name) ?? []).map($2) }, files: { $0[keyPath: key] },
+            name: name, read: { $0[keyPath: key] = ($1.pathList(name) ?? []).map($2) }, files: { $0[keyPath: key] },
             folderAllowed: false, shown: { .array($0[keyPath: key].map(JSONValue.string)) })
     }
 
     static func texts(_ name: String, _ key: WritableKeyPath<Section, [String]> & Sendable) -> Self {
         Self(
-            name: name, read: { section, reader, _ in section[keyPath: key] = reader.stringList(name) ?? [] }, files: { _ in [] }, folderAllowed: false,
+            name: name, read: { section, reader, _ in section[keyPath: key] = reader.filledStringList(name) ?? [] }, files: { _ in [] }, folderAllowed: false,
             shown: { .array($0[keyPath: key].map(JSONValue.string)) })
     }
 
@@ -64,7 +64,7 @@ struct SettingKey<Section>: Sendable {
     /// found before the run by `inputProblems`, not by the existence checks.
     static func secretSource(_ name: String, _ key: WritableKeyPath<Section, String?> & Sendable, isPath: Bool) -> Self {
         Self(
-            name: name, read: { $0[keyPath: key] = isPath ? $1.string(name).map($2) : $1.string(name) }, files: { _ in [] },
+            name: name, read: { $0[keyPath: key] = isPath ? $1.pathString(name).map($2) : $1.filledString(name) }, files: { _ in [] },
             folderAllowed: false, shown: nil)
     }
 }

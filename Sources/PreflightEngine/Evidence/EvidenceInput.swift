@@ -83,31 +83,31 @@ public struct EvidenceInput: Sendable, Hashable {
             "Save it again on the Connect server (Get-ADSyncEntraConnectorCredential | Format-List * | Out-File "
                 + "connector-credential.txt) and name it in 'connect.connectorCredential'."
         ),
-        "inventory.users": ("the users export", "Export the users again (the README's inventory section) and name the file in 'inventory.users'."),
+        "inventory.users": ("the users export", "Export the users again (the inventory section of docs/collecting-exports.md) and name the file in 'inventory.users'."),
         "inventory.licenses": (
-            "the licence export", "Export the licence assignments again (the README's inventory section) and name the file in 'inventory.licenses'."
+            "the licence export", "Export the licence assignments again (the inventory section of docs/collecting-exports.md) and name the file in 'inventory.licenses'."
         ),
         "inventory.subscribedSkus": (
             "the subscribed-SKU export",
-            "Export the subscribed SKUs again (Get-MgSubscribedSku, the README's inventory section) and name the file in 'inventory.subscribedSkus'."
+            "Export the subscribed SKUs again (Get-MgSubscribedSku, the inventory section of docs/collecting-exports.md) and name the file in 'inventory.subscribedSkus'."
         ),
         "inventory.registration": (
             "the SSPR registration export",
-            "Download the user registration details again (the README's inventory section) and name the file in 'inventory.registration'."
+            "Download the user registration details again (the inventory section of docs/collecting-exports.md) and name the file in 'inventory.registration'."
         ),
         "inventory.scopeGroup": (
             "the SSPR scope-group export",
-            "Export the SSPR group's members again (the README's inventory section) and name the file in 'inventory.scopeGroup'."
+            "Export the SSPR group's members again (the inventory section of docs/collecting-exports.md) and name the file in 'inventory.scopeGroup'."
         ),
         "monitoring.events": (
             "the Application-log export",
-            "Export the Connect server's Application log again, with the export marker row (the README's monitoring section), "
+            "Export the Connect server's Application log again, with the export marker row (the monitoring section of docs/collecting-exports.md), "
                 + "and name the file in 'monitoring.events'."
         ),
         "monitoring.audit": (
             "the Entra audit-log download",
-            "Download the audit log again (Entra admin center > Audit logs > Download, or Graph directoryAudits; the README's "
-                + "monitoring section) and name the file in 'monitoring.audit'."
+            "Download the audit log again (Entra admin center > Audit logs > Download, or Graph directoryAudits; the "
+                + "monitoring section of docs/collecting-exports.md) and name the file in 'monitoring.audit'."
         ),
     ]
 

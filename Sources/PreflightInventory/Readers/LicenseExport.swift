@@ -44,7 +44,7 @@ enum LicenseExport {
             throw InputFileError(
                 "'\(path)' (named by '\(key)') does not say which user each row belongs to: its columns are \(columns.listed), "
                     + "but a 'UserPrincipalName' (or 'UserId') column is needed. Export the licences again with the user's UPN "
-                    + "in each row (see the README's inventory section).")
+                    + "in each row (see the inventory section of docs/collecting-exports.md).")
         }
 
         var format: String
@@ -145,7 +145,7 @@ enum LicenseExport {
             "'\(path)' (named by '\(key)') is not a licence export this tool recognises. Its columns are \(columns.listed). "
                 + "Expected one of: 'SkuId' and/or 'SkuPartNumber' with 'UserPrincipalName' (one row per user and SKU, optionally "
                 + "'DisabledPlans'); 'Licenses' (Microsoft 365 admin center > Users > Active users > Export users); or "
-                + "'AssignedLicenses' holding Graph JSON. The README's inventory section has the exact PowerShell.")
+                + "'AssignedLicenses' holding Graph JSON. The inventory section of docs/collecting-exports.md has the exact PowerShell.")
     }
 
     private static func flattenedRow(
@@ -226,7 +226,7 @@ enum LicenseExport {
             throw reader.error(
                 field: column,
                 "'\(reader.columnName(column))' holds '\(text.prefix(80))', which is not JSON. Export it with ConvertTo-Json "
-                    + "-Compress (see the README's inventory section).")
+                    + "-Compress (see the inventory section of docs/collecting-exports.md).")
         }
         let items: [Any] = (parsed as? [Any]) ?? [parsed]
         for item in items {

@@ -68,7 +68,7 @@ enum AuditLogReader {
                 at: InputLocation(file: path, line: error.line))
         }
         guard let header = records.first else {
-            throw ProbeError("\(path):1: The file is empty. Download the audit log again (see the README).", at: InputLocation(file: path))
+            throw ProbeError("\(path):1: The file is empty. Download the audit log again (see docs/collecting-exports.md).", at: InputLocation(file: path))
         }
         let names = header.fields.map { ($0 ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
         func index(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0.lowercased()) }.first }
@@ -76,7 +76,7 @@ enum AuditLogReader {
             throw ProbeError(
                 "\(path):\(header.line): The header '\(InputLimits.quote(names.prefix(7).joined(separator: ",")))' is not the Entra admin center's audit-log CSV "
                     + "(Date (UTC), Service, Activity, Result, ResultReason, …). Download it from Entra ID > Monitoring & health > Audit logs "
-                    + "> Download > CSV with the admin center in English, or save Graph directoryAudits JSON (see the README).",
+                    + "> Download > CSV with the admin center in English, or save Graph directoryAudits JSON (see docs/collecting-exports.md).",
                 at: InputLocation(file: path, line: header.line))
         }
         let service = index("Service"), reason = index("ResultReason"), correlation = index("CorrelationId")

@@ -92,13 +92,13 @@ enum EventLogReader {
             if let limit = error.limit {
                 throw ProbeError(
                     "\(path):\(error.line): The record that starts on line \(error.line) brings \(limit); no export of the Application "
-                        + "log comes near it, so the file is not one or is damaged. Export the log again (see the README's monitoring "
-                        + "commands) and copy the file unchanged.",
+                        + "log comes near it, so the file is not one or is damaged. Export the log again (see the monitoring commands of "
+                        + "docs/collecting-exports.md) and copy the file unchanged.",
                     at: InputLocation(file: path, line: error.line))
             }
             throw ProbeError(
                 "\(path):\(error.line): A quoted field opened on line \(error.line) never closes, so the file is truncated or was "
-                    + "edited. Export the log again (see the README's monitoring commands) and copy the file unchanged.",
+                    + "edited. Export the log again (see the monitoring commands of docs/collecting-exports.md) and copy the file unchanged.",
                 at: InputLocation(file: path, line: error.line))
         }
         // Windows PowerShell 5.1 writes the object's type first unless -NoTypeInformation is given.
@@ -106,7 +106,7 @@ enum EventLogReader {
         guard let header = records.first else {
             throw ProbeError(
                 "\(path):1: The file is empty: no header and no events. Export the Application log again on the Connect server "
-                    + "(see the README's monitoring commands).",
+                    + "(see the monitoring commands of docs/collecting-exports.md).",
                 at: InputLocation(file: path))
         }
         let names = header.fields.map { $0 ?? "" }
@@ -114,7 +114,7 @@ enum EventLogReader {
             throw ProbeError(
                 "\(path):\(header.line): The header '\(InputLimits.quote(names.prefix(8).joined(separator: ",")))' is neither Get-WinEvent | Export-Csv "
                     + "(TimeCreated, Id, ProviderName, Message) nor Event Viewer's CSV (Level, Date and Time, Source, Event ID, Task Category). "
-                    + "Export with Get-WinEvent … | Export-Csv, or with wevtutil qe Application /f:xml (see the README); localised Event Viewer "
+                    + "Export with Get-WinEvent … | Export-Csv, or with wevtutil qe Application /f:xml (see docs/collecting-exports.md); localised Event Viewer "
                     + "headers are not supported.",
                 at: InputLocation(file: path, line: header.line))
         }

@@ -19,7 +19,7 @@ package enum WevtutilXML {
         if let bad = XMLInput.firstUnsafeConstruct(in: body) {
             throw ProbeError(
                 "\(file):\(bad.line):\(bad.column): The wevtutil export has \(bad.what) at line \(bad.line), column \(bad.column), "
-                    + "which wevtutil never writes. Export it again with wevtutil qe Application /f:xml (see the README) and copy "
+                    + "which wevtutil never writes. Export it again with wevtutil qe Application /f:xml (see docs/collecting-exports.md) and copy "
                     + "the file unchanged.",
                 at: InputLocation(file: file, line: bad.line, column: bad.column))
         }
@@ -36,7 +36,7 @@ package enum WevtutilXML {
             throw ProbeError(
                 "\(file):\(line):\(column): The wevtutil export, at line \(line), column \(column), \(limit.problem). wevtutil writes "
                     + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
-                    + "/f:xml (see the README) and copy the file unchanged.",
+                    + "/f:xml (see docs/collecting-exports.md) and copy the file unchanged.",
                 at: InputLocation(file: file, line: line, column: column))
         }
         if !ok || collector.firstError != nil {
@@ -45,7 +45,7 @@ package enum WevtutilXML {
             throw ProbeError(
                 "\(file):\(line):\(column): The wevtutil export is not well-formed XML at line \(line), column \(column) "
                     + "(\(BaseCollector.describe(code))). Export it again with wevtutil qe Application /f:xml "
-                    + "(see the README) and copy the file unchanged.",
+                    + "(see docs/collecting-exports.md) and copy the file unchanged.",
                 at: InputLocation(file: file, line: line, column: column))
         }
         return (collector.events, collector.malformed, collector.machines.sorted())

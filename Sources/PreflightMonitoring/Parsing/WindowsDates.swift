@@ -146,7 +146,7 @@ enum WindowsDates {
             layout.assumption = sortedMonth && !sortedDay
                 ? "month/day order read from the order of the rows (no day above 12)"
                 : "no day above 12, so month/day (en-US, invariant culture) was assumed; if the Connect server uses a day/month "
-                    + "locale, export with dates in ISO form (see the README)"
+                    + "locale, export with dates in ISO form (see docs/collecting-exports.md)"
             return layout
         }
     }

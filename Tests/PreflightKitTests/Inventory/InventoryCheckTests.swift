@@ -23,7 +23,7 @@ struct InventoryCheckTests {
         for id in Self.all {
             #expect(results[id]?.status == .skip && results[id]?.reason == .noInput, "\(id): \(results[id]?.message ?? "")")
         }
-        #expect(results["INV-001"]?.message == "No 'inventory.users' is configured, so this was not checked. The README's inventory section says how to export each file.")
+        #expect(results["INV-001"]?.message == "No 'inventory.users' is configured, so this was not checked. The inventory section of docs/collecting-exports.md says how to export each file.")
         #expect(results["INV-004"]?.message.contains("'inventory.users' or 'inventory.licenses' or 'inventory.subscribedSkus'") == true)
     }
 
