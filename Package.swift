@@ -16,7 +16,6 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "preflight", targets: ["preflight"]),
-        .library(name: "PreflightKit", targets: ["PreflightKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The Cloud Sync probe kinds (issue #16): the configuration's Graph responses, saved as JSON.
-public let cloudSyncProbes: [RegisteredProbe] = [RegisteredProbe(CloudSyncProbe.self)]
+package let cloudSyncProbes: [RegisteredProbe] = [RegisteredProbe(CloudSyncProbe.self)]
 
 /// `cloudsync` (CSY-001 to CSY-003): what Microsoft Graph says of the Cloud Sync configuration, read once per run from the
 /// saved responses `cloudSync:` names, and judged one thing at a time.

@@ -5,9 +5,9 @@ import PreflightEngine
 /// Reads `connect.export` (plus `connect.scheduler`, `connect.passwordResetConfig` and `connect.connectorCredential` when set)
 /// into `ConnectFacts`.
 /// Blocking and CPU-bound (the AD connector file is 1.8 MB): call it from `runBlocking`.
-public enum ConnectExportReader {
+package enum ConnectExportReader {
     /// Throws `ProbeError` with file:line:column for malformed XML or JSON, and a whole-sentence message otherwise.
-    public static func read(_ settings: Configuration.ConnectSettings) throws -> ConnectFacts {
+    package static func read(_ settings: Configuration.ConnectSettings) throws -> ConnectFacts {
         guard let export = settings.export else {
             throw ProbeError(
                 "'connect.export' is not set, so there is no Entra Connect export to read. Run Get-ADSyncServerConfiguration "

@@ -4,23 +4,23 @@ import PreflightCore
 /// What an Entra Connect export (and the optional cmdlet outputs next to it) reveals.
 ///
 /// Optional booleans mean "unknown" when nil: a fact the export does not record is never reported as "off".
-public struct ConnectFacts: Codable, Sendable, Hashable {
+package struct ConnectFacts: Codable, Sendable, Hashable {
     /// What was read (folder or file) and why it was chosen.
-    public var source: String
+    package var source: String
     /// `server-configuration` (Get-ADSyncServerConfiguration folder) or `synchronization-policy-json`.
-    public var format: String
+    package var format: String
     /// Every file that was parsed, absolute paths.
-    public var files: [String] = []
+    package var files: [String] = []
     var exportDate: String?
     /// Where `exportDate` came from (`export-date in GlobalSettings/MV.xml`, `policyMetadata.timeCreated`, the file name).
     var exportDateSource: String?
-    public var server: String?
+    package var server: String?
     /// The Connect build, when the export reveals it.
-    public var version: String?
+    package var version: String?
     /// Where `version` came from (the export does not always state the build directly).
     var versionSource: String?
     var entraConnectors: [EntraConnectorFacts] = []
-    public var adConnectors: [ADConnectorFacts] = []
+    package var adConnectors: [ADConnectorFacts] = []
     /// Connectors that are neither the Entra connector nor an AD DS connector ("name (category)").
     var otherConnectors: [String] = []
     /// Number of synchronization rule files present (counted, not parsed).
@@ -38,56 +38,56 @@ public struct ConnectFacts: Codable, Sendable, Hashable {
     /// The saved `Get-ADSyncEntraConnectorCredential` output (`connect.connectorCredential`), when configured.
     var connectorCredentialFile: String?
     /// Things the reader noticed and could not confirm (absent keys, contradicting values).
-    public var notes: [String] = []
+    package var notes: [String] = []
 }
 
 /// The Microsoft Entra ID connector ("Windows Azure Active Directory (Microsoft)").
-public struct EntraConnectorFacts: Codable, Sendable, Hashable {
-    public var name: String
+package struct EntraConnectorFacts: Codable, Sendable, Hashable {
+    package var name: String
     /// The tenant's domain as the connector names it (e.g. `contoso.onmicrosoft.com`).
-    public var tenant: String?
+    package var tenant: String?
     /// The `adal-authority` URL of `aad-password-reset-config`, when present.
-    public var authority: String?
+    package var authority: String?
     /// The Entra sync account (`UserName` connectivity parameter).
     var syncAccount: String?
     /// `aad-password-reset-config/enabled`; nil = unknown.
-    public var passwordWriteback: Bool?
-    public var file: String?
+    package var passwordWriteback: Bool?
+    package var file: String?
 }
 
 /// One Active Directory Domain Services connector (one forest).
-public struct ADConnectorFacts: Codable, Sendable, Hashable {
-    public var name: String
-    public var forest: String?
+package struct ADConnectorFacts: Codable, Sendable, Hashable {
+    package var name: String
+    package var forest: String?
     /// `forest-login-domain`: the domain of the AD DS connector account.
-    public var loginDomain: String?
+    package var loginDomain: String?
     /// `forest-login-user`: the AD DS connector account (e.g. `MSOL_d1edb676ca03`).
-    public var loginUser: String?
+    package var loginUser: String?
     /// `password-hash-sync-config/enabled`; nil = unknown.
     var passwordHashSync: Bool?
-    public var partitions: [PartitionFacts] = []
-    public var file: String?
+    package var partitions: [PartitionFacts] = []
+    package var file: String?
 
     /// `DOMAIN\user`, or nil while either half is unknown.
-    public var account: String? {
+    package var account: String? {
         guard let loginUser, !loginUser.isEmpty, let loginDomain, !loginDomain.isEmpty else { return nil }
         return "\(loginDomain)\\\(loginUser)"
     }
 }
 
 /// One directory partition of an AD DS connector, with its OU filter.
-public struct PartitionFacts: Codable, Sendable, Hashable {
-    public var dn: String
-    public var selected: Bool
-    public var inclusions: [String] = []
-    public var exclusions: [String] = []
+package struct PartitionFacts: Codable, Sendable, Hashable {
+    package var dn: String
+    package var selected: Bool
+    package var inclusions: [String] = []
+    package var exclusions: [String] = []
     @NullEncoded var lastDC: String?
 }
 
 /// What the `Get-ADSyncScheduler` output says.
-public struct SchedulerFacts: Codable, Sendable, Hashable {
-    public var file: String
+package struct SchedulerFacts: Codable, Sendable, Hashable {
+    package var file: String
     var stagingMode: Bool?
     var syncCycleEnabled: Bool?
-    public var properties: [String: String]
+    package var properties: [String: String]
 }

@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The Entra Connect probe kinds (issue #6): offline reading of the Connect server's configuration export.
-public let connectProbes: [RegisteredProbe] = [RegisteredProbe(ConnectProbe.self)]
+package let connectProbes: [RegisteredProbe] = [RegisteredProbe(ConnectProbe.self)]
 
 /// `connect` (CON-001 to CON-007): what was saved on the Entra Connect server. The configuration export is read once per
 /// run and judged one thing at a time; CON-003 reads the saved Get-ADSyncScheduler output.

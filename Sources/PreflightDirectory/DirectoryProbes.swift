@@ -5,7 +5,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The directory probe kinds, in the registry's order.
-public let directoryProbes: [RegisteredProbe] = [RegisteredProbe(DirectoryProbe.self)]
+package let directoryProbes: [RegisteredProbe] = [RegisteredProbe(DirectoryProbe.self)]
 
 /// `directory` (AD-001 to AD-018): the domain over LDAP. AD-001 binds; every other judgement reads the run's one
 /// directory snapshot (gathered once, whichever check asks first) and judges one thing of it.

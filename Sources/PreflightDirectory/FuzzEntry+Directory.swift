@@ -7,7 +7,7 @@ extension FuzzEntry {
 
     /// `nTSecurityDescriptor` as LDAP returns it: parsed, rendered as SDDL, and judged for every writeback right.
     @discardableResult
-    public static func securityDescriptor(_ bytes: [UInt8]) -> String? {
+    package static func securityDescriptor(_ bytes: [UInt8]) -> String? {
         let descriptor: SecurityDescriptor
         do { descriptor = try SecurityDescriptor(bytes: bytes) } catch { return "\(error)" }
         var token = Set([descriptor.owner, descriptor.group].compactMap { $0 })
@@ -24,7 +24,7 @@ extension FuzzEntry {
 
     /// A binary SID (`objectSid`, `tokenGroups`) and the same bytes as the string form (configuration, reports).
     @discardableResult
-    public static func sid(_ bytes: [UInt8]) -> String? {
+    package static func sid(_ bytes: [UInt8]) -> String? {
         _ = SID(string: String(decoding: bytes, as: UTF8.self)).map { ($0.description, $0.bytes, $0.rid, $0.parent) }
         do {
             let sid = try SID(bytes: bytes)

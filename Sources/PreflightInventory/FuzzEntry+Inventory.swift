@@ -8,7 +8,7 @@ extension FuzzEntry {
     /// The CSV reader alone, every field of every row (the result is its verdict), and Microsoft's licensing table
     /// (`inventory.skuCatalog`).
     @discardableResult
-    public static func inventoryCSV(_ bytes: [UInt8]) -> String? {
+    package static func inventoryCSV(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "export.csv") { path -> String? in
             do {
                 let reader = try CSVReader(path: path, key: "inventory.users")
@@ -33,7 +33,7 @@ extension FuzzEntry {
 
     /// The five inventory exports' readers, each given the input (the others against a small user table).
     @discardableResult
-    public static func inventoryExports(_ bytes: [UInt8]) -> String? {
+    package static func inventoryExports(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "export.csv") { path -> String? in
             var problems: [String] = []
             func attempt(_ read: () throws -> Void) {

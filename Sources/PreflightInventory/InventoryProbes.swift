@@ -2,7 +2,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The inventory probe kinds, registered in `ProbeRegistry.builtIn`.
-public let inventoryProbes: [RegisteredProbe] = [RegisteredProbe(InventoryProbe.self)]
+package let inventoryProbes: [RegisteredProbe] = [RegisteredProbe(InventoryProbe.self)]
 
 /// `inventory` (INV-001 to INV-006): reads the CSV exports named under `inventory:` once per run (streaming) and
 /// judges one thing of them.

@@ -10,7 +10,7 @@ import PreflightReporting
 /// Every fuzzing entry together, for the harnesses and the regression tests: each probe area defines its own entries.
 extension FuzzEntry {
     /// Every entry by the name of its harness (`Fuzz/Harnesses/<name>`).
-    public static let all: [(name: String, run: @Sendable ([UInt8]) -> String?)] = [
+    package static let all: [(name: String, run: @Sendable ([UInt8]) -> String?)] = [
         ("SecurityDescriptor", securityDescriptor), ("SID", sid), ("InventoryCSV", inventoryCSV),
         ("InventoryExports", inventoryExports), ("ConnectXML", connectXML), ("ConnectPolicyJSON", connectPolicyJSON),
         ("ConnectorCredential", connectorCredential), ("Scheduler", scheduler), ("EventLog", eventLog),
@@ -20,5 +20,5 @@ extension FuzzEntry {
 
     /// One check file of a `--checks` folder, against the built-in probe kinds.
     @discardableResult
-    public static func checkFile(_ bytes: [UInt8]) -> String? { checkFile(bytes, registry: .builtIn) }
+    package static func checkFile(_ bytes: [UInt8]) -> String? { checkFile(bytes, registry: .builtIn) }
 }

@@ -11,21 +11,21 @@ import PreflightNetwork
 extension ProbeRegistry {
     /// Every probe kind this build knows: the engine's `exec` and each probe area's list. Adding a probe kind is one
     /// Swift file in its area plus one line in that area's list.
-    public static let builtIn = ProbeRegistry(
+    package static let builtIn = ProbeRegistry(
         [RegisteredProbe(ExecProbe.self)] + directoryProbes + connectProbes + networkProbes + inventoryProbes + monitoringProbes
             + cloudSyncProbes)
 }
 
 extension Catalog {
     /// Loads the catalog for the probe kinds this build knows.
-    public static func load(from folders: [String]) throws(PreflightError) -> Catalog {
+    package static func load(from folders: [String]) throws(PreflightError) -> Catalog {
         try load(from: folders, registry: .builtIn)
     }
 }
 
 extension Runner {
     /// A runner for the probe kinds this build knows.
-    public init(
+    package init(
         configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment,
         jobs: Int = Runner.defaultJobs
     ) {

@@ -7,7 +7,7 @@ extension FuzzEntry {
 
     /// `monitoring.events`: Get-WinEvent or Event Viewer CSV, or wevtutil XML, whichever the file holds.
     @discardableResult
-    public static func eventLog(_ bytes: [UInt8]) -> String? {
+    package static func eventLog(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "application.csv") { path -> String? in
             do { _ = try EventLogReader.read([path]) } catch { return "\(error)" }
             return nil
@@ -16,7 +16,7 @@ extension FuzzEntry {
 
     /// wevtutil XML alone: decoded as `EventLogReader` decodes files, then parsed.
     @discardableResult
-    public static func wevtutilXML(_ bytes: [UInt8]) -> String? {
+    package static func wevtutilXML(_ bytes: [UInt8]) -> String? {
         guard let text = TextDecoding.decode(Data(bytes)) else { return "not text" }
         do { _ = try WevtutilXML.parse(text, file: "application.xml") } catch { return "\(error)" }
         return nil
@@ -24,7 +24,7 @@ extension FuzzEntry {
 
     /// `monitoring.audit`: the admin center's CSV or JSON download, or saved Graph pages.
     @discardableResult
-    public static func auditLog(_ bytes: [UInt8]) -> String? {
+    package static func auditLog(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "audit.json") { path -> String? in
             do { _ = try AuditLogReader.read([path]) } catch { return "\(error)" }
             return nil

@@ -4,7 +4,7 @@ import PreflightEngine
 
 /// The monitoring probe kinds (issue #8), registered in `ProbeRegistry.builtIn`: after go-live, whether
 /// writeback works, read from the Connect server's Application log and Entra's audit log.
-public let monitoringProbes: [RegisteredProbe] = [
+package let monitoringProbes: [RegisteredProbe] = [
     RegisteredProbe(MonitoringEventsProbe.self),
     RegisteredProbe(MonitoringAuditProbe.self),
 ]

@@ -1,5 +1,5 @@
 /// Why a target was not reachable, in the words a firewall or proxy team acts on.
-public enum NetworkFailure: String, Codable, Sendable, CaseIterable {
+package enum NetworkFailure: String, Codable, Sendable, CaseIterable {
     case dnsFailure = "dns-failure"
     case connectionRefused = "connection-refused"
     case connectionFailed = "connection-failed"

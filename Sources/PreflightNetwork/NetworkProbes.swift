@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The network probe kinds (issue #4): HTTPS/HTTP reachability through libcurl, all targets in parallel.
-public let networkProbes: [RegisteredProbe] = [RegisteredProbe(NetworkProbe.self)]
+package let networkProbes: [RegisteredProbe] = [RegisteredProbe(NetworkProbe.self)]
 
 /// The params both network judgements share: per-cloud targets, the issuers Microsoft uses, retries and time caps.
 struct NetworkParams: Sendable {

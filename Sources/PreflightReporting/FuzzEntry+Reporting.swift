@@ -7,7 +7,7 @@ extension FuzzEntry {
 
     /// A saved JSON report (`render`, `diff`, `--baseline`), and when it parses, what those commands make of it.
     @discardableResult
-    public static func savedReport(_ bytes: [UInt8]) -> String? {
+    package static func savedReport(_ bytes: [UInt8]) -> String? {
         let report: Report
         do { report = try JSONReporter.parse(Data(bytes), file: "latest.json") } catch { return "\(error)" }
         for format in ReportFormat.allCases { _ = format.render(report) }

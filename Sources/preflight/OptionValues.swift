@@ -8,12 +8,12 @@ import PreflightReporting
 
 /// `render --format`, and each name in `run --format`: the reporters of `allReporters`, each with its one line in `--help`.
 extension ReportFormat: ExpressibleByArgument {
-    public var defaultValueDescription: String { reporter.description }
+    package var defaultValueDescription: String { reporter.description }
 }
 
 /// `--fail-on` of `run` and `diff`, in any case (`HIGH` reads as `high`).
 extension Severity: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    package init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
 /// `run --phase`.

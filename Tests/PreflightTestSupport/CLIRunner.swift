@@ -2,23 +2,23 @@ import Foundation
 import PreflightKit
 
 /// Runs the built `preflight` binary the way a user or a CI job does, capturing everything.
-public struct CLIResult: Sendable, CustomStringConvertible {
-    public var stdout: String
-    public var stderr: String
-    public var exitCode: Int32
+package struct CLIResult: Sendable, CustomStringConvertible {
+    package var stdout: String
+    package var stderr: String
+    package var exitCode: Int32
 
-    public init(stdout: String, stderr: String, exitCode: Int32) {
+    package init(stdout: String, stderr: String, exitCode: Int32) {
         self.stdout = stdout
         self.stderr = stderr
         self.exitCode = exitCode
     }
 
-    public var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    package var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
-public enum CLI {
+package enum CLI {
     /// The `preflight` executable beside the test binary in the build folder.
-    public static var executable: String {
+    package static var executable: String {
         if let override = ProcessInfo.processInfo.environment["PREFLIGHT_BIN"] { return override }
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // swift-testing on Linux runs `<triple>/debug/<pkg>PackageTests.xctest`; XCTest may run from inside a bundle.
@@ -31,7 +31,7 @@ public enum CLI {
     }
 
     /// Waits on a dedicated thread, never on the cooperative pool: parallel tests must not starve each other's timers.
-    public static func run(
+    package static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: Double = 120
     ) async throws -> CLIResult {
         try await Program.run([executable] + arguments, in: directory, environment: environment, timeout: timeout)
@@ -41,8 +41,8 @@ public enum CLI {
 /// Runs any program (the binary, a wrapper script, `script`, `systemd-analyze`) the way a test needs it: the
 /// inherited environment without `PREFLIGHT_CHECKS` (so the built-in catalog is found as a user's would be), plus
 /// `environment`, minus `unset`; a signal reads as 128 + its number, a timeout as -1.
-public enum Program {
-    public static func run(
+package enum Program {
+    package static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], unset: [String] = [],
         timeout: Double = 120
     ) async throws -> CLIResult {
@@ -67,8 +67,8 @@ public enum Program {
 }
 
 /// Paths inside this repository, found from this source file.
-public enum Repository {
-    public static let root: URL = {
+package enum Repository {
+    package static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -77,18 +77,18 @@ public enum Repository {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    public static var checks: String { root.appendingPathComponent("Checks").path }
-    public static var schema: String { root.appendingPathComponent("reports/schema/preflight-report.schema.json").path }
-    public static func fixture(_ relative: String) -> String {
+    package static var checks: String { root.appendingPathComponent("Checks").path }
+    package static var schema: String { root.appendingPathComponent("reports/schema/preflight-report.schema.json").path }
+    package static func fixture(_ relative: String) -> String {
         root.appendingPathComponent("Tests/PreflightKitTests/Fixtures").appendingPathComponent(relative).path
     }
 }
 
 /// A fresh folder per test, removed when the value is released.
-public final class TemporaryFolder: @unchecked Sendable {
-    public let path: String
+package final class TemporaryFolder: @unchecked Sendable {
+    package let path: String
 
-    public init(_ label: String = "preflight-test") throws {
+    package init(_ label: String = "preflight-test") throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -96,7 +96,7 @@ public final class TemporaryFolder: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     @discardableResult
-    public func write(_ relative: String, _ text: String, executable: Bool = false) throws -> String {
+    package func write(_ relative: String, _ text: String, executable: Bool = false) throws -> String {
         let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -104,25 +104,25 @@ public final class TemporaryFolder: @unchecked Sendable {
         return url.path
     }
 
-    public func read(_ relative: String) throws -> String {
+    package func read(_ relative: String) throws -> String {
         try String(contentsOfFile: URL(fileURLWithPath: path).appendingPathComponent(relative).path, encoding: .utf8)
     }
 
-    public func url(_ relative: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(relative).path }
+    package func url(_ relative: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(relative).path }
 }
 
 /// Validates JSON reports against the published schema with a real validator (Python's jsonschema).
-public enum SchemaValidator {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum SchemaValidator {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public static func validate(reportAt path: String) async throws {
+    package static func validate(reportAt path: String) async throws {
         try await validate(path, against: Repository.schema)
     }
 
     /// `preflight diff --format json` output, against `preflight-diff.schema.json` (which refers into the report schema).
-    public static func validate(diffAt path: String) async throws {
+    package static func validate(diffAt path: String) async throws {
         try await validate(path, against: Repository.root.appendingPathComponent("reports/schema/preflight-diff.schema.json").path)
     }
 

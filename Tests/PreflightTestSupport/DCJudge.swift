@@ -4,8 +4,8 @@ import PreflightKit
 /// The domain controller as the judge of a verdict: it really performs writeback's three writes on a user as the
 /// connector account (over LDAPS with ldapmodify, the same libldap the tool uses), and says which it allowed.
 /// Destructive for the target user (its password is reset to a random one): use users no other test signs in as.
-public struct DCJudge {
-    public enum Write: String, CaseIterable, Sendable {
+package struct DCJudge {
+    package enum Write: String, CaseIterable, Sendable {
         /// Reset Password: replace unicodePwd (AD-003).
         case resetPassword
         /// Write lockoutTime = 0, as writeback unlocks (AD-004).
@@ -14,7 +14,7 @@ public struct DCJudge {
         case pwdLastSet
 
         /// The check that judges this write.
-        public var checkID: String {
+        package var checkID: String {
             switch self {
             case .resetPassword: "AD-003"
             case .lockoutTime: "AD-004"
@@ -25,11 +25,11 @@ public struct DCJudge {
 
     let dc: SambaDC
 
-    public init(_ dc: SambaDC) { self.dc = dc }
+    package init(_ dc: SambaDC) { self.dc = dc }
 
     /// Whether the DC lets `account` make `write` on `dn`: true on success, false on insufficientAccessRights (50).
     /// A minimum-password-age refusal (19, 0000052D) means the access check passed. Anything else throws.
-    public func allows(_ write: Write, as account: String, password: String, on dn: String) throws -> Bool {
+    package func allows(_ write: Write, as account: String, password: String, on dn: String) throws -> Bool {
         let record: String
         switch write {
         case .resetPassword:
@@ -55,7 +55,7 @@ public struct DCJudge {
     }
 
     /// The DC's answer for each of writeback's three writes.
-    public func answers(as account: String, password: String, on dn: String) throws -> [Write: Bool] {
+    package func answers(as account: String, password: String, on dn: String) throws -> [Write: Bool] {
         var answers: [Write: Bool] = [:]
         for write in Write.allCases { answers[write] = try allows(write, as: account, password: password, on: dn) }
         return answers
@@ -63,7 +63,7 @@ public struct DCJudge {
 
     /// What the DC lets `account` see of `dn`: whether a base read returns its objectClass (Read all properties) and how
     /// many children a one-level listing returns (List contents).
-    public func view(of dn: String, as account: String, password: String) throws -> (readsProperties: Bool, children: Int) {
+    package func view(of dn: String, as account: String, password: String) throws -> (readsProperties: Bool, children: Int) {
         func search(_ scope: String, _ attribute: String) throws -> String {
             var environment = ProcessInfo.processInfo.environment
             environment["LDAPTLS_CACERT"] = dc.caFile

@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// Errors from setting up a fault listener.
-public struct FaultListenerError: Error, CustomStringConvertible {
-    public let description: String
+package struct FaultListenerError: Error, CustomStringConvertible {
+    package let description: String
     init(_ what: String) { description = "\(what): \(String(cString: strerror(errno)))" }
 }
 
@@ -16,11 +16,11 @@ public struct FaultListenerError: Error, CustomStringConvertible {
 /// a TLS client sees its ClientHello go unanswered, i.e. a stalled TLS handshake.
 ///
 /// Accepted sockets stay open until ``close()`` (or deinit).
-public final class SilentListener: @unchecked Sendable {
-    public let port: Int
+package final class SilentListener: @unchecked Sendable {
+    package let port: Int
     private let state: AcceptLoop
 
-    public init() throws {
+    package init() throws {
         let (fd, port) = try bindLoopback(backlog: 64)
         self.port = port
         let state = AcceptLoop(fd: fd, keepConnections: true)
@@ -34,24 +34,24 @@ public final class SilentListener: @unchecked Sendable {
     deinit { state.close() }
 
     /// Connections accepted so far.
-    public var acceptedCount: Int { state.acceptedCount }
+    package var acceptedCount: Int { state.acceptedCount }
 
     /// Stops accepting and closes the listening socket and every accepted connection.
-    public func close() { state.close() }
+    package func close() { state.close() }
 
 }
 
 /// A TCP listener on 127.0.0.1 (ephemeral port) whose accept queue is full: `listen(fd, 0)`, never `accept()`,
 /// and the queue filled with connections from this process. The kernel then drops further SYNs, so a client's
 /// `connect()` neither succeeds nor fails until its own timeout: a true connect timeout without privileges.
-public final class BacklogFullListener: @unchecked Sendable {
-    public let port: Int
+package final class BacklogFullListener: @unchecked Sendable {
+    package let port: Int
     private let fd: Int32
     private var fillers: [Int32] = []
     private let lock = NSLock()
     private var closed = false
 
-    public init() throws {
+    package init() throws {
         let (fd, port) = try bindLoopback(backlog: 0)
         self.fd = fd
         self.port = port
@@ -90,7 +90,7 @@ public final class BacklogFullListener: @unchecked Sendable {
 
     deinit { close() }
 
-    public func close() {
+    package func close() {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
@@ -103,11 +103,11 @@ public final class BacklogFullListener: @unchecked Sendable {
 
 /// A TCP listener on 127.0.0.1 (ephemeral port) that accepts each connection and closes it at once, before
 /// reading or sending anything: the client sees the server hang up (LDAP "server down", or a failed TLS handshake).
-public final class HangUpListener: @unchecked Sendable {
-    public let port: Int
+package final class HangUpListener: @unchecked Sendable {
+    package let port: Int
     private let state: AcceptLoop
 
-    public init() throws {
+    package init() throws {
         let (fd, port) = try bindLoopback(backlog: 64)
         self.port = port
         let state = AcceptLoop(fd: fd, keepConnections: false)
@@ -119,7 +119,7 @@ public final class HangUpListener: @unchecked Sendable {
 
     deinit { state.close() }
 
-    public func close() { state.close() }
+    package func close() { state.close() }
 }
 
 /// Accepts connections on a listening socket until closed; `keepConnections` decides whether each accepted

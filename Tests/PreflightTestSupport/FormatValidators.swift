@@ -4,16 +4,16 @@ import PreflightKit
 /// Checks the machine formats with the real consumers' parsers (Python's xmlschema, prometheus_client and csv),
 /// and hands back what they read so tests can assert on it. Each runs on its own thread, never the Swift pool, in
 /// the test process's one `PythonWorker`.
-public enum FormatValidators {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum FormatValidators {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public static var junitSchema: String { Repository.fixture("junit/junit-4.xsd") }
+    package static var junitSchema: String { Repository.fixture("junit/junit-4.xsd") }
 
     /// Validates against the shipped junit-4.xsd; returns `[testcase name: outcome]` where outcome is
     /// `failure`, `error`, `skipped` or `passed`, plus the body text of the outcome element under `name + "#body"`.
-    public static func junit(at path: String) async throws -> [String: String] {
+    package static func junit(at path: String) async throws -> [String: String] {
         try await python(
             """
             import json, sys
@@ -40,7 +40,7 @@ public enum FormatValidators {
     }
 
     /// Parses with prometheus_client's text parser; returns `metric{label="v",...}` (labels sorted) → value.
-    public static func prometheus(at path: String) async throws -> [String: Double] {
+    package static func prometheus(at path: String) async throws -> [String: Double] {
         try await python(
             """
             import json, sys
@@ -61,7 +61,7 @@ public enum FormatValidators {
     }
 
     /// Reads with Python's csv module (RFC 4180 dialect, BOM required); returns the rows, header first.
-    public static func csv(at path: String) async throws -> [[String]] {
+    package static func csv(at path: String) async throws -> [[String]] {
         try await python(
             """
             import csv, json, sys

@@ -6,21 +6,21 @@ import PreflightEngine
 /// `load` opens a file offline and returns what the browser made of it: the DOM after scripts ran (`--dump-dom`), every
 /// console message (`--enable-logging=stderr`), every URL it requested (`--log-net-log`, Chromium's NetLog), a
 /// screenshot, and the PDF its print path makes (`--print-to-pdf`) with the page count `pdftoppm` rendered.
-public enum HeadlessChromium {
-    public struct Missing: Error, CustomStringConvertible {
-        public var description: String
+package enum HeadlessChromium {
+    package struct Missing: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public struct Page: Sendable {
-        public var dom: String
-        public var consoleMessages: [String]
+    package struct Page: Sendable {
+        package var dom: String
+        package var consoleMessages: [String]
         /// URLs other than the file itself (and `data:`/`about:`): the report must request none.
-        public var requests: [String]
-        public var screenshot: String
-        public var pdfPages: Int
+        package var requests: [String]
+        package var screenshot: String
+        package var pdfPages: Int
     }
 
-    public static let setupHint = "run 'make setup' (scripts/setup.sh installs Debian's chromium and poppler-utils)"
+    package static let setupHint = "run 'make setup' (scripts/setup.sh installs Debian's chromium and poppler-utils)"
 
     static func tool(_ name: String) throws -> String {
         for folder in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
@@ -30,7 +30,7 @@ public enum HeadlessChromium {
     }
 
     /// Loads `file` and keeps the screenshot in `folder` (as `screenshot.png`).
-    public static func load(_ file: String, in folder: String) async throws -> Page {
+    package static func load(_ file: String, in folder: String) async throws -> Page {
         let chromium = try tool("chromium")
         let pdftoppm = try tool("pdftoppm")
         let url = URL(fileURLWithPath: file).absoluteString

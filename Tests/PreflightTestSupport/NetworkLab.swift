@@ -9,23 +9,23 @@ import PreflightKit
 /// certificates, a TLS 1.0/1.1-only server, a server that never answers HTTP, a plain HTTP server, a relay
 /// adding 300 ms each way, and three tinyproxy forward proxies (open, 407, 403). One set per test process;
 /// they exit when this process does (netlab stops when its stdin closes).
-public final class NetworkLab: @unchecked Sendable {
-    public let folder: String
-    public let ports: [String: Int]
+package final class NetworkLab: @unchecked Sendable {
+    package let folder: String
+    package let ports: [String: Int]
     private let process: Process
     private let stdin: Pipe
 
-    public var caFile: String { folder + "/ca.pem" }
-    public func port(_ name: String) -> Int { ports[name]! }
-    public func url(_ name: String, host: String = "localhost") -> String {
+    package var caFile: String { folder + "/ca.pem" }
+    package func port(_ name: String) -> Int { ports[name]! }
+    package func url(_ name: String, host: String = "localhost") -> String {
         let scheme = name == "crl" ? "http" : "https"
         return "\(scheme)://\(host):\(port(name))/"
     }
-    public func proxy(_ name: String) -> String { "http://127.0.0.1:\(port(name))" }
+    package func proxy(_ name: String) -> String { "http://127.0.0.1:\(port(name))" }
 
     private static let lab = Result { try NetworkLab() }
     /// Starting the servers blocks for about a second; do it off the cooperative pool.
-    public static func shared() async throws -> NetworkLab { try await runBlocking { try lab.get() } }
+    package static func shared() async throws -> NetworkLab { try await runBlocking { try lab.get() } }
 
     init() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tinyproxy") else {
@@ -86,11 +86,11 @@ public final class NetworkLab: @unchecked Sendable {
 
 /// A port on 127.0.0.1 that is bound but never listens: connections to it are refused (RST), and no other
 /// test can take the port while this object lives, unlike a listener that was closed.
-public final class RefusingPort: @unchecked Sendable {
-    public let port: Int
+package final class RefusingPort: @unchecked Sendable {
+    package let port: Int
     private let fd: Int32
 
-    public init() throws {
+    package init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()

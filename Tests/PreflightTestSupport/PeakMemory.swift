@@ -3,14 +3,14 @@ import Foundation
 /// Runs the built `preflight` binary as `CLI.run` does, and measures its peak resident memory: a small Python parent
 /// waits for it and reads `ru_maxrss` of its waited-for children (`getrusage(RUSAGE_CHILDREN)`, KiB on Linux), which
 /// counts the binary alone, not the parent. Python is already needed by the schema validator.
-public enum PeakMemory {
-    public struct Outcome: Sendable, CustomStringConvertible {
-        public var result: CLIResult
+package enum PeakMemory {
+    package struct Outcome: Sendable, CustomStringConvertible {
+        package var result: CLIResult
         /// The child's peak resident set, in MiB.
-        public var peakMiB: Double
-        public var seconds: Double
+        package var peakMiB: Double
+        package var seconds: Double
 
-        public var description: String { "\(result)\npeak RSS \(String(format: "%.1f", peakMiB)) MiB, \(String(format: "%.2f", seconds)) s" }
+        package var description: String { "\(result)\npeak RSS \(String(format: "%.1f", peakMiB)) MiB, \(String(format: "%.2f", seconds)) s" }
     }
 
     static let parent = """
@@ -21,7 +21,7 @@ public enum PeakMemory {
         sys.exit(code if code >= 0 else 128 - code)
         """
 
-    public static func run(_ arguments: [String], in directory: String, timeout: Double = 120) async throws -> Outcome {
+    package static func run(_ arguments: [String], in directory: String, timeout: Double = 120) async throws -> Outcome {
         let report = (directory as NSString).appendingPathComponent("peak-rss-\(UUID().uuidString.prefix(8))")
         let started = Date()
         let result = try await Program.run(
@@ -34,9 +34,9 @@ public enum PeakMemory {
 }
 
 /// Writes large test inputs straight to disk, a MiB at a time, so a test never holds them in memory.
-public enum LargeFile {
+package enum LargeFile {
     /// `head`, then `unit` repeated until at least `bytes` bytes of it are written, then `tail`.
-    public static func write(_ path: String, head: String = "", repeating unit: String, bytes: Int, tail: String = "") throws {
+    package static func write(_ path: String, head: String = "", repeating unit: String, bytes: Int, tail: String = "") throws {
         FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])

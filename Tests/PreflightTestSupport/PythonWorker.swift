@@ -12,19 +12,19 @@ import PreflightKit
 /// Samba DCs and the binaries under test. The worker imports each module once, and scripts may keep what they
 /// compile in the global `CACHE` dict. Scripts run as if by `python3 -c SCRIPT ARGS…`: `sys.argv`, stdout and
 /// `sys.exit` behave the same, so each validator stays a plain script.
-public final class PythonWorker: @unchecked Sendable {
-    public struct Outcome: Sendable {
-        public var exitCode: Int
-        public var stdout: String
-        public var stderr: String
+package final class PythonWorker: @unchecked Sendable {
+    package struct Outcome: Sendable {
+        package var exitCode: Int
+        package var stdout: String
+        package var stderr: String
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The worker of this test process, started on first use (and again if it died).
-    public static func run(_ script: String, _ arguments: [String], timeout: Double = 60) throws -> Outcome {
+    package static func run(_ script: String, _ arguments: [String], timeout: Double = 60) throws -> Outcome {
         shared.lock.lock()
         defer { shared.lock.unlock() }
         return try shared.request(script, arguments, timeout: timeout)

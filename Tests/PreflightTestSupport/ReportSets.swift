@@ -2,11 +2,11 @@ import Foundation
 
 /// What a reader finds in a `--out` folder: the `latest.*` files, the timestamped sets, and anything an interrupted
 /// publish may have left. Reads through the folder's links as any reader would; knows nothing of how they are made.
-public enum ReportSets {
-    public static let extensions = ["md", "json", "junit.xml", "prom", "csv"]
+package enum ReportSets {
+    package static let extensions = ["md", "json", "junit.xml", "prom", "csv"]
 
     /// The bytes of each `latest.<ext>` a reader can open; a missing (or dangling) one is absent.
-    public static func latest(in folder: String) -> [String: Data] {
+    package static func latest(in folder: String) -> [String: Data] {
         var found: [String: Data] = [:]
         for ext in extensions {
             if let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("latest.\(ext)")) {
@@ -17,13 +17,13 @@ public enum ReportSets {
     }
 
     /// Names an interrupted publish may leave: temporary files and links, staging folders.
-    public static func leftovers(in folder: String) -> [String] {
+    package static func leftovers(in folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasSuffix(".tmp") || $0.hasPrefix(".preflight-staging-") || $0.hasPrefix(".preflight-tmp-") }.sorted()
     }
 
     /// The timestamped sets (`preflight-<stamp>[-n]`) and the extensions each one has.
-    public static func timestamped(in folder: String) -> [String: Set<String>] {
+    package static func timestamped(in folder: String) -> [String: Set<String>] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var sets: [String: Set<String>] = [:]
         for name in names {
@@ -36,7 +36,7 @@ public enum ReportSets {
     }
 
     /// The run a `latest.*` file of the CLI tests' token plugin comes from (`RunToken.plugin`): every format names it.
-    public static func token(_ ext: String, _ data: Data) -> Int? {
+    package static func token(_ ext: String, _ data: Data) -> Int? {
         let text = String(decoding: data, as: UTF8.self)
         if ext == "prom" {
             return text.firstMatch(of: /preflight_findings\{id="PLG-811"\} (\d+)/).flatMap { Int($0.1) }
@@ -46,7 +46,7 @@ public enum ReportSets {
     }
 
     /// The tokens of every `latest.*` in `folder` (nil for a file that names no single run: half a file, or a mix).
-    public static func tokens(in folder: String) -> [String: Int?] {
+    package static func tokens(in folder: String) -> [String: Int?] {
         latest(in: folder).reduce(into: [:]) { $0[$1.key] = token($1.key, $1.value) }
     }
 }
@@ -54,10 +54,10 @@ public enum ReportSets {
 /// A check whose plugin names the run it belongs to in every report format: it fails with `RUN_TOKEN` findings
 /// targeted `run-<token>-item-<i>` (Markdown, JSON, JUnit and CSV list the targets; Prometheus counts them). With
 /// `RUN_MARK` set, it creates that file as it answers: the run is then about to write its reports.
-public enum RunToken {
-    public static let checkID = "PLG-811"
+package enum RunToken {
+    package static let checkID = "PLG-811"
 
-    public static let plugin = """
+    package static let plugin = """
         #!/bin/sh
         cat >/dev/null
         n=${RUN_TOKEN:-1}
@@ -74,7 +74,7 @@ public enum RunToken {
 
     /// Writes the check into `folder` (relative to `temporary`) and returns the folder's path.
     @discardableResult
-    public static func write(into temporary: TemporaryFolder, folder: String = "custom") throws -> String {
+    package static func write(into temporary: TemporaryFolder, folder: String = "custom") throws -> String {
         try TestCatalog(in: temporary, folder).plugin(checkID, title: "Run token", description: "Names its run in every format.", script: plugin)
     }
 }

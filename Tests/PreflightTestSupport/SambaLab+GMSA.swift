@@ -4,10 +4,10 @@ import PreflightKit
 /// What the gMSA tests (AD-017, AD-018) change on a DC of their own, as an admin would over LDAP.
 extension SambaDC {
     /// The lab domain's SID (scripts/lab/lib.sh provisions it with this SID).
-    public static let domainSID = "S-1-5-21-1111111111-2222222222-3333333333"
+    package static let domainSID = "S-1-5-21-1111111111-2222222222-3333333333"
 
     /// A security descriptor in SDDL as its binary, base64 (Samba's own NDR encoder, /usr/bin/python3's samba module).
-    public func securityDescriptor(_ sddl: String) throws -> String {
+    package func securityDescriptor(_ sddl: String) throws -> String {
         let script = """
             import base64, sys
             from samba.dcerpc import security
@@ -23,13 +23,13 @@ extension SambaDC {
     }
 
     /// Replaces a binary security-descriptor attribute (`msDS-GroupMSAMembership`, `nTSecurityDescriptor`) as Administrator.
-    public func replace(_ attribute: String, sddl: String, on dn: String) throws {
+    package func replace(_ attribute: String, sddl: String, on dn: String) throws {
         try modify("dn: \(dn)\nchangetype: modify\nreplace: \(attribute)\n\(attribute):: \(try securityDescriptor(sddl))\n-\n")
     }
 
     /// Whether the DC lets `account` replace `attribute` with `sddl`'s descriptor: true on success, false on
     /// insufficientAccessRights (50); anything else throws.
-    public func allowsReplace(_ attribute: String, sddl: String, on dn: String, as account: String, password: String) throws -> Bool {
+    package func allowsReplace(_ attribute: String, sddl: String, on dn: String, as account: String, password: String) throws -> Bool {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPTLS_CACERT"] = caFile
         let ldif = "dn: \(dn)\nchangetype: modify\nreplace: \(attribute)\n\(attribute):: \(try securityDescriptor(sddl))\n-\n"
@@ -46,7 +46,7 @@ extension SambaDC {
 
 extension SambaDC {
     /// An object's SID, read as Administrator.
-    public func sid(of dn: String) throws -> String {
+    package func sid(of dn: String) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPTLS_CACERT"] = caFile
         let outcome = try Subprocess(

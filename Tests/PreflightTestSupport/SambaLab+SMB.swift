@@ -25,7 +25,7 @@ extension SambaDC {
     }
 
     /// `samba-tool gpo create` (which writes the GPO's SYSVOL folder over SMB, as GPMC does); returns its `{GUID}`.
-    public func createGPO(_ name: String) throws -> String {
+    package func createGPO(_ name: String) throws -> String {
         let output = try sambaTool(["gpo", "create", name, "-H", ldapURL, "-U", "Administrator%\(Self.administratorPassword)"])
         guard let open = output.firstIndex(of: "{"), let close = output.lastIndex(of: "}") else {
             throw LabError(description: "samba-tool gpo create printed no GUID: \(output)")
@@ -34,20 +34,20 @@ extension SambaDC {
     }
 
     /// Links the GPO to `container` (a new link gets the lowest precedence); `enforced` sets the link's enforce flag.
-    public func linkGPO(_ guid: String, to container: String, enforced: Bool = false, disabled: Bool = false) throws {
+    package func linkGPO(_ guid: String, to container: String, enforced: Bool = false, disabled: Bool = false) throws {
         var arguments = ["gpo", "setlink", container, guid, "-H", ldapURL, "-U", "Administrator%\(Self.administratorPassword)"]
         if enforced { arguments.append("--enforce") }
         if disabled { arguments.append("--disable") }
         _ = try sambaTool(arguments)
     }
 
-    public func unlinkGPO(_ guid: String, from container: String) throws {
+    package func unlinkGPO(_ guid: String, from container: String) throws {
         _ = try sambaTool(["gpo", "dellink", container, guid, "-H", ldapURL, "-U", "Administrator%\(Self.administratorPassword)"])
     }
 
     /// Writes the GPO's `GptTmpl.inf` on the DC's disk as Windows does (UTF-16LE with a BOM, CRLF line ends).
     @discardableResult
-    public func writeSecurityTemplate(_ guid: String, lines: [String], encoding: String.Encoding = .utf16LittleEndian) throws -> String {
+    package func writeSecurityTemplate(_ guid: String, lines: [String], encoding: String.Encoding = .utf16LittleEndian) throws -> String {
         let folder = "\(directory)/state/sysvol/corp.example.test/Policies/\(guid)/Machine/Microsoft/Windows NT/SecEdit"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let text = lines.joined(separator: "\r\n") + "\r\n"

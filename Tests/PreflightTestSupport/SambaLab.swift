@@ -4,45 +4,45 @@ import PreflightKit
 /// A real Samba AD domain controller on a loopback address, cloned from the lab template and run as
 /// a child of the test process. samba runs with `-i` and reads stdin from a pipe we hold, so it exits
 /// when the tests do, however they end; `--maximum-runtime` is the second guard.
-public final class SambaDC: @unchecked Sendable {
-    public let ip: String
-    public let directory: String
+package final class SambaDC: @unchecked Sendable {
+    package let ip: String
+    package let directory: String
     private let process: Process
     private let stdin: Pipe
     /// Started with the `smb` mode: also serves SYSVOL over SMB on ip:445.
-    public private(set) var servesSMB = false
+    package private(set) var servesSMB = false
     /// The DNS name of its domain (`corp.example.test`, or `fabrikam.example.test` for the second forest).
-    public let domain: String
+    package let domain: String
 
-    public var caFile: String { directory + "/pki/ca.pem" }
-    public var otherCAFile: String { directory + "/pki/other-ca.pem" }
-    public var ldapsURL: String { "ldaps://\(ip)" }
-    public var ldapURL: String { "ldap://\(ip)" }
-    public static let baseDN = "DC=corp,DC=example,DC=test"
-    public static let readerUPN = "preflight-reader@corp.example.test"
-    public static let readerPassword = "Read3r!Passw0rd"
-    public static let administratorUPN = "Administrator@corp.example.test"
-    public static let administratorPassword = "Passw0rd!Adm1n"
+    package var caFile: String { directory + "/pki/ca.pem" }
+    package var otherCAFile: String { directory + "/pki/other-ca.pem" }
+    package var ldapsURL: String { "ldaps://\(ip)" }
+    package var ldapURL: String { "ldap://\(ip)" }
+    package static let baseDN = "DC=corp,DC=example,DC=test"
+    package static let readerUPN = "preflight-reader@corp.example.test"
+    package static let readerPassword = "Read3r!Passw0rd"
+    package static let administratorUPN = "Administrator@corp.example.test"
+    package static let administratorPassword = "Passw0rd!Adm1n"
 
-    public struct LabError: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+    package struct LabError: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
     /// The template `make test` builds; the tests never build it themselves (that needs root and ~4 s).
-    public static var template: String {
+    package static var template: String {
         ProcessInfo.processInfo.environment["LAB_TEMPLATE"]
             ?? Repository.root.appendingPathComponent(".lab/scenario.tar.zst").path
     }
 
     /// The second forest's template, FABRIKAM.EXAMPLE.TEST, which build-template.sh writes next to the scenario's.
-    public static var fabrikamTemplate: String {
+    package static var fabrikamTemplate: String {
         URL(fileURLWithPath: template).deletingLastPathComponent().appendingPathComponent("fabrikam.tar.zst").path
     }
 
     /// Clones the template onto `ip` and starts samba; `modes` as in scripts/lab/clone.sh (insecure, wrongname);
     /// `fabrikam` picks the second forest's template (its certificate covers 127.0.0.10 to 127.0.0.19 only).
-    public init(ip: String, modes: String? = nil, fabrikam: Bool = false) throws {
+    package init(ip: String, modes: String? = nil, fabrikam: Bool = false) throws {
         let template = fabrikam ? Self.fabrikamTemplate : Self.template
         domain = fabrikam ? Fabrikam.domain : "corp.example.test"
         guard FileManager.default.fileExists(atPath: template) else {
@@ -104,7 +104,7 @@ public final class SambaDC: @unchecked Sendable {
     }
 
     /// Runs ldapmodify as Administrator over LDAPS (for tests that change the directory).
-    public func modify(_ ldif: String) throws {
+    package func modify(_ ldif: String) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPTLS_CACERT"] = caFile
         let outcome = try Subprocess(
@@ -118,7 +118,7 @@ public final class SambaDC: @unchecked Sendable {
 
     /// Adds ACEs (SDDL) to an object's DACL with samba-tool on the DC's own database while samba runs, as an admin
     /// would on a DC (deny ACEs go first). For tests that change permissions: use a DC of their own, not a shared one.
-    public func addACEs(_ sddl: String, on dn: String) throws {
+    package func addACEs(_ sddl: String, on dn: String) throws {
         let outcome = try Subprocess(
             arguments: [
                 "samba-tool", "dsacl", "set", "-s", directory + "/etc/smb.conf", "-H", directory + "/private/sam.ldb",
@@ -131,7 +131,7 @@ public final class SambaDC: @unchecked Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(20_000) }
@@ -148,7 +148,7 @@ public final class SambaDC: @unchecked Sendable {
 }
 
 /// The DCs the test run shares, one per flavour, each started on first use.
-public enum SambaLab {
+package enum SambaLab {
     private static let scenario = Result { try SambaDC(ip: "127.0.0.2") }
     private static let insecure = Result { try SambaDC(ip: "127.0.0.3", modes: "insecure") }
     private static let wrongName = Result { try SambaDC(ip: "127.0.0.4", modes: "wrongname") }
@@ -157,21 +157,21 @@ public enum SambaLab {
     // Starting a DC blocks for up to a second; do it on a dedicated thread, never on the cooperative pool.
 
     /// The scenario domain (scripts/lab/SCENARIOS.md), read-only for tests.
-    public static func shared() async throws -> SambaDC { try await runBlocking { try scenario.get() } }
+    package static func shared() async throws -> SambaDC { try await runBlocking { try scenario.get() } }
     /// Allows simple binds on plain ldap:// (`ldap server require strong auth = no`).
-    public static func allowingPlaintext() async throws -> SambaDC { try await runBlocking { try insecure.get() } }
+    package static func allowingPlaintext() async throws -> SambaDC { try await runBlocking { try insecure.get() } }
     /// Serves a certificate whose name does not match the address.
-    public static func withWrongCertificateName() async throws -> SambaDC { try await runBlocking { try wrongName.get() } }
+    package static func withWrongCertificateName() async throws -> SambaDC { try await runBlocking { try wrongName.get() } }
     /// The second forest, FABRIKAM.EXAMPLE.TEST on 127.0.0.11 (scripts/lab/populate-fabrikam.py).
-    public static func fabrikam() async throws -> SambaDC { try await runBlocking { try fabrikamForest.get() } }
+    package static func fabrikam() async throws -> SambaDC { try await runBlocking { try fabrikamForest.get() } }
 }
 
 /// The second lab forest's names (scripts/lab/populate-fabrikam.py).
-public enum Fabrikam {
-    public static let domain = "fabrikam.example.test"
-    public static let baseDN = "DC=fabrikam,DC=example,DC=test"
-    public static let readerUPN = "preflight-reader@fabrikam.example.test"
+package enum Fabrikam {
+    package static let domain = "fabrikam.example.test"
+    package static let baseDN = "DC=fabrikam,DC=example,DC=test"
+    package static let readerUPN = "preflight-reader@fabrikam.example.test"
     /// Not the scenario domain's: each domain's password source is its own.
-    public static let readerPassword = "Fab!Read3r0nly"
-    public static let connectorPassword = "Svc!Passw0rd123"
+    package static let readerPassword = "Fab!Read3r0nly"
+    package static let connectorPassword = "Svc!Passw0rd123"
 }

@@ -7,19 +7,19 @@ import Testing
 /// - On a mismatch the test fails with a unified line diff: `-` lines are the snapshot's, `+` lines what the test made.
 /// - When the snapshot is missing, or `PREFLIGHT_RECORD_SNAPSHOTS=1` is set, it writes the snapshot and fails the test
 ///   saying it recorded: a recording run never passes, so no snapshot changes unseen. Review `git diff`, run again.
-public enum Snapshot {
+package enum Snapshot {
     /// `PREFLIGHT_RECORD_SNAPSHOTS=1 swift test …` records every snapshot the run reaches.
-    public static let recordVariable = "PREFLIGHT_RECORD_SNAPSHOTS"
+    package static let recordVariable = "PREFLIGHT_RECORD_SNAPSHOTS"
 
     /// Where the snapshots are (shared by the Kit and CLI tests).
-    public static var folder: String { Repository.fixture("golden") }
+    package static var folder: String { Repository.fixture("golden") }
 
     /// True when `environment` asks for recording.
-    public static func recording(in environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    package static func recording(in environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         environment[recordVariable] == "1"
     }
 
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case matched
         /// The snapshot was written (`why`: it was missing, or recording was asked for).
         case recorded(path: String, why: String)
@@ -29,7 +29,7 @@ public enum Snapshot {
 
     /// Compares `actual` with the snapshot `name` in `folder`, or records it; `assertSnapshot` turns this into the
     /// test's verdict.
-    public static func compare(_ actual: Data, named name: String, in folder: String, record: Bool) throws -> Outcome {
+    package static func compare(_ actual: Data, named name: String, in folder: String, record: Bool) throws -> Outcome {
         let path = (folder as NSString).appendingPathComponent(name)
         let existing = FileManager.default.contents(atPath: path)
         guard let existing, !record else {
@@ -45,7 +45,7 @@ public enum Snapshot {
     /// A unified diff (`diff -u` style, `context` lines around each change) of two texts, compared line by line as
     /// bytes. Carriage returns and byte order marks are shown (`\r`, `\u{FEFF}`), as is a missing final newline.
     /// Empty when they are equal.
-    public static func lineDiff(from old: Data, to new: Data, names: (old: String, new: String), context: Int = 3) -> String {
+    package static func lineDiff(from old: Data, to new: Data, names: (old: String, new: String), context: Int = 3) -> String {
         let a = lines(old)
         let b = lines(new)
         guard a != b else { return "" }
@@ -139,7 +139,7 @@ public enum Snapshot {
 /// Compares `text` with the snapshot `name` (see `Snapshot`): fails with a line diff when they differ, and fails
 /// saying it recorded when the snapshot was missing or `PREFLIGHT_RECORD_SNAPSHOTS=1` is set.
 @discardableResult
-public func assertSnapshot(
+package func assertSnapshot(
     _ text: String, named name: String, in folder: String = Snapshot.folder, record: Bool = Snapshot.recording(),
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> Snapshot.Outcome? {
@@ -148,7 +148,7 @@ public func assertSnapshot(
 
 /// `assertSnapshot` for bytes (the CSV action plan's BOM and CRLFs are part of its snapshot).
 @discardableResult
-public func assertSnapshot(
+package func assertSnapshot(
     _ data: Data, named name: String, in folder: String = Snapshot.folder, record: Bool = Snapshot.recording(),
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> Snapshot.Outcome? {

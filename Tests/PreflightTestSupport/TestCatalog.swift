@@ -12,30 +12,30 @@ import PreflightKit
 ///   (for what loading makes of a bad one).
 ///
 /// In-memory checks for `Runner` tests are `testCheck(…)` of the test probe (PreflightKitTests, `TestProbe`).
-public struct TestCatalog: Sendable {
-    public let temporary: TemporaryFolder
+package struct TestCatalog: Sendable {
+    package let temporary: TemporaryFolder
     /// The folder's path relative to `temporary`.
-    public let name: String
+    package let name: String
 
     /// The check folder `name` inside `temporary` (created with its first file).
-    public init(in temporary: TemporaryFolder, _ name: String = "custom") {
+    package init(in temporary: TemporaryFolder, _ name: String = "custom") {
         self.temporary = temporary
         self.name = name
     }
 
     /// What `run --checks` and `load` are given.
-    public var path: String { temporary.url(name) }
+    package var path: String { temporary.url(name) }
 
     /// A file in the folder, as given (a check file, a reply a plugin reads); returns the file's path.
     @discardableResult
-    public func file(_ relative: String, _ text: String, executable: Bool = false) throws -> String {
+    package func file(_ relative: String, _ text: String, executable: Bool = false) throws -> String {
         try temporary.write("\(name)/\(relative)", text, executable: executable)
     }
 
     /// An exec check running `command` (by default its own `./<id>.sh`), or with `params` as written; returns the
     /// folder's path.
     @discardableResult
-    public func check(
+    package func check(
         _ id: String, title: String? = nil, description: String = "A test plugin.", severity: String = "high",
         timeoutSeconds: Double? = nil, command: String? = nil, params: String? = nil
     ) throws -> String {
@@ -51,7 +51,7 @@ public struct TestCatalog: Sendable {
     /// An exec plugin check whose `<id>.sh` is `script` (a whole shell script, `#!` line included); returns the
     /// folder's path.
     @discardableResult
-    public func plugin(
+    package func plugin(
         _ id: String, title: String? = nil, description: String = "A test plugin.", severity: String = "high",
         timeoutSeconds: Double? = nil, script: String
     ) throws -> String {
@@ -61,25 +61,25 @@ public struct TestCatalog: Sendable {
 
     /// An exec plugin check that prints `reply` (a JSON object or raw text); returns the folder's path.
     @discardableResult
-    public func plugin(_ id: String, title: String? = nil, severity: String = "high", reply: String) throws -> String {
+    package func plugin(_ id: String, title: String? = nil, severity: String = "high", reply: String) throws -> String {
         try plugin(id, title: title, severity: severity, script: "#!/bin/sh\ncat >/dev/null\necho '\(reply)'\n")
     }
 
     /// The shipped catalog (`Checks/`) copied into this folder, to change a check of it; returns the folder's path.
     @discardableResult
-    public func copyOfShipped() throws -> String {
+    package func copyOfShipped() throws -> String {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Repository.checks, toPath: path)
         return path
     }
 
     /// The folder's checks alone (without `Checks/`), for the probe kinds of `registry`.
-    public func load(registry: ProbeRegistry = .builtIn) throws(PreflightError) -> Catalog {
+    package func load(registry: ProbeRegistry = .builtIn) throws(PreflightError) -> Catalog {
         try Catalog.load(from: [path], registry: registry)
     }
 
     /// The shipped catalog (`Checks/`), loaded once per test process.
-    public static func shipped() throws(PreflightError) -> Catalog { try shippedCatalog.get() }
+    package static func shipped() throws(PreflightError) -> Catalog { try shippedCatalog.get() }
 }
 
 private let shippedCatalog = Result { () throws(PreflightError) -> Catalog in try Catalog.load(from: [Repository.checks]) }

@@ -1,29 +1,29 @@
 /// What changed between two reports: the `changes` object of a run with `--baseline`, and what `preflight diff`
 /// prints. Findings are keyed by (check id, target).
-public struct Changes: Sendable, Codable, Hashable {
+package struct Changes: Sendable, Codable, Hashable {
     /// The earlier report (the baseline) and the later one.
-    public var baseline: RunReference
-    public var current: RunReference
+    package var baseline: RunReference
+    package var current: RunReference
     /// Anything got worse: a new problem, a finding or check whose status got worse, or a check that lost its
     /// assessment (skipped, errored or not run after reaching a verdict). `diff` exits 1 when true.
-    public var worse: Bool
-    public var verdict: VerdictChange
+    package var worse: Bool
+    package var verdict: VerdictChange
     /// Checks whose status differs, including checks only one of the reports has (`from` or `to` is null).
-    public var checks: [CheckChange]
-    public var findings: FindingChanges
+    package var checks: [CheckChange]
+    package var findings: FindingChanges
     /// Why the two reports may not be comparable (other tenant, phase or catalog, swapped order).
-    public var notices: [String]
+    package var notices: [String]
 
-    public struct RunReference: Sendable, Codable, Hashable {
-        public var runId: String
-        public var startedAt: String
-        public var verdict: Verdict
-        public var phase: Phase
-        public var host: String
+    package struct RunReference: Sendable, Codable, Hashable {
+        package var runId: String
+        package var startedAt: String
+        package var verdict: Verdict
+        package var phase: Phase
+        package var host: String
         /// The file the report was read from; null for the report being written.
-        @NullEncoded public var file: String?
+        @NullEncoded package var file: String?
 
-        public init(_ report: Report, file: String?) {
+        package init(_ report: Report, file: String?) {
             runId = report.run.id
             startedAt = report.run.startedAt
             verdict = report.verdict
@@ -33,57 +33,57 @@ public struct Changes: Sendable, Codable, Hashable {
         }
     }
 
-    public struct VerdictChange: Sendable, Codable, Hashable {
-        public var from: Verdict
-        public var to: Verdict
+    package struct VerdictChange: Sendable, Codable, Hashable {
+        package var from: Verdict
+        package var to: Verdict
     }
 
-    public struct CheckChange: Sendable, Codable, Hashable {
-        public var id: String
-        public var title: String
-        public var severity: Severity
+    package struct CheckChange: Sendable, Codable, Hashable {
+        package var id: String
+        package var title: String
+        package var severity: Severity
         /// Null: the baseline did not run this check.
-        @NullEncoded public var from: CheckStatus?
+        @NullEncoded package var from: CheckStatus?
         /// Null: this run did not run the check.
-        @NullEncoded public var to: CheckStatus?
-        public var trend: Trend
+        @NullEncoded package var to: CheckStatus?
+        package var trend: Trend
     }
 
-    public enum Trend: String, Sendable, Codable, Hashable {
+    package enum Trend: String, Sendable, Codable, Hashable {
         case worse, better, changed
     }
 
-    public struct FindingChanges: Sendable, Codable, Hashable {
+    package struct FindingChanges: Sendable, Codable, Hashable {
         /// Problems the baseline did not have, found by a check the baseline had assessed too.
-        public var new: [FindingChange] = []
+        package var new: [FindingChange] = []
         /// Problems of a check the baseline skipped, errored on or did not run: not known to be new (after a night
         /// the directory was unreachable, yesterday's problems are back, not new).
         /// Reports written before `newlyAssessed` existed have none and still load as baselines.
-        @DefaultWhenMissing public var newlyAssessed: [FindingChange] = []
+        @DefaultWhenMissing package var newlyAssessed: [FindingChange] = []
         /// Problems gone from a check that ran to a verdict again.
-        public var resolved: [FindingChange] = []
+        package var resolved: [FindingChange] = []
         /// Same check and target, another status (waived counts as a status here).
-        public var changed: [FindingChange] = []
+        package var changed: [FindingChange] = []
         /// Baseline problems whose check was skipped, errored or not run this time: not known to be fixed.
-        public var unassessed: [FindingChange] = []
-        public var unchanged: [FindingChange] = []
+        package var unassessed: [FindingChange] = []
+        package var unchanged: [FindingChange] = []
 
-        public init() {}
+        package init() {}
     }
 
     /// One finding on either side; `from`/`to` are its effective statuses (`waived` when a waiver covers it).
-    public struct FindingChange: Sendable, Codable, Hashable {
-        public var check: String
-        public var severity: Severity
-        public var target: String
-        @NullEncoded public var from: CheckStatus?
-        @NullEncoded public var to: CheckStatus?
+    package struct FindingChange: Sendable, Codable, Hashable {
+        package var check: String
+        package var severity: Severity
+        package var target: String
+        @NullEncoded package var from: CheckStatus?
+        @NullEncoded package var to: CheckStatus?
         /// The later message when there is one, else the baseline's.
-        public var message: String
+        package var message: String
     }
 
     /// Nothing differs at all (unchanged findings only).
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         checks.isEmpty && findings.new.isEmpty && findings.newlyAssessed.isEmpty && findings.resolved.isEmpty
             && findings.changed.isEmpty && findings.unassessed.isEmpty && verdict.from == verdict.to
     }

@@ -6,31 +6,31 @@ import Foundation
 ///
 /// Checks left out by `--only`, `--skip` or `--tag` are not "not assessed": they were not selected, and `selection`
 /// says so. Checks that do not apply (`not-applicable`: another phase, another topology, no proxy in use) never count.
-public struct Coverage: Sendable, Codable, Hashable {
+package struct Coverage: Sendable, Codable, Hashable {
     /// How the command line narrowed the run; nil when the whole catalog ran.
-    public var selection: Selection?
+    package var selection: Selection?
     /// The checks that reached a verdict (pass, warn, fail or waived), in report order.
-    public var assessed: [String]
+    package var assessed: [String]
     /// The checks whose missing verdict keeps the run from READY, in report order: every critical or high check that
     /// skipped for `no-input` or `requirement-failed`, and every check that errored.
-    public var notAssessed: [Gap]
+    package var notAssessed: [Gap]
 
     /// One check that was not assessed, and why.
-    public struct Gap: Sendable, Codable, Hashable {
-        public enum Reason: String, Sendable, Codable, CaseIterable {
+    package struct Gap: Sendable, Codable, Hashable {
+        package enum Reason: String, Sendable, Codable, CaseIterable {
             case noInput = "no-input"
             case requirementFailed = "requirement-failed"
             case error
         }
 
-        public var id: String
-        public var severity: Severity
-        public var reason: Reason
+        package var id: String
+        package var severity: Severity
+        package var reason: Reason
         /// Why, in a few words, for the verdict line: the missing configuration key (`no inventory.users`), the
         /// requirement (`requires AD-001`), or `error`. A check skipped because its requirement lacked input names that input.
-        public var detail: String
+        package var detail: String
 
-        public init(id: String, severity: Severity, reason: Reason, detail: String) {
+        package init(id: String, severity: Severity, reason: Reason, detail: String) {
             self.id = id
             self.severity = severity
             self.reason = reason
@@ -39,25 +39,25 @@ public struct Coverage: Sendable, Codable, Hashable {
     }
 
     /// The evidence key under which the runner records which requirement made a check skip.
-    public static let requirementEvidenceKey = "requirement"
+    package static let requirementEvidenceKey = "requirement"
     /// Checks at or above this severity must be assessed for READY.
     static let decisiveSeverity = Severity.high
 
-    public init(checks: [CheckResult], selection: Selection?) {
+    package init(checks: [CheckResult], selection: Selection?) {
         self.selection = selection.flatMap { $0.isEmpty ? nil : $0 }
         assessed = checks.filter { Self.reachedVerdict($0.status) }.map(\.id)
         notAssessed = Self.gaps(in: checks)
     }
 
     /// Whether the run was narrowed by `--only`, `--skip` or `--tag`.
-    public var isNarrowed: Bool { selection != nil }
+    package var isNarrowed: Bool { selection != nil }
 
-    public static func reachedVerdict(_ status: CheckStatus) -> Bool {
+    package static func reachedVerdict(_ status: CheckStatus) -> Bool {
         status == .pass || status == .warn || status == .fail || status == .waived
     }
 
     /// The checks that keep a run from READY because nothing was decided about them.
-    public static func gaps(in checks: [CheckResult]) -> [Gap] {
+    package static func gaps(in checks: [CheckResult]) -> [Gap] {
         let byID = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return checks.compactMap { check -> Gap? in
             switch check.status {
@@ -121,7 +121,7 @@ public struct Coverage: Sendable, Codable, Hashable {
 
     /// `AD-001..AD-005, AD-011..AD-013 (no ldap.url or ldap.bindDN), INV-003 (no inventory.licenses)`: gaps with the
     /// same reason together, in the order they first appear; runs of three or more consecutive ids as ranges.
-    public static func describe(_ gaps: [Gap]) -> String {
+    package static func describe(_ gaps: [Gap]) -> String {
         var order: [String] = []
         var ids: [String: [String]] = [:]
         for gap in gaps {
@@ -152,13 +152,13 @@ public struct Coverage: Sendable, Codable, Hashable {
     }
 
     /// The verdict line's clause: `not assessed: AD-003..AD-005 (no ldap.url or ldap.bindDN)`; nil when nothing is missing.
-    public var notAssessedClause: String? {
+    package var notAssessedClause: String? {
         notAssessed.isEmpty ? nil : "not assessed: " + Self.describe(notAssessed)
     }
 
     private enum CodingKeys: String, CodingKey { case selection, assessed, notAssessed }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         selection = try container.decodeIfPresent(Selection.self, forKey: .selection)
         assessed = try container.decode([String].self, forKey: .assessed)
@@ -166,7 +166,7 @@ public struct Coverage: Sendable, Codable, Hashable {
     }
 
     // `selection` is always present in the JSON: null when the whole catalog ran.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         if let selection { try container.encode(selection, forKey: .selection) } else { try container.encodeNil(forKey: .selection) }
         try container.encode(assessed, forKey: .assessed)

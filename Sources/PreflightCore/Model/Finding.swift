@@ -1,13 +1,13 @@
 /// One non-passing subject of a check: a user's DN, an OU, an endpoint URL, a UPN, a file.
-public struct Finding: Sendable, Codable, Hashable {
-    public var status: CheckStatus
-    public var target: String
-    public var message: String
-    public var details: JSONValue?
+package struct Finding: Sendable, Codable, Hashable {
+    package var status: CheckStatus
+    package var target: String
+    package var message: String
+    package var details: JSONValue?
     /// The waiver that covers this finding, if any; `status` stays what the probe found.
-    public var waiver: WaiverReference?
+    package var waiver: WaiverReference?
 
-    public init(status: CheckStatus, target: String, message: String, details: JSONValue? = nil, waiver: WaiverReference? = nil) {
+    package init(status: CheckStatus, target: String, message: String, details: JSONValue? = nil, waiver: WaiverReference? = nil) {
         self.status = status
         self.target = target
         self.message = message
@@ -17,16 +17,16 @@ public struct Finding: Sendable, Codable, Hashable {
 }
 
 /// What a check's judgement produced, before the runner adds timing and metadata.
-public struct Evaluation: Sendable, Hashable {
-    public var status: CheckStatus
-    public var message: String
-    public var reason: SkipReason?
-    public var findings: [Finding]
-    public var evidence: [String: JSONValue]
+package struct Evaluation: Sendable, Hashable {
+    package var status: CheckStatus
+    package var message: String
+    package var reason: SkipReason?
+    package var findings: [Finding]
+    package var evidence: [String: JSONValue]
     /// Remediation written for these findings (exact commands), shown before the check's general remediation.
-    public var generatedRemediation: String?
+    package var generatedRemediation: String?
 
-    public init(
+    package init(
         status: CheckStatus, message: String, reason: SkipReason? = nil, findings: [Finding] = [],
         evidence: [String: JSONValue] = [:]
     ) {
@@ -37,11 +37,11 @@ public struct Evaluation: Sendable, Hashable {
         self.evidence = evidence
     }
 
-    public static func skip(_ reason: SkipReason, _ message: String) -> Evaluation {
+    package static func skip(_ reason: SkipReason, _ message: String) -> Evaluation {
         Evaluation(status: .skip, message: message, reason: reason)
     }
 
-    public static func error(_ message: String, evidence: [String: JSONValue] = [:]) -> Evaluation {
+    package static func error(_ message: String, evidence: [String: JSONValue] = [:]) -> Evaluation {
         Evaluation(status: .error, message: message, evidence: evidence)
     }
 }

@@ -1,11 +1,11 @@
 /// Checks that judge several domains in one run (`ldap:` a list): each domain is judged on its own, every finding names
 /// its domain in `details.domain`, and the check's result is the worst of the domains' with each domain's verdict kept in
 /// `evidence.domains`. A domain that could not be judged is `error` for that domain alone.
-public enum PerDomain {
+package enum PerDomain {
     /// The evidence key of the per-domain verdicts.
-    public static let evidenceKey = "domains"
+    package static let evidenceKey = "domains"
     /// The finding detail that names the finding's domain (its DNS name).
-    public static let detailsKey = "domain"
+    package static let detailsKey = "domain"
 
     /// One domain's verdict in `evidence.domains`.
     struct Verdict: Encodable {
@@ -21,7 +21,7 @@ public enum PerDomain {
     }
 
     /// The evaluation with `domain` in every finding's details.
-    public static func tag(_ evaluation: Evaluation, domain: String) -> Evaluation {
+    package static func tag(_ evaluation: Evaluation, domain: String) -> Evaluation {
         var tagged = evaluation
         tagged.findings = evaluation.findings.map { finding in
             var finding = finding
@@ -35,12 +35,12 @@ public enum PerDomain {
     }
 
     /// The domain a finding belongs to, when it names one.
-    public static func domain(of finding: Finding) -> String? { finding.details?[detailsKey]?.stringValue }
+    package static func domain(of finding: Finding) -> String? { finding.details?[detailsKey]?.stringValue }
 
     /// One evaluation of several domains' (each already tagged): the worst status (fail, then error, warn, pass, skip),
     /// a message that names each domain (and first those that could not be judged), every finding, each domain's
     /// evidence under `evidence.domains`, and each domain's remediation under its name.
-    public static func merge(_ parts: [(domain: String, evaluation: Evaluation)]) -> Evaluation {
+    package static func merge(_ parts: [(domain: String, evaluation: Evaluation)]) -> Evaluation {
         let worst = parts.map(\.evaluation).max { rank($0.status) < rank($1.status) }
         let status = worst?.status ?? .skip
         let errored = parts.filter { $0.evaluation.status == .error }.map(\.domain)
@@ -64,7 +64,7 @@ public enum PerDomain {
 
     /// Whether a result's per-domain verdicts include a pass or a warning: a check that requires it may still judge those
     /// domains (the runner does not skip it for the other domains' error).
-    public static func anyDomainPassed(_ evidence: [String: JSONValue]) -> Bool {
+    package static func anyDomainPassed(_ evidence: [String: JSONValue]) -> Bool {
         (evidence[evidenceKey]?.arrayValue ?? []).contains { verdict in
             let status = verdict["status"]?.stringValue.flatMap(CheckStatus.init(rawValue:))
             return status == .pass || status == .warn

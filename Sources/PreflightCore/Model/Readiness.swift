@@ -14,67 +14,67 @@
 ///
 /// Users the directory blocks are counted in scope even when the tenant export's scope may not hold them: a false
 /// "blocked" is cheaper than a false "ready".
-public struct Readiness: Sendable, Codable, Hashable {
+package struct Readiness: Sendable, Codable, Hashable {
     /// The users judged: the SSPR scope from the tenant exports (INV-001), else the directory's in-scope users; nil
     /// when neither side counted them.
-    public var inScope: Int?
+    package var inScope: Int?
     /// `inventory` or `directory`: where `inScope` comes from; nil with it.
-    public var inScopeSource: String?
-    public var ready: Int
-    public var blocked: Int
-    public var blockedByEnvironment: Int
-    public var unknown: Int
+    package var inScopeSource: String?
+    package var ready: Int
+    package var blocked: Int
+    package var blockedByEnvironment: Int
+    package var unknown: Int
     /// Failing critical or high checks that are not per-user: each blocks every user.
-    public var environmentBlockers: [String]
+    package var environmentBlockers: [String]
     /// Why some users are `unknown`: each side or check that was not assessed.
-    public var notAssessed: [Gap]
+    package var notAssessed: [Gap]
     /// Users per cause, most users first.
-    public var causes: [CauseCount]
+    package var causes: [CauseCount]
     /// Every user a per-user check names, with all of their blockers (and the checks that could not judge them).
-    public var users: [User]
+    package var users: [User]
 
-    public struct Gap: Sendable, Codable, Hashable {
+    package struct Gap: Sendable, Codable, Hashable {
         /// `directory rights`, `synchronization`, `licence`, `registration`, or `environment`.
-        public var side: String
-        public var check: String
+        package var side: String
+        package var check: String
         /// The check's status (`skip`, `error`) or `not run` when it is not in the report.
-        public var status: String
+        package var status: String
     }
 
-    public struct CauseCount: Sendable, Codable, Hashable {
-        public var cause: String
-        public var label: String
-        public var checks: [String]
-        public var severity: Severity
-        public var users: Int
+    package struct CauseCount: Sendable, Codable, Hashable {
+        package var cause: String
+        package var label: String
+        package var checks: [String]
+        package var severity: Severity
+        package var users: Int
     }
 
-    public struct Blocker: Sendable, Codable, Hashable {
-        public var cause: String
-        public var checks: [String]
+    package struct Blocker: Sendable, Codable, Hashable {
+        package var cause: String
+        package var checks: [String]
         /// What the findings add: the rights missing, the container the cause sits on (`details.inheritedFrom`…).
-        public var detail: String?
+        package var detail: String?
     }
 
-    public struct User: Sendable, Codable, Hashable {
+    package struct User: Sendable, Codable, Hashable {
         /// The UPN when known, else the DN.
-        public var user: String
-        public var dn: String?
-        public var blockers: [Blocker]
+        package var user: String
+        package var dn: String?
+        package var blockers: [Blocker]
         /// Per-user checks that could not judge this user (an unreadable DACL, a DC that disagrees…).
-        public var undecided: [String]
+        package var undecided: [String]
     }
 
     /// One per-user check: its side, and the cause a non-passing finding of it stands for.
-    public struct Rule: Sendable {
-        public var check: String
+    package struct Rule: Sendable {
+        package var check: String
         /// Required sides make a user `unknown` when not assessed; optional checks only add blockers.
-        public var side: String?
+        package var side: String?
         /// nil: the cause is the finding's `details.cause` (the directory's rights checks).
-        public var cause: String?
+        package var cause: String?
     }
 
-    public static let rules: [Rule] = [
+    package static let rules: [Rule] = [
         Rule(check: "AD-003", side: "directory rights", cause: nil),
         Rule(check: "AD-004", side: "directory rights", cause: nil),
         Rule(check: "AD-005", side: "directory rights", cause: nil),
@@ -86,7 +86,7 @@ public struct Readiness: Sendable, Codable, Hashable {
     ]
 
     /// What each cause means, for the reports.
-    public static func label(_ cause: String) -> String {
+    package static func label(_ cause: String) -> String {
         switch cause {
         case "no-licence": "No enabled Entra ID P1 or P2 plan"
         case "not-registered": "Not registered for SSPR"
@@ -101,7 +101,7 @@ public struct Readiness: Sendable, Codable, Hashable {
         }
     }
 
-    public init(checks: [CheckResult]) {
+    package init(checks: [CheckResult]) {
         let byID = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var gaps: [Gap] = []
         var keyOfDN: [String: String] = [:]
@@ -200,7 +200,7 @@ public struct Readiness: Sendable, Codable, Hashable {
     }
 
     /// `ready of inScope` as a sentence a manager reads.
-    public var headline: String {
+    package var headline: String {
         guard let inScope else {
             return "Per-user readiness is unknown: neither the tenant exports nor the directory counted the in-scope users."
         }

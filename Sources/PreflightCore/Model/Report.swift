@@ -1,53 +1,53 @@
 import Foundation
 
 /// The whole outcome of a run: what the JSON report holds and every reporter renders.
-public struct Report: Sendable, Codable, Hashable {
-    public static let currentSchemaVersion = 1
+package struct Report: Sendable, Codable, Hashable {
+    package static let currentSchemaVersion = 1
 
-    public var schemaVersion: Int
-    public var tool: Tool
-    public var run: RunInfo
-    public var cover: Cover
-    public var ready: Bool
-    public var exitCode: Int32
-    public var summary: Summary
-    public var notices: [String]
-    public var checks: [CheckResult]
+    package var schemaVersion: Int
+    package var tool: Tool
+    package var run: RunInfo
+    package var cover: Cover
+    package var ready: Bool
+    package var exitCode: Int32
+    package var summary: Summary
+    package var notices: [String]
+    package var checks: [CheckResult]
     /// The gate the exit code was decided by (`--fail-on`, `--strict`); `exitCode` follows it.
-    public private(set) var gate = Gate()
+    package private(set) var gate = Gate()
     /// Every waiver of the run's waiver file and how it fared (applied, expired, expiring soon, stale).
-    public private(set) var waivers: [WaiverOutcome] = []
+    package private(set) var waivers: [WaiverOutcome] = []
     /// What changed since the baseline report (`run --baseline`); absent without one.
-    public var changes: Changes?
+    package var changes: Changes?
     /// What the run judged and what it could not (and how `--only`/`--skip`/`--tag` narrowed it). Derived from `checks`
     /// and the selection, so it cannot contradict them; nil only for a report written before coverage was recorded,
     /// whose verdict then keeps the rule it was written with.
-    public private(set) var coverage: Coverage?
+    package private(set) var coverage: Coverage?
     /// Which in-scope users can use writeback today and what blocks the others. Derived from `checks` (recomputed when a
     /// report is read), so it cannot contradict them.
-    public private(set) var readiness: Readiness
+    package private(set) var readiness: Readiness
 
-    public struct Tool: Sendable, Codable, Hashable {
-        public var name: String
-        public var version: String
-        public init(name: String = "preflight", version: String = PreflightVersion.current) {
+    package struct Tool: Sendable, Codable, Hashable {
+        package var name: String
+        package var version: String
+        package init(name: String = "preflight", version: String = PreflightVersion.current) {
             self.name = name
             self.version = version
         }
     }
 
-    public struct RunInfo: Sendable, Codable, Hashable {
-        public var id: String
-        public var startedAt: String
-        public var finishedAt: String
-        public var durationMs: Int
-        public var host: String
-        public var phase: Phase
-        public var topology: Topology
-        public var cloud: Cloud
-        public var catalogDigest: String
+    package struct RunInfo: Sendable, Codable, Hashable {
+        package var id: String
+        package var startedAt: String
+        package var finishedAt: String
+        package var durationMs: Int
+        package var host: String
+        package var phase: Phase
+        package var topology: Topology
+        package var cloud: Cloud
+        package var catalogDigest: String
 
-        public init(
+        package init(
             id: String, startedAt: String, finishedAt: String, durationMs: Int, host: String, phase: Phase,
             topology: Topology, cloud: Cloud, catalogDigest: String
         ) {
@@ -63,23 +63,23 @@ public struct Report: Sendable, Codable, Hashable {
         }
     }
 
-    public struct Cover: Sendable, Codable, Hashable {
-        public var customer: String?
-        public var tenant: String?
-        public var assessor: String?
-        public init(customer: String? = nil, tenant: String? = nil, assessor: String? = nil) {
+    package struct Cover: Sendable, Codable, Hashable {
+        package var customer: String?
+        package var tenant: String?
+        package var assessor: String?
+        package init(customer: String? = nil, tenant: String? = nil, assessor: String? = nil) {
             self.customer = customer
             self.tenant = tenant
             self.assessor = assessor
         }
     }
 
-    public struct Summary: Sendable, Codable, Hashable {
-        public var pass = 0, warn = 0, fail = 0, error = 0, skip = 0
+    package struct Summary: Sendable, Codable, Hashable {
+        package var pass = 0, warn = 0, fail = 0, error = 0, skip = 0
         /// Reports from before waivers have no `waived` count.
-        @DefaultWhenMissing public var waived = 0
+        @DefaultWhenMissing package var waived = 0
 
-        public init(_ statuses: [CheckStatus] = []) {
+        package init(_ statuses: [CheckStatus] = []) {
             for status in statuses {
                 switch status {
                 case .pass: pass += 1
@@ -93,7 +93,7 @@ public struct Report: Sendable, Codable, Hashable {
         }
     }
 
-    public init(
+    package init(
         tool: Tool = Tool(), run: RunInfo, cover: Cover, notices: [String] = [], checks: [CheckResult],
         selection: Selection? = nil
     ) {
@@ -114,7 +114,7 @@ public struct Report: Sendable, Codable, Hashable {
 
     /// Applies the waivers at `now`: covered findings are marked, fully covered checks become `waived`,
     /// and the summary, verdict and exit code follow.
-    public mutating func apply(_ waivers: [Waiver], at now: Date) {
+    package mutating func apply(_ waivers: [Waiver], at now: Date) {
         let (results, outcomes) = WaiverApplication.apply(waivers, to: checks, at: now)
         checks = results
         readiness = Readiness(checks: results)
@@ -127,19 +127,19 @@ public struct Report: Sendable, Codable, Hashable {
     }
 
     /// Decides `exitCode` by `gate` instead of the default (any failure fails); the verdict does not change.
-    public mutating func apply(_ gate: Gate) {
+    package mutating func apply(_ gate: Gate) {
         self.gate = gate
         exitCode = gate.exitStatus(checks).rawValue
     }
 
     /// Derived from the summary; not stored, so a report cannot contradict itself.
-    public private(set) var verdict: Verdict = .ready
+    package private(set) var verdict: Verdict = .ready
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, coverage, readiness, changes, notices, checks, waivers
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
         tool = try container.decode(Tool.self, forKey: .tool)
@@ -162,14 +162,14 @@ public struct Report: Sendable, Codable, Hashable {
 }
 
 /// READY, NOT READY or INCOMPLETE: the one word a reader looks for first.
-public enum Verdict: String, Sendable, Codable {
+package enum Verdict: String, Sendable, Codable {
     case ready = "READY"
     case notReady = "NOT READY"
     case incomplete = "INCOMPLETE"
 
     /// A run in which nothing passed proved nothing, so it is INCOMPLETE, never READY; so is a run in which a
     /// critical or high check was not assessed (`Coverage.notAssessed`), or a check errored.
-    public init(summary: Report.Summary, notAssessed: [Coverage.Gap] = []) {
+    package init(summary: Report.Summary, notAssessed: [Coverage.Gap] = []) {
         if summary.fail > 0 {
             self = .notReady
         } else if summary.error > 0 || summary.pass + summary.warn + summary.waived == 0 || !notAssessed.isEmpty {
@@ -180,11 +180,11 @@ public enum Verdict: String, Sendable, Codable {
     }
 
     /// The verdict of these check results (coverage included).
-    public init(checks: [CheckResult]) {
+    package init(checks: [CheckResult]) {
         self.init(summary: Report.Summary(checks.map(\.status)), notAssessed: Coverage.gaps(in: checks))
     }
 
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .ready: ExitStatus.ready.rawValue
         case .notReady: ExitStatus.notReady.rawValue
@@ -194,24 +194,24 @@ public enum Verdict: String, Sendable, Codable {
 }
 
 /// One check's entry in the report.
-public struct CheckResult: Sendable, Codable, Hashable {
-    public var id: String
-    public var title: String
-    public var area: String
-    public var probe: String
-    public var severity: Severity
-    public var status: CheckStatus
+package struct CheckResult: Sendable, Codable, Hashable {
+    package var id: String
+    package var title: String
+    package var area: String
+    package var probe: String
+    package var severity: Severity
+    package var status: CheckStatus
     /// Always in the JSON (null when there is none), so consumers need no key checks.
-    @NullEncoded public var reason: SkipReason?
-    public var message: String
-    public var durationMs: Int
-    public var tags: [String]
-    public var findings: [Finding]
-    public var evidence: [String: JSONValue]
-    public var remediation: String
-    public var references: [String]
+    @NullEncoded package var reason: SkipReason?
+    package var message: String
+    package var durationMs: Int
+    package var tags: [String]
+    package var findings: [Finding]
+    package var evidence: [String: JSONValue]
+    package var remediation: String
+    package var references: [String]
 
-    public init(
+    package init(
         id: String, title: String, area: String, probe: String, severity: Severity, status: CheckStatus,
         reason: SkipReason?, message: String, durationMs: Int, tags: [String], findings: [Finding],
         evidence: [String: JSONValue], remediation: String, references: [String]
@@ -233,6 +233,6 @@ public struct CheckResult: Sendable, Codable, Hashable {
     }
 }
 
-public enum PreflightVersion {
-    public static let current = "0.1.0"
+package enum PreflightVersion {
+    package static let current = "0.1.0"
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Compares two reports: the baseline (earlier) and the current one. Pure; `diff` and `run --baseline` share it.
-public enum ReportComparison {
-    public static func compare(baseline: Report, baselineFile: String?, current: Report, currentFile: String?) -> Changes {
+package enum ReportComparison {
+    package static func compare(baseline: Report, baselineFile: String?, current: Report, currentFile: String?) -> Changes {
         let old = Dictionary(baseline.checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let new = Dictionary(current.checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var checkChanges: [Changes.CheckChange] = []

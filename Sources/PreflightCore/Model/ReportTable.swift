@@ -3,27 +3,27 @@
 /// Stored in `evidence.tables` as plain JSON so the report schema stays stable; the Markdown reporter
 /// renders every table, also for checks that passed, because a passing network check's per-target
 /// timings are evidence a firewall team asks for.
-public struct ReportTable: Sendable, Hashable {
+package struct ReportTable: Sendable, Hashable {
     static let evidenceKey = "tables"
 
-    public var title: String
-    public var columns: [String]
-    public var rows: [[String]]
+    package var title: String
+    package var columns: [String]
+    package var rows: [[String]]
 
-    public init(title: String, columns: [String], rows: [[String]]) {
+    package init(title: String, columns: [String], rows: [[String]]) {
         self.title = title
         self.columns = columns
         self.rows = rows
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         [
             "title": .string(title), "columns": .array(columns.map(JSONValue.string)),
             "rows": .array(rows.map { .array($0.map(JSONValue.string)) }),
         ]
     }
 
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let title = json["title"]?.stringValue, case .array(let columns)? = json["columns"],
             case .array(let rows)? = json["rows"]
         else { return nil }
@@ -36,7 +36,7 @@ public struct ReportTable: Sendable, Hashable {
     }
 
     /// The tables in a check's evidence, in order; entries that are not tables are ignored.
-    public static func tables(in evidence: [String: JSONValue]) -> [ReportTable] {
+    package static func tables(in evidence: [String: JSONValue]) -> [ReportTable] {
         guard case .array(let items)? = evidence[evidenceKey] else { return [] }
         return items.compactMap(ReportTable.init(json:))
     }
@@ -44,7 +44,7 @@ public struct ReportTable: Sendable, Hashable {
 
 extension Evaluation {
     /// Appends a table to `evidence.tables`.
-    public mutating func addTable(_ table: ReportTable) {
+    package mutating func addTable(_ table: ReportTable) {
         var items: [JSONValue] = []
         if case .array(let existing)? = evidence[ReportTable.evidenceKey] { items = existing }
         items.append(table.json)

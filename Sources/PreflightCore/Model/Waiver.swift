@@ -2,19 +2,19 @@ import Foundation
 
 /// An accepted risk: findings of `check` (optionally only those whose target matches) count as waived until the
 /// end of `expires` (UTC). Written by people in a waiver file; every field is reported with the run.
-public struct Waiver: Sendable, Hashable, Codable {
-    public var check: String
+package struct Waiver: Sendable, Hashable, Codable {
+    package var check: String
     /// Exact target, or a glob: `*` is any run of characters but a comma (it stays inside one DN component),
     /// `?` one such character. Compared case-insensitively, as DNs and host names are. Nil waives the whole check.
-    public var target: String?
-    public var justification: String
+    package var target: String?
+    package var justification: String
     /// `YYYY-MM-DD`, valid through the end of that day in UTC.
-    public var expires: String
-    public var approvedBy: String?
+    package var expires: String
+    package var approvedBy: String?
     /// `file:line` of the entry, so a reader can find it.
-    public var source: String
+    package var source: String
 
-    public init(check: String, target: String? = nil, justification: String, expires: String, approvedBy: String? = nil, source: String) {
+    package init(check: String, target: String? = nil, justification: String, expires: String, approvedBy: String? = nil, source: String) {
         self.check = check
         self.target = target
         self.justification = justification
@@ -24,18 +24,18 @@ public struct Waiver: Sendable, Hashable, Codable {
     }
 
     /// The first instant the waiver no longer applies: midnight UTC after the `expires` day. Nil if the date is invalid.
-    public var end: Date? { Self.endOfDay(expires) }
+    package var end: Date? { Self.endOfDay(expires) }
 
     func isActive(at now: Date) -> Bool { end.map { now < $0 } ?? false }
 
     /// Active, and its `expires` day is at most `days` calendar days (UTC) after today.
-    public func expiresSoon(at now: Date, within days: Int = 14) -> Bool {
+    package func expiresSoon(at now: Date, within days: Int = 14) -> Bool {
         guard let end, now < end else { return false }
         let startOfToday = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
         return end.timeIntervalSince1970 - startOfToday <= Double(days + 1) * 86_400
     }
 
-    public func matches(checkID: String, target candidate: String?) -> Bool {
+    package func matches(checkID: String, target candidate: String?) -> Bool {
         guard checkID == check else { return false }
         guard let target else { return true }
         guard let candidate else { return false }
@@ -78,23 +78,23 @@ public struct Waiver: Sendable, Hashable, Codable {
 }
 
 /// How one waiver fared in a run: the JSON report's `waivers[]`.
-public struct WaiverOutcome: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Codable {
+package struct WaiverOutcome: Sendable, Hashable, Codable {
+    package enum State: String, Sendable, Codable {
         /// In force; `matched` says how many findings (or whole checks) it waived, 0 means stale.
         case active
         /// Past its `expires` day: it waived nothing.
         case expired
     }
 
-    public var waiver: Waiver
-    public var state: State
+    package var waiver: Waiver
+    package var state: State
     /// Active and ending within 14 days.
-    public var expiresSoon: Bool
-    public var matched: Int
+    package var expiresSoon: Bool
+    package var matched: Int
 
-    public var isStale: Bool { state == .active && matched == 0 }
+    package var isStale: Bool { state == .active && matched == 0 }
 
-    public init(waiver: Waiver, state: State, expiresSoon: Bool, matched: Int) {
+    package init(waiver: Waiver, state: State, expiresSoon: Bool, matched: Int) {
         self.waiver = waiver
         self.state = state
         self.expiresSoon = expiresSoon
@@ -103,13 +103,13 @@ public struct WaiverOutcome: Sendable, Hashable, Codable {
 }
 
 /// What a finding carries when a waiver covers it (its own status stays as the probe found it).
-public struct WaiverReference: Sendable, Hashable, Codable {
-    public var justification: String
-    public var expires: String
-    public var approvedBy: String?
-    public var source: String
+package struct WaiverReference: Sendable, Hashable, Codable {
+    package var justification: String
+    package var expires: String
+    package var approvedBy: String?
+    package var source: String
 
-    public init(_ waiver: Waiver) {
+    package init(_ waiver: Waiver) {
         justification = waiver.justification
         expires = waiver.expires
         approvedBy = waiver.approvedBy

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Applies waivers to a run's results: a pure function of the results, the waivers and the time.
-public enum WaiverApplication {
+package enum WaiverApplication {
     /// Findings a waiver covers get `waiver` (their status stays); a failing or warning check whose every
     /// non-passing finding is waived (or which has none and is waived as a whole) becomes `waived`.
     /// Errors are never waived: a check that could not decide stays unproven.
-    public static func apply(_ waivers: [Waiver], to checks: [CheckResult], at now: Date) -> ([CheckResult], [WaiverOutcome]) {
+    package static func apply(_ waivers: [Waiver], to checks: [CheckResult], at now: Date) -> ([CheckResult], [WaiverOutcome]) {
         let active = waivers.enumerated().filter { $0.element.isActive(at: now) }
         var matched = Array(repeating: 0, count: waivers.count)
         var results = checks

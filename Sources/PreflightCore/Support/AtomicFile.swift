@@ -5,10 +5,10 @@ import Foundation
 #endif
 
 /// One file written so that a reader sees the old file or the whole new one, never half.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Temp file in the same folder, then rename(2): atomic on POSIX file systems. For single files (`render --out`,
     /// `diff --out`, `run --save-facts`); a run's report set is published by `ReportWriter.write`.
-    public static func write(_ data: Data, to path: String) throws(PreflightError) {
+    package static func write(_ data: Data, to path: String) throws(PreflightError) {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")

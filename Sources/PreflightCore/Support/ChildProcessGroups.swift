@@ -6,11 +6,11 @@ import Foundation
 
 /// The process groups of the plugins running now (each `Subprocess` runs in a group of its own), so that the run can
 /// end them all when it ends or is interrupted: a plugin and its children never outlive the run.
-public final class ChildProcessGroups: @unchecked Sendable {
-    public static let shared = ChildProcessGroups()
+package final class ChildProcessGroups: @unchecked Sendable {
+    package static let shared = ChildProcessGroups()
 
     /// Between SIGTERM and SIGKILL, at a plugin's deadline and when the run is interrupted.
-    public static let defaultGrace = 2.0
+    package static let defaultGrace = 2.0
 
     private let lock = NSLock()
     private var groups: Set<pid_t> = []
@@ -31,13 +31,13 @@ public final class ChildProcessGroups: @unchecked Sendable {
     }
 
     /// The groups registered now.
-    public var running: Set<pid_t> { lock.withLock { groups } }
+    package var running: Set<pid_t> { lock.withLock { groups } }
 
     /// Ends every registered group: SIGTERM, up to `grace` seconds for them to exit, then SIGKILL; returns once no
     /// member of any of them is alive (zombies waiting for their reaper count as ended), or after another second.
     /// With `closing`, groups registered later are killed at once: for the end of the process.
     /// `cutShort` is polled during the grace: true (a second Ctrl-C) skips the rest of it.
-    public func terminateAll(grace: Double = defaultGrace, closing: Bool, cutShort: () -> Bool = { false }) {
+    package func terminateAll(grace: Double = defaultGrace, closing: Bool, cutShort: () -> Bool = { false }) {
         let targets: Set<pid_t> = lock.withLock {
             if closing { closed = true }
             return groups

@@ -1,16 +1,16 @@
 /// A place in an input file, printed as `file:line:column` the way compilers do.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
+package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
+    package var line: Int?
+    package var column: Int?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil) {
+    package init(file: String, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.line = line
         self.column = column
     }
 
-    public var description: String {
+    package var description: String {
         switch (line, column) {
         case let (line?, column?): "\(file):\(line):\(column)"
         case let (line?, nil): "\(file):\(line)"
@@ -20,29 +20,29 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One problem with an input file, phrased as a whole sentence that says what to do next.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
+package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    package var location: SourceLocation
+    package var message: String
 
-    public init(_ location: SourceLocation, _ message: String) {
+    package init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    package var description: String { "\(location): error: \(message)" }
 }
 
 /// Collects diagnostics so one validation pass reports every problem, not just the first.
-public final class DiagnosticSink: @unchecked Sendable {
-    public private(set) var diagnostics: [Diagnostic] = []
+package final class DiagnosticSink: @unchecked Sendable {
+    package private(set) var diagnostics: [Diagnostic] = []
 
-    public init() {}
+    package init() {}
 
-    public func report(_ location: SourceLocation, _ message: String) {
+    package func report(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(location, message))
     }
 
-    public var isEmpty: Bool { diagnostics.isEmpty }
+    package var isEmpty: Bool { diagnostics.isEmpty }
 }
 
 /// The closest of `candidates` to `word`, for "did you mean" hints; nil when nothing is close.

@@ -1,14 +1,14 @@
 import Foundation
 
 /// A network target as the configuration and the network checks write it.
-public struct EndpointURL: Sendable, Hashable {
-    public var url: String
-    public var scheme: String
-    public var host: String
-    public var port: Int
+package struct EndpointURL: Sendable, Hashable {
+    package var url: String
+    package var scheme: String
+    package var host: String
+    package var port: Int
 
     /// Accepts `https://host[:port][/path]` and `http://…`; a bare host name means https.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let url = text.contains("://") ? text : "https://" + text
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty

@@ -13,7 +13,7 @@ import Foundation
 /// to a scratch folder, /dev/shm under `make fuzz`) and read it through the same function the probe or command calls,
 /// with the same checks before the parser. Errors are the expected outcome for most inputs; only a crash, a leak or a
 /// hang is a finding. The result is the error's message, or nil when the input was accepted (the tests use it).
-public enum FuzzEntry {
+package enum FuzzEntry {
     // MARK: Scratch files
 
     /// `PREFLIGHT_FUZZ_SCRATCH` (set by scripts/fuzz.sh to a folder in /dev/shm), else the temporary folder.

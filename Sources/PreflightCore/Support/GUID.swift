@@ -4,7 +4,7 @@
 ///
 /// On the wire Windows stores Data1/Data2/Data3 little-endian and Data4 as-is (MS-DTYP 2.3.4.2), so `bf967aba-0de6-…`
 /// is stored `ba 7a 96 bf e6 0d …`: `windowsBytes`.
-public struct GUID: Sendable, Hashable, Comparable, TextCodable {
+package struct GUID: Sendable, Hashable, Comparable, TextCodable {
     package var high: UInt64
     package var low: UInt64
 
@@ -15,7 +15,7 @@ public struct GUID: Sendable, Hashable, Comparable, TextCodable {
 
     /// The canonical form only, as AD, SDDL and the schema documentation write it: `bf967aba-0de6-11d0-a285-00aa003049e2`,
     /// any letter case, optionally in braces.
-    public init?(string: String) {
+    package init?(string: String) {
         var text = string
         guard let parsed = text.withUTF8({ GUID.parse($0, hyphenated: true) }) else { return nil }
         self = parsed
@@ -44,7 +44,7 @@ public struct GUID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// Decodes the 16-byte Windows mixed-endian layout; nil unless exactly 16 bytes are given.
-    public init?(windowsBytes: some Collection<UInt8>) {
+    package init?(windowsBytes: some Collection<UInt8>) {
         let raw = Array(windowsBytes)
         guard raw.count == 16 else { return nil }
         let canonical = GUID.swapEndianFields(raw)
@@ -53,13 +53,13 @@ public struct GUID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// The 16 bytes as stored in security descriptors and `objectGUID` values.
-    public var windowsBytes: [UInt8] {
+    package var windowsBytes: [UInt8] {
         let canonical = (0..<16).map { index in UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * (index % 8))) }
         return GUID.swapEndianFields(canonical)
     }
 
     /// Lowercase canonical form, as used in SDDL and the schema documentation.
-    public var description: String {
+    package var description: String {
         var text: [UInt8] = []
         text.reserveCapacity(36)
         for index in 0..<32 {
@@ -70,7 +70,7 @@ public struct GUID: Sendable, Hashable, Comparable, TextCodable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    public static func < (lhs: GUID, rhs: GUID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+    package static func < (lhs: GUID, rhs: GUID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 
     // MARK: Parsing
 

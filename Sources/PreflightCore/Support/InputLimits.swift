@@ -12,21 +12,21 @@ import Foundation
 /// below what would hurt: together they keep a run under a few hundred MB on any input. A file over a limit is an
 /// error (a check `error`, or a configuration error) that names the limit, the file and the position, and quotes at
 /// most `quoteLength` characters of what it found. The README's "Limits on input" lists them.
-public enum InputLimits {
+package enum InputLimits {
     /// One CSV field. The longest real ones are a user's `proxyAddresses` or a licence's `ServicePlans` (a few kB).
-    public static let csvFieldBytes = 1 << 20
+    package static let csvFieldBytes = 1 << 20
     /// One CSV record (all its fields). A real row is a few kB; an event message a few tens of kB.
     static let csvRecordBytes = 4 << 20
     /// Columns of a CSV file. `Get-MgUser -Property *` exports about 150; Get-WinEvent about 25.
-    public static let csvColumns = 1_000
+    package static let csvColumns = 1_000
     /// The CSV header line. 150 column names take about 3 kB.
     static let csvHeaderBytes = 64 << 10
     /// Records (events, audit entries) of one event- or audit-log export, which is read whole: a default-sized
     /// Application log holds about 40,000 events, two days of one a few thousand, a week of SSPR audit entries of a
     /// large tenant a few tens of thousands.
-    public static let logRecords = 100_000
+    package static let logRecords = 100_000
     /// Fields of one event- or audit-log CSV export (Get-WinEvent writes about 25 a record).
-    public static let logFields = 2_500_000
+    package static let logFields = 2_500_000
     /// Elements nested in one XML file. Connect exports nest about 12 deep, wevtutil's events 4.
     static let xmlDepth = 256
     /// The text of one XML element that a reader keeps (a connector's name, an event's message).
@@ -34,9 +34,9 @@ public enum InputLimits {
     /// Arrays and objects nested in one JSON file. Graph pages and Connect's settings nest under 10 deep.
     static let jsonDepth = 256
     /// Collections nested in one YAML file (configuration, checks, waivers nest under 6 deep).
-    public static let yamlDepth = 256
+    package static let yamlDepth = 256
     /// Nodes of one YAML file once its aliases are expanded: a configuration or a catalog has a few hundred.
-    public static let yamlNodes = 100_000
+    package static let yamlNodes = 100_000
     /// Values (objects, arrays, strings, numbers; keys count) in one JSON file: a Graph page of 1,000 audit entries
     /// holds about 70,000. Foundation's JSONSerialization takes up to 650 bytes a value (measured), so this bounds
     /// its memory to about 160 MB.
@@ -45,17 +45,17 @@ public enum InputLimits {
     /// about 3 MB. Parsed, its strings are held about four times over.
     static let jsonFileBytes = 16 << 20
     /// An Application-log or audit-log export, read whole (two days of either are a few MB).
-    public static let monitoringFileBytes = 32 << 20
+    package static let monitoringFileBytes = 32 << 20
     /// Connect's JSON settings and saved PowerShell outputs, read whole (a few kB; the settings file up to a few MB).
     static let settingsFileBytes = 16 << 20
     /// A configuration, check or waiver file, read whole (a few kB).
-    public static let yamlFileBytes = 4 << 20
+    package static let yamlFileBytes = 4 << 20
     /// `ldap.passwordFile`: one password.
-    public static let passwordFileBytes = 64 << 10
+    package static let passwordFileBytes = 64 << 10
     /// `ldap.caFile`: a PEM bundle (the system's holds about 150 certificates in 200 kB).
-    public static let certificateFileBytes = 16 << 20
+    package static let certificateFileBytes = 16 << 20
     /// One XML file of the Connect export, streamed (the AD connector's, the largest, is about 2 MB).
-    public static let connectXMLFileBytes = 64 << 20
+    package static let connectXMLFileBytes = 64 << 20
     /// The most characters of an offending value a message quotes.
     static let quoteLength = 80
 

@@ -2,10 +2,10 @@ import Foundation
 
 /// JSON from an input file, read with its limits checked first (`InputLimits`), every fault a whole sentence with the
 /// file, line and column (the Connect settings files, the connector credential, the audit log's Graph pages).
-public enum JSONInput {
+package enum JSONInput {
     /// JSONSerialization reports "around character N" (a UTF-8 offset); turn it into line:column.
     /// Parses `text` as JSON, or throws a whole sentence that names `what`, the file, line and column, and `remedy`.
-    public static func object(_ text: String, path: String, what: String, remedy: String) throws -> Any {
+    package static func object(_ text: String, path: String, what: String, remedy: String) throws -> Any {
         if text.utf8.count > InputLimits.jsonFileBytes {
             throw ProbeError(
                 "'\(path)': \(what) "

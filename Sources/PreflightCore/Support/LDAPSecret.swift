@@ -7,24 +7,24 @@ import Foundation
 /// The bind password, in one buffer of its own: not a Swift `String` (which is copied freely and can never be wiped),
 /// filled straight from its source, handed to libldap as a `berval`, and zeroed with `explicit_bzero` once the bind is
 /// done (``wipe()``, which the directory checks call right after the connection is open) and again when released.
-public final class LDAPSecret: @unchecked Sendable {
+package final class LDAPSecret: @unchecked Sendable {
     private let lock = NSLock()
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private var wiped = false
 
     /// Copies `bytes` (a password's UTF-8) into a new buffer.
-    public init(bytes: some Collection<UInt8>) {
+    package init(bytes: some Collection<UInt8>) {
         buffer = .allocate(capacity: max(1, bytes.count))
         buffer.initialize(repeating: 0)
         _ = UnsafeMutableBufferPointer(rebasing: buffer[0..<bytes.count]).initialize(from: bytes)
         count = bytes.count
     }
 
-    public convenience init(_ password: String) { self.init(bytes: password.utf8) }
+    package convenience init(_ password: String) { self.init(bytes: password.utf8) }
 
     /// How many bytes the password has (still known after ``wipe()``).
-    public let count: Int
-    public var isEmpty: Bool { count == 0 }
+    package let count: Int
+    package var isEmpty: Bool { count == 0 }
 
     /// The password's bytes, for the bind; empty once wiped.
     package func withBytes<T>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) rethrows -> T {
@@ -32,7 +32,7 @@ public final class LDAPSecret: @unchecked Sendable {
     }
 
     /// Overwrites the password with zeros, in a way the compiler may not optimise away.
-    public func wipe() {
+    package func wipe() {
         lock.withLock {
             Self.zero(buffer)
             wiped = true

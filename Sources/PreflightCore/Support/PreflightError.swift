@@ -1,5 +1,5 @@
 /// Every error that ends a command. `ExitStatus.for(_:)` is the one place that maps them to exit codes.
-public enum PreflightError: Error, Sendable, CustomStringConvertible {
+package enum PreflightError: Error, Sendable, CustomStringConvertible {
     /// The command line asks for something that cannot be done (an unknown check id, a bad flag value).
     case usage(String)
     /// A file given to `render` (or another reader of our own formats) is not what it claims to be.
@@ -18,7 +18,7 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
     /// Another run holds the `--out` folder's lock (`holder` is what it wrote there: pid, host, start time).
     case locked(path: String, holder: String, waited: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .usage(let message):
             return message
@@ -50,7 +50,7 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The documented exit codes (README, "Exit codes"). Follows BSD sysexits for input and configuration errors.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+package enum ExitStatus: Int32, Sendable, CaseIterable {
     case ready = 0
     case notReady = 1
     case incomplete = 2
@@ -69,11 +69,11 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case terminated = 143
 
     /// The code a run ends with when `signal` interrupts it.
-    public static func interrupted(by signal: Int32) -> ExitStatus {
+    package static func interrupted(by signal: Int32) -> ExitStatus {
         ExitStatus(rawValue: 128 + signal) ?? .interrupted
     }
 
-    public static func `for`(_ error: any Error) -> ExitStatus {
+    package static func `for`(_ error: any Error) -> ExitStatus {
         guard let error = error as? PreflightError else { return .software }
         switch error {
         case .usage: return .usage

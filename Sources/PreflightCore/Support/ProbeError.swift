@@ -1,11 +1,11 @@
 import Foundation
 
 /// An error a probe raises when it cannot decide; its description becomes the check's message.
-public struct ProbeError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public var evidence: [String: JSONValue]
+package struct ProbeError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package var evidence: [String: JSONValue]
 
-    public init(_ description: String, evidence: [String: JSONValue] = [:]) {
+    package init(_ description: String, evidence: [String: JSONValue] = [:]) {
         self.description = description
         self.evidence = evidence
     }
@@ -13,20 +13,20 @@ public struct ProbeError: Error, Sendable, CustomStringConvertible {
 
 extension ProbeError {
     /// An error about an input file: its evidence is where in the file, and the size against the limit when that was it.
-    public init(_ description: String, at location: InputLocation) {
+    package init(_ description: String, at location: InputLocation) {
         self.init(description, evidence: Evidence.of(location))
     }
 }
 
 /// Where in an input file a problem is (a `ProbeError`'s evidence); absent parts are left out.
-public struct InputLocation: Encodable, Sendable {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
-    public var bytes: Int?
-    public var limitBytes: Int?
+package struct InputLocation: Encodable, Sendable {
+    package var file: String
+    package var line: Int?
+    package var column: Int?
+    package var bytes: Int?
+    package var limitBytes: Int?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, bytes: Int? = nil, limitBytes: Int? = nil) {
+    package init(file: String, line: Int? = nil, column: Int? = nil, bytes: Int? = nil, limitBytes: Int? = nil) {
         self.file = file
         self.line = line
         self.column = column

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Credentials inside URLs (proxy settings, environment variables) are replaced before anything is written.
-public enum Redaction {
+package enum Redaction {
     /// `http://user:secret@proxy:3128` → `http://***@proxy:3128`: credentials never reach a report.
-    public static func urlCredentials(_ url: String) -> String {
+    package static func urlCredentials(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else {
             guard url.contains("@") else { return url }
             return "***@" + (url.split(separator: "@").last.map(String.init) ?? "")

@@ -7,11 +7,11 @@ import Foundation
 /// The lock that keeps overlapping runs (a slow cron job and the next one) from writing to one `--out` folder.
 /// flock(2) on `.preflight.lock`: the kernel drops it when the holder exits, even on a crash or `kill -9`, so a
 /// lock is never stale. The file stays; its content only says who holds it, for the message of the run that waits.
-public final class RunLock: Sendable {
-    public static let fileName = ".preflight.lock"
+package final class RunLock: Sendable {
+    package static let fileName = ".preflight.lock"
 
     private let descriptor: Int32
-    public let path: String
+    package let path: String
 
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
@@ -22,7 +22,7 @@ public final class RunLock: Sendable {
 
     /// Takes the lock in `folder` (created when missing); waits up to `wait` seconds for another run to finish.
     /// Throws `.locked` when another run still holds it.
-    public static func acquire(in folder: String, wait: Double = 0, startedAt: Date = Date()) throws(PreflightError) -> RunLock {
+    package static func acquire(in folder: String, wait: Double = 0, startedAt: Date = Date()) throws(PreflightError) -> RunLock {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {

@@ -7,11 +7,11 @@ import Foundation
 /// Catches SIGINT, SIGTERM and SIGHUP so that an interrupted run can stop its plugins (which run in process groups of
 /// their own, out of reach of the terminal's Ctrl-C) before it ends. The handler only writes the signal's number to a
 /// pipe (async-signal-safe); the shutdown runs on a thread of its own.
-public enum SignalTrap {
+package enum SignalTrap {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// The name a person knows the signal by.
-    public static func name(_ signal: Int32) -> String {
+    package static func name(_ signal: Int32) -> String {
         switch signal {
         case SIGINT: "SIGINT"
         case SIGTERM: "SIGTERM"
@@ -23,7 +23,7 @@ public enum SignalTrap {
     /// Installs the handlers; `shutdown` runs once, on a thread of its own, for the first signal, and must end the
     /// process. A signal that was ignored when the process started stays ignored (a background job in a script
     /// ignores SIGINT on purpose). Later signals can be seen with `another()`.
-    public static func install(_ shutdown: @escaping @Sendable (Int32) -> Never) {
+    package static func install(_ shutdown: @escaping @Sendable (Int32) -> Never) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -57,7 +57,7 @@ public enum SignalTrap {
     }
 
     /// True when another trapped signal arrived since the last call (a second Ctrl-C: stop waiting).
-    public static func another() -> Bool { readSignal() != nil }
+    package static func another() -> Bool { readSignal() != nil }
 
     private static func readSignal() -> Int32? {
         var byte: UInt8 = 0

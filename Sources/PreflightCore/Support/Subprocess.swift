@@ -7,38 +7,38 @@ import Foundation
 /// Runs an external program in its own process group, feeds it stdin, collects stdout and stderr, and ends the whole
 /// group when the deadline passes (a plugin's children die with it): SIGTERM, then SIGKILL after `terminationGrace`.
 /// While it runs, the group is in `ChildProcessGroups.shared`, so an interrupted run can end it too.
-public struct Subprocess: Sendable {
-    public struct Outcome: Sendable {
-        public enum Termination: Sendable, Equatable {
+package struct Subprocess: Sendable {
+    package struct Outcome: Sendable {
+        package enum Termination: Sendable, Equatable {
             case exited(Int32)
             case signalled(Int32)
             case timedOut
         }
-        public var termination: Termination
-        public var stdout: [UInt8]
-        public var stderr: [UInt8]
+        package var termination: Termination
+        package var stdout: [UInt8]
+        package var stderr: [UInt8]
     }
 
-    public struct LaunchError: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    package struct LaunchError: Error, CustomStringConvertible, Sendable {
+        package var description: String
     }
 
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var workingDirectory: String?
+    package var arguments: [String]
+    package var environment: [String: String]
+    package var workingDirectory: String?
     /// Output beyond this many bytes per stream is drained but not kept, so a chatty plugin cannot exhaust memory.
     var outputLimit = 16 << 20
     /// Seconds between SIGTERM and SIGKILL at the deadline: a plugin that ignores SIGTERM, and its children, die anyway.
     var terminationGrace = ChildProcessGroups.defaultGrace
 
-    public init(arguments: [String], environment: [String: String], workingDirectory: String? = nil) {
+    package init(arguments: [String], environment: [String: String], workingDirectory: String? = nil) {
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
     }
 
     /// Blocking; call through `runBlocking`.
-    public func run(input: [UInt8], deadline: Date) throws -> Outcome {
+    package func run(input: [UInt8], deadline: Date) throws -> Outcome {
         _ = ignoreSIGPIPE
         let stdinPipe = try Pipe.make(), stdoutPipe = try Pipe.make(), stderrPipe = try Pipe.make()
         var actions = posix_spawn_file_actions_t()

@@ -1,11 +1,11 @@
 /// A value coded as its text, which is what people and the JSON reports read: a SID as `S-1-5-…`, a GUID in canonical
 /// form. `init?(string:)` reads the text back.
-public protocol TextCodable: Codable, CustomStringConvertible {
+package protocol TextCodable: Codable, CustomStringConvertible {
     init?(string: String)
 }
 
 extension TextCodable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(string: text) else {
             throw DecodingError.dataCorrupted(
@@ -14,7 +14,7 @@ extension TextCodable {
         self = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -2,9 +2,9 @@ import Foundation
 
 /// The one place that writes and reads timestamps and turns durations into numbers, so every report, log line and
 /// evidence value spells time the same way.
-public enum RFC3339 {
+package enum RFC3339 {
     /// `2026-12-07T11:09:28Z`: UTC, whole seconds (RFC 3339 §5.6), as every report and evidence value writes it.
-    public static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         formatter.timeZone = .gmt
@@ -12,7 +12,7 @@ public enum RFC3339 {
     }
 
     /// Reads an RFC 3339 time with or without fractional seconds; nil when it is not one.
-    public static func date(_ text: String) -> Date? {
+    package static func date(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
             formatter.formatOptions = options
@@ -43,14 +43,14 @@ package enum UTC {
 
 extension Duration {
     /// Whole milliseconds, rounded down (report `durationMs` fields, socket time limits).
-    public var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    package var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
     /// Whole microseconds, rounded down.
-    public var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
+    package var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
     /// Whole nanoseconds, rounded down.
-    public var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? (components.seconds < 0 ? .min : .max) : whole.addingReportingOverflow(components.attoseconds / 1_000_000_000).partialValue
     }
     /// Seconds as a fraction, for messages ("after 2.5 s").
-    public var fractionalSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    package var fractionalSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

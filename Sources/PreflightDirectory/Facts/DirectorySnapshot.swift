@@ -5,27 +5,27 @@ import PreflightCore
 ///
 /// Only ACEs whose trustee is in the connector account's token are kept: the others cannot affect
 /// its access, so the judgement stays exact while a 100k-user snapshot stays small.
-public struct DirectorySnapshot: Codable, Sendable, Hashable {
-    public var server: ServerFacts
-    public var domain: DomainFacts
-    public var account: AccountFacts
-    public var scope: ScopeFacts
+package struct DirectorySnapshot: Codable, Sendable, Hashable {
+    package var server: ServerFacts
+    package var domain: DomainFacts
+    package var account: AccountFacts
+    package var scope: ScopeFacts
     /// OUs and containers from the scope up to the domain root, for "inherited from" and "inheritance disabled at".
-    public var containers: [ContainerFacts]
-    public var users: [UserFacts]
+    package var containers: [ContainerFacts]
+    package var users: [UserFacts]
     var passwordPolicies: [PasswordPolicyFacts] = []
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
     var protectedGroupMembers: [String: [String]] = [:]
     /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.
-    public var topology: Topology = .connectSync
+    package var topology: Topology = .connectSync
     /// The samServer object and the Builtin container (AD-014, AD-015).
-    public var prerequisites: [PrerequisiteObject] = []
+    package var prerequisites: [PrerequisiteObject] = []
     /// Wall time of the LDAP work, for the evidence.
     var gatherMilliseconds: Int = 0
 }
 
-public struct ServerFacts: Codable, Sendable, Hashable {
-    public var url: String
+package struct ServerFacts: Codable, Sendable, Hashable {
+    package var url: String
     var dnsHostName: String?
     var supportedControls: [String]
     /// nil when the DC did not say (then AD-012 cannot decide).
@@ -33,10 +33,10 @@ public struct ServerFacts: Codable, Sendable, Hashable {
     var domainControllerFunctionality: Int?
 }
 
-public struct DomainFacts: Codable, Sendable, Hashable {
-    public var dn: String
-    public var sid: SID
-    public var dnsName: String
+package struct DomainFacts: Codable, Sendable, Hashable {
+    package var dn: String
+    package var sid: SID
+    package var dnsName: String
     var netbiosName: String?
     /// minPwdAge as stored: a negative count of 100-ns intervals; 0 means no minimum.
     var minPwdAge: Int64?
@@ -44,8 +44,8 @@ public struct DomainFacts: Codable, Sendable, Hashable {
     var rootDACL: DACLState
 }
 
-public struct AccountFacts: Codable, Sendable, Hashable {
-    public enum Source: String, Codable, Sendable {
+package struct AccountFacts: Codable, Sendable, Hashable {
+    package enum Source: String, Codable, Sendable {
         case configured = "ldap.account"
         case connectExport = "Entra Connect export (forest-login-user)"
         case bindAccount = "bind account"
@@ -53,11 +53,11 @@ public struct AccountFacts: Codable, Sendable, Hashable {
         case cloudSyncDefault = "Cloud Sync default gMSA (provAgentgMSA$)"
     }
 
-    public var source: Source
+    package var source: Source
     var requested: String
-    public var dn: String
+    package var dn: String
     var samAccountName: String
-    public var sid: SID
+    package var sid: SID
     /// The token a DC builds for it at a network logon, SID by SID with the origin of each.
     var logonToken: LogonToken
     var groupNames: [String: String] = [:]
@@ -70,19 +70,19 @@ public struct AccountFacts: Codable, Sendable, Hashable {
     var isBindAccount: Bool = false
 
     /// The groups and aliases in the token (not the account itself nor the logon SIDs).
-    public var groups: [SID] {
+    package var groups: [SID] {
         logonToken.entries.filter { $0.origin != .account && $0.origin != .logon }.map(\.sid)
     }
 
     /// The SIDs a network logon of this account carries.
-    public var token: Set<SID> { logonToken.sids }
+    package var token: Set<SID> { logonToken.sids }
 
     /// Why a trustee might be in the token though the reader could not show it; nil when surely not.
     func doubt(about sid: SID, domain: SID) -> String? { logonToken.doubt(about: sid, domain: domain) }
 }
 
-public struct ScopeFacts: Codable, Sendable, Hashable {
-    public enum Source: String, Codable, Sendable {
+package struct ScopeFacts: Codable, Sendable, Hashable {
+    package enum Source: String, Codable, Sendable {
         case configured = "ldap.scope"
         case connectExport = "Entra Connect export (OU inclusions and exclusions)"
         case wholeDomain = "the whole domain (no ldap.scope)"
@@ -90,17 +90,17 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
         case cloudSync = "Cloud Sync scoping filters (OUs and groups of the synchronization jobs)"
     }
 
-    public var source: Source
-    public var bases: [String]
-    public var excluded: [String]
+    package var source: Source
+    package var bases: [String]
+    package var excluded: [String]
     /// Which connector and partition of which export defined the scope, when it came from one.
-    public var origin: String?
+    package var origin: String?
     /// Groups whose direct members are in scope as well (Cloud Sync's group scoping); nil or empty for none.
-    public var groups: [String]?
+    package var groups: [String]?
 
     /// In scope when the most specific matching container is an inclusion, as Entra Connect's OU
     /// filter works: an export can exclude the domain root and include one OU below it.
-    public func contains(_ dn: String) -> Bool {
+    package func contains(_ dn: String) -> Bool {
         let name = DistinguishedName(dn)
         let included = bases.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
         let excludedDepth = excluded.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
@@ -110,40 +110,40 @@ public struct ScopeFacts: Codable, Sendable, Hashable {
     }
 }
 
-public struct ContainerFacts: Codable, Sendable, Hashable {
-    public var dn: String
+package struct ContainerFacts: Codable, Sendable, Hashable {
+    package var dn: String
     /// The RDN value as stored (the `ou` or `cn` attribute).
-    public var name: String
+    package var name: String
     var isOrganizationalUnit: Bool
     var daclProtected: Bool
     /// ACEs for the account's token, in DACL order.
     var aces: [ACE]
 }
 
-public struct UserFacts: Codable, Sendable, Hashable {
-    public var dn: String
-    public var sid: SID?
-    public var objectClass: GUID
-    public var adminCount: Int
+package struct UserFacts: Codable, Sendable, Hashable {
+    package var dn: String
+    package var sid: SID?
+    package var objectClass: GUID
+    package var adminCount: Int
     var userAccountControl: Int
     var daclProtected: Bool
     /// The user's own DACL (inherited ACEs included, as the DC stores it), filtered to the account's token.
     var dacl: DACLState
     /// Why the DACL could not be judged (missing or unparsable security descriptor); such a user is never "granted".
-    public var unreadable: String?
+    package var unreadable: String?
     /// The DC's own answer, `allowedAttributesEffective`, read when the bind account is the connector account:
     /// the lower-cased names of the writeback attributes it lists (nil when not read).
     var dcWritableAttributes: Set<String>?
     /// The user's `userPrincipalName`, the key the report's per-user readiness joins the directory's findings to the tenant
     /// exports' users by (nil when the user has none, or in facts saved before it was read).
-    public var upn: String? = nil
+    package var upn: String? = nil
 
     var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
 
-public struct PasswordPolicyFacts: Codable, Sendable, Hashable {
-    public var dn: String
-    public var name: String
+package struct PasswordPolicyFacts: Codable, Sendable, Hashable {
+    package var dn: String
+    package var name: String
     var precedence: Int?
     /// nil when the bind account may not read the policy's settings (PSOs are often admin-only).
     var minimumPasswordAge: Int64?

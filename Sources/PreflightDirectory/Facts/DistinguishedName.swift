@@ -1,8 +1,8 @@
 /// Just enough RFC 4514 DN handling for scope and ancestry: split at unescaped commas, compare case-insensitively.
-public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
+package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     let rdns: [String]
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         var rdns: [String] = []
         var current = ""
         var escaped = false
@@ -26,8 +26,8 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
 
     init(rdns: [String]) { self.rdns = rdns }
 
-    public var description: String { rdns.joined(separator: ",") }
-    public var parent: DistinguishedName? { rdns.count > 1 ? DistinguishedName(rdns: Array(rdns.dropFirst())) : nil }
+    package var description: String { rdns.joined(separator: ",") }
+    package var parent: DistinguishedName? { rdns.count > 1 ? DistinguishedName(rdns: Array(rdns.dropFirst())) : nil }
     var key: String { rdns.map { $0.lowercased() }.joined(separator: ",") }
 
     /// This DN and every ancestor, nearest first.
@@ -64,8 +64,8 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
-    public static func == (lhs: DistinguishedName, rhs: DistinguishedName) -> Bool { lhs.key == rhs.key }
-    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+    package static func == (lhs: DistinguishedName, rhs: DistinguishedName) -> Bool { lhs.key == rhs.key }
+    package func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }
 
 extension String {

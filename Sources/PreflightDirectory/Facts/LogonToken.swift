@@ -7,13 +7,13 @@
 /// one of those, transitively (MS-ADTS 3.1.1.4.2 "tokenGroups"; MS-PAC 4.1.2 and MS-LSAT "LsarGetAliasMembership";
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
 /// relies on Authenticated Users reaching BUILTIN\Pre-Windows 2000 Compatible Access this way).
-public struct LogonToken: Codable, Sendable, Hashable {
-    public enum Source: String, Codable, Sendable {
+package struct LogonToken: Codable, Sendable, Hashable {
+    package enum Source: String, Codable, Sendable {
         case tokenGroups = "tokenGroups (read from the DC)"
         case reconstructed = "reconstructed from group memberships (tokenGroups was not readable)"
     }
 
-    public enum Origin: String, Codable, Sendable {
+    package enum Origin: String, Codable, Sendable {
         /// The account's own objectSid.
         case account
         /// primaryGroupID: not a `member` link, so a membership walk must add it and the groups that contain it.
@@ -28,13 +28,13 @@ public struct LogonToken: Codable, Sendable, Hashable {
         case logonAlias
     }
 
-    public struct Entry: Codable, Sendable, Hashable {
-        public var sid: SID
-        public var origin: Origin
+    package struct Entry: Codable, Sendable, Hashable {
+        package var sid: SID
+        package var origin: Origin
         /// What it was reached through (a group's DN or a logon SID), for memberships.
         var via: String?
 
-        public init(sid: SID, origin: Origin, via: String? = nil) {
+        package init(sid: SID, origin: Origin, via: String? = nil) {
             self.sid = sid
             self.origin = origin
             self.via = via
@@ -42,8 +42,8 @@ public struct LogonToken: Codable, Sendable, Hashable {
     }
 
     /// A membership the reader could not decide. Any verdict an ACE for such a trustee could turn is an error.
-    public struct Unknown: Codable, Sendable, Hashable {
-        public enum Scope: String, Codable, Sendable {
+    package struct Unknown: Codable, Sendable, Hashable {
+        package enum Scope: String, Codable, Sendable {
             /// This one SID may or may not be in the token.
             case sid
             /// Some group of this domain (or a BUILTIN alias) whose SID the reader could not read.
@@ -52,22 +52,22 @@ public struct LogonToken: Codable, Sendable, Hashable {
             case anyOtherDomain
         }
 
-        public var scope: Scope
-        public var sid: SID?
-        public var reason: String
+        package var scope: Scope
+        package var sid: SID?
+        package var reason: String
 
-        public init(scope: Scope, sid: SID? = nil, reason: String) {
+        package init(scope: Scope, sid: SID? = nil, reason: String) {
             self.scope = scope
             self.sid = sid
             self.reason = reason
         }
     }
 
-    public var source: Source
-    public var entries: [Entry]
+    package var source: Source
+    package var entries: [Entry]
     var unknowns: [Unknown]
 
-    public init(source: Source, entries: [Entry], unknowns: [Unknown] = []) {
+    package init(source: Source, entries: [Entry], unknowns: [Unknown] = []) {
         self.source = source
         self.entries = entries
         self.unknowns = unknowns

@@ -3,7 +3,7 @@ import PreflightCore
 /// Objects outside the users that writeback's own calls read as the connector account: the samServer object
 /// (`NetUserGetInfo` goes through it) and the Builtin container. Microsoft documents both only in a support article:
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions
-public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
+package enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     case samServer = "sam-server"
     case builtin
 
@@ -16,7 +16,7 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// The object's class (schemaIDGUID), which object ACEs for the whole object name.
-    public var objectClass: GUID {
+    package var objectClass: GUID {
         switch self {
         case .samServer: GUID(literal: "bf967aad-0de6-11d0-a285-00aa003049e2")  // samServer
         case .builtin: GUID(literal: "bf967a81-0de6-11d0-a285-00aa003049e2")  // builtinDomain
@@ -33,13 +33,13 @@ public enum PrerequisiteObjectKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// One prerequisite object as read: its DACL filtered to the account's token, or why it could not be read.
-public struct PrerequisiteObject: Codable, Sendable, Hashable {
-    public var kind: PrerequisiteObjectKind
-    public var dn: String
+package struct PrerequisiteObject: Codable, Sendable, Hashable {
+    package var kind: PrerequisiteObjectKind
+    package var dn: String
     var dacl: DACLState?
-    public var unreadable: String?
+    package var unreadable: String?
 
-    public init(kind: PrerequisiteObjectKind, dn: String, dacl: DACLState?, unreadable: String? = nil) {
+    package init(kind: PrerequisiteObjectKind, dn: String, dacl: DACLState?, unreadable: String? = nil) {
         self.kind = kind
         self.dn = dn
         self.dacl = dacl

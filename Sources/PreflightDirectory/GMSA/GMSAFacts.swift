@@ -1,7 +1,7 @@
 import PreflightCore
 
 /// Which side of the agent's gMSA a check judges (AD-017, AD-018).
-public enum GMSAAspect: String, Codable, Sendable, CaseIterable {
+package enum GMSAAspect: String, Codable, Sendable, CaseIterable {
     /// AD-017: who may retrieve the password (`msDS-GroupMSAMembership`).
     case passwordReaders = "password-readers"
     /// AD-018: the object's own DACL, against what `Set-AADCloudSyncRestrictedPermissions` leaves.
@@ -11,21 +11,21 @@ public enum GMSAAspect: String, Codable, Sendable, CaseIterable {
 /// What AD-017 and AD-018 read of the connector account when it is a group managed service account: the security
 /// descriptor naming who may retrieve its password, the object's own DACL, and every trustee of either, resolved.
 /// https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/gmsa-cloud-sync
-public struct GMSAFacts: Codable, Sendable, Hashable {
-    public var dn: String
+package struct GMSAFacts: Codable, Sendable, Hashable {
+    package var dn: String
     /// False when the account is no `msDS-GroupManagedServiceAccount`; nothing else is read then.
-    public var isGMSA: Bool
+    package var isGMSA: Bool
     /// The DACL of `msDS-GroupMSAMembership`: its allow ACEs name who may retrieve the password. nil when unreadable.
-    public var passwordReaders: DACLState?
-    public var passwordReadersUnreadable: String?
+    package var passwordReaders: DACLState?
+    package var passwordReadersUnreadable: String?
     /// The object's own DACL (all ACEs, in order), nil when unreadable.
-    public var objectDACL: DACLState?
-    public var daclProtected: Bool = false
-    public var objectDACLUnreadable: String?
+    package var objectDACL: DACLState?
+    package var daclProtected: Bool = false
+    package var objectDACLUnreadable: String?
     /// The trustees of both, each once, resolved in the domain.
-    public var principals: [GMSAPrincipal] = []
+    package var principals: [GMSAPrincipal] = []
 
-    public init(dn: String, isGMSA: Bool) {
+    package init(dn: String, isGMSA: Bool) {
         self.dn = dn
         self.isGMSA = isGMSA
     }
@@ -34,8 +34,8 @@ public struct GMSAFacts: Codable, Sendable, Hashable {
 }
 
 /// A trustee as the domain knows it.
-public struct GMSAPrincipal: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable {
+package struct GMSAPrincipal: Codable, Sendable, Hashable {
+    package enum Kind: String, Codable, Sendable {
         case computer
         /// A gMSA or sMSA: a service account, not a host.
         case serviceAccount = "service-account"
@@ -48,19 +48,19 @@ public struct GMSAPrincipal: Codable, Sendable, Hashable {
         case unresolved
     }
 
-    public var sid: SID
-    public var name: String
-    public var dn: String?
-    public var kind: Kind
+    package var sid: SID
+    package var name: String
+    package var dn: String?
+    package var kind: Kind
     /// A group's members, nested ones included (the DC's in-chain match), each with its kind; nil unless a group.
-    public var members: [GMSAMember]?
+    package var members: [GMSAMember]?
 }
 
 /// One member of a group, found through nesting or directly.
-public struct GMSAMember: Codable, Sendable, Hashable {
-    public var dn: String
-    public var name: String
-    public var kind: GMSAPrincipal.Kind
+package struct GMSAMember: Codable, Sendable, Hashable {
+    package var dn: String
+    package var name: String
+    package var kind: GMSAPrincipal.Kind
     /// A foreignSecurityPrincipal's SID (its `cn`), e.g. S-1-5-11 for Authenticated Users.
-    public var sid: SID?
+    package var sid: SID?
 }

@@ -6,10 +6,10 @@ import PreflightCore
 import PreflightEngine
 
 /// The connector account named in the configuration does not exist (AD-002 reports it; the others skip).
-public struct AccountNotFound: Error, CustomStringConvertible, Sendable {
+package struct AccountNotFound: Error, CustomStringConvertible, Sendable {
     let requested: String
     let searchedUnder: String
-    public var description: String {
+    package var description: String {
         "The connector account '\(requested)' was not found under '\(searchedUnder)'. Check 'ldap.account' (a sAMAccountName, UPN or DN)."
     }
 }

@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightEngine
 
 /// The directory checks' judgements: pure functions from a snapshot to an evaluation.
-public enum DirectoryJudgements {
+package enum DirectoryJudgements {
     static func scopeEvidence(_ s: DirectorySnapshot) -> [String: JSONValue] { Evidence.of(ScopeView(s)) }
 
     /// Which token the verdict rests on, for every rights message.
@@ -148,7 +148,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-002: the account exists, can log on, and is not privileged.
-    public static func account(_ s: DirectorySnapshot, now: Date = Date()) -> Evaluation {
+    package static func account(_ s: DirectorySnapshot, now: Date = Date()) -> Evaluation {
         let a = s.account
         let evidence = Evidence.of(ScopeView(s), AccountView(userAccountControl: a.userAccountControl, groups: a.groups.map(s.trusteeName)))
         var problems: [String] = []
@@ -351,7 +351,7 @@ public enum DirectoryJudgements {
     }
 
     /// AD-012: the DC is writable.
-    public static func writable(_ s: DirectorySnapshot) -> Evaluation {
+    package static func writable(_ s: DirectorySnapshot) -> Evaluation {
         let evidence = Evidence.of(ServerView(s))
         switch s.server.isReadOnly {
         case .some(false):

@@ -1,12 +1,12 @@
 import PreflightCore
 
 /// Decides one right for one user and, when it is missing, says why in terms an AD admin can act on.
-public struct RightsJudge: Sendable {
-    public let snapshot: DirectorySnapshot
+package struct RightsJudge: Sendable {
+    package let snapshot: DirectorySnapshot
     private let token: Set<SID>
     private let containers: [DistinguishedName: ContainerFacts]
 
-    public init(_ snapshot: DirectorySnapshot) {
+    package init(_ snapshot: DirectorySnapshot) {
         self.snapshot = snapshot
         token = snapshot.account.token
         containers = Dictionary(
@@ -14,7 +14,7 @@ public struct RightsJudge: Sendable {
     }
 
     /// Why a right is missing; each case names what to change.
-    public enum Cause: Sendable, Hashable {
+    package enum Cause: Sendable, Hashable {
         /// A deny ACE decided; `origin` is the container it was inherited from (nil when explicit on the user).
         case denied(ace: ACE, origin: String?)
         /// The user is protected (adminCount=1, DACL protected): SDProp rewrites its DACL from AdminSDHolder.
@@ -30,7 +30,7 @@ public struct RightsJudge: Sendable {
         /// Nothing grants the right to the account or any of its groups.
         case noGrant
 
-        public var code: String {
+        package var code: String {
             switch self {
             case .denied(_, let origin): origin == nil ? "denied-explicit" : "denied-inherited"
             case .protectedAccount: "protected-account"
@@ -43,10 +43,10 @@ public struct RightsJudge: Sendable {
         }
     }
 
-    public struct Verdict: Sendable, Hashable {
-        public var granted: Bool
+    package struct Verdict: Sendable, Hashable {
+        package var granted: Bool
         var grantedBy: ACE?
-        public var cause: Cause?
+        package var cause: Cause?
         /// Set when a membership the reader could not decide can turn this verdict: then it is no verdict at all.
         var doubt: DecisionDoubt? = nil
     }
@@ -56,7 +56,7 @@ public struct RightsJudge: Sendable {
         token.contains(sid) ? nil : snapshot.account.doubt(about: sid, domain: snapshot.domain.sid)
     }
 
-    public func judge(_ right: DirectoryRight, for user: UserFacts) -> Verdict {
+    package func judge(_ right: DirectoryRight, for user: UserFacts) -> Verdict {
         let decision = checkAccess(right, dacl: user.dacl, token: token, objectClass: user.objectClass, principalSelf: user.sid)
         var verdict = verdict(for: decision, right, user)
         verdict.doubt = doubtAbout(decision, right, dacl: user.dacl, objectClass: user.objectClass, principalSelf: user.sid, doubt: doubt)

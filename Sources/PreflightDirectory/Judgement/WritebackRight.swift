@@ -3,14 +3,14 @@
 /// learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback; ADSyncConfig's
 /// `Set-ADSyncPasswordWritebackPermissions` sets Reset Password, WP lockoutTime and WP pwdLastSet only ("Permissions for
 /// Password Writeback" in learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-configure-ad-ds-connector-account).
-public struct WritebackRight: Sendable, Hashable {
-    public let id: String
-    public let name: String
-    public let right: DirectoryRight
+package struct WritebackRight: Sendable, Hashable {
+    package let id: String
+    package let name: String
+    package let right: DirectoryRight
     /// The permission part of a dsacls `/G` grant, e.g. `CA;Reset Password`.
     let dsacls: String
 
-    public static let resetPassword = WritebackRight(
+    package static let resetPassword = WritebackRight(
         id: "reset-password", name: "Reset Password", right: .controlAccess(ExtendedRightGUID.resetPassword),
         dsacls: "CA;Reset Password")
     static let changePassword = WritebackRight(
@@ -30,7 +30,7 @@ public struct WritebackRight: Sendable, Hashable {
     /// The rights on every in-scope user object. Microsoft's own ADSyncConfig module sets only the first three.
     static let userRights = [resetPassword, writeLockoutTime, writePwdLastSet, changePassword]
     /// Everything the docs list: the user rights, then Unexpire Password on the domain root (domainDNS) object.
-    public static let all = userRights + [unexpirePassword]
+    package static let all = userRights + [unexpirePassword]
 
     /// The attribute's lDAPDisplayName (lower case) for an attribute write, as `allowedAttributesEffective` lists it.
     var attributeName: String? {
@@ -40,12 +40,12 @@ public struct WritebackRight: Sendable, Hashable {
         default: nil
         }
     }
-    public static func named(_ id: String) -> WritebackRight? { all.first { $0.id == id } }
+    package static func named(_ id: String) -> WritebackRight? { all.first { $0.id == id } }
 }
 
 extension DirectorySnapshot {
     /// `CORP\MSOL_x` when the NetBIOS name is known, else `MSOL_x@corp.example.com`.
-    public var accountDisplayName: String {
+    package var accountDisplayName: String {
         if let netbios = domain.netbiosName { return "\(netbios)\\\(account.samAccountName)" }
         return "\(account.samAccountName)@\(domain.dnsName)"
     }

@@ -2,29 +2,29 @@ import Foundation
 import PreflightCore
 
 /// What was negotiated on a TLS-protected connection.
-public struct TLSInfo: Sendable, Equatable {
+package struct TLSInfo: Sendable, Equatable {
     /// Protocol version as libldap (GnuTLS) names it, e.g. `TLS1.3`.
-    public var version: String
+    package var version: String
     /// Cipher as libldap (GnuTLS) names it, e.g. `AES-256-GCM`.
-    public var cipher: String
+    package var cipher: String
     /// The server's leaf certificate, if it could be read and parsed.
     var peerCertificate: CertificateSummary?
 }
 
 /// The human-relevant fields of an X.509 certificate, read from its DER encoding with a minimal DER walker.
-public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
+package struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     /// Subject as an RFC 4514 string, e.g. `CN=dc1.corp.example.com`.
-    public var subject: String
+    package var subject: String
     /// Issuer as an RFC 4514 string, e.g. `CN=Corp Issuing CA,DC=corp,DC=example,DC=com`.
-    public var issuer: String
-    public var notBefore: Date?
-    public var notAfter: Date?
+    package var issuer: String
+    package var notBefore: Date?
+    package var notAfter: Date?
     /// Subject alternative names as `DNS:name`, `IP:address`, `email:...` or `URI:...`.
     var subjectAltNames: [String]
     /// Serial number in upper-case hex.
     var serialNumber: String
 
-    public var description: String {
+    package var description: String {
         var s = "subject '\(subject)', issuer '\(issuer)'"
         if let notAfter { s += ", valid until \(Self.format(notAfter))" }
         if !subjectAltNames.isEmpty { s += ", names \(subjectAltNames.joined(separator: ", "))" }
@@ -36,7 +36,7 @@ public struct CertificateSummary: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses a DER-encoded X.509 certificate. Returns `nil` if the bytes are not a well-formed certificate.
-    public static func parse(der: [UInt8]) -> CertificateSummary? {
+    package static func parse(der: [UInt8]) -> CertificateSummary? {
         do {
             var top = DERReader(der)
             var cert = try top.read(tag: 0x30).children()

@@ -23,13 +23,13 @@ import PreflightCore
 ///
 /// The process ignores `SIGPIPE` once a connection is opened: a write to a socket the watchdog has shut down must
 /// fail with `EPIPE` instead of killing the process.
-public final class LDAPConnection: @unchecked Sendable {
+package final class LDAPConnection: @unchecked Sendable {
     /// The server URL, normalized to `scheme://host:port`.
-    public let url: String
+    package let url: String
     /// How this connection is protected.
     let channel: ChannelSecurity
     /// TLS version, cipher and server certificate; `nil` on a plaintext connection.
-    public let tls: TLSInfo?
+    package let tls: TLSInfo?
 
     private let handle: LDAPHandle
     private let lock = NSRecursiveLock()
@@ -50,7 +50,7 @@ public final class LDAPConnection: @unchecked Sendable {
     /// Initializes a handle, sets options, connects, negotiates TLS (ldaps:// or StartTLS) and binds.
     ///
     /// An empty `bindDN` opens an anonymous connection (useful for the rootDSE only).
-    public static func open(_ settings: LDAPSettings) throws(LDAPError) -> LDAPConnection {
+    package static func open(_ settings: LDAPSettings) throws(LDAPError) -> LDAPConnection {
         ignoreSIGPIPE
         let target = try LDAPTarget(settings.url)
         let url = target.url
@@ -126,7 +126,7 @@ public final class LDAPConnection: @unchecked Sendable {
     // MARK: - Operations
 
     /// Reads the rootDSE (base `""`, scope base). Works anonymously.
-    public func readRootDSE(attributes: [String]) throws(LDAPError) -> LDAPEntry {
+    package func readRootDSE(attributes: [String]) throws(LDAPError) -> LDAPEntry {
         guard let entry = try readEntry(dn: "", attributes: attributes, sdFlags: nil) else {
             throw .operationFailed(
                 url: url, operation: "rootDSE read", resultCode: 32, message: "No such object",
@@ -138,7 +138,7 @@ public final class LDAPConnection: @unchecked Sendable {
     /// Reads one entry (scope base). Returns `nil` if it does not exist (noSuchObject) or is not visible.
     ///
     /// Base scope is what constructed attributes such as `tokenGroups` require.
-    public func readEntry(dn: String, attributes: [String], sdFlags: SDFlags?) throws(LDAPError) -> LDAPEntry? {
+    package func readEntry(dn: String, attributes: [String], sdFlags: SDFlags?) throws(LDAPError) -> LDAPEntry? {
         lock.lock()
         defer { lock.unlock() }
         var controls = ControlList()
@@ -175,7 +175,7 @@ public final class LDAPConnection: @unchecked Sendable {
     /// Errors from `body` end the search (the outstanding request is abandoned) and are rethrown unchanged;
     /// everything else is an ``LDAPError``.
     @discardableResult
-    public func search(
+    package func search(
         base: String, scope: LDAPScope, filter: String, attributes: [String], sdFlags: SDFlags?,
         pageSize: Int = 1000, _ body: (LDAPEntry) throws -> Void
     ) throws -> LDAPSearchSummary {
@@ -237,7 +237,7 @@ public final class LDAPConnection: @unchecked Sendable {
     }
 
     /// Unbinds and closes the socket. Safe to call more than once; also done on deinit.
-    public func close() {
+    package func close() {
         lock.lock()
         defer { lock.unlock() }
         handle.close()

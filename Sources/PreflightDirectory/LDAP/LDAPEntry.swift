@@ -2,12 +2,12 @@ import CLDAP
 
 /// One directory entry as returned by a search. Attribute names are lower-cased; values are raw bytes (binary
 /// attributes such as `nTSecurityDescriptor`, `objectSid` and `tokenGroups` arrive unchanged).
-public struct LDAPEntry: Sendable, Equatable {
-    public var dn: String
+package struct LDAPEntry: Sendable, Equatable {
+    package var dn: String
     /// Lower-cased attribute name → values. Ranged attributes keep their option, e.g. `member;range=0-1499`.
-    public var attributes: [String: [[UInt8]]]
+    package var attributes: [String: [[UInt8]]]
 
-    public init(dn: String, attributes: [String: [[UInt8]]]) {
+    package init(dn: String, attributes: [String: [[UInt8]]]) {
         self.dn = dn
         var lowered: [String: [[UInt8]]] = [:]
         for (k, v) in attributes { lowered[k.lowercased(), default: []] += v }
@@ -20,23 +20,23 @@ public struct LDAPEntry: Sendable, Equatable {
     }
 
     /// The first value decoded as UTF-8, or `nil` if the attribute is absent.
-    public func string(_ name: String) -> String? {
+    package func string(_ name: String) -> String? {
         guard let first = attributes[name.lowercased()]?.first else { return nil }
         return String(decoding: first, as: UTF8.self)
     }
 
     /// All values decoded as UTF-8 (empty if absent).
-    public func strings(_ name: String) -> [String] {
+    package func strings(_ name: String) -> [String] {
         (attributes[name.lowercased()] ?? []).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// All values as bytes (empty if absent).
-    public func binary(_ name: String) -> [[UInt8]] {
+    package func binary(_ name: String) -> [[UInt8]] {
         attributes[name.lowercased()] ?? []
     }
 
     /// Whether the attribute was returned at all.
-    public func has(_ name: String) -> Bool {
+    package func has(_ name: String) -> Bool {
         attributes[name.lowercased()] != nil
     }
 
@@ -76,11 +76,11 @@ public struct LDAPEntry: Sendable, Equatable {
 }
 
 /// What a paged search saw besides the entries.
-public struct LDAPSearchSummary: Sendable, Equatable {
+package struct LDAPSearchSummary: Sendable, Equatable {
     /// Entries handed to the body.
-    public var entries: Int
+    package var entries: Int
     /// Search result references (continuation references) received and ignored; referral chasing is off.
-    public var references: Int
+    package var references: Int
     /// Result pages (one request/response round per page).
-    public var pages: Int
+    package var pages: Int
 }

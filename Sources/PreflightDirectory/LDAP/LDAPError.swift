@@ -6,7 +6,7 @@ import PreflightCore
 ///
 /// Every ``description`` is one or more whole sentences that name the server URL, say what went wrong and what to
 /// do next. No case carries the password.
-public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The settings cannot work (bad URL, StartTLS on ldaps://, empty password...). Nothing was sent.
     case invalidSettings(url: String, reason: String)
     /// The CA file does not exist, cannot be read or holds no usable certificate. Nothing was sent.
@@ -42,7 +42,7 @@ public enum LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The connection was closed (or broke earlier) and cannot be used any more.
     case connectionClosed(url: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidSettings(let url, let reason):
             return "The LDAP settings for '\(url)' cannot be used: \(reason) Correct the settings and try again."
@@ -200,7 +200,7 @@ enum LDAPResultCode {
 
 /// Active Directory's reason for an invalidCredentials (49) bind failure, taken from the `data XXX` part of
 /// the diagnostic message (`80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1`).
-public enum ADBindFailure: Sendable, Equatable {
+package enum ADBindFailure: Sendable, Equatable {
     case wrongPassword  // 52e
     case userNotFound  // 525
     case logonTimeRestriction  // 530
@@ -214,7 +214,7 @@ public enum ADBindFailure: Sendable, Equatable {
     case other(code: String?)
 
     /// Parses `data XXX` from an AD bind diagnostic.
-    public init(diagnostic: String) {
+    package init(diagnostic: String) {
         guard let code = Self.dataCode(in: diagnostic) else {
             self = .other(code: nil)
             return
@@ -234,7 +234,7 @@ public enum ADBindFailure: Sendable, Equatable {
     }
 
     /// The AD data code, e.g. `52e`.
-    public var code: String? {
+    package var code: String? {
         switch self {
         case .wrongPassword: "52e"
         case .userNotFound: "525"

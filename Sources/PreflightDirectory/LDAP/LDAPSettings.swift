@@ -9,30 +9,30 @@ import PreflightCore
 ///
 /// The password is never printed: ``description`` and the reflection mirror (`dump`, `print`, string
 /// interpolation) redact it, and no ``LDAPError`` ever contains it.
-public struct LDAPSettings: Sendable {
+package struct LDAPSettings: Sendable {
     /// `ldaps://host[:port]` (TLS from the first byte, default port 636) or `ldap://host[:port]` (default 389).
-    public var url: String
+    package var url: String
     /// Upgrade an `ldap://` connection with the StartTLS extended operation before binding.
-    public var startTLS: Bool
+    package var startTLS: Bool
     /// PEM file holding the CA certificate(s) that may sign the server certificate; `nil` uses the system trust store.
-    public var caFile: String?
+    package var caFile: String?
     /// Allow a simple bind over a plaintext channel (`ldap://` without StartTLS). Off by default: the password
     /// would cross the network in clear text, so the bind is refused before anything is sent.
-    public var allowInsecure: Bool
+    package var allowInsecure: Bool
     /// Bind name as Active Directory accepts it: a DN, a UPN (`user@corp.example.com`) or `DOMAIN\user`.
     /// An empty string means an anonymous connection (enough for the rootDSE only).
-    public var bindDN: String
+    package var bindDN: String
     /// The bind password. Never logged and never part of an error message; wiped by its owner after the bind.
-    public var secret: LDAPSecret
+    package var secret: LDAPSecret
     /// Hard deadline for everything on this connection: connect, TLS, bind and every later operation.
     /// When it passes, a watchdog shuts the socket down so that no call can hang beyond it.
-    public var deadline: ContinuousClock.Instant
+    package var deadline: ContinuousClock.Instant
     /// Upper bound for the TCP connect (capped by the time left until ``deadline``).
     var networkTimeout: Duration
     /// Upper bound for each single operation wait: bind, StartTLS, each search page (capped by ``deadline``).
     var operationTimeout: Duration
 
-    public init(
+    package init(
         url: String,
         startTLS: Bool = false,
         caFile: String? = nil,
@@ -56,15 +56,15 @@ public struct LDAPSettings: Sendable {
 }
 
 extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String {
+    package var description: String {
         "LDAPSettings(url: \(url), startTLS: \(startTLS), caFile: \(caFile ?? "system trust store"), "
             + "allowInsecure: \(allowInsecure), bindDN: \(bindDN), password: <redacted>, "
             + "networkTimeout: \(networkTimeout), operationTimeout: \(operationTimeout))"
     }
 
-    public var debugDescription: String { description }
+    package var debugDescription: String { description }
 
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(
             self,
             children: [
@@ -76,7 +76,7 @@ extension LDAPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
 }
 
 /// How the bytes of an open connection are protected.
-public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
+package enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertible {
     /// TLS from the first byte (`ldaps://`).
     case ldaps
     /// `ldap://` upgraded with the StartTLS extended operation.
@@ -84,7 +84,7 @@ public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertibl
     /// No encryption at all.
     case plaintext
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .ldaps: "LDAPS"
         case .startTLS: "StartTLS"
@@ -94,7 +94,7 @@ public enum ChannelSecurity: String, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Search scope. (Named `LDAPScope`, not `Scope`, to stay clear of other "scope" notions in PreflightKit.)
-public enum LDAPScope: Sendable, Equatable {
+package enum LDAPScope: Sendable, Equatable {
     case base
     case oneLevel
     case subtree
@@ -112,26 +112,26 @@ public enum LDAPScope: Sendable, Equatable {
 ///
 /// Without this control, Active Directory (and Samba) silently omit `nTSecurityDescriptor` for a non-admin account,
 /// because the default asks for the SACL as well. Ask for `[.owner, .group, .dacl]` or just `.dacl`.
-public struct SDFlags: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+package struct SDFlags: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let owner = SDFlags(rawValue: 0x1)
-    public static let group = SDFlags(rawValue: 0x2)
+    package static let owner = SDFlags(rawValue: 0x1)
+    package static let group = SDFlags(rawValue: 0x2)
     static let dacl = SDFlags(rawValue: 0x4)
     /// Needs SeSecurityPrivilege; a normal account gets no SD at all when this is set.
     static let sacl = SDFlags(rawValue: 0x8)
 }
 
 /// The step of a connection's life an error or timeout happened in.
-public enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
+package enum LDAPStage: String, Sendable, Equatable, CustomStringConvertible {
     case connect
     case tlsHandshake
     case startTLS
     case bind
     case search
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connect: "connect"
         case .tlsHandshake: "TLS handshake"

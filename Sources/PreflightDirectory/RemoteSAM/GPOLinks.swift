@@ -4,16 +4,16 @@ import PreflightCore
 /// N a bit set (1 = link disabled, 2 = enforced; MS-GPOL 2.2.2, https://learn.microsoft.com/openspecs/windows_protocols/
 /// ms-gpol/08090b22-bc16-49f4-8e10-f27a8fb16d18). GPMC and `samba-tool gpo setlink` put a new link first in the string
 /// with the lowest precedence, so the last link is link order 1.
-public struct GPOLink: Codable, Sendable, Hashable {
-    public var gpoDN: String
+package struct GPOLink: Codable, Sendable, Hashable {
+    package var gpoDN: String
     /// `{6AC1786C-016F-11D2-945F-00C04FB984F9}`, the GPO's folder name in SYSVOL.
-    public var guid: String
+    package var guid: String
     /// The domain root or OU the link is on.
-    public var container: String
+    package var container: String
     /// 1 is the highest precedence among the links of `container`.
-    public var linkOrder: Int
-    public var enabled: Bool
-    public var enforced: Bool
+    package var linkOrder: Int
+    package var enabled: Bool
+    package var enforced: Bool
 }
 
 enum GPOLinks {

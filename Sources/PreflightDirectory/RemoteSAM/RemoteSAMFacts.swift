@@ -2,16 +2,16 @@ import PreflightCore
 
 /// What AD-016 read: the GPOs that apply to the domain controllers, highest precedence first, each with what its
 /// security template says about `RestrictRemoteSAM`; or why the templates could not be read at all.
-public struct RemoteSAMFacts: Codable, Sendable, Hashable {
+package struct RemoteSAMFacts: Codable, Sendable, Hashable {
     /// Where the templates came from: SYSVOL over SMB, or a saved template named by `ldap.restrictRemoteSAM`.
-    public var source: String
-    public var templates: [GPOTemplate]
+    package var source: String
+    package var templates: [GPOTemplate]
     /// Why nothing could be decided (SYSVOL unreachable, a gPLink not understood, …); nil when the templates were read.
-    public var unreadable: String?
+    package var unreadable: String?
     /// What the reading assumed, for the message (e.g. the Domain Controllers OU blocks inheritance).
-    public var notes: [String] = []
+    package var notes: [String] = []
 
-    public init(source: String, templates: [GPOTemplate], unreadable: String? = nil, notes: [String] = []) {
+    package init(source: String, templates: [GPOTemplate], unreadable: String? = nil, notes: [String] = []) {
         self.source = source
         self.templates = templates
         self.unreadable = unreadable
@@ -20,8 +20,8 @@ public struct RemoteSAMFacts: Codable, Sendable, Hashable {
 }
 
 /// One GPO that applies to the DCs and what its `GptTmpl.inf` says about RestrictRemoteSAM.
-public struct GPOTemplate: Codable, Sendable, Hashable {
-    public enum State: Codable, Sendable, Hashable {
+package struct GPOTemplate: Codable, Sendable, Hashable {
+    package enum State: Codable, Sendable, Hashable {
         /// The template sets the value (the SDDL as written, and its line).
         case sets(SecurityTemplate.Setting)
         /// The template exists and does not set it.
@@ -35,16 +35,16 @@ public struct GPOTemplate: Codable, Sendable, Hashable {
     }
 
     /// `{GUID}`; empty for a saved template file.
-    public var guid: String
+    package var guid: String
     /// The GPO's display name (or the saved file's path).
-    public var name: String
+    package var name: String
     /// Where it is linked, e.g. `OU=Domain Controllers,DC=corp,…` (link order 1), enforced.
-    public var link: String
+    package var link: String
     /// The template's UNC path or the saved file.
-    public var path: String
-    public var state: State
+    package var path: String
+    package var state: State
 
-    public init(guid: String, name: String, link: String, path: String, state: State) {
+    package init(guid: String, name: String, link: String, path: String, state: State) {
         self.guid = guid
         self.name = name
         self.link = link

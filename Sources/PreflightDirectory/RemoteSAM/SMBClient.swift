@@ -7,12 +7,12 @@ import PreflightCore
 #endif
 
 /// Why an SMB read failed, in words that say what to do; never holds the password.
-public struct SMBError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var url: String
-    public var reason: String
+package struct SMBError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var url: String
+    package var reason: String
     /// The path or share does not exist (ENOENT).
-    public var notFound = false
-    public var description: String { "\(url): \(reason)" }
+    package var notFound = false
+    package var description: String { "\(url): \(reason)" }
 }
 
 /// Reads files over SMB with libsmbclient (https://www.samba.org/samba/docs/current/man-html/libsmbclient.7.html).

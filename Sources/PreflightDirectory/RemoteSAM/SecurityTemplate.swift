@@ -7,20 +7,20 @@ import PreflightCore
 /// `MACHINE\System\CurrentControlSet\Control\Lsa\RestrictRemoteSAM=1,"O:BAG:BAD:(A;;RC;;;BA)"` (type 1 = REG_SZ):
 /// https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-error-code-sspr-0029
 /// and https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/network-access-restrict-clients-allowed-to-make-remote-sam-calls
-public enum SecurityTemplate {
+package enum SecurityTemplate {
     static let restrictRemoteSAMKey = #"MACHINE\System\CurrentControlSet\Control\Lsa\RestrictRemoteSAM"#
 
     /// The value the template sets, with its 1-based line.
-    public struct Setting: Sendable, Hashable, Codable {
-        public var sddl: String
-        public var line: Int
+    package struct Setting: Sendable, Hashable, Codable {
+        package var sddl: String
+        package var line: Int
     }
 
-    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-        public var file: String
-        public var line: Int?
-        public var message: String
-        public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    package struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        package var file: String
+        package var line: Int?
+        package var message: String
+        package var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
     }
 
     /// The template's text: UTF-16LE (with or without its BOM) or UTF-8 (with or without its BOM).
@@ -64,7 +64,7 @@ public enum SecurityTemplate {
 
     /// The `RestrictRemoteSAM` value the template sets, or nil when it does not set it (no `[Registry Values]`
     /// section, or no such line there). A line for the key whose value is not `1,"<SDDL>"` is an error.
-    public static func restrictRemoteSAM(_ bytes: [UInt8], file: String) throws(ParseError) -> Setting? {
+    package static func restrictRemoteSAM(_ bytes: [UInt8], file: String) throws(ParseError) -> Setting? {
         let text = try text(bytes, file: file)
         var section = ""
         var found: Setting?

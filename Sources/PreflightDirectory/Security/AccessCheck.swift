@@ -6,7 +6,7 @@ import PreflightCore
 // (Samba lets an OA ACE with CR and no object type grant property writes too).
 
 /// A right on a directory object that the access check can answer.
-public enum DirectoryRight: Sendable, Hashable, Codable {
+package enum DirectoryRight: Sendable, Hashable, Codable {
     /// An extended right such as Reset Password (RIGHT_DS_CONTROL_ACCESS on the right's GUID).
     case controlAccess(GUID)
     /// Writing one attribute (RIGHT_DS_WRITE_PROPERTY); `propertySet` is the attribute's attributeSecurityGUID.
@@ -38,8 +38,8 @@ public enum DirectoryRight: Sendable, Hashable, Codable {
 }
 
 /// The outcome of `checkAccess`, with the ACE that decided it for the report's evidence.
-public struct AccessDecision: Sendable, Hashable, Codable {
-    public enum Reason: Sendable, Hashable, Codable {
+package struct AccessDecision: Sendable, Hashable, Codable {
+    package enum Reason: Sendable, Hashable, Codable {
         /// The object has no DACL at all, which grants everything.
         case nullDACL
         /// The DACL has no ACEs, which grants nothing.
@@ -50,8 +50,8 @@ public struct AccessDecision: Sendable, Hashable, Codable {
         case noMatchingAllowACE
     }
 
-    public let granted: Bool
-    public let reason: Reason
+    package let granted: Bool
+    package let reason: Reason
     /// Index of the deciding ACE in the DACL (nil for the three ACE-less reasons).
     let decidingACEIndex: Int?
 }
@@ -85,9 +85,9 @@ func checkAccess(
 }
 
 /// An ACE that could turn `decision` around if the requester held its trustee, which the token leaves in doubt.
-public struct DecisionDoubt: Sendable, Hashable {
+package struct DecisionDoubt: Sendable, Hashable {
     var ace: ACE
-    public var reason: String
+    package var reason: String
 }
 
 /// When the token is not fully known: the first ACE before the deciding one whose trustee the requester may hold

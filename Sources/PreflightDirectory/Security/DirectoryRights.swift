@@ -6,9 +6,9 @@ import PreflightEngine
 // Sources: Microsoft's Active Directory schema documentation (MS-ADA1, MS-ADA2, MS-ADA3) and MS-DTYP 2.4.2.4.
 
 /// Extended rights (rightsGuid of controlAccessRight objects), checked with RIGHT_DS_CONTROL_ACCESS.
-public enum ExtendedRightGUID {
+package enum ExtendedRightGUID {
     /// User-Force-Change-Password ("Reset Password").
-    public static let resetPassword = GUID(literal: "00299570-246d-11d0-a768-00aa006e0529")
+    package static let resetPassword = GUID(literal: "00299570-246d-11d0-a768-00aa006e0529")
     /// User-Change-Password ("Change Password"); needs the old password.
     static let changePassword = GUID(literal: "ab721a53-1e2f-11d0-9819-00aa0040529b")
     /// Unexpire-Password; applies to the domainDNS (domain root) object.
@@ -16,7 +16,7 @@ public enum ExtendedRightGUID {
 }
 
 /// Attribute schemaIDGUIDs, checked with RIGHT_DS_WRITE_PROPERTY.
-public enum AttributeGUID {
+package enum AttributeGUID {
     /// Lockout-Time; not a member of any property set.
     static let lockoutTime = GUID(literal: "28630ebf-41d5-11d1-a9c1-0000f80367c1")
     /// Pwd-Last-Set; member of User-Account-Restrictions.
@@ -24,13 +24,13 @@ public enum AttributeGUID {
 }
 
 /// Property sets (attributeSecurityGUID values): a grant on the set covers its member attributes.
-public enum PropertySetGUID {
+package enum PropertySetGUID {
     static let userAccountRestrictions = GUID(literal: "4c164200-20c0-11d0-a768-00aa006e0529")
 }
 
 /// Class schemaIDGUIDs: the root of the object-type path, and the InheritedObjectType of "Descendant X objects".
-public enum ClassGUID {
-    public static let user = GUID(literal: "bf967aba-0de6-11d0-a285-00aa003049e2")
+package enum ClassGUID {
+    package static let user = GUID(literal: "bf967aba-0de6-11d0-a285-00aa003049e2")
     /// A subclass of user with its own GUID: ACEs scoped to `user` do not reach these objects.
     static let inetOrgPerson = GUID(literal: "4828cc14-1437-45bc-9b07-ad6f015e5f28")
     static let computer = GUID(literal: "bf967a86-0de6-11d0-a285-00aa003049e2")
@@ -41,7 +41,7 @@ public enum ClassGUID {
 extension SID {
     static let everyone = SID(authority: 1, [0])
     static let creatorOwner = SID(authority: 3, [0])
-    public static let network = SID(authority: 5, [2])
+    package static let network = SID(authority: 5, [2])
     /// PRINCIPAL_SELF: in an ACE it stands for the object's own SID.
     static let principalSelf = SID(authority: 5, [10])
     static let authenticatedUsers = SID(authority: 5, [11])

@@ -6,26 +6,26 @@ import PreflightCore
 // parser yields, so `checkAccess` judges both alike. The SACL is read for syntax only: no access check uses it.
 
 /// Why an SDDL string could not be parsed, with the 1-based character where the problem is.
-public struct SDDLError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let position: Int
-    public let message: String
-    public var description: String { "\(message) (at character \(position) of the SDDL)" }
+package struct SDDLError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let position: Int
+    package let message: String
+    package var description: String { "\(message) (at character \(position) of the SDDL)" }
 }
 
 /// A security descriptor written in SDDL, as the `RestrictRemoteSAM` registry value holds it.
-public struct SDDLDescriptor: Sendable, Hashable, Codable {
-    public var owner: SID?
-    public var group: SID?
+package struct SDDLDescriptor: Sendable, Hashable, Codable {
+    package var owner: SID?
+    package var group: SID?
     /// nil when the string has no `D:` part (no DACL: an access check grants everything).
     var dacl: DACLState?
-    public var daclProtected = false
+    package var daclProtected = false
 
     /// The DACL as an access check sees it: a descriptor without `D:` has a NULL DACL.
     var daclState: DACLState { dacl ?? .null }
 
     /// Parses `text`. `domain` resolves the domain-relative aliases (DA, DU, …; EA/SA/RO/EK as if the domain were the
     /// forest root): without it they are an error, never a guess.
-    public init(_ text: String, domain: SID?) throws(SDDLError) {
+    package init(_ text: String, domain: SID?) throws(SDDLError) {
         var parser = SDDLParser(Array(text.unicodeScalars), domain: domain)
         self = try parser.descriptor()
     }

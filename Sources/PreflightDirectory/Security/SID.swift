@@ -2,7 +2,7 @@ import Foundation
 import PreflightCore
 
 /// A Windows security identifier (MS-DTYP 2.4.2), e.g. `S-1-5-21-1111111111-2222222222-3333333333-1106`.
-public struct SID: Sendable, Hashable, Comparable, TextCodable {
+package struct SID: Sendable, Hashable, Comparable, TextCodable {
     /// MS-DTYP caps SubAuthorityCount at 15.
     static let maxSubAuthorities = 15
     /// IdentifierAuthority is a 48-bit big-endian value.
@@ -12,7 +12,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     let subAuthorities: [UInt32]
 
     /// Only revision 1 exists; any other value is rejected when parsing.
-    public var revision: UInt8 { 1 }
+    package var revision: UInt8 { 1 }
 
     /// Trusted callers (the constants) only: the parsers below validate untrusted input.
     init(authority: UInt64, _ subAuthorities: [UInt32]) {
@@ -21,7 +21,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// Parses a binary SID that fills `bytes` exactly (an `objectSid` or `tokenGroups` value).
-    public init(bytes: some Collection<UInt8>) throws(SecurityParseError) {
+    package init(bytes: some Collection<UInt8>) throws(SecurityParseError) {
         let buffer = Array(bytes)
         let (sid, length) = try SID.parse(buffer, at: 0, end: buffer.count, within: "the SID value")
         guard length == buffer.count else {
@@ -33,7 +33,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// Parses the string form `S-1-<authority>-<sub>-…`. The authority may be decimal or `0x` + hex.
-    public init?(string: String) {
+    package init?(string: String) {
         let parts = string.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[0] == "S" || parts[0] == "s", parts[1] == "1",
             parts.count - 3 <= SID.maxSubAuthorities
@@ -56,7 +56,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// The binary form (MS-DTYP 2.4.2.2): revision, count, 6-byte big-endian authority, little-endian sub-authorities.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var out: [UInt8] = [1, UInt8(subAuthorities.count)]
         for shift in stride(from: 40, through: 0, by: -8) {
             out.append(UInt8(truncatingIfNeeded: identifierAuthority >> UInt64(shift)))
@@ -67,7 +67,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
         return out
     }
 
-    public var description: String {
+    package var description: String {
         // Windows prints authorities that do not fit 32 bits in hex.
         let authority =
             identifierAuthority <= UInt64(UInt32.max)
@@ -82,7 +82,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// The SID without its RID, e.g. the domain SID of a user's SID.
-    public var parent: SID? {
+    package var parent: SID? {
         subAuthorities.isEmpty ? nil : SID(authority: identifierAuthority, Array(subAuthorities.dropLast()))
     }
 
@@ -111,7 +111,7 @@ public struct SID: Sendable, Hashable, Comparable, TextCodable {
         identifierAuthority == 5 && subAuthorities.count == 4 && subAuthorities[0] == 21
     }
 
-    public static func < (lhs: SID, rhs: SID) -> Bool {
+    package static func < (lhs: SID, rhs: SID) -> Bool {
         if lhs.identifierAuthority != rhs.identifierAuthority {
             return lhs.identifierAuthority < rhs.identifierAuthority
         }

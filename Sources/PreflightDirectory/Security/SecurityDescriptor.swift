@@ -5,8 +5,8 @@ import PreflightCore
 // Every read is bounds-checked: the bytes come from a directory we do not control.
 
 /// Why a security descriptor, ACL, ACE or SID could not be parsed, and where.
-public struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable, Codable {
+package struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Hashable, Codable {
         case truncated
         case trailingBytes
         case unsupportedRevision
@@ -22,10 +22,10 @@ public struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvert
         case sidRunsPastACE
     }
 
-    public let kind: Kind
+    package let kind: Kind
     /// Byte offset from the start of the parsed value (the security descriptor, or the SID on its own).
-    public let offset: Int
-    public let message: String
+    package let offset: Int
+    package let message: String
 
     init(_ kind: Kind, at offset: Int, _ message: String) {
         self.kind = kind
@@ -33,7 +33,7 @@ public struct SecurityParseError: Error, Sendable, Hashable, CustomStringConvert
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         "\(message) (at byte offset \(offset))"
     }
 }
@@ -76,9 +76,9 @@ struct ByteReader {
 }
 
 /// SECURITY_DESCRIPTOR_CONTROL bits (MS-DTYP 2.4.6).
-public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
-    public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+package struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable {
+    package let rawValue: UInt16
+    package init(rawValue: UInt16) { self.rawValue = rawValue }
 
     static let ownerDefaulted = Self(rawValue: 0x0001)
     static let groupDefaulted = Self(rawValue: 0x0002)
@@ -99,7 +99,7 @@ public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable, Codable 
 }
 
 /// The three DACL states matter differently: no DACL grants everything, an empty one grants nothing.
-public enum DACLState: Sendable, Hashable, Codable {
+package enum DACLState: Sendable, Hashable, Codable {
     /// No SE_DACL_PRESENT, or a DACL offset of 0: a "NULL DACL", which grants every access.
     case null
     /// A DACL is present; with no ACEs it grants nothing.
@@ -107,15 +107,15 @@ public enum DACLState: Sendable, Hashable, Codable {
 }
 
 /// A parsed self-relative security descriptor. The SACL is not parsed (a non-admin cannot read it).
-public struct SecurityDescriptor: Sendable, Hashable, Codable {
+package struct SecurityDescriptor: Sendable, Hashable, Codable {
     static let headerSize = 20
 
-    public let control: SecurityDescriptorControl
-    public let owner: SID?
-    public let group: SID?
+    package let control: SecurityDescriptorControl
+    package let owner: SID?
+    package let group: SID?
     let daclState: DACLState
 
-    public init(control: SecurityDescriptorControl, owner: SID?, group: SID?, daclState: DACLState) {
+    package init(control: SecurityDescriptorControl, owner: SID?, group: SID?, daclState: DACLState) {
         self.control = control
         self.owner = owner
         self.group = group
@@ -123,7 +123,7 @@ public struct SecurityDescriptor: Sendable, Hashable, Codable {
     }
 
     /// Parses a self-relative SD (MS-DTYP 2.4.6): 20-byte header, then owner, group, SACL and DACL at offsets.
-    public init(bytes: [UInt8]) throws(SecurityParseError) {
+    package init(bytes: [UInt8]) throws(SecurityParseError) {
         guard bytes.count >= Self.headerSize else {
             throw SecurityParseError(
                 .truncated, at: 0,
@@ -187,14 +187,14 @@ public struct SecurityDescriptor: Sendable, Hashable, Codable {
 }
 
 /// An access control list (MS-DTYP 2.4.5).
-public struct ACL: Sendable, Hashable, Codable {
+package struct ACL: Sendable, Hashable, Codable {
     static let headerSize = 8
 
     /// 2 (ACL_REVISION) or 4 (ACL_REVISION_DS, required when object ACEs are present).
-    public let revision: UInt8
+    package let revision: UInt8
     let aces: [ACE]
 
-    public init(revision: UInt8 = 4, aces: [ACE]) {
+    package init(revision: UInt8 = 4, aces: [ACE]) {
         self.revision = revision
         self.aces = aces
     }
@@ -252,14 +252,14 @@ public struct ACL: Sendable, Hashable, Codable {
 }
 
 /// The ACE types the access check understands; everything else is kept as `.other` and ignored.
-public enum ACEType: Sendable, Hashable, Codable {
+package enum ACEType: Sendable, Hashable, Codable {
     case accessAllowed  // 0x00 (A)
     case accessDenied  // 0x01 (D)
     case accessAllowedObject  // 0x05 (OA)
     case accessDeniedObject  // 0x06 (OD)
     case other(UInt8)
 
-    public init(rawValue: UInt8) {
+    package init(rawValue: UInt8) {
         switch rawValue {
         case 0x00: self = .accessAllowed
         case 0x01: self = .accessDenied
@@ -269,7 +269,7 @@ public enum ACEType: Sendable, Hashable, Codable {
         }
     }
 
-    public var rawValue: UInt8 {
+    package var rawValue: UInt8 {
         switch self {
         case .accessAllowed: 0x00
         case .accessDenied: 0x01
@@ -300,9 +300,9 @@ public enum ACEType: Sendable, Hashable, Codable {
 }
 
 /// ACE header flags (MS-DTYP 2.4.4.1).
-public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+package struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
     static let objectInherit = Self(rawValue: 0x01)
     static let containerInherit = Self(rawValue: 0x02)
@@ -326,9 +326,9 @@ public struct ACEFlags: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// ACCESS_MASK with the directory-service rights (MS-ADTS 5.1.3.2, MS-DTYP 2.4.3).
-public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+package struct AccessMask: OptionSet, Sendable, Hashable, Codable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
 
     static let createChild = Self(rawValue: 0x0000_0001)
     static let deleteChild = Self(rawValue: 0x0000_0002)
@@ -340,11 +340,11 @@ public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
     static let deleteTree = Self(rawValue: 0x0000_0040)
     static let listObject = Self(rawValue: 0x0000_0080)
     static let controlAccess = Self(rawValue: 0x0000_0100)
-    public static let delete = Self(rawValue: 0x0001_0000)
+    package static let delete = Self(rawValue: 0x0001_0000)
     static let readControl = Self(rawValue: 0x0002_0000)
     static let writeDAC = Self(rawValue: 0x0004_0000)
     static let writeOwner = Self(rawValue: 0x0008_0000)
-    public static let synchronize = Self(rawValue: 0x0010_0000)
+    package static let synchronize = Self(rawValue: 0x0010_0000)
     static let accessSystemSecurity = Self(rawValue: 0x0100_0000)
     static let genericAll = Self(rawValue: 0x1000_0000)
     static let genericExecute = Self(rawValue: 0x2000_0000)
@@ -381,18 +381,18 @@ public struct AccessMask: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// One access control entry. Object types are set only on object ACEs (OA/OD) whose flags carry them.
-public struct ACE: Sendable, Hashable, Codable {
+package struct ACE: Sendable, Hashable, Codable {
     static let headerSize = 4
 
-    public let type: ACEType
-    public let flags: ACEFlags
-    public let mask: AccessMask
-    public let objectType: GUID?
+    package let type: ACEType
+    package let flags: ACEFlags
+    package let mask: AccessMask
+    package let objectType: GUID?
     let inheritedObjectType: GUID?
     /// Always set for allow/deny ACEs; nil only for an `.other` ACE whose SID could not be located.
-    public let sid: SID?
+    package let sid: SID?
 
-    public init(
+    package init(
         type: ACEType, flags: ACEFlags = [], mask: AccessMask, objectType: GUID? = nil,
         inheritedObjectType: GUID? = nil, sid: SID?
     ) {

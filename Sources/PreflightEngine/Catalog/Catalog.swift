@@ -3,24 +3,24 @@ import PreflightCore
 import Yams
 
 /// The checks of one run: the built-in catalog plus any `--checks DIR` folders, validated as a whole.
-public struct Catalog: Sendable {
-    public let checks: [CheckDefinition]
+package struct Catalog: Sendable {
+    package let checks: [CheckDefinition]
     /// SHA-256 over every check file's path and bytes, so a report says exactly which catalog judged it.
-    public let digest: String
+    package let digest: String
 
-    public init(checks: [CheckDefinition], digest: String = "") {
+    package init(checks: [CheckDefinition], digest: String = "") {
         self.checks = checks.sorted { $0.id < $1.id }
         self.digest = digest
     }
 
     /// A check by its id or a former id, in any case (`ad-003` is AD-003): ids are upper-case ASCII, so no two differ by case.
-    public subscript(id: String) -> CheckDefinition? {
+    package subscript(id: String) -> CheckDefinition? {
         let wanted = id.uppercased()
         return checks.first { $0.id == wanted || $0.aliases.contains { $0.uppercased() == wanted } }
     }
 
     /// Loads every `*.yml`/`*.yaml` below the folders; throws 78 with every problem found, or 66 for a missing folder.
-    public static func load(
+    package static func load(
         from folders: [String], registry: ProbeRegistry
     ) throws(PreflightError) -> Catalog {
         let sink = DiagnosticSink()
@@ -114,7 +114,7 @@ public struct Catalog: Sendable {
 
     /// Where the built-in catalog lives: `$PREFLIGHT_CHECKS`, a `Checks/` folder above the executable
     /// (a build tree), or `share/preflight/Checks` beside an installed binary.
-    public static func builtInFolder(executable: String = CommandLine.arguments[0]) -> String? {
+    package static func builtInFolder(executable: String = CommandLine.arguments[0]) -> String? {
         if let override = ProcessInfo.processInfo.environment["PREFLIGHT_CHECKS"], !override.isEmpty { return override }
         // Run through PATH, argv[0] is a bare name ("preflight"), not a path: then the kernel's /proc/self/exe says where.
         let path = executable.contains("/") ? executable : (Bundle.main.executablePath ?? executable)

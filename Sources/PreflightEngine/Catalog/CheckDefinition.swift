@@ -2,39 +2,39 @@ import Foundation
 import PreflightCore
 
 /// One check, as loaded from its YAML file under `Checks/<area>/`.
-public struct CheckDefinition: Sendable {
-    public var id: String
-    public var title: String
+package struct CheckDefinition: Sendable {
+    package var id: String
+    package var title: String
     /// Markdown; doubles as the check's documentation (`preflight explain`, README).
-    public var description: String
-    public var area: String
+    package var description: String
+    package var area: String
     /// The probe kind (`directory`), as `probe:` names it.
-    public var probe: String
+    package var probe: String
     /// What the check judges of the kind's data source (`rights`), as `judgement:` names it; nil for a kind that judges
     /// one thing.
-    public var judgement: String?
-    public var severity: Severity
-    public var phases: [Phase]
-    public var topologies: [Topology]
-    public var tags: [String]
-    public var requires: [String]
+    package var judgement: String?
+    package var severity: Severity
+    package var phases: [Phase]
+    package var topologies: [Topology]
+    package var tags: [String]
+    package var requires: [String]
     /// The raw params, for `explain` and plugins; the probe kind's typed copy is captured in `bound`.
-    public var params: JSONValue
-    public var remediation: String
-    public var references: [String]
-    public var aliases: [String]
+    package var params: JSONValue
+    package var remediation: String
+    package var references: [String]
+    package var aliases: [String]
     /// Overrides the configuration's `timeoutSeconds` for slow checks (a whole-domain scan).
-    public var timeoutSeconds: Double?
-    public var file: String
+    package var timeoutSeconds: Double?
+    package var file: String
     /// The probe kind with this check's typed params.
     let bound: BoundProbe
 
-    public var folder: String { URL(fileURLWithPath: file).deletingLastPathComponent().path }
+    package var folder: String { URL(fileURLWithPath: file).deletingLastPathComponent().path }
 
     /// The kind and the judgement together, `directory.rights`: what reports and `explain` name as the check's probe.
-    public var qualifiedProbe: String { judgement.map { "\(probe).\($0)" } ?? probe }
+    package var qualifiedProbe: String { judgement.map { "\(probe).\($0)" } ?? probe }
 
-    public init(
+    package init(
         id: String, title: String, description: String, area: String, probe: String, judgement: String? = nil,
         severity: Severity,
         phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
@@ -64,7 +64,7 @@ public struct CheckDefinition: Sendable {
 
 extension CheckDefinition {
     /// A check of `kind` with typed params (tests, and checks built in code).
-    public init<Kind: ProbeKind>(
+    package init<Kind: ProbeKind>(
         id: String, title: String, description: String, area: String, kind: Kind.Type, judgement: Kind.Judgement? = nil,
         severity: Severity, phases: [Phase] = Phase.allCases, topologies: [Topology] = Topology.allCases, tags: [String] = [],
         requires: [String] = [], params: JSONValue = [:], typedParams: Kind.Params, remediation: String = "",
@@ -79,9 +79,9 @@ extension CheckDefinition {
 }
 
 /// A probe kind with its types erased, so the registry can hold them in one list.
-public struct RegisteredProbe: Sendable {
-    public let name: String
-    public let summary: String
+package struct RegisteredProbe: Sendable {
+    package let name: String
+    package let summary: String
     /// The YAML spellings of what this kind judges, in declaration order; empty for a kind that judges one thing.
     let judgements: [String]
     /// Types a check's params for its judgement (nil when they are invalid; the problems went to the reader's sink).
@@ -89,7 +89,7 @@ public struct RegisteredProbe: Sendable {
     /// Gathering and judging (handing back what `run --save-facts` saves), and judging saved facts (`evaluate`).
     let facts: ProbeFacts
 
-    public init<Kind: ProbeKind>(_ kind: Kind.Type) {
+    package init<Kind: ProbeKind>(_ kind: Kind.Type) {
         name = Kind.name
         summary = Kind.summary
         let all = Kind.Judgement.allCases.map(\.rawValue)
@@ -105,13 +105,13 @@ public struct RegisteredProbe: Sendable {
 
 /// A list of probe kinds by name. The engine names no probe area: `ProbeRegistry.builtIn` (PreflightKit) is the list this
 /// build knows.
-public struct ProbeRegistry: Sendable {
-    public let probes: [String: RegisteredProbe]
+package struct ProbeRegistry: Sendable {
+    package let probes: [String: RegisteredProbe]
 
-    public init(_ kinds: [RegisteredProbe]) {
+    package init(_ kinds: [RegisteredProbe]) {
         probes = Dictionary(kinds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public subscript(name: String) -> RegisteredProbe? { probes[name] }
-    public var names: [String] { probes.keys.sorted() }
+    package subscript(name: String) -> RegisteredProbe? { probes[name] }
+    package var names: [String] { probes.keys.sorted() }
 }

@@ -7,7 +7,7 @@ extension FuzzEntry {
 
     /// `preflight.yml`.
     @discardableResult
-    public static func configuration(_ bytes: [UInt8]) -> String? {
+    package static func configuration(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "preflight.yml") { path -> String? in
             do { _ = try Configuration.load(from: path) } catch { return "\(error)" }
             return nil
@@ -16,7 +16,7 @@ extension FuzzEntry {
 
     /// `--waivers` / `waivers:` file.
     @discardableResult
-    public static func waiverFile(_ bytes: [UInt8]) -> String? {
+    package static func waiverFile(_ bytes: [UInt8]) -> String? {
         withFile(bytes, named: "waivers.yml") { path -> String? in
             do { _ = try WaiverFile.load(from: path) } catch { return "\(error)" }
             return nil
@@ -25,7 +25,7 @@ extension FuzzEntry {
 
     /// One check file of a `--checks` folder, against the built-in probe kinds.
     @discardableResult
-    public static func checkFile(_ bytes: [UInt8], registry: ProbeRegistry) -> String? {
+    package static func checkFile(_ bytes: [UInt8], registry: ProbeRegistry) -> String? {
         guard let text = TextDecoding.decode(Data(bytes)) else { return "not text" }
         let sink = DiagnosticSink()
         do {

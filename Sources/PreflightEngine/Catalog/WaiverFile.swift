@@ -12,8 +12,8 @@ import Yams
 ///     expires: 2026-12-31
 ///     approvedBy: J. Doe
 /// ```
-public enum WaiverFile {
-    public static func load(from path: String) throws(PreflightError) -> [Waiver] {
+package enum WaiverFile {
+    package static func load(from path: String) throws(PreflightError) -> [Waiver] {
         let text = try readText(path, role: "waiver file")
         let sink = DiagnosticSink()
         let root = try YAMLFile.parse(text, file: path)

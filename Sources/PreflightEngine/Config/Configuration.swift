@@ -6,38 +6,38 @@ import Yams
 /// Relative paths are resolved against the configuration file's folder when it is loaded. Each section is one `Codable`
 /// type whose `keys` list (`SettingKey`) serves reading, the file checks, redaction and the messages; saved facts keep the
 /// whole configuration by encoding it.
-public struct Configuration: Sendable, Hashable, Codable {
-    public var file: String?
-    public var cover = Report.Cover()
-    public var phase: Phase = .preflight
-    public var topology: Topology = .connectSync
-    public var cloud: Cloud = .public
-    public var timeoutSeconds: Double = 15
+package struct Configuration: Sendable, Hashable, Codable {
+    package var file: String?
+    package var cover = Report.Cover()
+    package var phase: Phase = .preflight
+    package var topology: Topology = .connectSync
+    package var cloud: Cloud = .public
+    package var timeoutSeconds: Double = 15
     /// A check judging a file input older than this many days warns (`evidence.inputFiles` dates every input).
     var maxEvidenceAgeDays = Configuration.defaultMaxEvidenceAgeDays
     static let defaultMaxEvidenceAgeDays = 30
-    public var network = NetworkSettings()
+    package var network = NetworkSettings()
     /// The one domain's LDAP settings; the first of several when `ldap:` is a list (`ldapDomains`, LDAPDomains.swift).
-    public var ldap = LDAPConfiguration()
+    package var ldap = LDAPConfiguration()
     /// All the domains when `ldap:` lists more than one; nil for one (then `ldap` is all), which keeps saved facts of one
     /// domain as they were.
     var ldapDomainList: [LDAPConfiguration]?
-    public var inventory = InventorySettings()
-    public var connect = ConnectSettings()
-    public var monitoring = MonitoringSettings()
+    package var inventory = InventorySettings()
+    package var connect = ConnectSettings()
+    package var monitoring = MonitoringSettings()
     /// Optional in the encoding, so saved facts from before the section existed still decode.
     private var cloudSyncSection: CloudSyncSettings?
-    public var cloudSync: CloudSyncSettings {
+    package var cloudSync: CloudSyncSettings {
         get { cloudSyncSection ?? CloudSyncSettings() }
         set { cloudSyncSection = newValue }
     }
     /// A waiver file (accepted risks with expiry dates); `run --waivers` overrides it.
-    public var waivers: String?
+    package var waivers: String?
     /// Where each value was written (`ldap.passwordEnv` → `preflight.yml:12:16`), for problems found after loading. Not
     /// encoded: only messages about the file itself use it.
-    public internal(set) var locations: [String: SourceLocation] = [:]
+    package internal(set) var locations: [String: SourceLocation] = [:]
 
-    public init() {}
+    package init() {}
 
     private enum CodingKeys: String, CodingKey {
         case file, phase, topology, cloud, timeoutSeconds, maxEvidenceAgeDays, network, ldap, inventory, connect, monitoring, waivers
@@ -46,16 +46,16 @@ public struct Configuration: Sendable, Hashable, Codable {
         case ldapDomainList = "ldapDomains"
     }
 
-    public struct NetworkSettings: SettingsSection {
-        public var proxy: String?
-        public var caFile: String?
-        public var serviceBusNamespace: String?
-        public var tenantId: String?
-        public var endpoints: [String: [String]] = [:]
+    package struct NetworkSettings: SettingsSection {
+        package var proxy: String?
+        package var caFile: String?
+        package var serviceBusNamespace: String?
+        package var tenantId: String?
+        package var endpoints: [String: [String]] = [:]
         /// libcurl `CONNECT_TO` pins (`HOST:PORT:CONNECT-HOST:CONNECT-PORT`): probe a name at a chosen address.
-        public var connectTo: [String] = []
+        package var connectTo: [String] = []
 
-        public init() {}
+        package init() {}
         static let name = "network"
         static let keys: [SettingKey<Self>] = [
             SettingKey(
@@ -104,26 +104,26 @@ public struct Configuration: Sendable, Hashable, Codable {
         }
     }
 
-    public struct LDAPConfiguration: SettingsSection {
-        public var url: String?
-        public var bindDN: String?
-        public var passwordEnv: String?
-        public var passwordFile: String?
-        public var caFile: String?
-        public var startTLS = false
-        public var allowInsecure = false
-        public var baseDN: String?
-        public var account: String?
-        public var scope: [String] = []
-        public var exclude: [String] = []
-        public var pageSize = 1000
+    package struct LDAPConfiguration: SettingsSection {
+        package var url: String?
+        package var bindDN: String?
+        package var passwordEnv: String?
+        package var passwordFile: String?
+        package var caFile: String?
+        package var startTLS = false
+        package var allowInsecure = false
+        package var baseDN: String?
+        package var account: String?
+        package var scope: [String] = []
+        package var exclude: [String] = []
+        package var pageSize = 1000
         /// A saved `GptTmpl.inf` AD-016 judges instead of reading the GPOs' templates from SYSVOL over SMB.
-        public var restrictRemoteSAM: String?
+        package var restrictRemoteSAM: String?
 
         /// The directory checks need at least a server and a bind account.
-        public var isConfigured: Bool { url != nil && bindDN != nil }
+        package var isConfigured: Bool { url != nil && bindDN != nil }
 
-        public init() {}
+        package init() {}
         static let name = "ldap"
         static let keys: [SettingKey<Self>] = [
             .text("url", \.url), .text("bindDN", \.bindDN), .secretSource("passwordEnv", \.passwordEnv, isPath: false),
@@ -167,16 +167,16 @@ public struct Configuration: Sendable, Hashable, Codable {
         }
     }
 
-    public struct InventorySettings: SettingsSection {
-        public var users: String?
-        public var licenses: String?
-        public var subscribedSkus: String?
-        public var registration: String?
-        public var scopeGroup: String?
-        public var skuCatalog: String?
-        public var ssprRegistrationThreshold = 0.8
+    package struct InventorySettings: SettingsSection {
+        package var users: String?
+        package var licenses: String?
+        package var subscribedSkus: String?
+        package var registration: String?
+        package var scopeGroup: String?
+        package var skuCatalog: String?
+        package var ssprRegistrationThreshold = 0.8
 
-        public init() {}
+        package init() {}
         static let name = "inventory"
         static let keys: [SettingKey<Self>] = [
             .path("users", \.users), .path("licenses", \.licenses), .path("subscribedSkus", \.subscribedSkus),
@@ -185,14 +185,14 @@ public struct Configuration: Sendable, Hashable, Codable {
         ]
     }
 
-    public struct ConnectSettings: SettingsSection {
-        public var export: String?
-        public var scheduler: String?
-        public var passwordResetConfig: String?
+    package struct ConnectSettings: SettingsSection {
+        package var export: String?
+        package var scheduler: String?
+        package var passwordResetConfig: String?
         /// The saved output of `Get-ADSyncEntraConnectorCredential` (CON-007 records its `ConnectorIdentityType`).
-        public var connectorCredential: String?
+        package var connectorCredential: String?
 
-        public init() {}
+        package init() {}
         static let name = "connect"
         static let keys: [SettingKey<Self>] = [
             .path("export", \.export, folderAllowed: true), .path("scheduler", \.scheduler),
@@ -201,16 +201,16 @@ public struct Configuration: Sendable, Hashable, Codable {
     }
 
     /// After go-live: the Connect server's event-log exports and Entra audit-log downloads.
-    public struct MonitoringSettings: SettingsSection {
+    package struct MonitoringSettings: SettingsSection {
         /// Application-log exports (CSV from Export-Csv or Event Viewer, or wevtutil XML); one or several files.
-        public var events: [String] = []
+        package var events: [String] = []
         /// Entra audit-log downloads (portal CSV/JSON or Graph directoryAudits JSON pages); one or several files.
-        public var audit: [String] = []
+        package var audit: [String] = []
         /// How far back from the newest event in the input to look.
-        public var windowHours: Double = 24
-        public var minSuccessRate = 0.9
+        package var windowHours: Double = 24
+        package var minSuccessRate = 0.9
 
-        public init() {}
+        package init() {}
         static let name = "monitoring"
         static let keys: [SettingKey<Self>] = [
             .paths("events", \.events), .paths("audit", \.audit), .number("windowHours", \.windowHours, in: 0.01...8_760),
@@ -220,12 +220,12 @@ public struct Configuration: Sendable, Hashable, Codable {
 }
 
 extension Configuration {
-    public static let defaultFileName = "preflight.yml"
+    package static let defaultFileName = "preflight.yml"
     /// The names `run` and `validate` look for in the current folder, in this order (YAML's own advice is .yaml; both are common).
-    public static let defaultFileNames = [defaultFileName, "preflight.yaml"]
+    package static let defaultFileNames = [defaultFileName, "preflight.yaml"]
 
     /// Loads and validates a configuration file; throws 66 for an unreadable file and 78 for an invalid one.
-    public static func load(from path: String) throws(PreflightError) -> Configuration {
+    package static func load(from path: String) throws(PreflightError) -> Configuration {
         let config = try parse(fileAt: path)
         try config.checkFilesExist()
         return config
@@ -233,7 +233,7 @@ extension Configuration {
 
     /// `load` without looking at the files the configuration names: for `evaluate`, which judges saved facts on a
     /// machine that need not have them.
-    public static func parse(fileAt path: String) throws(PreflightError) -> Configuration {
+    package static func parse(fileAt path: String) throws(PreflightError) -> Configuration {
         let text = try readText(path, role: "configuration file")
         let sink = DiagnosticSink()
         var config = Configuration()
@@ -319,7 +319,7 @@ extension Configuration {
 
     /// What only the catalog can tell: `network.endpoints` must name checks that exist, or the override is silently
     /// lost to a typo.
-    public func problems(with catalog: Catalog) -> [Diagnostic] {
+    package func problems(with catalog: Catalog) -> [Diagnostic] {
         network.endpoints.keys.sorted().filter { catalog[$0] == nil }.map { id in
             Diagnostic(
                 SourceLocation(file: file ?? Self.defaultFileName),

@@ -8,7 +8,7 @@ import PreflightCore
 /// quote the value, and never echo a secret.
 extension Configuration {
     /// Every such problem, in configuration order. `environment` is the one the run's probes will see.
-    public func inputProblems(environment: [String: String]) -> [Diagnostic] {
+    package func inputProblems(environment: [String: String]) -> [Diagnostic] {
         // Each file is read on a thread of its own within one shared budget: a file on a hung file system must not
         // hold the run before it starts. What is not read in time is left to its probe, which has a deadline.
         let deadline = Date().addingTimeInterval(Self.inputCheckSeconds)

@@ -7,14 +7,14 @@ import Yams
 /// domain on its own and attribute every finding to it (`details.domain`).
 extension Configuration {
     /// Every configured domain's settings, in file order; one (`ldap`) unless `ldap:` is a list of several.
-    public var ldapDomains: [LDAPConfiguration] { ldapDomainList ?? [ldap] }
+    package var ldapDomains: [LDAPConfiguration] { ldapDomainList ?? [ldap] }
 
     /// Whether `ldap:` lists more than one domain (then every directory check judges each one).
-    public var isMultiDomain: Bool { (ldapDomainList?.count ?? 1) > 1 }
+    package var isMultiDomain: Bool { (ldapDomainList?.count ?? 1) > 1 }
 
     /// This configuration narrowed to the domain at `index` of `ldapDomains`: `ldap` is that domain's settings, as the
     /// directory probes read it.
-    public func domain(_ index: Int) -> Configuration {
+    package func domain(_ index: Int) -> Configuration {
         var narrowed = self
         narrowed.ldap = ldapDomains[index]
         narrowed.ldapDomainList = nil

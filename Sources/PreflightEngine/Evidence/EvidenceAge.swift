@@ -8,8 +8,8 @@ import PreflightCore
 /// says in the message how old it is and how to get a fresh one. A check that warns already gets the same finding and
 /// sentence; a check that failed or errored keeps its status, and its message notes the age. Skipped checks are only
 /// stamped.
-public enum EvidenceAge {
-    public static func apply(_ inputs: [EvidenceInput], to evaluation: Evaluation, maxAgeDays: Int, now: Date) -> Evaluation {
+package enum EvidenceAge {
+    package static func apply(_ inputs: [EvidenceInput], to evaluation: Evaluation, maxAgeDays: Int, now: Date) -> Evaluation {
         guard !inputs.isEmpty else { return evaluation }
         var result = evaluation
         result.evidence["inputFiles"] = .array(inputs.map { $0.json(now: now) })

@@ -7,8 +7,8 @@ import PreflightCore
 ///
 /// Probe kinds declare them (`ProbeKind.inputs`); `EvidenceAge` stamps them into the check's `evidence.inputFiles` and
 /// applies `maxEvidenceAgeDays`, and `InputAgreement` compares what they say (`says`) across checks.
-public struct EvidenceInput: Sendable, Hashable {
-    public enum DateSource: String, Sendable, Hashable, Codable {
+package struct EvidenceInput: Sendable, Hashable {
+    package enum DateSource: String, Sendable, Hashable, Codable {
         /// A timestamp inside the file (or, for an event or audit log, its newest record).
         case export
         /// The file's modification time on this machine: a copy made today looks fresh.
@@ -16,19 +16,19 @@ public struct EvidenceInput: Sendable, Hashable {
     }
 
     /// The configuration key that names the file (`connect.export`, `inventory.users`, …).
-    public var key: String
+    package var key: String
     /// The file (or folder) the configuration names, resolved.
-    public var file: String
+    package var file: String
     /// When the evidence is from; nil when neither the file nor the file system tells.
-    public var date: Date?
+    package var date: Date?
     var dateSource: DateSource
     /// Exactly where the date came from: "export-date in GlobalSettings/MV.xml", "the file's modification time", …
     var dateField: String
     /// Facts this input states that another input may contradict, e.g. `tenant` → `contoso.onmicrosoft.com`
     /// (see `InputAgreement` for the subjects compared).
-    public var says: [String: String]
+    package var says: [String: String]
 
-    public init(
+    package init(
         key: String, file: String, date: Date?, dateSource: DateSource, dateField: String, says: [String: String] = [:]
     ) {
         self.key = key
@@ -40,7 +40,7 @@ public struct EvidenceInput: Sendable, Hashable {
     }
 
     /// An input dated by a timestamp the export itself records; without one, by the modification time of `files`.
-    public static func exported(
+    package static func exported(
         key: String, file: String, date: Date?, field: String, files: [String]? = nil, says: [String: String] = [:]
     ) -> EvidenceInput {
         guard let date else { return modified(key: key, file: file, files: files, says: says) }
@@ -49,7 +49,7 @@ public struct EvidenceInput: Sendable, Hashable {
 
     /// An input without a timestamp of its own (CSV exports, saved cmdlet output): dated by the newest modification
     /// time of `files` (default: the file itself).
-    public static func modified(key: String, file: String, files: [String]? = nil, says: [String: String] = [:]) -> EvidenceInput {
+    package static func modified(key: String, file: String, files: [String]? = nil, says: [String: String] = [:]) -> EvidenceInput {
         let dates = (files ?? [file]).compactMap { path in
             (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
         }
@@ -58,7 +58,7 @@ public struct EvidenceInput: Sendable, Hashable {
     }
 
     /// What the input is, in words, and how to get a fresh one: one table for every file input the probes read.
-    public var label: String { Self.kinds[key]?.label ?? "the file named by '\(key)'" }
+    package var label: String { Self.kinds[key]?.label ?? "the file named by '\(key)'" }
     var refresh: String {
         Self.kinds[key]?.refresh ?? "Export it again and name the new file in '\(key)'."
     }
@@ -117,7 +117,7 @@ public struct EvidenceInput: Sendable, Hashable {
     }
 
     /// The `evidence.inputFiles` entry (documented in the JSON schema as `evidenceInput`).
-    public func json(now: Date) -> JSONValue {
+    package func json(now: Date) -> JSONValue {
         JSONValue.encoding(
             InputFileView(
                 key: key, file: file, dateSource: dateSource, dateField: dateField, date: date.map(RFC3339.string), ageDays: ageDays(at: now),
@@ -137,7 +137,7 @@ public struct EvidenceInput: Sendable, Hashable {
     }
 
     /// Reads an `evidence.inputFiles` entry back (for `InputAgreement`, which works on finished results).
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let key = json["key"]?.stringValue, let file = json["file"]?.stringValue,
             let source = json["dateSource"]?.stringValue.flatMap(DateSource.init(rawValue:))
         else { return nil }
@@ -152,8 +152,8 @@ public struct EvidenceInput: Sendable, Hashable {
 
 /// Timestamps as exports write them: `2016-05-03 14:28:09.784` (MV.xml `export-date`, no zone: read as UTC),
 /// RFC 3339 / ISO 8601 with or without fractions and zone (`policyMetadata.timeCreated`, Graph), `2016-05-03`.
-public enum ExportDate {
-    public static func parse(_ text: String) -> Date? {
+package enum ExportDate {
+    package static func parse(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let iso = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
@@ -175,7 +175,7 @@ public enum ExportDate {
     }
 
     /// `2016-05-03`, the day a message names.
-    public static func day(_ date: Date) -> String {
+    package static func day(_ date: Date) -> String {
         String(RFC3339.string(date).prefix(10))
     }
 }

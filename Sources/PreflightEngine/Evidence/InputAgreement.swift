@@ -14,14 +14,14 @@ import PreflightCore
 /// - `server`: the Connect server the export was taken on (`server` in MV.xml, `hostName` of a settings file) vs the
 ///   computer the Application log's events were logged on, by host name (the first label: `CONTOSO-SYNC01` is
 ///   `contoso-sync01.contoso.com`).
-public enum InputAgreement {
-    public static let tenant = "tenant"
-    public static let server = "server"
-    public static let writeback = "passwordWriteback"
-    public static let writebackSeen = "writebackSeen"
-    public static let serviceBusNamespace = "serviceBusNamespace"
+package enum InputAgreement {
+    package static let tenant = "tenant"
+    package static let server = "server"
+    package static let writeback = "passwordWriteback"
+    package static let writebackSeen = "writebackSeen"
+    package static let serviceBusNamespace = "serviceBusNamespace"
     /// Every disagreement note starts with this, so a report (also a saved one) can count them.
-    public static let prefix = "Inputs disagree: "
+    package static let prefix = "Inputs disagree: "
 
     /// One fact as one input states it.
     struct Statement: Hashable {
@@ -36,7 +36,7 @@ public enum InputAgreement {
         }
     }
 
-    public static func notes(_ checks: [CheckResult], configuration: Configuration) -> [String] {
+    package static func notes(_ checks: [CheckResult], configuration: Configuration) -> [String] {
         let statements = collect(checks)
         var notes: [String] = []
         let config = "the configuration (\(configuration.file ?? Configuration.defaultFileName)"
@@ -84,7 +84,7 @@ public enum InputAgreement {
     }
 
     /// `CONTOSO-SYNC01.contoso.com` → `contoso-sync01`: exports name the server by its short name, event logs by its FQDN.
-    public static func hostLabel(_ name: String) -> String {
+    package static func hostLabel(_ name: String) -> String {
         String(name.trimmingCharacters(in: .whitespaces).lowercased().split(separator: ".").first ?? "")
     }
 
@@ -112,12 +112,12 @@ public enum InputAgreement {
     }
 
     /// How many disagreement notes the report carries.
-    public static func count(in report: Report) -> Int {
+    package static func count(in report: Report) -> Int {
         report.notices.filter { $0.hasPrefix(prefix) }.count
     }
 
     /// The verdict line with `; 2 disagreements between inputs (see notes)` before its final full stop, when there are any.
-    public static func verdictLine(_ line: String, _ report: Report) -> String {
+    package static func verdictLine(_ line: String, _ report: Report) -> String {
         let count = count(in: report)
         guard count > 0 else { return line }
         let suffix = "; \(count) \(count == 1 ? "disagreement" : "disagreements") between inputs (see notes)"

@@ -6,26 +6,26 @@ import PreflightCore
 /// Protocol (documented in `Checks/README.md`): the program gets one JSON object on stdin
 /// (`protocol`, `check`, `params`, `config` with secrets removed) and prints one JSON object on stdout:
 /// `{"status": "pass|warn|fail|error|skip", "message": "...", "findings": [...], "evidence": {...}}`.
-public enum ExecProbe: ProbeKind {
-    public static let name = "exec"
-    public static let summary = "Runs an external program that speaks the plugin protocol (Checks/README.md)."
+package enum ExecProbe: ProbeKind {
+    package static let name = "exec"
+    package static let summary = "Runs an external program that speaks the plugin protocol (Checks/README.md)."
     static let protocolVersion = 1
 
-    public struct Params: Sendable {
-        public var command: [String]
-        public var params: JSONValue
+    package struct Params: Sendable {
+        package var command: [String]
+        package var params: JSONValue
     }
 
     /// What the plugin printed, decoded; plus how it ended, for diagnosing a broken plugin.
-    public struct Facts: Codable, Sendable {
-        public var exitStatus: Int32?
-        public var signal: Int32?
-        public var timedOut: Bool
-        public var stdout: String
-        public var stderr: String
+    package struct Facts: Codable, Sendable {
+        package var exitStatus: Int32?
+        package var signal: Int32?
+        package var timedOut: Bool
+        package var stdout: String
+        package var stderr: String
     }
 
-    public static func parseParams(_ judgement: SoleJudgement, _ reader: ParamsReader) -> Params? {
+    package static func parseParams(_ judgement: SoleJudgement, _ reader: ParamsReader) -> Params? {
         guard let command = reader.stringList("command", required: true) else { return nil }
         guard !command.isEmpty else {
             reader.report("'params.command' must name a program: an argv list such as [\"python3\", \"./check.py\"].", key: "command")
@@ -57,7 +57,7 @@ public enum ExecProbe: ProbeKind {
         return Params(command: resolved, params: params)
     }
 
-    public static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
+    package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let payload: JSONValue = [
             "protocol": .int(protocolVersion),
             "check": [
@@ -100,7 +100,7 @@ public enum ExecProbe: ProbeKind {
         var evidence: [String: JSONValue]?
     }
 
-    public static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
+    package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
         let program = params.command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         let stderrNote = facts.stderr.isEmpty ? "" : " Its stderr ends with: \(excerpt(facts.stderr))"
         if facts.timedOut {

@@ -2,11 +2,11 @@ import PreflightCore
 import Yams
 
 /// A probe kind's typed view of a check's `params:` mapping, with strict key checking and locations.
-public struct ParamsReader {
+package struct ParamsReader {
     let reader: MappingReader?
     /// Where the check file lives, for params that name files relative to it.
     let checkFolder: String
-    public let checkID: String
+    package let checkID: String
     let fallback: SourceLocation
     let sink: DiagnosticSink
 
@@ -18,9 +18,9 @@ public struct ParamsReader {
         self.sink = sink
     }
 
-    public var isEmpty: Bool { reader.map { $0.mapping.isEmpty } ?? true }
+    package var isEmpty: Bool { reader.map { $0.mapping.isEmpty } ?? true }
 
-    public func string(_ key: String, required: Bool = false) -> String? {
+    package func string(_ key: String, required: Bool = false) -> String? {
         guard let reader else {
             if required { report("'params.\(key)' is required for this probe. Add it under 'params:'.") }
             return nil
@@ -28,23 +28,23 @@ public struct ParamsReader {
         return reader.string(key, required: required)
     }
 
-    public func stringList(_ key: String, required: Bool = false) -> [String]? {
+    package func stringList(_ key: String, required: Bool = false) -> [String]? {
         let value = reader?.stringList(key)
         if value == nil, required { report("'params.\(key)' is required for this probe. Add it under 'params:'.", key: key) }
         return value
     }
 
     /// A nested mapping under `key`, read with the same strictness; call `finish()` on it when done.
-    public func nested(_ key: String) -> ParamsReader? {
+    package func nested(_ key: String) -> ParamsReader? {
         guard let sub = reader?.mapping(key) else { return nil }
         return ParamsReader(reader: sub, checkFolder: checkFolder, checkID: checkID, fallback: fallback, sink: sink)
     }
 
-    public func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? { reader?.int(key, range: range) }
-    public func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? { reader?.double(key, range: range) }
-    public func bool(_ key: String) -> Bool? { reader?.bool(key) }
+    package func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? { reader?.int(key, range: range) }
+    package func double(_ key: String, range: ClosedRange<Double>? = nil) -> Double? { reader?.double(key, range: range) }
+    package func bool(_ key: String) -> Bool? { reader?.bool(key) }
 
-    public func oneOf(_ key: String, _ allowed: [String], required: Bool = false) -> String? {
+    package func oneOf(_ key: String, _ allowed: [String], required: Bool = false) -> String? {
         guard let value = string(key, required: required) else { return nil }
         guard allowed.contains(value) else {
             report("'params.\(key)' is '\(value)', which is not one of \(allowed.joined(separator: ", ")).", key: key)
@@ -54,13 +54,13 @@ public struct ParamsReader {
     }
 
     /// `oneOf` for an enum of strings: the value as that enum, or nil (reported) when it is none of its cases.
-    public func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    package func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
     where E.RawValue == String {
         oneOf(key, E.allCases.map(\.rawValue), required: required).flatMap(E.init(rawValue:))
     }
 
     /// The whole params mapping as JSON (for probes that forward it, like `exec`).
-    public var json: JSONValue {
+    package var json: JSONValue {
         guard let reader else { return .object([:]) }
         return Node.mapping(reader.mapping).jsonValue
     }
@@ -68,13 +68,13 @@ public struct ParamsReader {
     /// Marks every key as understood (for probes that accept any params).
     func acceptAnyKeys() { reader?.keys.forEach { _ = reader?.node($0.0) } }
 
-    public func report(_ message: String, key: String? = nil) {
+    package func report(_ message: String, key: String? = nil) {
         let location = key.flatMap { key in reader.map { $0.has(key) ? $0.location(of: key) : $0.location } }
             ?? reader?.location ?? fallback
         sink.report(location, message)
     }
 
-    public var hasErrors: Bool { !sink.isEmpty }
+    package var hasErrors: Bool { !sink.isEmpty }
 
-    public func finish() { reader?.finish() }
+    package func finish() { reader?.finish() }
 }

@@ -4,7 +4,7 @@ import PreflightCore
 /// A probe kind whose facts depend on a check's judgement but not on its other `params`, which only steer the judging
 /// (the directory snapshot, the Connect export, the inventory): saved facts of one of its checks can judge another of
 /// the same judgement, or the same check after a catalog update changed its params.
-public protocol FactsIndependentOfParams {}
+package protocol FactsIndependentOfParams {}
 
 /// How a check's probe ended, and what `run --save-facts` keeps of it.
 enum SavedOutcome: Sendable {
@@ -44,7 +44,7 @@ struct ProbeFacts: Sendable {
 
 /// A check's probe kind with the check's params, typed when the catalog loaded them: what the runner and `evaluate`
 /// call. The params are captured, never cast back.
-public struct BoundProbe: Sendable {
+package struct BoundProbe: Sendable {
     /// Gathers and judges; a thrown error makes the check `error` with its description. With `saving`, also returns what
     /// to save, and judges at an instant that survives saving (`SavedFacts.instant`, inputs dated to the millisecond), so
     /// the judgement of the saved facts comes out the same.
@@ -52,7 +52,7 @@ public struct BoundProbe: Sendable {
     /// Judges saved facts exactly as `collect` judged them when they were gathered.
     let replay: @Sendable (_ facts: any Sendable, _ inputs: [EvidenceInput], _ context: EvaluationContext) -> Evaluation
 
-    public init<Kind: ProbeKind>(_ kind: Kind.Type, params: Kind.Params) {
+    package init<Kind: ProbeKind>(_ kind: Kind.Type, params: Kind.Params) {
         collect = { context, saving in
             if let missing = Kind.missingInput(params, context: context) {
                 return ProbeOutcome(.skip(.noInput, missing), saved: saving ? .missingInput(missing) : nil)

@@ -10,7 +10,7 @@ import PreflightCore
 /// event log, the audit log, a plugin). A check names the kind in `probe:` and what it judges of that source in
 /// `judgement:`, a value of the kind's `Judgement` type whose raw values are the YAML spelling. A check that reuses a
 /// kind is one YAML file; a new kind is one Swift file plus one line in its area's probe list.
-public protocol ProbeKind: Sendable {
+package protocol ProbeKind: Sendable {
     /// What a check of this kind judges. Kinds that judge one thing keep the default, `SoleJudgement`, and their check
     /// files need no `judgement:`.
     associatedtype Judgement: RawRepresentable & CaseIterable & Sendable = SoleJudgement where Judgement.RawValue == String
@@ -37,31 +37,31 @@ public protocol ProbeKind: Sendable {
 }
 
 /// The judgement of a probe kind that judges one thing (a plugin, the tests' probe).
-public enum SoleJudgement: String, CaseIterable, Sendable {
+package enum SoleJudgement: String, CaseIterable, Sendable {
     case sole
 }
 
 extension ProbeKind where Params == Judgement {
     /// A kind whose judgements take no params: the judgement is all a check's params say.
-    public static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { judgement }
+    package static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? { judgement }
 }
 
 extension ProbeKind {
-    public static func missingInput(_ params: Params, context: ProbeContext) -> String? { nil }
-    public static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] { [] }
+    package static func missingInput(_ params: Params, context: ProbeContext) -> String? { nil }
+    package static func inputs(_ facts: Facts, params: Params, context: EvaluationContext) -> [EvidenceInput] { [] }
 }
 
 /// What a probe may use while gathering.
-public struct ProbeContext: Sendable {
-    public let configuration: Configuration
-    public let check: CheckDefinition
+package struct ProbeContext: Sendable {
+    package let configuration: Configuration
+    package let check: CheckDefinition
     /// When the check's time is up; blocking clients must give up by then.
-    public let deadline: Date
+    package let deadline: Date
     /// Facts shared between checks of one run (e.g. one directory snapshot for AD-003 to AD-009).
-    public let shared: SharedFacts
-    public let environment: [String: String]
+    package let shared: SharedFacts
+    package let environment: [String: String]
 
-    public init(
+    package init(
         configuration: Configuration, check: CheckDefinition, deadline: Date, shared: SharedFacts,
         environment: [String: String]
     ) {
@@ -75,12 +75,12 @@ public struct ProbeContext: Sendable {
 
 /// What a judgement may use besides the facts: the configuration, the check's own definition and the time it is
 /// judged at (for the age of its inputs).
-public struct EvaluationContext: Sendable {
-    public let configuration: Configuration
-    public let check: CheckDefinition
-    public let now: Date
+package struct EvaluationContext: Sendable {
+    package let configuration: Configuration
+    package let check: CheckDefinition
+    package let now: Date
 
-    public init(configuration: Configuration, check: CheckDefinition, now: Date = Date()) {
+    package init(configuration: Configuration, check: CheckDefinition, now: Date = Date()) {
         self.configuration = configuration
         self.check = check
         self.now = now
@@ -89,14 +89,14 @@ public struct EvaluationContext: Sendable {
 
 /// The name and the type of a fact several checks of one run share (one directory snapshot for AD-002 to AD-015): the
 /// type is part of the key, so a value is always read back as the type it was produced as.
-public struct SharedFactKey<Value: Sendable>: Sendable, Hashable {
-    public let name: String
+package struct SharedFactKey<Value: Sendable>: Sendable, Hashable {
+    package let name: String
 
-    public init(_ name: String) { self.name = name }
+    package init(_ name: String) { self.name = name }
 }
 
 /// Memoizes expensive fact gathering per run, so several checks share one LDAP fetch.
-public actor SharedFacts {
+package actor SharedFacts {
     private struct Slot: Hashable {
         var name: String
         var type: ObjectIdentifier
@@ -104,9 +104,9 @@ public actor SharedFacts {
 
     private var tasks: [Slot: any Sendable] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func value<Value: Sendable>(
+    package func value<Value: Sendable>(
         _ key: SharedFactKey<Value>, produce: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let slot = Slot(name: key.name, type: ObjectIdentifier(Value.self))
@@ -127,7 +127,7 @@ public actor SharedFacts {
 
 /// Runs blocking C-library work (libldap, libcurl, waitpid) on its own thread, never on the
 /// cooperative pool, so a hung server cannot starve other checks of threads.
-public func runBlocking<T: Sendable>(
+package func runBlocking<T: Sendable>(
     _ name: String = "preflight.blocking", _ body: @escaping @Sendable () throws -> T
 ) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in

@@ -2,8 +2,8 @@ import Foundation
 import PreflightCore
 
 /// One whole assessment: run the selected checks and wrap the results in a report.
-public enum Assessment {
-    public static func run(
+package enum Assessment {
+    package static func run(
         configuration: Configuration, catalog: Catalog, checks: [CheckDefinition], runner: Runner,
         selection: Selection = Selection(), notices: [String] = [], progress: (@Sendable (CheckResult) -> Void)? = nil
     ) async -> Report {
@@ -21,7 +21,7 @@ public enum Assessment {
     }
 
     /// The report of finished checks: `run`'s, and `evaluate`'s of saved facts (with the saved run's times and host).
-    public static func report(
+    package static func report(
         run: Report.RunInfo, results: [CheckResult], configuration: Configuration, catalog: Catalog, selection: Selection,
         notices: [String]
     ) -> Report {

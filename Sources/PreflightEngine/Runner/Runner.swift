@@ -3,17 +3,17 @@ import Logging
 import PreflightCore
 
 /// Runs checks concurrently in `requires` order, each under its own deadline.
-public struct Runner: Sendable {
-    public var registry: ProbeRegistry
-    public var configuration: Configuration
-    public var environment: [String: String]
-    public var jobs: Int
+package struct Runner: Sendable {
+    package var registry: ProbeRegistry
+    package var configuration: Configuration
+    package var environment: [String: String]
+    package var jobs: Int
     /// `run --save-facts`: receives what each check's probe gathered (or why it could not).
-    public var recorder: FactsRecorder?
+    package var recorder: FactsRecorder?
     /// `evaluate`: every check is judged from these saved facts; no probe gathers anything.
-    public var savedFacts: SavedFacts?
+    package var savedFacts: SavedFacts?
 
-    public init(
+    package init(
         registry: ProbeRegistry, configuration: Configuration,
         environment: [String: String] = ProcessInfo.processInfo.environment, jobs: Int = Runner.defaultJobs
     ) {
@@ -24,9 +24,9 @@ public struct Runner: Sendable {
     }
 
     /// Most probes wait on the network, so more jobs than cores pays off.
-    public static var defaultJobs: Int { max(4, ProcessInfo.processInfo.activeProcessorCount * 2) }
+    package static var defaultJobs: Int { max(4, ProcessInfo.processInfo.activeProcessorCount * 2) }
 
-    public func run(
+    package func run(
         _ checks: [CheckDefinition], progress: (@Sendable (CheckResult) -> Void)? = nil
     ) async -> [CheckResult] {
         let shared = SharedFacts()

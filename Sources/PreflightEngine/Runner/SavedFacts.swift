@@ -25,23 +25,23 @@ import PreflightCore
 ///
 /// Judging uses the saved times, not today's clock: evidence ages, an account's expiry and waivers come out as they did
 /// in the run, so a re-evaluation differs from the run's report only by what changed in the catalog or the configuration.
-public struct SavedFacts: Sendable, Codable {
-    public static let format = "preflight-facts"
-    public static let version = 1
+package struct SavedFacts: Sendable, Codable {
+    package static let format = "preflight-facts"
+    package static let version = 1
 
     /// The file it was read from (for messages), or nil for one being written; not part of the content.
-    public var file: String? = nil
-    public var tool: Report.Tool
-    public var run: Report.RunInfo
+    package var file: String? = nil
+    package var tool: Report.Tool
+    package var run: Report.RunInfo
     /// When the run applied its waivers; `evaluate` applies them at the same instant.
-    @MillisecondTimestamp public var judgedAt: Date
-    public var catalogFolders: [String]
+    @MillisecondTimestamp package var judgedAt: Date
+    package var catalogFolders: [String]
     /// The effective configuration: every setting, with the names of the password sources but never a password.
-    public var configuration: Configuration
-    public var selection: Selection
+    package var configuration: Configuration
+    package var selection: Selection
     /// The run's notices that do not derive from its results (e.g. that no configuration file was given).
-    public var notices: [String]
-    public var inputs: [InputDigest]
+    package var notices: [String]
+    package var inputs: [InputDigest]
     var checks: [SavedCheck]
     var facts: [String: FactsBlob]
 
@@ -51,18 +51,18 @@ public struct SavedFacts: Sendable, Codable {
     }
 
     /// The SHA-256 and size of one file the configuration named, when the facts were saved.
-    public struct InputDigest: Codable, Sendable, Hashable {
+    package struct InputDigest: Codable, Sendable, Hashable {
         /// The configuration key (`connect.export`, `inventory.users`, …), `configuration` or `waivers`.
-        public var key: String
-        public var file: String
+        package var key: String
+        package var file: String
         var sha256: String?
-        public var bytes: Int?
+        package var bytes: Int?
         /// Why there is no digest (the file could not be read when the facts were saved).
-        public var unreadable: String?
+        package var unreadable: String?
     }
 
     /// Assembles what `recorder` received during a run and what the report's cover needs.
-    public init(
+    package init(
         recorder: FactsRecorder, report: Report, judgedAt: Date, configuration: Configuration, catalogFolders: [String],
         selection: Selection, notices: [String], waivers: String?
     ) {
@@ -81,7 +81,7 @@ public struct SavedFacts: Sendable, Codable {
 
     /// An instant that survives being saved: `date` cut to the millisecond it is written with. A run that saves its facts
     /// judges at such instants, so judging the saved facts uses exactly the same times.
-    public static func instant(_ date: Date) -> Date { parseTimestamp(timestamp(date)) ?? date }
+    package static func instant(_ date: Date) -> Date { parseTimestamp(timestamp(date)) ?? date }
 
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -100,7 +100,7 @@ public struct SavedFacts: Sendable, Codable {
 
     /// The report's run section for a judgement of these facts: a new id, the collecting run's times and host, and the
     /// configuration and catalog that judged them.
-    public func runInfo(configuration: Configuration, catalog: Catalog) -> Report.RunInfo {
+    package func runInfo(configuration: Configuration, catalog: Catalog) -> Report.RunInfo {
         Report.RunInfo(
             id: UUID().uuidString.lowercased(), startedAt: run.startedAt, finishedAt: run.finishedAt, durationMs: run.durationMs,
             host: run.host, phase: configuration.phase, topology: configuration.topology, cloud: configuration.cloud,
@@ -108,7 +108,7 @@ public struct SavedFacts: Sendable, Codable {
     }
 
     /// What a reader of the re-evaluated report must know because it differs from the run that saved the facts.
-    public func differences(catalog: Catalog, configurationFile: String?) -> [String] {
+    package func differences(catalog: Catalog, configurationFile: String?) -> [String] {
         var notes: [String] = []
         let source = "the facts saved by preflight \(tool.version) on \(run.host) at \(run.startedAt) (run \(run.id))"
         if catalog.digest != run.catalogDigest || tool.version != Report.Tool().version {
@@ -125,13 +125,13 @@ public struct SavedFacts: Sendable, Codable {
     }
 
     /// How long `check`'s probe took in the run, or nil for a check it did not have.
-    public func durationMs(of check: CheckDefinition) -> Int? {
+    package func durationMs(of check: CheckDefinition) -> Int? {
         ownEntry(check)?.durationMs
     }
 
     /// `check` judged from the saved facts by the current catalog's definition. A check they have nothing for is an
     /// error, never a pass.
-    public func evaluation(of check: CheckDefinition, registry: ProbeRegistry, configuration: Configuration) -> Evaluation {
+    package func evaluation(of check: CheckDefinition, registry: ProbeRegistry, configuration: Configuration) -> Evaluation {
         guard let probe = registry[check.probe] else {
             return .error("No probe kind named '\(check.probe)' is registered in this build.")
         }
@@ -286,7 +286,7 @@ extension SavedFacts {
     }
 
     /// Writes the file atomically (a temporary file in the same folder, then rename), so a reader never sees half.
-    public func write(to path: String) throws(PreflightError) {
+    package func write(to path: String) throws(PreflightError) {
         let data = try encoded()
         do {
             try AtomicFile.write(data, to: path)
@@ -298,7 +298,7 @@ extension SavedFacts {
     }
 
     /// Before a run: the file's folder must exist and be writable, so a long run does not end unable to save.
-    public static func checkWritable(_ path: String) throws(PreflightError) {
+    package static func checkWritable(_ path: String) throws(PreflightError) {
         // As the user wrote it, for the message; the current folder when the path names none.
         let written = (path as NSString).deletingLastPathComponent
         let folder = written.isEmpty ? "." : written
@@ -316,7 +316,7 @@ extension SavedFacts {
 
     /// Reads a file `run --save-facts` wrote: 66 when it cannot be read; 65 when it is not saved facts, is of another
     /// format version, or was changed after it was saved.
-    public static func load(_ path: String, registry: ProbeRegistry) throws(PreflightError) -> SavedFacts {
+    package static func load(_ path: String, registry: ProbeRegistry) throws(PreflightError) -> SavedFacts {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadableFile(path: path, role: "saved facts", reason: "it does not exist")
@@ -334,7 +334,7 @@ extension SavedFacts {
         var schemaVersion: Int?
     }
 
-    public static func parse(_ data: Data, file: String, registry: ProbeRegistry) throws(PreflightError) -> SavedFacts {
+    package static func parse(_ data: Data, file: String, registry: ProbeRegistry) throws(PreflightError) -> SavedFacts {
         let collect = "Pass the file 'preflight run --save-facts' wrote, or collect the facts again with it."
         let header: Header
         do {
@@ -578,12 +578,12 @@ struct FactsBlob: Sendable, Codable {
 
 /// A time saved as RFC 3339 to the millisecond in UTC (what `SavedFacts.instant` cuts run times to).
 @propertyWrapper
-public struct MillisecondTimestamp: Sendable, Codable {
-    public var wrappedValue: Date
+package struct MillisecondTimestamp: Sendable, Codable {
+    package var wrappedValue: Date
 
-    public init(wrappedValue: Date) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: Date) { self.wrappedValue = wrappedValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = SavedFacts.parseTimestamp(text) else {
@@ -592,7 +592,7 @@ public struct MillisecondTimestamp: Sendable, Codable {
         wrappedValue = date
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(SavedFacts.timestamp(wrappedValue))
     }
@@ -601,7 +601,7 @@ public struct MillisecondTimestamp: Sendable, Codable {
 // MARK: - Recording during a run
 
 /// What `run --save-facts` hands `Runner`: each check's outcome as it ended, collected from the concurrent checks.
-public final class FactsRecorder: @unchecked Sendable {
+package final class FactsRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var checks: [String: SavedCheck] = [:]
     /// Facts by their type and encoding: checks that share facts (one directory snapshot) keep one copy.
@@ -612,7 +612,7 @@ public final class FactsRecorder: @unchecked Sendable {
         var encoding: Data
     }
 
-    public init() {}
+    package init() {}
 
     func record(_ check: CheckDefinition, _ outcome: SavedOutcome?, durationMs: Int) {
         var entry = SavedCheck(id: check.id, probe: check.qualifiedProbe, params: check.params, durationMs: durationMs, outcome: .notRun)

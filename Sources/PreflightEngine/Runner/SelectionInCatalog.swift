@@ -3,7 +3,7 @@ import PreflightCore
 extension Selection {
     /// The same selection with ids spelled as the catalog spells them (a former id becomes the current one), in
     /// catalog order, without repeats: what the report records.
-    public func canonical(in catalog: Catalog) -> Selection {
+    package func canonical(in catalog: Catalog) -> Selection {
         func ids(_ values: [String]) -> [String] {
             let wanted = Set(values.compactMap { catalog[$0]?.id })
             return catalog.checks.map(\.id).filter(wanted.contains)
@@ -14,7 +14,7 @@ extension Selection {
 
     /// The selected checks, plus every check they require (a check cannot run without its prerequisites).
     /// Unknown ids are a usage error (exit 64).
-    public func apply(to catalog: Catalog) throws(PreflightError) -> [CheckDefinition] {
+    package func apply(to catalog: Catalog) throws(PreflightError) -> [CheckDefinition] {
         for id in only + skip where catalog[id] == nil {
             let hint = closestMatch(to: id, in: catalog.checks.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
             throw .usage("Unknown check id '\(id)'.\(hint) Run 'preflight list' to see the catalog.")

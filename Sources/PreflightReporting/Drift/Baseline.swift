@@ -2,24 +2,24 @@ import Foundation
 import PreflightCore
 
 /// The earlier report `run --baseline` compares with: a file, or `latest` (the previous `latest.json` in `--out`).
-public enum Baseline {
-    public static let latestKeyword = "latest"
+package enum Baseline {
+    package static let latestKeyword = "latest"
 
-    public struct Loaded: Sendable {
-        public var report: Report?
-        public var file: String
+    package struct Loaded: Sendable {
+        package var report: Report?
+        package var file: String
         /// Why there is no comparison, for the report's notices (only for `latest`).
-        public var notice: String?
+        package var notice: String?
     }
 
     /// A named baseline must exist and be a report (66, 65).
-    public static func load(file path: String) throws(PreflightError) -> Loaded {
+    package static func load(file path: String) throws(PreflightError) -> Loaded {
         Loaded(report: try JSONReporter.load(path, role: "baseline report"), file: path, notice: nil)
     }
 
     /// The previous `latest.json` in `folder`. It may be missing or from another schema version: the first run, or
     /// the first after an upgrade, compares with nothing and says so; the next run compares with it.
-    public static func latest(in folder: String) -> Loaded {
+    package static func latest(in folder: String) -> Loaded {
         let path = (folder as NSString).appendingPathComponent("latest.json")
         guard FileManager.default.fileExists(atPath: path) else {
             return Loaded(

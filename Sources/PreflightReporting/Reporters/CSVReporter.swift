@@ -5,14 +5,14 @@ import PreflightCore
 /// per critical or high check that was not assessed for lack of input: supplying it is an action too), with empty
 /// `owner`, `due` and `status` columns for the team to fill in. RFC 4180 (CRLF, quoted fields), UTF-8 with a BOM
 /// so spreadsheet programs read the accents and dashes right. Most severe first.
-public enum CSVReporter: Reporter {
-    public static let identifier = "csv"
-    public static let fileExtension: String? = "csv"
-    public static let description = "The action plan: a row per finding to act on, with owner, due and status columns to fill in."
-    public static let columns = ["check", "title", "severity", "result", "target", "message", "remediation", "owner", "due", "status"]
+package enum CSVReporter: Reporter {
+    package static let identifier = "csv"
+    package static let fileExtension: String? = "csv"
+    package static let description = "The action plan: a row per finding to act on, with owner, due and status columns to fill in."
+    package static let columns = ["check", "title", "severity", "result", "target", "message", "remediation", "owner", "due", "status"]
 
     /// Starts with a BOM (U+FEFF, the bytes EF BB BF in UTF-8) so spreadsheet programs read it as UTF-8.
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         var rows = [columns]
         let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
         let checks = report.checks.filter { needsAction($0) || gaps.contains($0.id) }

@@ -2,12 +2,12 @@ import Foundation
 import PreflightCore
 
 /// Renders `Changes`: the "Changes since" section of a run's Markdown report, and the output of `preflight diff`.
-public enum ChangesReporter {
+package enum ChangesReporter {
     /// Rows shown per table; the JSON keeps every entry.
     static let rowLimit = 50
 
     /// `preflight diff --format md`: a document of its own.
-    public static func markdown(_ changes: Changes) -> String {
+    package static func markdown(_ changes: Changes) -> String {
         var out = ["# Changes: \(headline(changes))", ""]
         out.append("| | Baseline | Compared report |")
         out.append("|---|---|---|")
@@ -21,7 +21,7 @@ public enum ChangesReporter {
     }
 
     /// `diff --format json`: the changes with the tool and the exit code, described by `preflight-diff.schema.json`.
-    public static func json(_ changes: Changes, failOn: Severity? = nil) -> String {
+    package static func json(_ changes: Changes, failOn: Severity? = nil) -> String {
         struct Document: Encodable {
             var schemaVersion = Report.currentSchemaVersion
             var tool = Report.Tool()
@@ -37,7 +37,7 @@ public enum ChangesReporter {
     }
 
     /// 1 when anything got worse (at or above `failOn`, when given), else 0.
-    public static func exitStatus(_ changes: Changes, failOn: Severity? = nil) -> ExitStatus {
+    package static func exitStatus(_ changes: Changes, failOn: Severity? = nil) -> ExitStatus {
         ReportComparison.worsened(changes, failOn: failOn) ? .notReady : .ready
     }
 
@@ -53,7 +53,7 @@ public enum ChangesReporter {
     }
 
     /// One line for stdout and the summary format: `Worse than the baseline of 2026-11-25 06:15:00 UTC: 2 new, …`.
-    public static func line(_ changes: Changes) -> String {
+    package static func line(_ changes: Changes) -> String {
         let since = "the baseline of \(humanDate(changes.baseline.startedAt))"
         switch Outcome(changes) {
         case .worse: return "Worse than \(since): \(counts(changes))."
@@ -64,7 +64,7 @@ public enum ChangesReporter {
     }
 
     /// For the summary line: `worse since the baseline (1 new, 0 resolved, 1 check worse)`.
-    public static func compact(_ changes: Changes) -> String {
+    package static func compact(_ changes: Changes) -> String {
         let outcome = Outcome(changes)
         guard outcome != .noChange else { return "no change since the baseline" }
         var parts = ["\(changes.findings.new.count) new", "\(changes.findings.resolved.count) resolved"]

@@ -5,16 +5,16 @@ import PreflightCore
 /// the filters, no request to any network, no external font; a Content-Security-Policy forbids anything else. Dark mode
 /// follows `prefers-color-scheme`; a print stylesheet makes the browser's "Save as PDF" the PDF report.
 /// Deterministic: the same report renders the same bytes.
-public enum HTMLReporter: Reporter {
-    public static let identifier = "html"
-    public static let fileExtension: String? = "html"
-    public static let description = "One self-contained HTML file for people: summary, charts, filterable findings; prints to PDF."
+package enum HTMLReporter: Reporter {
+    package static let identifier = "html"
+    package static let fileExtension: String? = "html"
+    package static let description = "One self-contained HTML file for people: summary, charts, filterable findings; prints to PDF."
     /// Findings shown per check; the JSON report keeps them all.
     static let findingLimit = 200
     /// Users shown with their blockers; the JSON report and the users CSV list them all.
     static let userLimit = 500
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         var body: [String] = []
         body.append(header(report))
         body.append(HTMLSections.summary(report))

@@ -2,12 +2,12 @@ import Foundation
 import PreflightCore
 
 /// The JSON report: the machine contract, described by `reports/schema/preflight-report.schema.json`.
-public enum JSONReporter: Reporter {
-    public static let identifier = "json"
-    public static let fileExtension: String? = "json"
-    public static let description = "The JSON report, the machine contract (reports/schema/preflight-report.schema.json)."
+package enum JSONReporter: Reporter {
+    package static let identifier = "json"
+    package static let fileExtension: String? = "json"
+    package static let description = "The JSON report, the machine contract (reports/schema/preflight-report.schema.json)."
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // JSONEncoder fails only on a non-finite number, and a Report's only numbers that are not integers are JSONValue's,
@@ -17,7 +17,7 @@ public enum JSONReporter: Reporter {
     }
 
     /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.
-    public static func load(_ path: String, role: String = "report") throws(PreflightError) -> Report {
+    package static func load(_ path: String, role: String = "report") throws(PreflightError) -> Report {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             let data = FileManager.default.contents(atPath: path)
@@ -28,7 +28,7 @@ public enum JSONReporter: Reporter {
     }
 
     /// Reads a saved report back (`render`, `diff`, `--baseline`); malformed input is exit 65.
-    public static func parse(_ data: Data, file: String) throws(PreflightError) -> Report {
+    package static func parse(_ data: Data, file: String) throws(PreflightError) -> Report {
         let report: Report
         do {
             report = try JSONDecoder().decode(Report.self, from: data)

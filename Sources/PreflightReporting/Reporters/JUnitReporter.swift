@@ -4,12 +4,12 @@ import PreflightCore
 /// JUnit XML for CI test tabs (GitHub, GitLab, Azure DevOps, Jenkins): one `testsuite` per area, one `testcase`
 /// per check. `fail` is a `<failure>`, `error` an `<error>`, `skip` and `waived` a `<skipped>`; a warning passes and carries its
 /// findings in `<system-out>`. Valid against Jenkins' junit-4.xsd (Tests/PreflightKitTests/Fixtures/junit/).
-public enum JUnitReporter: Reporter {
-    public static let identifier = "junit"
-    public static let fileExtension: String? = "junit.xml"
-    public static let description = "JUnit XML for CI test tabs: a test suite per area, a test case per check."
+package enum JUnitReporter: Reporter {
+    package static let identifier = "junit"
+    package static let fileExtension: String? = "junit.xml"
+    package static let description = "JUnit XML for CI test tabs: a test suite per area, a test case per check."
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         let areas = Dictionary(grouping: report.checks, by: \.area).sorted { $0.key < $1.key }
         let s = report.summary
         let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])

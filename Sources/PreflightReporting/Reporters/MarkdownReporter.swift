@@ -2,10 +2,10 @@ import Foundation
 import PreflightCore
 
 /// The Markdown report a consultant hands to the customer. Deterministic: the same report renders the same bytes.
-public enum MarkdownReporter: Reporter {
-    public static let identifier = "md"
-    public static let fileExtension: String? = "md"
-    public static let description = "The Markdown report for people: the verdict, every check, the findings and what to do."
+package enum MarkdownReporter: Reporter {
+    package static let identifier = "md"
+    package static let fileExtension: String? = "md"
+    package static let description = "The Markdown report for people: the verdict, every check, the findings and what to do."
     /// Findings shown per check; the JSON report keeps them all.
     static let findingLimit = 25
 
@@ -14,7 +14,7 @@ public enum MarkdownReporter: Reporter {
         items.isEmpty ? [] : ["", "## \(title)"] + items.flatMap { [""] + render($0) }
     }
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         var out: [String] = []
         out.append("# Password writeback readiness: \(report.verdict.rawValue)\(selectionSuffix(report))")
         out.append("")
@@ -101,7 +101,7 @@ public enum MarkdownReporter: Reporter {
     }
 
     /// The verdict with its counts, what was not assessed and why, and the selection when the run was narrowed.
-    public static func verdictLine(_ report: Report) -> String {
+    package static func verdictLine(_ report: Report) -> String {
         let s = report.summary
         let counts =
             "\(s.fail) failed, \(Plural.count(s.warn, "warning")), \(Plural.count(s.error, "error")), \(s.pass) passed, \(s.skip) skipped"
@@ -132,7 +132,7 @@ public enum MarkdownReporter: Reporter {
     }
 
     /// Only when `--fail-on` or `--strict` was given: which checks decide the exit code.
-    public static func gateLine(_ report: Report) -> String? {
+    package static func gateLine(_ report: Report) -> String? {
         guard !report.gate.isDefault else { return nil }
         let blocking = report.gate.blocking(report.checks).map(\.id)
         let which = blocking.isEmpty ? "no check blocks the run" : "blocking: \(blocking.joined(separator: ", "))"

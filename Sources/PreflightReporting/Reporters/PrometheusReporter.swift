@@ -3,10 +3,10 @@ import PreflightCore
 
 /// Prometheus text exposition (format 0.0.4) for node_exporter's textfile collector: one file per run,
 /// every series a gauge. Status codes: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.
-public enum PrometheusReporter: Reporter {
-    public static let identifier = "prom"
-    public static let fileExtension: String? = "prom"
-    public static let description = "Prometheus text exposition for node_exporter's textfile collector."
+package enum PrometheusReporter: Reporter {
+    package static let identifier = "prom"
+    package static let fileExtension: String? = "prom"
+    package static let description = "Prometheus text exposition for node_exporter's textfile collector."
 
     static func statusCode(_ status: CheckStatus) -> Int {
         switch status {
@@ -19,7 +19,7 @@ public enum PrometheusReporter: Reporter {
         }
     }
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         let checks = report.checks.sorted { $0.id < $1.id }
         var out: [String] = []
         out.append("# HELP preflight_check_status Outcome of each check: 0 pass, 1 warn, 2 fail, 3 error, 4 skip, 5 waived.")

@@ -3,39 +3,39 @@ import PreflightCore
 
 /// The report formats `run --format` and `render --format` accept: one per entry of `allReporters`, named by its
 /// identifier. The constants (`.md`, `.json`, …) are shorthands; the list is `allReporters`.
-public struct ReportFormat: Sendable, Hashable, CaseIterable, RawRepresentable, CustomStringConvertible {
-    public let reporter: any Reporter.Type
+package struct ReportFormat: Sendable, Hashable, CaseIterable, RawRepresentable, CustomStringConvertible {
+    package let reporter: any Reporter.Type
 
-    public init(_ reporter: any Reporter.Type) { self.reporter = reporter }
+    package init(_ reporter: any Reporter.Type) { self.reporter = reporter }
 
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard let reporter = allReporters.first(where: { $0.identifier == rawValue }) else { return nil }
         self.reporter = reporter
     }
 
-    public static var allCases: [ReportFormat] { allReporters.map(ReportFormat.init) }
+    package static var allCases: [ReportFormat] { allReporters.map(ReportFormat.init) }
 
-    public static let md = ReportFormat(MarkdownReporter.self)
-    public static let json = ReportFormat(JSONReporter.self)
+    package static let md = ReportFormat(MarkdownReporter.self)
+    package static let json = ReportFormat(JSONReporter.self)
     static let junit = ReportFormat(JUnitReporter.self)
     static let prom = ReportFormat(PrometheusReporter.self)
-    public static let csv = ReportFormat(CSVReporter.self)
-    public static let summary = ReportFormat(SummaryReporter.self)
+    package static let csv = ReportFormat(CSVReporter.self)
+    package static let summary = ReportFormat(SummaryReporter.self)
 
-    public var rawValue: String { reporter.identifier }
-    public var description: String { rawValue }
+    package var rawValue: String { reporter.identifier }
+    package var description: String { rawValue }
 
-    public static func == (a: ReportFormat, b: ReportFormat) -> Bool { a.rawValue == b.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    package static func == (a: ReportFormat, b: ReportFormat) -> Bool { a.rawValue == b.rawValue }
+    package func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// The file name's ending (after the stem), or nil for `summary`, which is a line on stdout, not a file.
     var fileExtension: String? { reporter.fileExtension }
 
     /// The file's bytes: the reporter's text in UTF-8 (the CSV action plan's starts with a BOM for spreadsheet programs).
-    public func render(_ report: Report) -> Data { Data(reporter.render(report).utf8) }
+    package func render(_ report: Report) -> Data { Data(reporter.render(report).utf8) }
 
     /// Parses `md,json` (also repeated flags, any case); unknown names are a usage error.
-    public static func parseList(_ values: [String]) throws(PreflightError) -> [ReportFormat] {
+    package static func parseList(_ values: [String]) throws(PreflightError) -> [ReportFormat] {
         var formats: [ReportFormat] = []
         for name in values.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let format = ReportFormat(rawValue: name.lowercased()) else {

@@ -2,7 +2,7 @@ import Foundation
 import PreflightCore
 
 /// The timestamped report sets in `--out` (`preflight-<stamp>[-n].<ext>`): naming a new one, and pruning old ones.
-public enum ReportRetention {
+package enum ReportRetention {
     /// A set's name: `preflight-20261126T101500Z`, with `-2`, `-3`, … when a run of the same second already wrote one.
     /// `alsoTaken`: the stems of run folders (`.preflight-run-<stamp>`), which no new set may reuse either.
     static func freshStem(for startedAt: String, in folder: String, alsoTaken: Set<String> = []) -> String {

@@ -20,7 +20,7 @@ import PreflightCore
 /// `.preflight-latest` by rename(2): that one rename switches every `latest.<ext>` at once. Only then are the timestamped
 /// names linked. Every later publish first removes what an interrupted one left (staging folders, temporary links,
 /// run folders that were never or are no longer published) and links the timestamped names the published run lacks.
-public enum ReportWriter {
+package enum ReportWriter {
     static let pointerName = ".preflight-latest"
     static let runPrefix = ".preflight-run-"
     static let stagingPrefix = ".preflight-staging-"
@@ -30,12 +30,12 @@ public enum ReportWriter {
 
     /// Writes the report set (each file format; `summary` is no file) and publishes it as `latest.*`; returns the
     /// timestamped paths (`preflight-<stamp>.<ext>`, `-2`, … after a run of the same second).
-    public static func write(_ report: Report, formats: [ReportFormat], to folder: String) throws(PreflightError) -> [String] {
+    package static func write(_ report: Report, formats: [ReportFormat], to folder: String) throws(PreflightError) -> [String] {
         try publish(report, formats: formats, to: folder, keep: nil)
     }
 
     /// `write`, then `--keep`'s pruning, as one step that an interruption waits for (`ReportPublication.freeze`).
-    public static func publish(_ report: Report, formats: [ReportFormat], to folder: String, keep: Int?) throws(PreflightError) -> [String] {
+    package static func publish(_ report: Report, formats: [ReportFormat], to folder: String, keep: Int?) throws(PreflightError) -> [String] {
         try ReportPublication.shared.perform { () throws(PreflightError) -> [String] in
             let written: [String]
             do {
@@ -151,8 +151,8 @@ public enum ReportWriter {
 
 /// One publish at a time in this process, and none after an interruption began: a signal waits for the publish under
 /// way (so the set is either switched or not), then keeps any later one from starting while the process ends.
-public final class ReportPublication: @unchecked Sendable {
-    public static let shared = ReportPublication()
+package final class ReportPublication: @unchecked Sendable {
+    package static let shared = ReportPublication()
     private let lock = NSLock()
     private var count = 0
 
@@ -167,7 +167,7 @@ public final class ReportPublication: @unchecked Sendable {
 
     /// Waits up to `timeout` seconds for a publish under way and never lets another start (the process is ending).
     /// True when this process published a report set.
-    public func freeze(timeout: Double) -> Bool {
+    package func freeze(timeout: Double) -> Bool {
         _ = lock.lock(before: Date().addingTimeInterval(timeout))
         return count > 0
     }

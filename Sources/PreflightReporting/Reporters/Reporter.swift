@@ -6,7 +6,7 @@ import PreflightCore
 /// values of `run` and `render` (their parsing, `--help` and completions) and the files `ReportWriter` publishes all
 /// come from that list, so adding a format is: a reporter here, a line in `allReporters`, a snapshot test
 /// (README, "Architecture").
-public protocol Reporter: Sendable {
+package protocol Reporter: Sendable {
     /// The `--format` name, e.g. `md`.
     static var identifier: String { get }
     /// The file name's ending after the stem (`latest.<fileExtension>`), or nil for a format that is no file

@@ -4,16 +4,16 @@ import PreflightCore
 /// `NOT READY 3 fail, 1 warn, 0 error, 24 pass, 2 skip (reports/preflight-20261126T101500Z.md)`, then what was not
 /// assessed (`; not assessed: AD-001..AD-005 (no ldap.url or ldap.bindDN)`), and with a baseline
 /// `; worse since the baseline (2 new, 1 resolved)`. A narrowed run says so after the verdict: `READY (selection: --only INV-001) …`.
-public enum SummaryReporter: Reporter {
-    public static let identifier = "summary"
+package enum SummaryReporter: Reporter {
+    package static let identifier = "summary"
     /// No file: the line goes to stdout.
-    public static let fileExtension: String? = nil
-    public static let description = "One line on stdout: the verdict and the counts (no file)."
+    package static let fileExtension: String? = nil
+    package static let description = "One line on stdout: the verdict and the counts (no file)."
 
     /// The line without a report path, as `render --format summary` prints it.
-    public static func render(_ report: Report) -> String { line(report, reportPath: nil) + "\n" }
+    package static func render(_ report: Report) -> String { line(report, reportPath: nil) + "\n" }
 
-    public static func line(_ report: Report, reportPath: String?) -> String {
+    package static func line(_ report: Report, reportPath: String?) -> String {
         let s = report.summary
         var line = "\(report.verdict.rawValue)\(MarkdownReporter.selectionSuffix(report)) \(s.fail) fail, \(s.warn) warn, "
             + "\(s.error) error, \(s.pass) pass, \(s.skip) skip"

@@ -3,13 +3,13 @@ import PreflightCore
 /// Per-user readiness as a spreadsheet: one row per user a per-user check names (`Report.readiness.users`), with all of
 /// their blockers. Users no check names are not listed: they are ready, or, when a side was not assessed, unknown
 ///. RFC 4180 with a BOM, like the action plan.
-public enum UsersCSVReporter: Reporter {
-    public static let identifier = "users-csv"
-    public static let fileExtension: String? = "users.csv"
-    public static let description = "Per-user readiness: a row per blocked or undecided user with every blocker (causes, checks)."
-    public static let columns = ["user", "dn", "state", "causes", "blockers", "checks"]
+package enum UsersCSVReporter: Reporter {
+    package static let identifier = "users-csv"
+    package static let fileExtension: String? = "users.csv"
+    package static let description = "Per-user readiness: a row per blocked or undecided user with every blocker (causes, checks)."
+    package static let columns = ["user", "dn", "state", "causes", "blockers", "checks"]
 
-    public static func render(_ report: Report) -> String {
+    package static func render(_ report: Report) -> String {
         let r = report.readiness
         var rows = [columns]
         for user in r.users {

@@ -1,7 +1,7 @@
 import PreflightCore
 
 /// The Markdown report's "Waivers" section: what was waived, what expired, what expires soon, what matched nothing.
-public enum WaiverSection {
+package enum WaiverSection {
     static func render(_ report: Report) -> [String] {
         guard !report.waivers.isEmpty else { return [] }
         var out = ["", "## Waivers", ""]
@@ -35,7 +35,7 @@ public enum WaiverSection {
     }
 
     /// One line for stdout when waivers need a person's attention; nil when none do.
-    public static func attentionLine(_ report: Report) -> String? {
+    package static func attentionLine(_ report: Report) -> String? {
         let expired = report.waivers.filter { $0.state == .expired }.count
         let soon = report.waivers.filter { $0.expiresSoon }.count
         let stale = report.waivers.filter(\.isStale).count

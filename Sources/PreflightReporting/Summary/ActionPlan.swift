@@ -6,27 +6,27 @@ import PreflightCore
 /// deny ACE is inherited from, the OU whose inheritance is off), so one action names every user it fixes; every other
 /// check that needs attention is one action. Environment-wide blockers first (until they are fixed no user can reset),
 /// then by severity, then by how many users each fixes.
-public struct Action: Sendable, Hashable {
-    public var severity: Severity
-    public var text: String
-    public var checks: [String]
+package struct Action: Sendable, Hashable {
+    package var severity: Severity
+    package var text: String
+    package var checks: [String]
     /// The users (UPN, else DN) or other targets the action covers.
-    public var subjects: [String]
+    package var subjects: [String]
     /// Users it unblocks; nil for an action that is not per-user.
-    public var users: Int?
+    package var users: Int?
     /// A failing critical or high check that is not per-user: it stops writeback for every user.
-    public var blocksEveryone: Bool
+    package var blocksEveryone: Bool
 
     /// `fixes 12 users`, `unblocks every user`, or the number of subjects.
-    public var impact: String {
+    package var impact: String {
         if blocksEveryone { return "blocks every user until fixed" }
         if let users { return "fixes \(Plural.count(users, "user"))" }
         return subjects.isEmpty ? "" : Plural.count(subjects.count, "subject")
     }
 }
 
-public enum ActionPlan {
-    public static func actions(_ report: Report) -> [Action] {
+package enum ActionPlan {
+    package static func actions(_ report: Report) -> [Action] {
         let perUser = Dictionary(Readiness.rules.map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
         var grouped: [String: Action] = [:]
         var order: [String] = []
@@ -117,8 +117,8 @@ public enum ActionPlan {
 }
 
 /// Counted nouns: `1 user`, `2 users`.
-public enum Plural {
-    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+package enum Plural {
+    package static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 }

@@ -2,15 +2,15 @@ import PreflightCore
 
 /// One line per area for the executive summary: directory, network, licences and users, Entra Connect or Cloud Sync,
 /// monitoring (and plugins), each with its worst status and its counts.
-public struct AreaStatus: Sendable, Hashable {
-    public var name: String
+package struct AreaStatus: Sendable, Hashable {
+    package var name: String
     /// The worst status of its checks (fail, error, warn, pass, waived; skip when none ran).
-    public var status: CheckStatus
-    public var counts: [CheckStatus: Int]
-    public var checks: [String]
+    package var status: CheckStatus
+    package var counts: [CheckStatus: Int]
+    package var checks: [String]
 
     /// `2 failed, 1 warning, 3 passed`.
-    public var countsText: String {
+    package var countsText: String {
         let words: [(CheckStatus, String, String)] = [
             (.fail, "failed", "failed"), (.error, "error", "errors"), (.warn, "warning", "warnings"), (.pass, "passed", "passed"),
             (.waived, "waived", "waived"), (.skip, "skipped", "skipped"),
@@ -26,7 +26,7 @@ public struct AreaStatus: Sendable, Hashable {
         ("CSY-", "Cloud Sync"), ("MON-", "Monitoring"),
     ]
 
-    public static func areas(_ report: Report) -> [AreaStatus] {
+    package static func areas(_ report: Report) -> [AreaStatus] {
         var areas: [AreaStatus] = []
         for name in names.map(\.name) + ["Other"] {
             let checks = report.checks.filter { area(of: $0.id) == name }
@@ -39,21 +39,21 @@ public struct AreaStatus: Sendable, Hashable {
         return areas
     }
 
-    public static func area(of id: String) -> String {
+    package static func area(of id: String) -> String {
         names.first { id.hasPrefix($0.prefix) }?.name ?? "Other"
     }
 }
 
 extension CheckStatus {
     /// Most urgent first: what a reader must act on before what merely passed or was skipped.
-    public static let byUrgency: [CheckStatus] = [.fail, .error, .warn, .pass, .waived, .skip]
+    package static let byUrgency: [CheckStatus] = [.fail, .error, .warn, .pass, .waived, .skip]
 
     var urgency: Int { Self.byUrgency.firstIndex(of: self) ?? Self.byUrgency.count }
 }
 
 extension Report {
     /// The checks by severity (critical first), then by status (worst first), then by id.
-    public var checksBySeverity: [CheckResult] {
+    package var checksBySeverity: [CheckResult] {
         checks.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.status.urgency != b.status.urgency { return a.status.urgency < b.status.urgency }
