@@ -16,17 +16,24 @@ enum CloudSyncReader {
     static let versionsRemedy =
         "Save it again on each agent host as docs/cloud-sync.md shows: a JSON object (or array of them) with machineName and fileVersion."
 
+    /// The items of the saved Graph collection named by `key` (one response, or a folder of its pages), each with its
+    /// file and line, and the files read; an error naming `key` when it is not set.
+    static func savedCollection(_ path: String?, key: String, noun: String, remedy: String) throws
+        -> (files: [String], items: [(item: [String: Any], file: String, line: Int)])
+    {
+        guard let path else { throw ProbeError("'\(key)' is not set, so there are no \(noun) to read. " + remedy) }
+        let what = "The saved \(noun) (named by '\(key)')"
+        let pages = try GraphPages.read(path, key: key, what: what, remedy: remedy)
+        return (pages.pages.map(\.file), try pages.collection(key: key, what: what, remedy: remedy))
+    }
+
     // MARK: Jobs and schema
 
     static func readJobs(_ settings: Configuration.CloudSyncSettings) throws -> CloudSyncJobs {
-        guard let path = settings.jobs else {
-            throw ProbeError("'cloudSync.jobs' is not set, so there are no synchronization jobs to read. " + jobsRemedy)
-        }
-        let what = "The saved synchronization jobs (named by 'cloudSync.jobs')"
-        let pages = try GraphPages.read(path, key: "cloudSync.jobs", what: what, remedy: jobsRemedy)
-        var files = pages.pages.map(\.file)
+        let saved = try savedCollection(settings.jobs, key: "cloudSync.jobs", noun: "synchronization jobs", remedy: jobsRemedy)
+        var files = saved.files
         var jobs: [SyncJob] = []
-        for (item, file, line) in try pages.collection(key: "cloudSync.jobs", what: what, remedy: jobsRemedy) {
+        for (item, file, line) in saved.items {
             var job = try job(item, file: file, line: line)
             if let inline = GraphJSON.object(item, "schema") { job.scope = try scope(of: inline, file: file) }
             jobs.append(job)
@@ -118,14 +125,10 @@ enum CloudSyncReader {
     // MARK: Agents
 
     static func readAgents(_ settings: Configuration.CloudSyncSettings) throws -> CloudSyncAgents {
-        guard let path = settings.agents else {
-            throw ProbeError("'cloudSync.agents' is not set, so there are no provisioning agents to read. " + agentsRemedy)
-        }
-        let what = "The saved provisioning agents (named by 'cloudSync.agents')"
-        let pages = try GraphPages.read(path, key: "cloudSync.agents", what: what, remedy: agentsRemedy)
-        var files = pages.pages.map(\.file)
+        let saved = try savedCollection(settings.agents, key: "cloudSync.agents", noun: "provisioning agents", remedy: agentsRemedy)
+        var files = saved.files
         var agents: [ProvisioningAgent] = []
-        for (item, file, line) in try pages.collection(key: "cloudSync.agents", what: what, remedy: agentsRemedy) {
+        for (item, file, line) in saved.items {
             guard let id = GraphJSON.string(item, "id") else {
                 throw ProbeError(
                     "\(file):\(line):1: a provisioning agent has no \"id\", so it is not an onPremisesAgent as Graph returns it. " + agentsRemedy,
