@@ -74,8 +74,12 @@ struct UserTable: Sendable {
 
     /// Adds a user; returns nil (and adds nothing) when the UPN is already in the table. Call `hasRoom` first.
     mutating func add(upn: UnsafeBufferPointer<UInt8>, id: GUID?, flags userFlags: Flags) -> Int? {
+        add(upn: upn, hash: Self.hash(upn), id: id, flags: userFlags)
+    }
+
+    /// The same with the UPN's `hash` (`UserTable.hash(upn)`) already computed, on another thread.
+    mutating func add(upn: UnsafeBufferPointer<UInt8>, hash: UInt64, id: GUID?, flags userFlags: Flags) -> Int? {
         if (count + 1) * 2 > slots.count { growSlots() }
-        let hash = Self.hash(upn)
         let tag = hash >> 32
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
