@@ -153,13 +153,7 @@ struct UserTable: Sendable {
         let start = index == 0 ? 0 : Int(upnEnds[index - 1])
         let end = Int(upnEnds[index])
         guard end - start == upn.count else { return false }
-        return upnBytes.withUnsafeBufferPointer { stored in
-            for offset in 0..<upn.count
-            where FieldValue.lowercase(stored[start + offset]) != FieldValue.lowercase(upn[offset]) {
-                return false
-            }
-            return true
-        }
+        return upnBytes.withUnsafeBufferPointer { UPNKey.equal(UnsafeBufferPointer(rebasing: $0[start..<end]), upn) }
     }
 
     /// Doubles the UPN index, hashing the stored UPNs again (the slots keep only the upper half of each hash).
@@ -178,15 +172,9 @@ struct UserTable: Sendable {
         slots = grown
     }
 
-    /// FNV-1a over the ASCII-lowercased bytes, then a final mix so linear probing sees well-spread low bits.
+    /// The UPN's hash, ignoring ASCII case (`UPNKey.hash`).
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(FieldValue.lowercase(byte))) &* 0x0000_0100_0000_01B3
-        }
-        return mix(hash)
-    }
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { UPNKey.hash(bytes) }
 
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {

@@ -33,18 +33,36 @@ package struct CSVSplit: Sendable {
 package final class CSVParts<Part: Sendable>: @unchecked Sendable {
     /// A part's reading: `body` reads rows with `nextRow()` until it returns false, and returns what it gathered.
     package typealias Body = @Sendable (CSVReader) throws(InputFileError) -> Part
+    /// Takes each part's result in file order, as soon as it and every part before it are read: on whichever thread
+    /// read the last of them, one call at a time, so the merging overlaps the reading of later parts.
+    package typealias Merge = (Part) throws(InputFileError) -> Void
 
     /// The reader of the header: its columns, delimiter, encoding and `#TYPE` line describe the whole file.
     package let header: CSVReader
-    /// Data rows of every part, once `merged()` returns.
+    /// Data rows of every part, once `finish()` returns.
     package private(set) var rowCount = 0
 
     private let body: Body
+    private var merge: Merge = { _ throws(InputFileError) in }
     /// Where each part's share starts (UTF-8 stream offsets); the first is the header's end.
     private let starts: [Int]
     private let firstLine: Int
-    /// Each part's outcome, written by its task alone and read by `merged()` after every task has returned.
+    /// Each part's outcome, written by its task alone before it marks the part `done`.
     private let outcomes: [Outcome]
+
+    /// Guards `done`, `next` and `failed`: held for a moment only.
+    private let stateLock = NSLock()
+    private var done: [Bool]
+    /// The next part to merge.
+    private var next = 0
+    /// Set once merging has met an error: the parts not yet read are skipped.
+    private var failed = false
+    /// Held by the thread that merges; guards what follows.
+    private let mergeLock = NSLock()
+    private var expected: Int
+    private var line: Int
+    private var error: InputFileError?
+    private var collected: [Part] = []
 
     final class Outcome {
         var start = 0
@@ -54,8 +72,10 @@ package final class CSVParts<Part: Sendable>: @unchecked Sendable {
         var result: Result<Part, InputFileError>?
     }
 
-    /// Plans the parts of the file `header` has read the header of.
-    package init(_ header: CSVReader, split: CSVSplit = .standard, body: @escaping Body) throws(InputFileError) {
+    /// Plans the parts of the file `header` has read the header of; `merge` takes their results in file order.
+    package init(_ header: CSVReader, split: CSVSplit = .standard, body: @escaping Body, merge: @escaping Merge)
+        throws(InputFileError)
+    {
         self.header = header
         self.body = body
         firstLine = header.line
@@ -71,44 +91,53 @@ package final class CSVParts<Part: Sendable>: @unchecked Sendable {
             starts = [start]
         }
         outcomes = starts.map { _ in Outcome() }
+        done = starts.map { _ in false }
+        expected = start
+        line = firstLine
+        self.merge = merge
+    }
+
+    /// The same, keeping the parts' results for `merged()`.
+    package convenience init(_ header: CSVReader, split: CSVSplit = .standard, body: @escaping Body) throws(InputFileError) {
+        try self.init(header, split: split, body: body, merge: { _ throws(InputFileError) in })
+        merge = { [unowned self] part throws(InputFileError) in collected.append(part) }
     }
 
     package var count: Int { starts.count }
 
-    /// One task per part: run them on any threads, in any order, then call `merged()`.
+    /// One task per part: run them on any threads, in any order, then call `finish()`.
     package var tasks: [@Sendable () -> Void] {
-        (0..<starts.count).map { index in { self.read(part: index) } }
+        (0..<starts.count).map { index in { self.run(part: index) } }
     }
 
-    /// The parts' results in file order, or the error a sequential reader would throw first.
+    /// Merges what the tasks have not (reading the parts no task read); throws the error a sequential reader would
+    /// throw first.
+    package func finish() throws(InputFileError) {
+        for index in starts.indices where !stateLock.withLock({ done[index] || failed }) { run(part: index) }
+        mergeLock.lock()
+        mergeReady()
+        mergeLock.unlock()
+        if let error { throw error }
+    }
+
+    /// `finish()`, then the parts' results in file order (for a `CSVParts` made without `merge`).
     package func merged() throws(InputFileError) -> [Part] {
-        if starts.count == 1 {
-            if outcomes[0].result == nil { read(part: 0) }
-            rowCount = header.rowCount
-            return try [outcomes[0].result?.get()].compactMap { $0 }
-        }
-        var parts: [Part] = []
-        parts.reserveCapacity(starts.count)
-        var expected = starts[0]
-        var line = firstLine
-        for index in starts.indices {
-            var outcome = outcomes[index]
-            if outcome.result == nil || outcome.start != expected || (index > 0 && outcome.result?.isFailure == true) {
-                // A wrong guess, or an error whose line numbers count from a guess: read it again from where it starts.
-                outcome = Outcome()
-                let reader = try CSVReader(partOf: header, from: expected, line: line, stop: stop(index), seekLineStart: false)
-                run(reader, from: line, into: outcome)
-            }
-            guard let result = outcome.result else { continue }
-            parts.append(try result.get())
-            rowCount += outcome.rows
-            line += outcome.lines
-            expected = outcome.end
-        }
-        return parts
+        try finish()
+        return collected
     }
 
     private func stop(_ index: Int) -> Int { index + 1 < starts.count ? starts[index + 1] : Int.max }
+
+    private func run(part index: Int) {
+        if !stateLock.withLock({ failed }) { read(part: index) }
+        stateLock.withLock { done[index] = true }
+        // Merge what is ready, unless another thread is merging; a part it did not see yet is looked at again.
+        while mergeLock.try() {
+            mergeReady()
+            mergeLock.unlock()
+            guard stateLock.withLock({ !failed && next < done.count && done[next] }) else { return }
+        }
+    }
 
     private func read(part index: Int) {
         let outcome = outcomes[index]
@@ -121,18 +150,49 @@ package final class CSVParts<Part: Sendable>: @unchecked Sendable {
             let line = index == 0 ? firstLine : 1
             let reader = try CSVReader(
                 partOf: header, from: starts[index], line: line, stop: stop(index), seekLineStart: index > 0)
-            run(reader, from: line, into: outcome)
+            read(reader, from: line, into: outcome)
         } catch {
             outcome.result = .failure(error)
         }
     }
 
-    private func run(_ reader: CSVReader, from line: Int, into outcome: Outcome) {
+    private func read(_ reader: CSVReader, from line: Int, into outcome: Outcome) {
         outcome.start = reader.bytesRead
         outcome.result = Result { () throws(InputFileError) in try body(reader) }
         outcome.end = reader.bytesRead
         outcome.lines = reader.line - line
-        outcome.rows = reader.rowCount
+        outcome.rows = starts.count > 1 ? reader.rowCount : 0
+    }
+
+    /// With `mergeLock` held: merges the parts read, in order, from `next` on.
+    private func mergeReady() {
+        while error == nil, let index = stateLock.withLock({ next < done.count && done[next] ? next : nil }) {
+            var outcome = outcomes[index]
+            if starts.count > 1 && (outcome.start != expected || (index > 0 && outcome.result?.isFailure == true)) {
+                // A wrong guess, or an error whose line numbers count from a guess: read it again from where it starts.
+                outcome = Outcome()
+                do throws(InputFileError) {
+                    let reader = try CSVReader(partOf: header, from: expected, line: line, stop: stop(index), seekLineStart: false)
+                    read(reader, from: line, into: outcome)
+                } catch {
+                    outcome.result = .failure(error)
+                }
+            }
+            // A part is skipped only once merging has failed, and then this loop has stopped before it.
+            guard let result = outcome.result else { return }
+            do throws(InputFileError) {
+                try merge(try result.get())
+            } catch {
+                self.error = error
+                stateLock.withLock { failed = true }
+                return
+            }
+            outcomes[index].result = nil  // merged: its memory is freed
+            rowCount += starts.count > 1 ? outcome.rows : header.rowCount
+            line += outcome.lines
+            expected = outcome.end
+            stateLock.withLock { next += 1 }
+        }
     }
 }
 

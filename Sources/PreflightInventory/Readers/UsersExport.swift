@@ -42,6 +42,7 @@ enum UsersExport {
     struct Reading: ExportReading {
         let path: String
         let parts: CSVParts<UserRows>
+        let builder: UserTableBuilder
         let columns: CSVColumns
         let sync: SyncColumn
         let enabledColumn: Int?
@@ -64,8 +65,11 @@ enum UsersExport {
         let enabledColumn = columns.index(["accountEnabled", "Account enabled"])
         let blockedColumn = enabledColumn == nil ? columns.index(["BlockCredential", "Block credential"]) : nil
         let names = columns.names
-        let parts = try CSVParts(reader, split: split) { reader throws(InputFileError) -> UserRows in
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let builder = UserTableBuilder(path: path, fileBytes: fileBytes ?? 0)
+        let body: CSVParts<UserRows>.Body = { reader throws(InputFileError) -> UserRows in
             var rows = UserRows()
+            let first = reader.bytesRead
             while try reader.nextRow() {
                 let upn = FieldValue.trimmed(reader.field(upnColumn))
                 guard !upn.isEmpty else {
@@ -97,47 +101,24 @@ enum UsersExport {
                 }
                 rows.append(upn: upn, id: idColumn.flatMap { GUID(reader.field($0)) }, flags: flags)
             }
+            rows.bytes = reader.bytesRead - first
             return rows
         }
+        let parts = try CSVParts(reader, split: split, body: body) { rows throws(InputFileError) in try builder.add(rows) }
         return Reading(
-            path: path, parts: parts, columns: columns, sync: sync, enabledColumn: enabledColumn, blockedColumn: blockedColumn)
+            path: path, parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
+            blockedColumn: blockedColumn)
     }
 }
 
 extension UsersExport.Reading {
     var tasks: [@Sendable () -> Void] { parts.tasks }
 
-    /// Adds the parts' users to the table in file order.
+    /// Adds the parts' users not added yet to the table.
     func finish() throws(InputFileError) -> UsersExport.Result {
         let key = UsersExport.key
-        var users = try parts.merged()
-        var table = UserTable()
-        table.reserve(users: users.reduce(0) { $0 + $1.count })
-        var duplicates: [String] = []
-        var duplicateCount = 0
-        var rowsWithoutUPN = 0
-        var syncedCount = 0
-        var enabledEmpty = 0
-        users.reverse()
-        while let part = users.popLast() {  // each part freed once added
-            rowsWithoutUPN += part.withoutUPN
-            enabledEmpty += part.enabledEmpty
-            try part.forEach { (upn, hash, id, flags) throws(InputFileError) in
-                guard table.hasRoom(forUPN: upn.count) else {
-                    throw InputFileError(
-                        "'\(path)' (named by '\(key)') holds more users than preflight can index (4 GiB of user principal names "
-                            + "or 2,147,483,646 users, a hundred times the largest tenant). Name the users export itself, not "
-                            + "several joined.")
-                }
-                if table.add(upn: upn, hash: hash, id: id, flags: flags) == nil {
-                    // The first ones are listed; a file of one user repeated must not keep every copy.
-                    if duplicates.count < UsersExport.listedDuplicates { duplicates.append(String(decoding: upn, as: UTF8.self)) }
-                    duplicateCount += 1
-                } else if flags.contains(.synced) {
-                    syncedCount += 1
-                }
-            }
-        }
+        try parts.finish()
+        let table = builder.table
         let reader = parts.header
         let rowCount = parts.rowCount
         var input = InventoryFacts.Input(
@@ -155,20 +136,20 @@ extension UsersExport.Reading {
             syncName = name
             input.notes.append("Synchronized users are those with a value in '\(name)' (the export has no True/False sync column).")
         }
-        if syncedCount == 0 && table.count > 0 {
+        if builder.syncedCount == 0 && table.count > 0 {
             input.notes.append(
                 "No user is marked as synchronized in '\(syncName)'. If the tenant does synchronize from AD, the column was not "
                     + "exported: Get-MgUser returns OnPremisesSyncEnabled only when it is named in -Property.")
         }
-        if enabledEmpty > 0 && enabledEmpty == rowCount - rowsWithoutUPN, let index = enabledColumn ?? blockedColumn {
+        if builder.enabledEmpty > 0 && builder.enabledEmpty == rowCount - builder.rowsWithoutUPN, let index = enabledColumn ?? blockedColumn {
             input.notes.append(
                 "'\(columns.names[index])' is empty for every user, so every user counts as enabled. Get-MgUser returns AccountEnabled "
                     + "only when it is named in -Property.")
         }
         return UsersExport.Result(
             table: table, input: input, syncColumn: syncName,
-            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: duplicates, duplicateCount: duplicateCount,
-            rowsWithoutUPN: rowsWithoutUPN)
+            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: builder.duplicates,
+            duplicateCount: builder.duplicateCount, rowsWithoutUPN: builder.rowsWithoutUPN)
     }
 }
 
