@@ -13,10 +13,11 @@ enum MemberExports {
             if upn == nil && id == nil { return nil }
         }
 
-        func user(in reader: CSVReader, _ table: UserTable) -> Int? {
+        /// `hint`: the last user found (`UserTable.find(upn:hint:)`).
+        func user(in reader: CSVReader, _ table: UserTable, hint: inout Int) -> Int? {
             if let upn {
                 let field = FieldValue.trimmed(reader.field(upn))
-                if !field.isEmpty { return table.find(upn: field) }
+                if !field.isEmpty { return table.find(upn: field, hint: &hint) }
             }
             if let id, let guid = GUID(reader.field(id)) { return table.find(id: guid) }
             return nil
@@ -76,8 +77,9 @@ enum MemberExports {
         }
         let parts = try CSVParts(reader, split: split) { reader throws(InputFileError) -> RegistrationRows in
             var rows = RegistrationRows()
+            var hint = 0
             while try reader.nextRow() {
-                guard let user = key.user(in: reader, table) else {
+                guard let user = key.user(in: reader, table, hint: &hint) else {
                     rows.other += 1
                     continue
                 }
@@ -170,12 +172,13 @@ enum MemberExports {
         let typeColumn = columns.index(["@odata.type", "odataType", "objectType", "Object type"])
         let parts = try CSVParts(reader, split: split) { reader throws(InputFileError) -> ScopeRows in
             var rows = ScopeRows()
+            var hint = 0
             while try reader.nextRow() {
                 if let typeColumn, FieldValue.string(reader.field(typeColumn)).lowercased().hasSuffix("group") {
                     rows.nestedGroups += 1
                     continue
                 }
-                if let user = key.user(in: reader, table) {
+                if let user = key.user(in: reader, table, hint: &hint) {
                     rows.marked.mark(user, .seen)
                 } else {
                     let label = key.label(in: reader)

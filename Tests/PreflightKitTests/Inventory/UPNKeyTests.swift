@@ -49,6 +49,33 @@ struct UPNKeyTests {
     }
 }
 
+/// Lookups that try the last user found and the next one first find what a hash probe finds, in any order.
+@Suite("Inventory user lookups")
+struct UserLookupTests {
+    @Test func aHintNeverChangesTheAnswer() {
+        var table = UserTable()
+        let upns = (0..<200).map { "user\($0)@contoso.com" }
+        for upn in upns {
+            var bytes = Array(upn.utf8)
+            _ = bytes.withUnsafeMutableBufferPointer { table.add(upn: UnsafeBufferPointer($0), id: nil, flags: []) }
+        }
+        // In order, repeated, reversed, shuffled, in another case, and names that are not users.
+        var generator = SystemRandomNumberGenerator()
+        let order = upns + upns.map { $0 } + upns.reversed() + upns.shuffled(using: &generator) + upns.map { $0.uppercased() }
+            + ["ghost@contoso.com", "user1@contoso.co", "user20@contoso.comm", ""]
+        var hint = 0
+        for upn in order {
+            var bytes = Array(upn.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let field = UnsafeBufferPointer(buffer)
+                let expected = table.find(upn: field)
+                #expect(table.find(upn: field, hint: &hint) == expected, "\(upn)")
+                if let expected { #expect(table.upn(expected).lowercased() == upn.lowercased()) }
+            }
+        }
+    }
+}
+
 extension String {
     fileprivate subscript(_ index: Int) -> Character { self[self.index(startIndex, offsetBy: index)] }
 }
