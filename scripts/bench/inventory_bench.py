@@ -107,7 +107,7 @@ def main():
     sizes = sum(os.path.getsize(path) for path in files[:3])
     numbers = results["preflight"]
     print(f"Inventory benchmark: {tenant} ({sizes / 1e6:.0f} MB of CSV), {arguments.runs} interleaved runs after a warm-up, "
-          f"{os.cpu_count()} cores, load average before the runs' end {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} cores, 1-minute load average at the end {os.getloadavg()[0]:.1f}")
     print(f"All computed: in-scope hybrid {numbers['inScopeHybrid']:,}, unlicensed {numbers['unlicensed']:,}, "
           f"unregistered {numbers['unregistered']:,}")
     if "duckdb" not in commands:
