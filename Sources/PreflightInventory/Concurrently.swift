@@ -43,3 +43,53 @@ func runConcurrently(_ jobs: [any DeferredWork]) {
     jobs[0].run()
     group.wait()
 }
+
+/// Runs the tasks on as many threads as the machine has cores (the calling one included), each thread taking the next
+/// task not yet taken, and waits for all: the parts of large exports (`CSVParts`) and the small exports' readers.
+func runOnCores(_ tasks: [@Sendable () -> Void], cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    let threads = min(tasks.count, max(1, cores))
+    guard threads > 1 else {
+        for task in tasks { task() }
+        return
+    }
+    let queue = TaskQueue(tasks)
+    runConcurrently((0..<threads).map { _ in queue })
+}
+
+/// The tasks of `runOnCores`, handed out one at a time; as `DeferredWork`, `run()` takes tasks until none is left.
+private final class TaskQueue: DeferredWork, @unchecked Sendable {
+    private let tasks: [@Sendable () -> Void]
+    private let lock = NSLock()
+    /// The next task to hand out, guarded by `lock`.
+    private var next = 0
+
+    init(_ tasks: [@Sendable () -> Void]) { self.tasks = tasks }
+
+    func run() {
+        while let task = take() { task() }
+    }
+
+    private func take() -> (@Sendable () -> Void)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < tasks.count else { return nil }
+        next += 1
+        return tasks[next - 1]
+    }
+}
+
+/// An export whose header is read and understood: its parts (`CSVParts`) are read by `tasks` on any threads, then
+/// merged by `finish()`. The gatherer runs the tasks of several exports together; `read()` runs one export's alone.
+protocol ExportReading {
+    associatedtype Output
+    var tasks: [@Sendable () -> Void] { get }
+    /// Merges the parts in file order, once every task has run (else reads the parts here).
+    func finish() throws(InputFileError) -> Output
+}
+
+extension ExportReading {
+    func read() throws(InputFileError) -> Output {
+        runOnCores(tasks)
+        return try finish()
+    }
+}

@@ -5,7 +5,8 @@ import PreflightEngine
 /// Reads every configured inventory export once, streaming, and reduces them to `InventoryFacts`.
 /// Blocking file work: call it through `runBlocking`, never on the cooperative pool.
 enum InventoryGatherer {
-    static func gather(_ settings: Configuration.InventorySettings) -> InventoryFacts {
+    /// `split`: how large exports are cut into parts read in parallel (the tests force small parts).
+    static func gather(_ settings: Configuration.InventorySettings, split: CSVSplit = .standard) -> InventoryFacts {
         var facts = InventoryFacts()
         guard let usersPath = settings.users else { return facts }
 
@@ -28,9 +29,16 @@ enum InventoryGatherer {
             }
         }
 
+        // The subscribed SKUs need no user table: read beside the parts of the users export, on every core.
+        let skus = settings.subscribedSkus.flatMap { path in
+            catalog.map { catalog in Deferred { () throws(InputFileError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
+        }
         let table: UserTable
         do throws(InputFileError) {
-            let users = try UsersExport.read(usersPath)
+            let reading = try UsersExport.open(usersPath, split: split)
+            let beside: [@Sendable () -> Void] = skus.map { job in [{ job.run() }] } ?? []
+            runOnCores(beside + reading.tasks)
+            let users = try reading.finish()
             table = users.table
             facts.inputs.append(users.input)
             facts.syncColumn = users.syncColumn
@@ -43,24 +51,37 @@ enum InventoryGatherer {
             return facts
         }
 
-        // The other exports only look users up, so they are read at the same time (two cores halve the wall time).
-        let scope = settings.scopeGroup.map { path in
-            Deferred { () throws(InputFileError) in try MemberExports.readScopeGroup(path, table: table) }
+        // The other exports only look users up: the parts of all of them are read at the same time, on every core.
+        var tasks: [@Sendable () -> Void] = []
+        func opened<Reading: ExportReading>(_ key: String, _ open: () throws(InputFileError) -> Reading) -> Reading? {
+            do throws(InputFileError) {
+                let reading = try open()
+                tasks += reading.tasks
+                return reading
+            } catch {
+                facts.inputErrors[key] = error.description
+                return nil
+            }
+        }
+        let scope = settings.scopeGroup.flatMap { path in
+            opened(MemberExports.scopeKey) { () throws(InputFileError) in try MemberExports.openScopeGroup(path, table: table, split: split) }
         }
         let licenses = settings.licenses.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InputFileError) in try LicenseExport.read(path, table: table, catalog: catalog) } }
+            catalog.flatMap { catalog in
+                opened(LicenseExport.key) { () throws(InputFileError) in
+                    try LicenseExport.open(path, table: table, catalog: catalog, split: split)
+                }
+            }
         }
-        let skus = settings.subscribedSkus.flatMap { path in
-            catalog.map { catalog in Deferred { () throws(InputFileError) in try SubscribedSkusExport.read(path, catalog: catalog) } }
+        let registration = settings.registration.flatMap { path in
+            opened(MemberExports.registrationKey) { () throws(InputFileError) in
+                try MemberExports.openRegistration(path, table: table, split: split)
+            }
         }
-        let registration = settings.registration.map { path in
-            Deferred { () throws(InputFileError) in try MemberExports.readRegistration(path, table: table) }
-        }
-        let jobs: [(any DeferredWork)?] = [licenses, registration, scope, skus]
-        runConcurrently(jobs.compactMap { $0 })
+        runOnCores(tasks)
 
         var scopeMarks: [UserTable.Marks]?
-        switch scope?.result {
+        switch scope.map({ reading in Result { () throws(InputFileError) in try reading.finish() } }) {
         case .success(let result)?:
             facts.inputs.append(result.input)
             facts.scopeFromGroup = true
@@ -73,7 +94,7 @@ enum InventoryGatherer {
         }
         var licenseMarks: [UserTable.Marks]?
         var unknownLicenses: [Int: [String]] = [:]
-        switch licenses?.result {
+        switch licenses.map({ reading in Result { () throws(InputFileError) in try reading.finish() } }) {
         case .success(let result)?:
             facts.inputs.append(result.input)
             facts.licensing = result.licensing
@@ -90,7 +111,7 @@ enum InventoryGatherer {
         case nil: break
         }
         var registrationMarks: [UserTable.Marks]?
-        switch registration?.result {
+        switch registration.map({ reading in Result { () throws(InputFileError) in try reading.finish() } }) {
         case .success(let result)?:
             facts.inputs.append(result.input)
             facts.registration = InventoryFacts.Registration(usersMatched: result.matched, rowsForOtherUsers: result.other)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Inventory benchmark: preflight's six inventory checks vs a plain Python csv script on a generated
-# 1,000,000-user tenant (70% synchronized), its licence rows and its registration details.
+# Inventory benchmark: preflight's six inventory checks vs a plain Python csv script and DuckDB (read_csv and one
+# SQL query) on a generated 1,000,000-user tenant (70% synchronized), its licence rows and its registration details.
+# DuckDB comes from PyPI into a venv of the benchmark's own (.lab/inventory-bench/venv, once); when it cannot be
+# installed, the table says so and shows the Python baseline alone.
 #   bash scripts/bench/inventory.sh            (make bench-inventory)
 # Environment: INVENTORY_BENCH_USERS (default 1000000), INVENTORY_BENCH_RUNS (default 3).
 set -euo pipefail
@@ -34,4 +36,13 @@ EOF
     mv "$tenant.tmp" "$tenant"
 fi
 
-python3 scripts/bench/inventory_bench.py "$binary" "$tenant" "$catalog" --runs "$runs"
+venv=.lab/inventory-bench/venv
+if ! "$venv/bin/python" -c "import duckdb" 2>/dev/null; then
+    echo "Installing DuckDB from PyPI into $venv (once)..." >&2
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet duckdb; } >&2 \
+        || echo "Could not install DuckDB (pip install duckdb into $venv failed): the DuckDB baseline is left out." >&2
+fi
+duckdb=()
+if "$venv/bin/python" -c "import duckdb" 2>/dev/null; then duckdb=(--duckdb "$venv/bin/python"); fi
+
+python3 scripts/bench/inventory_bench.py "$binary" "$tenant" "$catalog" --runs "$runs" "${duckdb[@]}"

@@ -47,6 +47,18 @@ package final class UTF8ChunkSource {
         raw = .allocate(capacity: Self.chunkSize)
     }
 
+    /// The same UTF-8 file from byte `offset` of its UTF-8 stream on (after any byte-order mark, whose encoding
+    /// `encoding` says): one part of a file `CSVParts` reads in parallel.
+    package convenience init(path: String, key: String, encoding: Encoding, offset: Int) throws(InputFileError) {
+        try self.init(path: path, key: key)
+        self.encoding = encoding
+        started = true
+        let start = off_t(offset + (encoding == .utf8BOM ? 3 : 0))
+        guard lseek(descriptor, start, SEEK_SET) == start else {
+            throw InputFileError("Cannot read '\(path)' (named by '\(key)'): \(String(cString: strerror(errno))).")
+        }
+    }
+
     /// Text already read and decoded (from the file at `path`, named by `key`): one chunk, its UTF-8.
     package init(text: String, path: String, key: String) {
         self.path = path

@@ -13,10 +13,11 @@ enum MemberExports {
             if upn == nil && id == nil { return nil }
         }
 
-        func user(in reader: CSVReader, _ table: UserTable) -> Int? {
+        /// `hint`: the last user found (`UserTable.find(upn:hint:)`).
+        func user(in reader: CSVReader, _ table: UserTable, hint: inout Int) -> Int? {
             if let upn {
                 let field = FieldValue.trimmed(reader.field(upn))
-                if !field.isEmpty { return table.find(upn: field) }
+                if !field.isEmpty { return table.find(upn: field, hint: &hint) }
             }
             if let id, let guid = GUID(reader.field(id)) { return table.find(id: guid) }
             return nil
@@ -40,8 +41,29 @@ enum MemberExports {
         var other: Int
     }
 
+    /// What one part of the registration export recorded.
+    struct RegistrationRows: Sendable {
+        var marked = MarkedRows()
+        var other = 0
+    }
+
     /// Reads isSsprRegistered / "SSPR Registered" for the users of the table.
-    static func readRegistration(_ path: String, table: UserTable) throws(InputFileError) -> RegistrationResult {
+    static func readRegistration(
+        _ path: String, table: UserTable, split: CSVSplit = .standard
+    ) throws(InputFileError) -> RegistrationResult {
+        try openRegistration(path, table: table, split: split).read()
+    }
+
+    struct RegistrationReading: ExportReading {
+        let parts: CSVParts<RegistrationRows>
+        let table: UserTable
+        var tasks: [@Sendable () -> Void] { parts.tasks }
+        func finish() throws(InputFileError) -> RegistrationResult { try finishRegistration(parts, table: table) }
+    }
+
+    static func openRegistration(
+        _ path: String, table: UserTable, split: CSVSplit = .standard
+    ) throws(InputFileError) -> RegistrationReading {
         let reader = try CSVReader(path: path, key: registrationKey)
         let columns = CSVColumns(reader.header)
         guard let key = UserKey(columns, idAliases: ["id", "Object ID"]),
@@ -53,35 +75,52 @@ enum MemberExports {
                     + "userRegistrationDetails) or 'User principal name' and 'SSPR Registered' (Entra admin center > Protection > "
                     + "Authentication methods > User registration details > Download).")
         }
+        let parts = try CSVParts(reader, split: split) { reader throws(InputFileError) -> RegistrationRows in
+            var rows = RegistrationRows()
+            var hint = 0
+            while try reader.nextRow() {
+                guard let user = key.user(in: reader, table, hint: &hint) else {
+                    rows.other += 1
+                    continue
+                }
+                switch FieldValue.flag(reader.field(registered)) {
+                case .yes: rows.marked.mark(user, [.seen, .yes])
+                case .no, .empty: rows.marked.mark(user, .seen)
+                case .unrecognised:
+                    throw reader.error(
+                        field: registered,
+                        "'\(reader.columnName(registered))' holds '\(reader.string(registered))', which is neither registered "
+                            + "nor not registered (expected True/False or Registered/Not Registered). Download the report again.")
+                }
+            }
+            return rows
+        }
+        return RegistrationReading(parts: parts, table: table)
+    }
+
+    /// Merges the parts in file order, once every task has run (else reads them here).
+    static func finishRegistration(
+        _ parts: CSVParts<RegistrationRows>, table: UserTable
+    ) throws(InputFileError) -> RegistrationResult {
+        let reader = parts.header
+        let path = reader.path
         var matched = 0
         var other = 0
         var marks = table.emptyMarks()
-        while try reader.nextRow() {
-            guard let user = key.user(in: reader, table) else {
-                other += 1
-                continue
-            }
-            if !marks[user].contains(.seen) { matched += 1 }
-            marks[user].insert(.seen)
-            switch FieldValue.flag(reader.field(registered)) {
-            case .yes: marks[user].insert(.yes)
-            case .no, .empty: break
-            case .unrecognised:
-                throw reader.error(
-                    field: registered,
-                    "'\(reader.columnName(registered))' holds '\(reader.string(registered))', which is neither registered nor "
-                        + "not registered (expected True/False or Registered/Not Registered). Download the report again.")
-            }
+        for part in try parts.merged() {
+            matched += marks.apply(part.marked)
+            other += part.other
         }
-        guard reader.rowCount == 0 || matched > 0 else {
+        guard parts.rowCount == 0 || matched > 0 else {
             throw InputFileError(
-                "None of the \(reader.rowCount) rows of '\(path)' (named by '\(registrationKey)') names a user of the users export. "
+                "None of the \(parts.rowCount) rows of '\(path)' (named by '\(registrationKey)') names a user of the users export. "
                     + "Are both exports from the same tenant? Export them again together.")
         }
+        let columns = CSVColumns(reader.header)
         var input = InventoryFacts.Input(
             key: registrationKey, path: path,
             format: columns.has("isSsprRegistered") ? "Graph userRegistrationDetails" : "Entra admin center \"User registration details\"",
-            encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: reader.rowCount)
+            encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: parts.rowCount)
         if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
         if other > 0 { input.notes.append("\(other) row(s) name users that are not in the users export; ignored.") }
         return RegistrationResult(input: input, marks: marks, matched: matched, other: other)
@@ -99,8 +138,28 @@ enum MemberExports {
         var nestedGroups: Int
     }
 
+    /// What one part of the group export recorded.
+    struct ScopeRows: Sendable {
+        var marked = MarkedRows()
+        var notInUsers: [String] = []
+        var nestedGroups = 0
+    }
+
     /// Reads which users of the table the group export lists.
-    static func readScopeGroup(_ path: String, table: UserTable) throws(InputFileError) -> ScopeResult {
+    static func readScopeGroup(_ path: String, table: UserTable, split: CSVSplit = .standard) throws(InputFileError) -> ScopeResult {
+        try openScopeGroup(path, table: table, split: split).read()
+    }
+
+    struct ScopeReading: ExportReading {
+        let parts: CSVParts<ScopeRows>
+        let table: UserTable
+        var tasks: [@Sendable () -> Void] { parts.tasks }
+        func finish() throws(InputFileError) -> ScopeResult { try finishScopeGroup(parts, table: table) }
+    }
+
+    static func openScopeGroup(
+        _ path: String, table: UserTable, split: CSVSplit = .standard
+    ) throws(InputFileError) -> ScopeReading {
         let reader = try CSVReader(path: path, key: scopeKey)
         let columns = CSVColumns(reader.header)
         guard let key = UserKey(columns, idAliases: ["id", "objectId", "Object ID"]) else {
@@ -111,24 +170,40 @@ enum MemberExports {
                     + "@{n='UserPrincipalName'; e={$_.AdditionalProperties.userPrincipalName}} | Export-Csv scope.csv -NoTypeInformation).")
         }
         let typeColumn = columns.index(["@odata.type", "odataType", "objectType", "Object type"])
+        let parts = try CSVParts(reader, split: split) { reader throws(InputFileError) -> ScopeRows in
+            var rows = ScopeRows()
+            var hint = 0
+            while try reader.nextRow() {
+                if let typeColumn, FieldValue.string(reader.field(typeColumn)).lowercased().hasSuffix("group") {
+                    rows.nestedGroups += 1
+                    continue
+                }
+                if let user = key.user(in: reader, table, hint: &hint) {
+                    rows.marked.mark(user, .seen)
+                } else {
+                    let label = key.label(in: reader)
+                    if !label.isEmpty { rows.notInUsers.append(label) }
+                }
+            }
+            return rows
+        }
+        return ScopeReading(parts: parts, table: table)
+    }
+
+    /// Merges the parts in file order, once every task has run (else reads them here).
+    static func finishScopeGroup(_ parts: CSVParts<ScopeRows>, table: UserTable) throws(InputFileError) -> ScopeResult {
         var notInUsers: [String] = []
         var nestedGroups = 0
         var marks = table.emptyMarks()
-        while try reader.nextRow() {
-            if let typeColumn, FieldValue.string(reader.field(typeColumn)).lowercased().hasSuffix("group") {
-                nestedGroups += 1
-                continue
-            }
-            if let user = key.user(in: reader, table) {
-                marks[user].insert(.seen)
-            } else {
-                let label = key.label(in: reader)
-                if !label.isEmpty { notInUsers.append(label) }
-            }
+        for part in try parts.merged() {
+            _ = marks.apply(part.marked)
+            notInUsers += part.notInUsers
+            nestedGroups += part.nestedGroups
         }
+        let reader = parts.header
         var input = InventoryFacts.Input(
-            key: scopeKey, path: path, format: "group members", encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: reader.rowCount)
+            key: scopeKey, path: reader.path, format: "group members", encoding: reader.encoding.rawValue,
+            delimiter: reader.delimiterName, rows: parts.rowCount)
         if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
         if nestedGroups > 0 {
             input.notes.append(

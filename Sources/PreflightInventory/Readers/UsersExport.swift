@@ -35,7 +35,21 @@ enum UsersExport {
     /// The most duplicate UPNs kept for the report (the largest `listLimit`); the rest are only counted.
     static let listedDuplicates = 1_000_000
 
-    static func read(_ path: String) throws(InputFileError) -> Result {
+    static func read(_ path: String, split: CSVSplit = .standard) throws(InputFileError) -> Result {
+        try open(path, split: split).read()
+    }
+
+    struct Reading: ExportReading {
+        let path: String
+        let parts: CSVParts<UserRows>
+        let builder: UserTableBuilder
+        let columns: CSVColumns
+        let sync: SyncColumn
+        let enabledColumn: Int?
+        let blockedColumn: Int?
+    }
+
+    static func open(_ path: String, split: CSVSplit = .standard) throws(InputFileError) -> Reading {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         guard let upnColumn = columns.index(upnAliases), let sync = syncColumn(columns) else {
@@ -50,66 +64,66 @@ enum UsersExport {
         let idColumn = columns.index(idAliases)
         let enabledColumn = columns.index(["accountEnabled", "Account enabled"])
         let blockedColumn = enabledColumn == nil ? columns.index(["BlockCredential", "Block credential"]) : nil
-
-        var table = UserTable()
-        var duplicates: [String] = []
-        var duplicateCount = 0
-        var rowsWithoutUPN = 0
-        var syncedCount = 0
-        var enabledEmpty = 0
-        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        while try reader.nextRow() {
-            if reader.rowCount == 1000, let fileSize {
-                // Size the table for the whole file from the first rows' length (UTF-16 files overestimate: harmless).
-                // At most 4 million users ahead (about 100 MB of indexes): a file whose first rows are short and whose
-                // rest is one huge line must not reserve gigabytes before its line is refused. Larger tenants grow.
-                table.reserve(users: min(4_000_000, fileSize / max(1, reader.bytesRead / 1000) + 1000))
-            }
-            let upn = FieldValue.trimmed(reader.field(upnColumn))
-            guard !upn.isEmpty else {
-                rowsWithoutUPN += 1
-                continue
-            }
-            var flags: UserTable.Flags = []
-            switch sync {
-            case .flag(let index, let name):
-                switch FieldValue.flag(reader.field(index)) {
-                case .yes: flags.insert(.synced)
-                case .no, .empty: break
-                case .unrecognised: throw notAFlag(reader, index, name)
+        let names = columns.names
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let builder = UserTableBuilder(path: path, fileBytes: fileBytes ?? 0)
+        let body: CSVParts<UserRows>.Body = { reader throws(InputFileError) -> UserRows in
+            var rows = UserRows()
+            let first = reader.bytesRead
+            while try reader.nextRow() {
+                let upn = FieldValue.trimmed(reader.field(upnColumn))
+                guard !upn.isEmpty else {
+                    rows.withoutUPN += 1
+                    continue
                 }
-            case .presence(let index, _):
-                if !FieldValue.trimmed(reader.field(index)).isEmpty { flags.insert(.synced) }
-            }
-            if let index = enabledColumn ?? blockedColumn {
-                switch FieldValue.flag(reader.field(index)) {
-                case .yes: if enabledColumn != nil { flags.insert(.enabled) }
-                case .no: if blockedColumn != nil { flags.insert(.enabled) }
-                case .empty:
+                var flags: UserTable.Flags = []
+                switch sync {
+                case .flag(let index, let name):
+                    switch FieldValue.flag(reader.field(index)) {
+                    case .yes: flags.insert(.synced)
+                    case .no, .empty: break
+                    case .unrecognised: throw notAFlag(reader, index, name)
+                    }
+                case .presence(let index, _):
+                    if !FieldValue.trimmed(reader.field(index)).isEmpty { flags.insert(.synced) }
+                }
+                if let index = enabledColumn ?? blockedColumn {
+                    switch FieldValue.flag(reader.field(index)) {
+                    case .yes: if enabledColumn != nil { flags.insert(.enabled) }
+                    case .no: if blockedColumn != nil { flags.insert(.enabled) }
+                    case .empty:
+                        flags.formUnion([.enabled, .enabledUnknown])
+                        rows.enabledEmpty += 1
+                    case .unrecognised: throw notAFlag(reader, index, names[index])
+                    }
+                } else {
                     flags.formUnion([.enabled, .enabledUnknown])
-                    enabledEmpty += 1
-                case .unrecognised: throw notAFlag(reader, index, columns.names[index])
                 }
-            } else {
-                flags.formUnion([.enabled, .enabledUnknown])
+                rows.append(upn: upn, id: idColumn.flatMap { GUID(reader.field($0)) }, flags: flags)
             }
-            let id = idColumn.flatMap { GUID(reader.field($0)) }
-            guard table.hasRoom(forUPN: upn.count) else {
-                throw reader.error(
-                    row: "the file holds more users than preflight can index (4 GiB of user principal names or 2,147,483,646 "
-                        + "users, a hundred times the largest tenant). Name the users export itself, not several joined.")
-            }
-            if table.add(upn: upn, id: id, flags: flags) == nil {
-                // The first ones are listed; a file of one user repeated must not keep every copy.
-                if duplicates.count < Self.listedDuplicates { duplicates.append(String(decoding: upn, as: UTF8.self)) }
-                duplicateCount += 1
-            } else if flags.contains(.synced) {
-                syncedCount += 1
-            }
+            rows.bytes = reader.bytesRead - first
+            return rows
         }
+        let parts = try CSVParts(reader, split: split, body: body) { rows throws(InputFileError) in try builder.add(rows) }
+        return Reading(
+            path: path, parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
+            blockedColumn: blockedColumn)
+    }
+}
+
+extension UsersExport.Reading {
+    var tasks: [@Sendable () -> Void] { parts.tasks }
+
+    /// Adds the parts' users not added yet to the table.
+    func finish() throws(InputFileError) -> UsersExport.Result {
+        let key = UsersExport.key
+        try parts.finish()
+        let table = builder.table
+        let reader = parts.header
+        let rowCount = parts.rowCount
         var input = InventoryFacts.Input(
-            key: key, path: path, format: format(sync, columns), encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: reader.rowCount)
+            key: key, path: path, format: UsersExport.format(sync, columns), encoding: reader.encoding.rawValue,
+            delimiter: reader.delimiterName, rows: rowCount)
         if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
         if enabledColumn == nil && blockedColumn == nil {
             input.notes.append(
@@ -122,22 +136,24 @@ enum UsersExport {
             syncName = name
             input.notes.append("Synchronized users are those with a value in '\(name)' (the export has no True/False sync column).")
         }
-        if syncedCount == 0 && table.count > 0 {
+        if builder.syncedCount == 0 && table.count > 0 {
             input.notes.append(
                 "No user is marked as synchronized in '\(syncName)'. If the tenant does synchronize from AD, the column was not "
                     + "exported: Get-MgUser returns OnPremisesSyncEnabled only when it is named in -Property.")
         }
-        if enabledEmpty > 0 && enabledEmpty == reader.rowCount - rowsWithoutUPN, let index = enabledColumn ?? blockedColumn {
+        if builder.enabledEmpty > 0 && builder.enabledEmpty == rowCount - builder.rowsWithoutUPN, let index = enabledColumn ?? blockedColumn {
             input.notes.append(
                 "'\(columns.names[index])' is empty for every user, so every user counts as enabled. Get-MgUser returns AccountEnabled "
                     + "only when it is named in -Property.")
         }
-        return Result(
+        return UsersExport.Result(
             table: table, input: input, syncColumn: syncName,
-            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: duplicates, duplicateCount: duplicateCount,
-            rowsWithoutUPN: rowsWithoutUPN)
+            enabledColumn: (enabledColumn ?? blockedColumn).map { columns.names[$0] }, duplicates: builder.duplicates,
+            duplicateCount: builder.duplicateCount, rowsWithoutUPN: builder.rowsWithoutUPN)
     }
+}
 
+extension UsersExport {
     static func syncColumn(_ columns: CSVColumns) -> SyncColumn? {
         for alias in syncFlagAliases {
             if let index = columns.index([alias]) { return .flag(index, columns.names[index]) }
