@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin_dir=${1:?usage: package.sh BIN_DIR MAN_PAGE}
 man_page=${2:?usage: package.sh BIN_DIR MAN_PAGE}
-version=$(sed -n 's/.*public static let current = "\([^"]*\)".*/\1/p' Sources/PreflightCore/Model/Report.swift)
+version=$(sed -n 's/.*static let current = "\([^"]*\)".*/\1/p' Sources/PreflightCore/Model/Report.swift)
 [ -n "$version" ] || { echo "package: no version in Sources/PreflightCore/Model/Report.swift (PreflightVersion.current)" >&2; exit 70; }
 arch=$(dpkg --print-architecture)
 [ "$arch" = amd64 ] || { echo "package: this builds amd64 packages; this machine is '$arch'" >&2; exit 64; }
