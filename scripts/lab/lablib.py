@@ -1,5 +1,7 @@
 """lablib.py -- helpers shared by populate-scenarios.py and populate-scale.py (imported, not run).
 Needs /usr/bin/python3 (the samba bindings)."""
+import json
+import time
 import ldb
 from samba.auth import system_session
 from samba.dcerpc import security
@@ -119,3 +121,13 @@ class Lab:
         m.dn = ldb.Dn(self.db, dn)
         m[attr] = ldb.MessageElement(value, ldb.FLAG_MOD_REPLACE, attr)
         self.db.modify(m)
+
+    def finish(self, started, manifest_path):
+        """Records how long populating took, writes the manifest (when asked) and prints what was created."""
+        self.manifest["seconds"] = round(time.monotonic() - started, 2)
+        if manifest_path:
+            with open(manifest_path, "w") as f:
+                json.dump(self.manifest, f, indent=1, sort_keys=True)
+        for k, v in self.manifest["objects"].items():
+            print("%-18s %-14s %s" % (k, v.get("sid", "-").rsplit("-", 1)[-1] if "sid" in v else "-", v["dn"]))
+        print("populated in %.2f s" % self.manifest["seconds"])

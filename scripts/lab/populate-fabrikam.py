@@ -15,7 +15,6 @@ multi-domain tests attribute to this domain. Append new objects at the END of ma
 Run with /usr/bin/python3 (pyenv's python3 has no samba module).
 """
 import argparse
-import json
 import sys
 import time
 
@@ -41,13 +40,7 @@ def main():
     L.user("ann", ou="OU=People")
     L.user("ben", ou="OU=People")
     L.user("cy", ou="OU=Blocked,OU=People")
-    L.manifest["seconds"] = round(time.monotonic() - t0, 2)
-    if a.manifest:
-        with open(a.manifest, "w") as f:
-            json.dump(L.manifest, f, indent=1, sort_keys=True)
-    for k, v in L.manifest["objects"].items():
-        print("%-18s %-14s %s" % (k, v.get("sid", "-").rsplit("-", 1)[-1] if "sid" in v else "-", v["dn"]))
-    print("populated in %.2f s" % L.manifest["seconds"])
+    L.finish(t0, a.manifest)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ objects at the END of main() only, or all later RIDs shift.
 Run with /usr/bin/python3 (pyenv's python3 has no samba module).
 """
 import argparse
-import json
 import sys
 import time
 
@@ -182,13 +181,7 @@ def main():
     m["msDS-GroupMSAMembership"] = ldb.MessageElement(ndr_pack(readers), ldb.FLAG_MOD_REPLACE, "msDS-GroupMSAMembership")
     db.modify(m)
 
-    L.manifest["seconds"] = round(time.monotonic() - t0, 2)
-    if a.manifest:
-        with open(a.manifest, "w") as f:
-            json.dump(L.manifest, f, indent=1, sort_keys=True)
-    for k, v in L.manifest["objects"].items():
-        print("%-18s %-14s %s" % (k, v.get("sid", "-").rsplit("-", 1)[-1] if "sid" in v else "-", v["dn"]))
-    print("populated in %.2f s" % L.manifest["seconds"])
+    L.finish(t0, a.manifest)
 
 
 if __name__ == "__main__":
