@@ -98,8 +98,14 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .md
     @OptionGroup var destination: StdoutOrFileOption
+    @OptionGroup var redaction: RedactionOptions
 
     func run() throws {
-        try destination.write(format.render(try JSONReporter.load(report)))
+        try redaction.validate(outFile: destination.out)
+        var redactor = try redaction.redactor()
+        var saved = try JSONReporter.load(report)
+        saved = try redactor.apply(saved)
+        try redaction.writeMapping(redactor)
+        try destination.write(format.render(saved))
     }
 }

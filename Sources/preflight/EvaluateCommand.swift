@@ -31,6 +31,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         Interruption.install(out: output.out)
         try output.validateValues()
         let formats = output.formats, gate = output.gate
+        var redactor = try output.redaction.redactor()
         let saved = try SavedFacts.load(facts, registry: .builtIn)
         let configuration = try config.map(Configuration.parse(fileAt:)) ?? saved.configuration
         var notices = saved.notices
@@ -77,6 +78,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             catalog: loaded, selection: saved.selection, notices: notices)
         report.apply(gate)
         report.apply(waiverList, at: saved.judgedAt)
+        report = try redactor.apply(report)
+        try output.redaction.writeMapping(redactor)
         let written = try ReportWriter.publish(report, formats: formats, to: output.out, keep: output.keep)
         withExtendedLifetime(lock) {}
         try ReportOutput.finish(report, formats: formats, written: written, quiet: output.quiet)

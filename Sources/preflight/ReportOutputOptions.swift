@@ -3,7 +3,7 @@ import PreflightCore
 import PreflightReporting
 
 /// What `run` and `evaluate` share: where the report set goes, its formats, the gate and the waivers, the lock and the
-/// retention, and how much is printed.
+/// retention, redaction, and how much is printed.
 struct ReportOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
     var out: String = "reports"
@@ -26,6 +26,7 @@ struct ReportOutputOptions: ParsableArguments {
     var waitLock: Double = 0
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+    @OptionGroup var redaction: RedactionOptions
 
     var formats: [ReportFormat] { ReportFormatList.merged(format) }
     var gate: Gate { Gate(failOn: failOn, strict: strict) }
@@ -34,5 +35,6 @@ struct ReportOutputOptions: ParsableArguments {
     func validateValues() throws {
         if let keep, keep < 1 { throw PreflightError.usage("--keep must be at least 1 (the run's own reports), but it is \(keep).") }
         guard waitLock >= 0 else { throw PreflightError.usage("--wait-lock must be 0 or more seconds, but it is \(waitLock).") }
+        try redaction.validate(outFolder: out)
     }
 }

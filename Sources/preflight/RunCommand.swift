@@ -43,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
         guard jobs >= 1 else { throw PreflightError.usage("--jobs must be at least 1, but it is \(jobs).") }
         try output.validateValues()
         let formats = output.formats, gate = output.gate
+        // The key first: a missing or short one stops the run before anything is probed.
+        var redactor = try output.redaction.redactor()
         let waiverList = try (output.waivers ?? configuration.waivers).map(WaiverFile.load(from:)) ?? []
         let loaded = try catalog.load()
         // Before anything runs: an unset password variable or an unusable file must not wait for the check that reads it.
@@ -85,14 +87,21 @@ struct RunCommand: AsyncParsableCommand {
         // Saved facts are judged at the same instant (`evaluate`).
         let judgedAt = recorder == nil ? Date() : SavedFacts.instant(Date())
         report.apply(waiverList, at: judgedAt)
+        // Saved facts are for `evaluate` on the consultant's side: the report they record is the one judged, unredacted.
+        let judged = report
+        // Redacted before the comparison, so that a baseline redacted with the same key matches finding for finding; and
+        // after it, so that an unredacted baseline's findings do not reach the reports through `changes`.
+        report = try redactor.apply(report)
         if let earlier, let previous = earlier.report {
             report.changes = ReportComparison.compare(baseline: previous, baselineFile: earlier.file, current: report, currentFile: nil)
+            report = try redactor.apply(report)
         }
+        try output.redaction.writeMapping(redactor)
         // The whole set is published at once (or not at all), then pruned; an interruption waits for both.
         let written = try ReportWriter.publish(report, formats: formats, to: output.out, keep: output.keep)
         if let saveFacts, let recorder {
             try SavedFacts(
-                recorder: recorder, report: report, judgedAt: judgedAt, configuration: configuration, catalogFolders: catalog.folders,
+                recorder: recorder, report: judged, judgedAt: judgedAt, configuration: configuration, catalogFolders: catalog.folders,
                 selection: selection, notices: savedNotices, waivers: output.waivers ?? configuration.waivers
             ).write(to: saveFacts)
         }

@@ -41,6 +41,8 @@ struct DemoAndTerminalTests {
         try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: kept + "/demo-screenshot.png")
         try? FileManager.default.copyItem(atPath: page.screenshot, toPath: kept + "/demo-screenshot.png")
+        // `--redact` on the demo's own report: every format, no user, DN or domain SID left (issue #18 point 6).
+        try await RedactionCLITests.expectTheDemoRedacted(out.url("latest.json"), report: report, in: out.path)
         // The demo's export is Microsoft's 2016 sample: the Connect checks that would pass warn that it is thousands of days
         // old and how to export it again; CON-007 still fails, and its message notes the age.
         let export = Repository.root.appendingPathComponent("examples/demo/connect-export").path
@@ -101,7 +103,10 @@ struct DemoAndTerminalTests {
             + "but the Entra audit-log download (") == true, "\(notes)")
         #expect(notes.first?.contains("'Reset password (by admin)' of bob@corp.example.test at 2026-11-26 09:02:12 UTC succeeded with "
             + "OnPremisesAgent 'Microsoft Entra Connect' (audit-log.csv:2)") == true, "\(notes)")
-        #expect(try out.read("health/latest.md").contains("> - Inputs disagree: the Entra Connect export (\(export), from 2016-05-03)"))
+        // The Markdown names the export by its folder's name; the local path is in the technical appendix (and the JSON).
+        let markdown = try out.read("health/latest.md")
+        #expect(markdown.contains("> - Inputs disagree: the Entra Connect export (connect-export, from 2016-05-03)"))
+        #expect(!markdown.components(separatedBy: "## Technical appendix")[0].contains(export) && markdown.contains("| Notes | \(export)"))
     }
 
     private func runDemo(out: String, extra: [String]) async throws -> (Subprocess.Outcome.Termination, Report) {

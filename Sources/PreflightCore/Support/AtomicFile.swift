@@ -27,3 +27,36 @@ package enum AtomicFile {
         }
     }
 }
+
+extension AtomicFile {
+    /// `write`, but the file is readable by its owner only (mode 0600) from its first byte: the temporary file is created
+    /// so, then renamed over `path` (`--redact-mapping`, which holds what redaction hid).
+    package static func writePrivate(_ data: Data, to path: String) throws(PreflightError) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let count = Glibc.write(fd, base + offset, buffer.count - offset)
+                if count < 0, errno == EINTR { continue }
+                if count < 0 {
+                    failure = errno
+                    return
+                }
+                offset += count
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: String(cString: strerror(failure)))
+        }
+    }
+}

@@ -146,12 +146,14 @@ package enum ExecProbe: ProbeKind {
     }
 }
 
-/// What a plugin may see of our environment: everything but the secrets. The variables `ldap.passwordEnv` names (of every domain) are
-/// left out, and proxy variables lose their user name and password (the proxy itself stays, so a plugin can use it).
+/// What a plugin may see of our environment: everything but the secrets. The variables `ldap.passwordEnv` names (of every domain) and
+/// the redaction key's are left out, and proxy variables lose their user name and password (the proxy itself stays, so a plugin can
+/// use it).
 /// A plugin that needs a secret gets it through its own configuration, never through ours (Checks/README.md).
 func pluginEnvironment(_ environment: [String: String], configuration: Configuration) -> [String: String] {
     var scrubbed = environment
     for ldap in configuration.ldapDomains { if let name = ldap.passwordEnv { scrubbed[name] = nil } }
+    scrubbed[PseudonymKey.environmentVariable] = nil
     for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
         if let value = scrubbed[name], Redaction.urlCredentials(value) != value {
             scrubbed[name] = Redaction.urlCredentials(value).replacingOccurrences(of: "***@", with: "")

@@ -25,7 +25,7 @@ enum HTMLSections {
             </div>
             <table id="areas"><thead><tr><th>Area</th><th>Status</th><th>Checks</th></tr></thead><tbody>\(areaRows)</tbody></table>
             \(actions.isEmpty ? "" : "<h3>Top actions</h3><ol id=\"actions\">\(actions)</ol>")
-            \(report.notices.isEmpty ? "" : "<aside class=\"notes\"><strong>Notes on this run</strong><ul>" + report.notices.map { "<li>\(e($0))</li>" }.joined() + "</ul></aside>")
+            \(report.notices.isEmpty ? "" : "<aside class=\"notes\"><strong>Notes on this run</strong><ul>" + report.notices.map { "<li>\(e(CustomerText.clean($0)))</li>" }.joined() + "</ul></aside>")
             </section>
             """
     }
@@ -78,9 +78,9 @@ enum HTMLSections {
                 "<article id=\"check-\(e(check.id))\" class=\"check\">",
                 "<h3>\(HTMLReporter.badge(check.status)) \(e(check.id)) — \(e(check.title))</h3>",
                 "<p class=\"meta\">Severity: <span class=\"sev \(check.severity.rawValue)\">\(check.severity.rawValue)</span></p>",
-                "<p>\(e(check.message))</p>",
+                "<p>\(e(CustomerText.clean(check.message)))</p>",
             ]
-            for table in ReportTable.tables(in: check.evidence) where !table.columns.isEmpty {
+            for table in ReportTable.tables(in: check.evidence).map(CustomerText.table) where !table.columns.isEmpty {
                 let head = table.columns.map { "<th>\(e($0))</th>" }.joined()
                 let body = table.rows.prefix(MarkdownReporter.tableRowLimit).map { row in
                     "<tr>" + row.prefix(table.columns.count).map { "<td>\(e($0))</td>" }.joined() + "</tr>"
@@ -90,7 +90,7 @@ enum HTMLSections {
             if !check.findings.isEmpty {
                 let id = "findings-\(check.id)"
                 let rows = check.findings.prefix(limit).map { finding in
-                    "<tr data-status=\"\(finding.status.rawValue)\"><td>\(HTMLReporter.badge(finding.status))</td><td>\(e(finding.target))</td><td>\(e(finding.message))</td></tr>"
+                    "<tr data-status=\"\(finding.status.rawValue)\"><td>\(HTMLReporter.badge(finding.status))</td><td>\(e(CustomerText.clean(finding.target)))</td><td>\(e(CustomerText.clean(finding.message)))</td></tr>"
                 }.joined()
                 parts.append("<h4>Findings (\(check.findings.count))</h4>\(filter(id))")
                 parts.append("<table id=\"\(e(id))\" class=\"filterable findings\"><thead><tr><th>Status</th><th>Target</th><th>Message</th></tr></thead><tbody>\(rows)</tbody></table>")
@@ -113,11 +113,15 @@ enum HTMLSections {
         let rows = report.checks.sorted { $0.id < $1.id }.map { check in
             "<tr><td>\(e(check.id))</td><td><code>\(e(check.probe))</code></td><td>\(check.durationMs) ms</td></tr>"
         }.joined()
+        let internals = CustomerText.appendixRows(report, shown: HTMLReporter.findingLimit).map { row in
+            "<tr><td>\(e(row.check))</td><td>\(e(row.paths.joined(separator: ", ")))</td><td>\(e(row.keys.joined(separator: ", ")))</td></tr>"
+        }.joined()
         return """
             <section id="appendix">
             <h2>Technical appendix</h2>
             <p>Run \(e(report.run.id)) · \(report.run.durationMs) ms · host \(e(report.run.host)) · catalog \(e(String(report.run.catalogDigest.prefix(19)))) · JSON report (schema v\(report.schemaVersion)) has every finding.</p>
             <table id="timings"><thead><tr><th>ID</th><th>Probe</th><th>Time</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(internals.isEmpty ? "" : "<p>Files and settings the text above names by file name or as “the configuration”:</p><table id=\"internals\"><thead><tr><th>Check</th><th>Files</th><th>Settings</th></tr></thead><tbody>\(internals)</tbody></table>")
             </section>
             """
     }

@@ -2,8 +2,10 @@ import Foundation
 import PreflightCore
 
 /// JUnit XML for CI test tabs (GitHub, GitLab, Azure DevOps, Jenkins): one `testsuite` per area, one `testcase`
-/// per check. `fail` is a `<failure>`, `error` an `<error>`, `skip` and `waived` a `<skipped>`; a warning passes and carries its
-/// findings in `<system-out>`. Valid against Jenkins' junit-4.xsd (Tests/PreflightKitTests/Fixtures/junit/).
+/// per check. `fail` is a `<failure>`, `error` an `<error>`, `skip` and `waived` a `<skipped>`. A warning of a critical or
+/// high check is a `<failure>` too (its body starts `WARN`): a TLS-inspection warning on the relay must not show green.
+/// Other warnings pass and carry their findings in `<system-out>`. Valid against Jenkins' junit-4.xsd
+/// (Tests/PreflightKitTests/Fixtures/junit/).
 package enum JUnitReporter: Reporter {
     package static let identifier = "junit"
     package static let fileExtension: String? = "junit.xml"
@@ -15,15 +17,16 @@ package enum JUnitReporter: Reporter {
         let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
         var out = [#"<?xml version="1.0" encoding="UTF-8"?>"#]
         let name = "preflight" + MarkdownReporter.selectionSuffix(report)
+        let failures = report.checks.filter(isFailure).count
         out.append(
-            #"<testsuites name="\#(attribute(name))" tests="\#(report.checks.count)" failures="\#(s.fail)" errors="\#(s.error)" "#
+            #"<testsuites name="\#(attribute(name))" tests="\#(report.checks.count)" failures="\#(failures)" errors="\#(s.error)" "#
                 + #"time="\#(seconds(report.run.durationMs))">"#)
         for (index, (area, checks)) in areas.enumerated() {
             let count = { (status: CheckStatus) in checks.filter { $0.status == status }.count }
             let time = checks.reduce(0) { $0 + $1.durationMs }
             out.append(
                 #"  <testsuite name="\#(attribute(area))" id="\#(index)" package="preflight" tests="\#(checks.count)" "#
-                    + #"failures="\#(count(.fail))" errors="\#(count(.error))" skipped="\#(count(.skip) + count(.waived))" "#
+                    + #"failures="\#(checks.filter(isFailure).count)" errors="\#(count(.error))" skipped="\#(count(.skip) + count(.waived))" "#
                     + #"time="\#(seconds(time))" timestamp="\#(attribute(report.run.startedAt))" hostname="\#(attribute(report.run.host))">"#)
             out += properties(report)
             for check in checks.sorted(by: { $0.id < $1.id }) {
@@ -58,9 +61,9 @@ package enum JUnitReporter: Reporter {
         switch check.status {
         case .pass:
             return [open + "/>"]
-        case .warn:
+        case .warn where !isFailure(check):
             return [open + ">", "      <system-out>\(body)</system-out>", "    </testcase>"]
-        case .fail:
+        case .fail, .warn:
             return [
                 open + ">", #"      <failure message="\#(attribute(check.message))" type="\#(check.severity.rawValue)">\#(body)</failure>"#,
                 "    </testcase>",
@@ -73,6 +76,11 @@ package enum JUnitReporter: Reporter {
         case .skip, .waived:
             return [open + ">", "      <skipped>\(body)</skipped>", "    </testcase>"]
         }
+    }
+
+    /// A failed check, or a warning of a critical or high one: shown as a failed test case.
+    static func isFailure(_ check: CheckResult) -> Bool {
+        check.status == .fail || (check.status == .warn && check.severity >= .high)
     }
 
     /// The body CI shows under a failed test: status, severity and message, then every finding on its own line.

@@ -35,7 +35,7 @@ package enum MarkdownReporter: Reporter {
         if let changes = report.changes { out += ChangesReporter.section(changes) }
         if !report.notices.isEmpty {
             out.append("> **Notes on this run**")
-            for notice in report.notices { out.append("> - \(inline(notice))") }
+            for notice in report.notices { out.append("> - \(inline(CustomerText.clean(notice)))") }
             out.append("")
         }
         out += MarkdownSummary.users(report)
@@ -67,7 +67,7 @@ package enum MarkdownReporter: Reporter {
             check.status == .pass && !ReportTable.tables(in: check.evidence).isEmpty
         }
         out += headed("Evidence from passing checks", evidenceOnly) { check in
-            ["### \(check.id) — \(inline(check.title))", "", check.message] + tables(check)
+            ["### \(check.id) — \(inline(check.title))", "", CustomerText.clean(check.message)] + tables(check)
         }
         out += WaiverSection.render(report)
         let skipped = report.checks.filter { $0.status == .skip }
@@ -79,7 +79,7 @@ package enum MarkdownReporter: Reporter {
             for check in skipped {
                 let weight = gaps.contains(check.id) ? " — **not assessed** (\(check.severity.rawValue): readiness is unproven without it)" : ""
                 out.append(
-                    "- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped")\(weight): \(inline(check.message))")
+                    "- **\(check.id)** \(inline(check.title)) — \(check.reason?.rawValue ?? "skipped")\(weight): \(inline(CustomerText.clean(check.message)))")
             }
         }
         out += appendix(report)
@@ -143,7 +143,7 @@ package enum MarkdownReporter: Reporter {
         var out = ["### \(badge(check.status)) \(check.id) — \(inline(check.title))", ""]
         out.append("*Severity:* \(check.severity.rawValue)")
         out.append("")
-        out.append(check.message)
+        out.append(CustomerText.clean(check.message))
         out += tables(check)
         if !check.findings.isEmpty {
             out.append("")
@@ -184,7 +184,7 @@ package enum MarkdownReporter: Reporter {
         var out = ["| Status | Target | Message |", "|---|---|---|"]
         for finding in findings.prefix(findingLimit) {
             let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
-            out.append("| \(status) | \(cell(finding.target)) | \(cell(finding.message)) |")
+            out.append("| \(status) | \(cell(CustomerText.clean(finding.target))) | \(cell(CustomerText.clean(finding.message))) |")
         }
         if findings.count > findingLimit {
             out.append("")
@@ -198,7 +198,7 @@ package enum MarkdownReporter: Reporter {
 
     private static func tables(_ check: CheckResult) -> [String] {
         var out: [String] = []
-        for table in ReportTable.tables(in: check.evidence) where !table.columns.isEmpty {
+        for table in ReportTable.tables(in: check.evidence).map(CustomerText.table) where !table.columns.isEmpty {
             out.append("")
             out.append("**\(inline(table.title))**")
             out.append("")
@@ -272,7 +272,8 @@ package enum MarkdownReporter: Reporter {
         return result
     }
 
-    /// Tool internals for whoever reruns or debugs the assessment: each check's probe and time, the run's id and catalog.
+    /// Tool internals for whoever reruns or debugs the assessment: each check's probe and time, the run's id and catalog,
+    /// and the local paths and configuration keys the text above shortened (`CustomerText`).
     static func appendix(_ report: Report) -> [String] {
         var out = ["", "## Technical appendix", ""]
         out.append(
@@ -280,6 +281,14 @@ package enum MarkdownReporter: Reporter {
                 + "\(report.run.catalogDigest.prefix(19)) · JSON report (schema v\(report.schemaVersion)) has every finding.")
         out.append("")
         out.append("Probes and times: " + report.checks.sorted(by: { $0.id < $1.id }).map { "\($0.id) `\($0.probe)` \($0.durationMs) ms" }.joined(separator: " · ") + ".")
+        let internals = CustomerText.appendixRows(report, shown: findingLimit)
+        if !internals.isEmpty {
+            out += ["", "Files and settings the text above names by file name or as \"the configuration\":", ""]
+            out += ["| Check | Files | Settings |", "|---|---|---|"]
+            for row in internals {
+                out.append("| \(row.check) | \(cell(row.paths.joined(separator: ", "))) | \(cell(row.keys.joined(separator: ", "))) |")
+            }
+        }
         return out
     }
 

@@ -20,7 +20,7 @@ enum MarkdownRights {
         // The three messages share their scope and token sentences: each sentence is printed once.
         var said = Set<String>()
         for check in rights {
-            let sentences = MarkdownReporter.inline(check.message).components(separatedBy: ". ").filter { said.insert($0).inserted }
+            let sentences = MarkdownReporter.inline(CustomerText.clean(check.message)).components(separatedBy: ". ").filter { said.insert($0).inserted }
             out.append("- **\(check.id)** \(MarkdownReporter.inline(check.title)): \(sentences.joined(separator: ". "))")
         }
         var users: [String] = []

@@ -33,6 +33,7 @@ struct ExecProbeTests {
         let environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LAB_BIND_SECRET": "S3cret-in-env",
             "HTTPS_PROXY": "http://proxyuser:Pr0xyPass@proxy.example.test:3128", "KEEP_ME": "visible",
+            "PREFLIGHT_REDACT_KEY": "redaction-key-of-the-test-0123456789",
         ]
         let catalog = try await runBlocking { [folder] in
             try Self.pluginCatalog(
@@ -42,6 +43,7 @@ struct ExecProbeTests {
         #expect(result.status == .pass, "\(result.message)")
         #expect(!result.message.contains("S3cret-in-env"), "\(result.message)")
         #expect(!result.message.contains("LAB_BIND_SECRET"), "\(result.message)")
+        #expect(!result.message.contains("PREFLIGHT_REDACT_KEY") && !result.message.contains("redaction-key-of-the-test"), "\(result.message)")
         #expect(!result.message.contains("Pr0xyPass") && !result.message.contains("proxyuser"), "\(result.message)")
         #expect(result.message.contains("HTTPS_PROXY=http://proxy.example.test:3128 "), "the proxy itself stays: \(result.message)")
         #expect(result.message.contains("KEEP_ME=visible") && result.message.contains("PREFLIGHT_CHECK_ID=PLG-100"), "\(result.message)")
