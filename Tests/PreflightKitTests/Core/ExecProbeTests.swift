@@ -110,15 +110,15 @@ struct ExecProbeTests {
     /// killed the plugin before it had a child: nothing was shown then. So the deadline grows until the child existed.
     @Test func aTimeoutKillsThePluginsChildrenToo() async throws {
         let pidFile = folder.url("child.pid")
-        var childPID: Int32?
-        for deadline in [10.0, 40, 120] where childPID == nil {
+        var startedChild: Int32?
+        for deadline in [10.0, 40, 120] where startedChild == nil {
             let result = try await run(script: "sleep 300 & echo $! > \(pidFile); wait", timeout: deadline)
             #expect(result.status == .error, "\(result.message)")
-            childPID = (try? folder.read("child.pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            startedChild = (try? folder.read("child.pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         // The plugin's own child must not survive it.
         try await Task.sleep(for: .milliseconds(200))
-        let childPID = try #require(childPID, "the plugin never started its child, even with a 120 s deadline")
+        let childPID = try #require(startedChild, "the plugin never started its child, even with a 120 s deadline")
         let status = try? String(contentsOfFile: "/proc/\(childPID)/status", encoding: .utf8)
         #expect(status == nil || status!.contains("State:\tZ"), "child \(childPID) still alive")
     }
