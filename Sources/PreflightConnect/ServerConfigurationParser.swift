@@ -106,47 +106,42 @@ enum ServerConfigurationParser {
                     + "Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.",
                 at: InputLocation(file: path))
         }
-        let text = XMLInput.blankingDeclaration(decoded)
-        if let bad = XMLInput.firstUnsafeConstruct(in: text) {
-            throw ProbeError(
-                "\(path):\(bad.line):\(bad.column): The Entra Connect export file has \(bad.what) at line \(bad.line), column "
-                    + "\(bad.column), which Get-ADSyncServerConfiguration never writes. Export it again on the Connect server and copy "
-                    + "the folder without editing it.",
-                at: InputLocation(file: path, line: bad.line, column: bad.column))
+        guard let stop = XMLInput.parse(decoded, into: delegate) else {
+            if delegate.sawElement { return }
+            throw noElement(path, bytes: data.count)
         }
-        // Streamed in chunks, as wevtutil XML is: libxml2 handed more than about 10 MB in one piece refuses it ("XML parser
-        // error 1"), and exports may be up to `InputLimits.connectXMLFileBytes`.
-        let parser = XMLParser(stream: InputStream(data: Data(text.utf8)))
-        parser.shouldProcessNamespaces = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        let ok = parser.parse()
-        if let limit = delegate.limitExceeded {
-            throw ProbeError(
-                "\(path):\(limit.line):\(limit.column): The Entra Connect export file, at line \(limit.line), column \(limit.column), "
-                    + "\(limit.problem). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
-                    + "Export it again on the Connect server and copy the folder without editing it.",
-                at: InputLocation(file: path, line: limit.line, column: limit.column))
+        switch stop.reason {
+        case .unsafe(let what):
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file has \(what) \(stop.position), which Get-ADSyncServerConfiguration never writes. Export it "
+                    + "again on the Connect server and copy the folder without editing it.")
+        case .limit(let problem):
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file, \(stop.position), \(problem). Get-ADSyncServerConfiguration writes nothing like it, so the "
+                    + "file is not an export or is damaged. Export it again on the Connect server and copy the folder without editing it.")
+        case .malformed(let problem):
+            // libxml2 calls white space alone "extra content": an export file without any element is reported as such.
+            if !delegate.sawElement, XMLInput.blankingDeclaration(decoded).allSatisfy({ $0.isWhitespace || $0 == "\u{FEFF}" }) {
+                throw noElement(path, bytes: data.count)
+            }
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file is not well-formed XML \(stop.position) (\(problem)). Export it again on the Connect server "
+                    + "with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.")
         }
-        // libxml2 accepts an empty file (or one with only a comment) without an error, and calls white space alone "extra
-        // content"; an export file always has its root element, so a file without one is a copy that went wrong, not "no
-        // connector". Other text without an element keeps its well-formedness error, which says where it goes wrong.
-        let blank = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
-        if !delegate.sawElement, blank || (ok && delegate.firstError == nil) {
-            throw ProbeError(
-                "The Entra Connect export file '\(path)' holds no XML element (\(data.count) bytes), so it is empty, was cut off "
-                    + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
-                    + "the whole folder.",
-                at: InputLocation(file: path, bytes: data.count))
-        }
-        if !ok || delegate.firstError != nil {
-            let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
-            throw ProbeError(
-                "\(path):\(line):\(column): The Entra Connect export file is not well-formed XML at line \(line), column \(column) "
-                    + "(\(BaseCollector.describe(code))). Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder "
-                    + "without editing or re-encoding it.",
-                at: InputLocation(file: path, line: line, column: column))
-        }
+    }
+
+    /// libxml2 accepts an empty file (or one with only a comment) without an error; an export file always has its root
+    /// element, so a file without one is a copy that went wrong, not "no connector". Other text without an element keeps
+    /// its well-formedness error, which says where it goes wrong.
+    static func noElement(_ path: String, bytes: Int) -> ProbeError {
+        ProbeError(
+            "The Entra Connect export file '\(path)' holds no XML element (\(bytes) bytes), so it is empty, was cut off "
+                + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
+                + "the whole folder.",
+            at: InputLocation(file: path, bytes: bytes))
     }
 
     /// A UTF-16 file (a BOM, or a zero byte among the first two) is not checked as UTF-8 (TextDecoding decodes it).
