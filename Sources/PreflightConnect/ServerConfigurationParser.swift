@@ -21,26 +21,27 @@ enum ServerConfigurationParser {
     static func parseConnector(_ path: String) throws -> Connector {
         let collector = ConnectorCollector()
         try stream(path, delegate: collector)
-        let name = collector.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let category = collector.category ?? ""
+        let values = collector.values
+        let name = values[.name] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let category = values[.category] ?? ""
         if category.caseInsensitiveCompare("AD") == .orderedSame {
             return .ad(
                 ADConnectorFacts(
-                    name: name, forest: collector.forestName.connectNonEmpty, loginDomain: collector.loginDomain.connectNonEmpty,
-                    loginUser: collector.loginUser.connectNonEmpty, passwordHashSync: collector.passwordHashSync.flatMap(flag),
+                    name: name, forest: values[.forestName].connectNonEmpty, loginDomain: values[.loginDomain].connectNonEmpty,
+                    loginUser: values[.loginUser].connectNonEmpty, passwordHashSync: values[.passwordHashSync].flatMap(flag),
                     partitions: collector.partitions, file: path))
         }
-        let subtype = collector.subtype ?? ""
+        let subtype = values[.subtype] ?? ""
         let isEntra = subtype.caseInsensitiveCompare(entraSubtype) == .orderedSame
             || subtype.localizedCaseInsensitiveContains("Azure Active Directory")
             || subtype.localizedCaseInsensitiveContains("Entra") || collector.sawPasswordResetConfig
         if isEntra {
             return .entra(
                 EntraConnectorFacts(
-                    name: name, tenant: tenant(name: name, account: collector.userName), authority: collector.authority.connectNonEmpty,
-                    syncAccount: collector.userName.connectNonEmpty, passwordWriteback: collector.writebackEnabled.flatMap(flag),
+                    name: name, tenant: tenant(name: name, account: values[.userName]), authority: values[.authority].connectNonEmpty,
+                    syncAccount: values[.userName].connectNonEmpty, passwordWriteback: values[.writeback].flatMap(flag),
                     file: path),
-                version: collector.assemblyVersion.connectNonEmpty)
+                version: values[.assemblyVersion].connectNonEmpty)
         }
         return .other(name: name, category: category.isEmpty ? "unknown category" : category)
     }
@@ -192,18 +193,9 @@ final class GlobalSettingsCollector: BaseCollector {
 
 /// Keeps the connector-level facts by element path, ignoring every element it does not know.
 final class ConnectorCollector: BaseCollector {
-    var name: String?
-    var category: String?
-    var subtype: String?
-    var userName: String?
-    var writebackEnabled: String?
-    var authority: String?
-    var assemblyVersion: String?
+    /// The connector-level fields found, each the text of its last element (trimmed).
+    var values: [Field: String] = [:]
     var sawPasswordResetConfig = false
-    var forestName: String?
-    var loginDomain: String?
-    var loginUser: String?
-    var passwordHashSync: String?
     var partitions: [PartitionFacts] = []
 
     /// The open elements, the root first. Appended and removed at the end only: never copied (a copy per start tag
@@ -301,17 +293,9 @@ final class ConnectorCollector: BaseCollector {
 
     private func store(_ field: Field, _ value: String) {
         switch field {
-        case .name: name = value
-        case .category: category = value
-        case .subtype: subtype = value
-        case .userName: userName = value
-        case .writeback: writebackEnabled = value
-        case .authority: authority = value
-        case .assemblyVersion: assemblyVersion = value
-        case .forestName: forestName = value
-        case .loginDomain: loginDomain = value
-        case .loginUser: loginUser = value
-        case .passwordHashSync: passwordHashSync = value
+        case .name, .category, .subtype, .userName, .writeback, .authority, .assemblyVersion, .forestName, .loginDomain, .loginUser,
+            .passwordHashSync:
+            values[field] = value
         case .partitionName: partition?.dn = value
         case .partitionSelected: partition?.selected = ServerConfigurationParser.flag(value) ?? false
         case .inclusion: if !value.isEmpty { partition?.inclusions.append(value) }
