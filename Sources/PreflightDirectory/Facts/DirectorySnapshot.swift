@@ -37,7 +37,7 @@ package struct DomainFacts: Codable, Sendable, Hashable {
     package var dn: String
     package var sid: SID
     package var dnsName: String
-    var netbiosName: String?
+    package var netbiosName: String?
     /// minPwdAge as stored: a negative count of 100-ns intervals; 0 means no minimum.
     var minPwdAge: Int64?
     /// The domain root's own DACL, filtered to the account's token (for Unexpire Password).
