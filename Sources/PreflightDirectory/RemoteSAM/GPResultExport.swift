@@ -141,31 +141,20 @@ enum GPResultExport {
         return GPOTemplate(guid: guid.hasPrefix("{") ? guid.uppercased() : guid, name: gpo?.name ?? guid, link: link, path: file, state: state)
     }
 
-    /// Parses the export; a fault that is not well-formed XML throws with the file, line and column.
+    /// Parses the export with `XMLInput.parse`; a fault throws with the file, line and column.
     static func parse(_ text: String, file: String) throws(Malformed) -> Computer {
-        let body = XMLInput.blankingDeclaration(text)
-        if let bad = XMLInput.firstUnsafeConstruct(in: body) {
-            throw Malformed(
-                description: "\(file):\(bad.line):\(bad.column): The gpresult /x export has \(bad.what) at line \(bad.line), column "
-                    + "\(bad.column), which gpresult never writes. " + remedy)
-        }
         let collector = RSoPCollector()
-        let parser = XMLParser(stream: InputStream(data: Data(body.utf8)))
-        parser.shouldProcessNamespaces = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = collector
-        let ok = parser.parse()
-        if let limit = collector.limitExceeded {
-            throw Malformed(
-                description: "\(file):\(limit.line):\(limit.column): The gpresult /x export, at line \(limit.line), column \(limit.column), "
-                    + "\(limit.problem). " + remedy)
+        if let stop = XMLInput.parse(text, into: collector) {
+            let sentence =
+                switch stop.reason {
+                case .unsafe(let what): "The gpresult /x export has \(what) \(stop.position), which gpresult never writes. \(remedy)"
+                case .limit(let problem): "The gpresult /x export, \(stop.position), \(problem). \(remedy)"
+                case .malformed(let problem): "The gpresult /x export is not well-formed XML \(stop.position) (\(problem)). \(remedy)"
+                }
+            throw Malformed(description: stop.error(in: file, sentence).description)
         }
-        if !ok || collector.firstError != nil || !collector.sawElement {
-            var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, collector.sawElement ? 0 : 4)
-            (line, column) = (max(1, line), max(1, column))
-            throw Malformed(
-                description: "\(file):\(line):\(column): The gpresult /x export is not well-formed XML at line \(line), column \(column) "
-                    + "(\(BaseCollector.describe(code))). " + remedy)
+        guard collector.sawElement else {
+            throw Malformed(description: "\(file):1:1: The gpresult /x export is not well-formed XML at line 1, column 1 (the document is empty). \(remedy)")
         }
         return collector.computer
     }
