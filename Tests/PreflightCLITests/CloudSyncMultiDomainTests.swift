@@ -32,11 +32,10 @@ struct CloudSyncMultiDomainTests {
         return (jobs, schema)
     }
 
-    @Test func eachDomainIsJudgedForItsOwnGMSAInItsOwnJobsScope() async throws {
-        let folder = try TemporaryFolder("cloudsync-domains")
+    /// Both forests under `ldap:` with their credentials only, topology cloud-sync, the given saved jobs and schemas.
+    func config(_ folder: TemporaryFolder, jobs: String, schema: String) async throws -> String {
         let corp = try await SambaLab.shared(), fabrikam = try await SambaLab.fabrikam()
-        let saved = try await savedGraphJSON(in: folder)
-        let config = try folder.write(
+        return try folder.write(
             "preflight.yml",
             """
             topology: cloud-sync
@@ -44,8 +43,15 @@ struct CloudSyncMultiDomainTests {
             ldap:
               - {url: "\(corp.ldapsURL)", caFile: "\(corp.caFile)", bindDN: "\(SambaDC.readerUPN)", passwordEnv: CORP_PASSWORD}
               - {url: "\(fabrikam.ldapsURL)", caFile: "\(fabrikam.caFile)", bindDN: "\(Fabrikam.readerUPN)", passwordEnv: FABRIKAM_PASSWORD}
-            cloudSync: {jobs: "\(saved.jobs)", schema: "\(saved.schema)", agents: "\(Repository.fixture("cloudsync/agents.json"))"}
+            cloudSync: {jobs: "\(jobs)", schema: "\(schema)", agents: "\(Repository.fixture("cloudsync/agents.json"))"}
             """)
+    }
+
+    @Test func eachDomainIsJudgedForItsOwnGMSAInItsOwnJobsScope() async throws {
+        let folder = try TemporaryFolder("cloudsync-domains")
+        let saved = try await savedGraphJSON(in: folder)
+        let config = try await config(folder, jobs: saved.jobs, schema: saved.schema)
+        let fabrikam = try await SambaLab.fabrikam()
         let cli = try await CLI.run(
             ["run", "--config", config, "--only", "AD-001,AD-002,AD-003,AD-004,AD-005,CSY-001", "--out", folder.url("out")],
             environment: MultiDomainTests.environment, timeout: 180)
@@ -105,21 +111,8 @@ struct CloudSyncMultiDomainTests {
 
     @Test func aDomainNoJobServesIsAnErrorForThatDomainAlone() async throws {
         let folder = try TemporaryFolder("cloudsync-domains-missing")
-        let corp = try await SambaLab.shared(), fabrikam = try await SambaLab.fabrikam()
         // Only corp's configuration was saved.
-        let config = try folder.write(
-            "preflight.yml",
-            """
-            topology: cloud-sync
-            timeoutSeconds: 60
-            ldap:
-              - {url: "\(corp.ldapsURL)", caFile: "\(corp.caFile)", bindDN: "\(SambaDC.readerUPN)", passwordEnv: CORP_PASSWORD}
-              - {url: "\(fabrikam.ldapsURL)", caFile: "\(fabrikam.caFile)", bindDN: "\(Fabrikam.readerUPN)", passwordEnv: FABRIKAM_PASSWORD}
-            cloudSync:
-              jobs: "\(Repository.fixture("cloudsync/jobs.json"))"
-              schema: "\(Repository.fixture("cloudsync/schema"))"
-              agents: "\(Repository.fixture("cloudsync/agents.json"))"
-            """)
+        let config = try await config(folder, jobs: Repository.fixture("cloudsync/jobs.json"), schema: Repository.fixture("cloudsync/schema"))
         let cli = try await CLI.run(
             ["run", "--config", config, "--only", "AD-001,AD-002,AD-003", "--out", folder.url("out")],
             environment: MultiDomainTests.environment, timeout: 180)

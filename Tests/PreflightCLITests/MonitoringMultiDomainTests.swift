@@ -42,25 +42,10 @@ struct MonitoringMultiDomainTests {
         return target
     }
 
-    static let auditPage = """
-        {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits", "value": [
-          {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "2026-11-26T09:01:00Z",
-           "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
-           "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
-           "targetResources": [{"type": "User", "userPrincipalName": "alice@corp.example.test"}],
-           "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]},
-          {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "2026-11-26T09:05:00Z",
-           "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
-           "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
-           "targetResources": [{"type": "User", "userPrincipalName": "ann@fabrikam.example.test"}],
-           "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]},
-          {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "2026-11-26T08:01:00Z",
-           "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
-           "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
-           "targetResources": [{"type": "User", "userPrincipalName": "kiosk@contoso.onmicrosoft.com"}],
-           "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]}
-        ]}
-        """
+    static let auditPage = MonitoringDirectoryTests.cloudOnlyAdminResets([
+        ("alice@corp.example.test", "2026-11-26T09:01:00Z"), ("ann@fabrikam.example.test", "2026-11-26T09:05:00Z"),
+        ("kiosk@contoso.onmicrosoft.com", "2026-11-26T08:01:00Z"),
+    ])
 
     func run(_ folder: TemporaryFolder, fabrikamURL: String? = nil) async throws -> (CLIResult, Report) {
         let corp = try await SambaLab.shared(), fabrikam = try await SambaLab.fabrikam()

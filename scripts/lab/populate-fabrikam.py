@@ -21,10 +21,6 @@ import argparse
 import sys
 import time
 
-import ldb
-from samba.dcerpc import security
-from samba.ndr import ndr_pack
-
 sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
 from lablib import G_RESET, G_UNEXPIRE, G_USER, SVC_PW, Lab, writeback_aces
 
@@ -49,26 +45,8 @@ def main():
     L.user("cy", ou="OU=Blocked,OU=People")
 
     # Cloud Sync in this forest too (a Cloud Sync configuration per domain): the agent's default gMSA, as in the scenario
-    # domain (populate-scenarios.py section 9). Samba 4.17 computes no gMSA password; one is set so that the tests can
-    # perform the writes as the gMSA (a Windows DC would not let anyone set it).
-    db = L.db
-    gmsa_dn = L.dn("CN=provAgentgMSA,CN=Managed Service Accounts")
-    db.add({"dn": gmsa_dn, "objectClass": "msDS-GroupManagedServiceAccount", "sAMAccountName": "provAgentgMSA$",
-            "msDS-ManagedPasswordInterval": "30", "dNSHostName": "provagentgmsa.%s" % db.domain_dns_name(),
-            "userAccountControl": "4096"})
-    L.record("provAgentgMSA", gmsa_dn, "msDS-GroupManagedServiceAccount")
-    db.setpassword("(sAMAccountName=provAgentgMSA$)", SVC_PW, force_change_at_next_login=False)
-    L.ou("OU=CloudSync", writeback_aces(L.sid("provAgentgMSA")))
-    L.ou("OU=CloudSyncPartial", writeback_aces(L.sid("provAgentgMSA"), ("reset", "lockout")))
-    L.user("fcs1", ou="OU=CloudSync")
-    L.user("fcsp1", ou="OU=CloudSyncPartial")
-    agent_dn = L.dn("CN=FABAGENT1,CN=Computers")
-    db.add({"dn": agent_dn, "objectClass": "computer", "sAMAccountName": "FABAGENT1$", "userAccountControl": "4096"})
-    L.record("FABAGENT1", agent_dn, "computer")
-    readers = security.descriptor.from_sddl("O:BAD:(A;;0xf01ff;;;%s)" % L.sid("FABAGENT1"), security.dom_sid(db.get_domain_sid()))
-    m = ldb.Message(ldb.Dn(db, gmsa_dn))
-    m["msDS-GroupMSAMembership"] = ldb.MessageElement(ndr_pack(readers), ldb.FLAG_MOD_REPLACE, "msDS-GroupMSAMembership")
-    db.modify(m)
+    # domain (populate-scenarios.py section 9), and its host FABAGENT1$.
+    L.cloud_sync_agent("fcs1", "fcsp1", "FABAGENT1")
 
     L.finish(t0, a.manifest)
 
