@@ -10,73 +10,85 @@ import PreflightMonitoring
 extension UserStorySources {
     package func story(of query: String) async throws(PreflightError) -> UserStory {
         let query = query.trimmingCharacters(in: .whitespaces)
-        let snapshots = DirectoryUserStory.snapshots(in: gathered)
-        let matches = DirectoryUserStory.find(query, in: snapshots)
-        guard matches.count <= 1 else { throw ambiguous(query, matches.map(\.user.dn)) }
+        var directory = try await directoryPart(of: query)
+        if directory.identity.upn == nil, query.contains("@"), !query.contains("=") { directory.identity.upn = query }
+        let noUPN = directory.identity.foundIn.isEmpty
+            ? "The user's UPN is not known from the facts, so the tenant's exports cannot be matched: ask with the UPN."
+            : "The user has no userPrincipalName in the directory, so the tenant's exports cannot be matched to it."
+        let inventory = InventoryUserStory.story(upn: directory.identity.upn, noUPN: noUPN, in: gathered)
+        let inventoryKnows = inventory?.tenant.inUsersExport.answer == .yes
+        guard !directory.identity.foundIn.isEmpty || inventoryKnows || directory.identity.dn != nil else {
+            throw PreflightError.unknownUser(value: query, advice: advice())
+        }
+        if inventoryKnows { directory.identity.foundIn.append("the tenant's users export") }
+        var tenant = inventory?.tenant ?? .unknown("The run read no tenant export (inventory.users), so the tenant's side is not known.")
+        var sspr = inventory?.sspr ?? UserStory.Side(.unknown, "The run read no tenant export (inventory.users).")
+        attachChecks(account: &directory.account, sspr: &sspr, tenant: &tenant)
+        let scope = UserStory.Scope(synchronization: directory.synchronization, definedBy: directory.definedBy, sspr: sspr)
+        let selectionText = selection.isEmpty ? nil : selection.flags
+        return UserStory(
+            query: query, source: source, selection: selectionText, user: directory.identity, scope: scope, token: directory.token,
+            rights: directory.rights, account: directory.account, tenant: tenant, monitoring: monitoring(directory.identity),
+            verdict: UserStory.verdict(
+                readiness: report.readiness, user: directory.identity, scope: scope, tenant: tenant, rights: directory.rights,
+                account: directory.account, selection: selectionText))
+    }
 
+    /// What the directory's facts (and, live, a lookup) say of the user.
+    private struct DirectoryPart {
         var identity = UserStory.Identity()
         var synchronization: UserStory.Side
         var definedBy: String?
         var token: UserStory.Token?
         var rights: [UserStory.Right] = []
         var account: UserStory.Account?
-        if let match = matches.first {
-            identity = DirectoryUserStory.identity(match)
-            synchronization = DirectoryUserStory.scope(of: match.user.dn, in: match.snapshot, read: true)
-            definedBy = DirectoryUserStory.scopeOrigin(match.snapshot)
-            token = DirectoryUserStory.token(match.snapshot)
-            rights = DirectoryUserStory.rights(match, checks: checksJudging)
-            account = DirectoryUserStory.account(match)
-        } else {
-            identity = try await outOfScopeIdentity(query)
-            let snapshot = identity.dn.flatMap { DirectoryUserStory.snapshot(holding: $0, in: snapshots) }
-            if let dn = identity.dn, let snapshot {
-                synchronization = DirectoryUserStory.scope(of: dn, in: snapshot, read: false)
-                definedBy = DirectoryUserStory.scopeOrigin(snapshot)
-                token = DirectoryUserStory.token(snapshot)
-            } else if snapshots.isEmpty {
-                synchronization = UserStory.Side(.unknown, "The run did not read the directory, so its scope is not known (see AD-001 and AD-002).")
-            } else {
-                let count = snapshots.reduce(0) { $0 + $1.users.count }
-                let domains = snapshots.map(\.domain.dnsName).joined(separator: ", ")
-                let where_ = lookup == nil
-                    ? "Saved facts keep only the in-scope users, so where it is in the directory is not known: give its DN, or run "
-                        + "'preflight why' with --config to look it up."
-                    : "A lookup in \(domains) found no such user object either."
-                synchronization = UserStory.Side(.no, "Not among the \(count) in-scope users the run read in \(domains). \(where_)")
-            }
-            if identity.upn == nil, query.contains("@"), !query.contains("=") { identity.upn = query }
-        }
+    }
 
-        let noUPN = identity.foundIn.isEmpty
-            ? "The user's UPN is not known from the facts, so the tenant's exports cannot be matched: ask with the UPN."
-            : "The user has no userPrincipalName in the directory, so the tenant's exports cannot be matched to it."
-        let inventory = InventoryUserStory.story(upn: identity.upn, noUPN: noUPN, in: gathered)
-        let inventoryKnows = inventory.map { $0.tenant.inUsersExport.answer == .yes } ?? false
-        if !identity.foundIn.isEmpty || inventoryKnows || identity.dn != nil {
-            if inventoryKnows { identity.foundIn.append("the tenant's users export") }
-        } else {
-            throw PreflightError.unknownUser(value: query, advice: advice())
+    private func directoryPart(of query: String) async throws(PreflightError) -> DirectoryPart {
+        let snapshots = DirectoryUserStory.snapshots(in: gathered)
+        let matches = DirectoryUserStory.find(query, in: snapshots)
+        guard matches.count <= 1 else { throw ambiguous(query, matches.map(\.user.dn)) }
+        if let match = matches.first {
+            return DirectoryPart(
+                identity: DirectoryUserStory.identity(match),
+                synchronization: DirectoryUserStory.scope(of: match.user.dn, in: match.snapshot, read: true),
+                definedBy: DirectoryUserStory.scopeOrigin(match.snapshot), token: DirectoryUserStory.token(match.snapshot),
+                rights: DirectoryUserStory.rights(match, checks: checksJudging), account: DirectoryUserStory.account(match))
         }
-        var tenant = inventory?.tenant ?? .unknown("The run read no tenant export (inventory.users), so the tenant's side is not known.")
-        var sspr = inventory?.sspr ?? UserStory.Side(.unknown, "The run read no tenant export (inventory.users).")
-        // The checks that judge each side, as the per-user readiness binds them (those this run judged).
+        let identity = try await outOfScopeIdentity(query)
+        if let dn = identity.dn, let snapshot = DirectoryUserStory.snapshot(holding: dn, in: snapshots) {
+            return DirectoryPart(
+                identity: identity, synchronization: DirectoryUserStory.scope(of: dn, in: snapshot, read: false),
+                definedBy: DirectoryUserStory.scopeOrigin(snapshot), token: DirectoryUserStory.token(snapshot))
+        }
+        guard !snapshots.isEmpty else {
+            return DirectoryPart(
+                identity: identity,
+                synchronization: UserStory.Side(.unknown, "The run did not read the directory, so its scope is not known (see AD-001 and AD-002)."))
+        }
+        let count = snapshots.reduce(0) { $0 + $1.users.count }
+        let domains = snapshots.map(\.domain.dnsName).joined(separator: ", ")
+        let placement = lookup == nil
+            ? "Saved facts keep only the in-scope users, so where it is in the directory is not known: give its DN, or run "
+                + "'preflight why' with --config to look it up."
+            : "A lookup in \(domains) found no such user object either."
+        return DirectoryPart(
+            identity: identity, synchronization: UserStory.Side(.no, "Not among the \(count) in-scope users the run read in \(domains). \(placement)"))
+    }
+
+    /// Each side names the checks of this run that judge it, as the per-user readiness binds them.
+    private func attachChecks(account: inout UserStory.Account?, sspr: inout UserStory.Side, tenant: inout UserStory.Tenant) {
         let judged = Set(report.checks.map(\.id))
         func checks(_ cause: String) -> [String] { Readiness.rules.filter { $0.cause == cause && judged.contains($0.check) }.map(\.check) }
+        for side in [\UserStory.Account.protected, \.inheritanceDisabled, \.disabled] {
+            account?[keyPath: side].checks.removeAll { !judged.contains($0) }
+        }
         sspr.checks = judged.contains("INV-001") ? ["INV-001"] : []
         tenant.inUsersExport.checks = sspr.checks
         tenant.synchronized.checks = checks("not-synchronized")
         tenant.enabled.checks = checks("disabled")
         tenant.licence.checks = checks("no-licence")
         tenant.registration.checks = checks("not-registered")
-        let scope = UserStory.Scope(synchronization: synchronization, definedBy: definedBy, sspr: sspr)
-        let selectionText = selection.isEmpty ? nil : selection.flags
-        return UserStory(
-            query: query, source: source, selection: selectionText, user: identity, scope: scope, token: token, rights: rights,
-            account: account, tenant: tenant, monitoring: monitoring(identity),
-            verdict: UserStory.verdict(
-                readiness: report.readiness, user: identity, scope: scope, tenant: tenant, rights: rights, account: account,
-                selection: selectionText))
     }
 
     /// The checks of this run that judge the right `id` (`WritebackRight.id`).
