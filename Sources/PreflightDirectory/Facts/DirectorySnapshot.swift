@@ -137,6 +137,8 @@ package struct UserFacts: Codable, Sendable, Hashable {
     /// The user's `userPrincipalName`, the key the report's per-user readiness joins the directory's findings to the tenant
     /// exports' users by (nil when the user has none, or in facts saved before it was read).
     package var upn: String? = nil
+    /// The user's `sAMAccountName`, by which `preflight why` finds them (nil in facts saved before it was read).
+    package var samAccountName: String? = nil
 
     var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }
