@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// Answers the token builder's questions over the run's LDAP connection.
 struct LDAPMembershipReader: MembershipReader {
     let connection: LDAPConnection

@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// One object of a membership walk as the reader sees it: a group, an alias or a foreign security principal.
 struct MembershipRecord: Sendable, Hashable {
     var dn: String

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCore
 
 /// How identifiers look inside the report's text: distinguished names, UPNs, domain SIDs, `DOMAIN\account`, and the
 /// names every Active Directory has (kept, since they identify nobody: `CN=Users`, `Domain Admins`, `BUILTIN\…`).
@@ -53,52 +54,17 @@ enum IdentifierPatterns {
         var lead: String { String(raw.prefix { $0 == " " }) }
     }
 
-    /// `CN=a\,b,OU=x` → [CN `a\,b`, OU `x`]: split at the commas no backslash escapes.
+    /// `CN=a\,b,OU=x` → [CN `a\,b`, OU `x`].
     static func components(_ dn: String) -> [Component] {
-        var parts: [String] = []
-        var current = ""
-        var escaped = false
-        for character in dn {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if character == "\\" {
-                current.append(character)
-                escaped = true
-            } else if character == "," {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        return parts.compactMap { part in
-            guard let equals = part.firstIndex(of: "=") else { return nil }
-            return Component(type: String(part[..<equals]), raw: String(part[part.index(after: equals)...]))
+        DistinguishedName(dn).rdns.compactMap { rdn in
+            guard let equals = rdn.firstIndex(of: "=") else { return nil }
+            return Component(type: String(rdn[..<equals]), raw: String(rdn[rdn.index(after: equals)...]))
         }
     }
 
-    /// A DN value as people read it: `Sales\, EMEA` → `Sales, EMEA`, `\23Hash` → `#Hash`.
+    /// A DN value as people read it, without the spaces around it.
     static func unescape(_ raw: String) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(raw.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "\\"), index + 1 < utf8.count {
-                if index + 2 < utf8.count, let byte = UInt8(String(decoding: utf8[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
-                    bytes.append(byte)
-                    index += 3
-                } else {
-                    bytes.append(utf8[index + 1])
-                    index += 2
-                }
-            } else {
-                bytes.append(utf8[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        DistinguishedName.unescape(Substring(raw)).trimmingCharacters(in: .whitespaces)
     }
 
     // MARK: Names that identify nobody

@@ -1,6 +1,8 @@
-/// Just enough RFC 4514 DN handling for scope and ancestry: split at unescaped commas, compare case-insensitively.
+/// Just enough RFC 4514 DN handling for scope and ancestry: split at unescaped commas, compare case-insensitively. In
+/// Core, because the directory's probes and `--redact` (which replaces each RDN's value) read DNs alike.
 package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
-    let rdns: [String]
+    /// Each `type=value`, escapes kept, spaces around it trimmed.
+    package let rdns: [String]
 
     package init(_ text: String) {
         var rdns: [String] = []
@@ -24,44 +26,49 @@ package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         self.rdns = rdns
     }
 
-    init(rdns: [String]) { self.rdns = rdns }
+    package init(rdns: [String]) { self.rdns = rdns }
 
     package var description: String { rdns.joined(separator: ",") }
     package var parent: DistinguishedName? { rdns.count > 1 ? DistinguishedName(rdns: Array(rdns.dropFirst())) : nil }
-    var key: String { rdns.map { $0.lowercased() }.joined(separator: ",") }
+    package var key: String { rdns.map { $0.lowercased() }.joined(separator: ",") }
 
     /// This DN and every ancestor, nearest first.
-    var lineage: [DistinguishedName] {
+    package var lineage: [DistinguishedName] {
         (0..<rdns.count).map { DistinguishedName(rdns: Array(rdns.dropFirst($0))) }
     }
 
     /// True when `self` is `other` or lies below it.
-    func isWithin(_ other: DistinguishedName) -> Bool {
+    package func isWithin(_ other: DistinguishedName) -> Bool {
         guard other.rdns.count <= rdns.count else { return false }
         return zip(rdns.suffix(other.rdns.count), other.rdns).allSatisfy { $0.lowercased() == $1.lowercased() }
     }
 
     /// The value of the first RDN, unescaped (e.g. `Sales, EMEA` for `OU=Sales\, EMEA,…`).
-    var leafValue: String {
+    package var leafValue: String {
         guard let first = rdns.first, let equals = first.firstIndex(of: "=") else { return rdns.first ?? "" }
-        var value = ""
-        var escaped = false
-        var pendingHex: String?
-        for character in first[first.index(after: equals)...] {
-            if let hex = pendingHex {
-                let pair = hex + String(character)
-                if let byte = UInt8(pair, radix: 16) { value.unicodeScalars.append(UnicodeScalar(byte)) }
-                pendingHex = nil
-            } else if escaped {
-                if character.isHexDigit { pendingHex = String(character) } else { value.append(character) }
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
+        return Self.unescape(first[first.index(after: equals)...])
+    }
+
+    /// An attribute value as people read it: `Sales\, EMEA` → `Sales, EMEA`, `\23Hash` → `#Hash`, `\C3\A9` → `é`.
+    package static func unescape(_ raw: Substring) -> String {
+        var bytes: [UInt8] = []
+        let utf8 = Array(raw.utf8)
+        var index = 0
+        while index < utf8.count {
+            guard utf8[index] == UInt8(ascii: "\\"), index + 1 < utf8.count else {
+                bytes.append(utf8[index])
+                index += 1
+                continue
+            }
+            if index + 2 < utf8.count, let byte = UInt8(String(decoding: utf8[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                bytes.append(byte)
+                index += 3
             } else {
-                value.append(character)
+                bytes.append(utf8[index + 1])
+                index += 2
             }
         }
-        return value
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     package static func == (lhs: DistinguishedName, rhs: DistinguishedName) -> Bool { lhs.key == rhs.key }
