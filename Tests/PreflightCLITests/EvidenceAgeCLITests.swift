@@ -74,6 +74,11 @@ struct EvidenceAgeCLITests {
 
     static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
 
+    /// `text` as the Markdown body shows it: the local paths by their file name (the technical appendix has them whole).
+    static func shown(_ text: String, _ paths: String...) -> String {
+        paths.reduce(text) { $0.replacingOccurrences(of: $1, with: ($1 as NSString).lastPathComponent) }
+    }
+
     /// Whole days since `date`, as the report prints them ("3,869").
     static func age(since date: Date, at now: Date = Date()) -> String {
         let days = Int((now.timeIntervalSince(date) / 86_400).rounded(.down))
@@ -150,7 +155,7 @@ struct EvidenceAgeCLITests {
         #expect(staging.evidence["inputFiles"]?.arrayValue?.first?["ageDays"] == 0)
         #expect(markdown.contains("| ⚠️ warn | CON-001 | high | Entra Connect export found and parsed |"), "\(markdown)")
         #expect(markdown.contains("## What needs attention"))
-        #expect([before, after].contains { markdown.contains("The Entra Connect export (\(Self.export); date: export-date in GlobalSettings/MV.xml) is from 2016-05-03, \($0) days old") })
+        #expect([before, after].contains { markdown.contains(Self.shown("The Entra Connect export (\(Self.export); date: export-date in GlobalSettings/MV.xml) is from 2016-05-03, \($0) days old", Self.export)) })
     }
 
     @Test func aGenerousLimitJudgesTheOldExportOnItsMerits() async throws {
@@ -261,7 +266,7 @@ struct EvidenceAgeCLITests {
         #expect(notes.first?.hasSuffix(
             ", report.tenant) says 'fabrikam.onmicrosoft.com'. Check that the export comes from this customer's Connect server, and "
                 + "correct report.tenant or the input.") == true, "\(report.notices)")
-        #expect(markdown.contains("> **Notes on this run**\n> - " + note), "\(markdown)")
+        #expect(markdown.contains("> **Notes on this run**\n> - " + Self.shown(note, fresh)), "\(markdown)")
 
         // The one-line summary carries the same suffix; the same tenant gives neither note nor suffix.
         let (summary, _, _) = try await run(yaml, ["--only", "CON-001", "--format", "md,json,summary"])
@@ -299,7 +304,7 @@ struct EvidenceAgeCLITests {
             + "'CONTOSO-SYNC02.contoso.com'. Both must come from the active Connect server (a staging server's log says nothing about "
             + "writeback): check where each was exported, and export the other again on the active server."
         #expect(report.notices == [note], "\(report.notices)")
-        #expect(markdown.contains("> - " + note))
+        #expect(markdown.contains("> - " + Self.shown(note, fresh, events)), "\(markdown)")
         // The demo's own log is from CONTOSO-SYNC01.contoso.com, the export's server by its full name: no note.
         let (same, sameReport, _) = try await run(
             "phase: health\nmaxEvidenceAgeDays: 36500\nconnect: {export: \"\(fresh)\"}\nmonitoring: {events: \"\(Self.demo)/monitoring/application-log.csv\"}\n",
@@ -326,6 +331,6 @@ struct EvidenceAgeCLITests {
             + "environment: save the live state again (Get-ADSyncAADPasswordResetConfiguration, or a new Get-ADSyncServerConfiguration "
             + "export) and check that the audit log is from this tenant."
         #expect(report.notices == [note], "\(report.notices)")
-        #expect(markdown.contains("> - " + note), "\(markdown)")
+        #expect(markdown.contains("> - " + Self.shown(note, fresh, audit)), "\(markdown)")
     }
 }

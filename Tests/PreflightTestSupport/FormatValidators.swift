@@ -60,6 +60,15 @@ package enum FormatValidators {
             """, [path])
     }
 
+    /// `prometheus`'s samples without the run's `tenant` and `customer` labels (every series carries them when the
+    /// configuration's `report:` sets them), for tests about the other labels.
+    package static func withoutRunLabels(_ samples: [String: Double]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: samples.map { series, value in
+            let bare = series.replacingOccurrences(of: #"(customer|tenant)="(?:[^"\\]|\\.)*",?"#, with: "", options: .regularExpression)
+            return (bare.replacingOccurrences(of: ",}", with: "}").replacingOccurrences(of: "{}", with: ""), value)
+        })
+    }
+
     /// Reads with Python's csv module (RFC 4180 dialect, BOM required); returns the rows, header first.
     package static func csv(at path: String) async throws -> [[String]] {
         try await python(

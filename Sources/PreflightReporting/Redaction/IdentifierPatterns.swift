@@ -104,8 +104,28 @@ enum IdentifierPatterns {
     /// The part of a customer's name that stays readable: Microsoft's tenant suffixes, else the top-level label.
     static let tenantSuffixes = ["onmicrosoft.com", "onmicrosoft.us", "onmicrosoft.de", "partner.onmschina.cn"]
 
+    /// Two labels or more of ASCII letters, digits and inner hyphens, the last of letters only (`corp.example.test`).
+    /// Written out rather than as a `Regex` literal, which is parsed again at every call: this runs for every string.
     static func isDNSName(_ text: String) -> Bool {
-        text.wholeMatch(of: /(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}/) != nil
+        let labels = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, let last = labels.last, last.count >= 2, last.allSatisfy(isLetter) else { return false }
+        return labels.allSatisfy { label in
+            guard let first = label.first, let end = label.last else { return false }
+            return first != UInt8(ascii: "-") && end != UInt8(ascii: "-") && label.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+        }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// `CORP\Some Name` → (`CORP`, `Some Name`): a domain (letters, digits, dots, hyphens) and one backslash.
+    static func account(_ text: String) -> (domain: String, name: String)? {
+        guard let slash = text.firstIndex(of: "\\") else { return nil }
+        let domain = text[..<slash], name = text[text.index(after: slash)...]
+        guard let first = domain.utf8.first, isLetter(first) || isDigit(first), !name.isEmpty, !name.contains("\\"),
+            domain.utf8.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+        else { return nil }
+        return (String(domain), String(name))
     }
 
     static func hasSuffix(_ name: String, _ suffix: String) -> Bool {

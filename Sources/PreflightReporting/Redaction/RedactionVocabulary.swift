@@ -66,10 +66,10 @@ struct RedactionVocabulary {
     /// A display name, an account (`CORP\Some Name`, whose spaces no pattern could tell from a sentence's), a policy's
     /// name: replaced wherever it stands alone.
     mutating func noteName(_ name: String) {
-        if let account = name.wholeMatch(of: /([A-Za-z0-9][A-Za-z0-9.-]*)\\([^\\]+)/) {
-            if IdentifierPatterns.wellKnownAuthorities.contains(account.1.lowercased()) { return }
-            if IdentifierPatterns.isDNSName(String(account.1)) { noteDomain(String(account.1)) }
-            return noteName(String(account.2))
+        if let account = IdentifierPatterns.account(name) {
+            if IdentifierPatterns.wellKnownAuthorities.contains(account.domain.lowercased()) { return }
+            if IdentifierPatterns.isDNSName(account.domain) { noteDomain(account.domain) }
+            return noteName(account.name)
         }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         // A UPN, a DN or an account of a well-known authority is replaced part by part by its pattern, never whole.

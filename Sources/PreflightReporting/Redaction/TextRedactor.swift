@@ -8,19 +8,56 @@ import Foundation
 struct TextRedactor {
     var pseudonyms: Pseudonyms
     let vocabulary: RedactionVocabulary
-    /// The vocabulary by its first two (ASCII-folded) UTF-16 units, longest first.
-    private let index: [UInt32: [RedactionVocabulary.Literal]]
+    private let names: NameTrie
     private let domainPattern: NSRegularExpression?
 
     init(pseudonyms: Pseudonyms, vocabulary: RedactionVocabulary) {
         self.pseudonyms = pseudonyms
         self.vocabulary = vocabulary
-        var index: [UInt32: [RedactionVocabulary.Literal]] = [:]
-        for literal in vocabulary.literals.values where literal.units.count >= 2 {
-            index[Self.key(literal.units[0], literal.units[1]), default: []].append(literal)
-        }
-        self.index = index.mapValues { $0.sorted { $0.units.count > $1.units.count } }
+        var names = NameTrie()
+        for literal in vocabulary.literals.values where literal.units.count >= 2 { names.insert(literal) }
+        self.names = names
         domainPattern = vocabulary.hashDomains ? IdentifierPatterns.domains(vocabulary.customerDomains) : nil
+    }
+
+    /// The vocabulary's names in a trie over ASCII-folded UTF-16 units, its edges in one dictionary: finding the names
+    /// that start at a position costs the length of the longest, whatever the vocabulary's size (tens of thousands of
+    /// users' CNs in a large directory).
+    private struct NameTrie {
+        private var edges: [UInt64: Int32] = [:]
+        private var ends: [Int32: [RedactionVocabulary.Literal]] = [:]
+        private var nodes: Int32 = 1
+
+        mutating func insert(_ literal: RedactionVocabulary.Literal) {
+            var node: Int32 = 0
+            for unit in literal.units {
+                let edge = UInt64(node) << 16 | UInt64(TextRedactor.fold(unit))
+                if let next = edges[edge] {
+                    node = next
+                } else {
+                    edges[edge] = nodes
+                    node = nodes
+                    nodes += 1
+                }
+            }
+            ends[node, default: []].append(literal)
+        }
+
+        var isEmpty: Bool { ends.isEmpty }
+
+        /// The longest name at `start` that ends where a word does (a name matched without folding only as written).
+        func longest(at start: Int, in units: [UInt16]) -> RedactionVocabulary.Literal? {
+            var node: Int32 = 0
+            var index = start
+            var best: RedactionVocabulary.Literal?
+            while index < units.count, let next = edges[UInt64(node) << 16 | UInt64(TextRedactor.fold(units[index]))] {
+                node = next
+                index += 1
+                guard let literals = ends[node], TextRedactor.endsWord(units, at: index) else { continue }
+                best = literals.first { $0.foldsCase || units[start..<index].elementsEqual($0.units) } ?? best
+            }
+            return best
+        }
     }
 
     private enum Kind {
@@ -128,7 +165,7 @@ struct TextRedactor {
     }
 
     private func literalMatches(_ units: [UInt16]) -> [Candidate] {
-        guard !index.isEmpty, units.count >= 2 else { return [] }
+        guard !names.isEmpty, units.count >= 2 else { return [] }
         var candidates: [Candidate] = []
         for start in 0..<(units.count - 1) where start == 0 || !Self.isWordUnit(units[start - 1]) {
             if let literal = literal(at: start, in: units) {
@@ -140,16 +177,7 @@ struct TextRedactor {
 
     /// The longest name of the vocabulary at `start` that ends where a word does.
     private func literal(at start: Int, in units: [UInt16]) -> RedactionVocabulary.Literal? {
-        guard start + 1 < units.count, let literals = index[Self.key(units[start], units[start + 1])] else { return nil }
-        for literal in literals {
-            let end = start + literal.units.count
-            guard end <= units.count, Self.endsWord(units, at: end) else { continue }
-            let matches =
-                literal.foldsCase
-                ? zip(units[start..<end], literal.units).allSatisfy { Self.fold($0) == $1 } : units[start..<end].elementsEqual(literal.units)
-            if matches { return literal }
-        }
-        return nil
+        names.longest(at: start, in: units)
     }
 
     // MARK: Replacements
@@ -219,8 +247,6 @@ struct TextRedactor {
     static func fold(_ unit: UInt16) -> UInt16 { unit >= 0x41 && unit <= 0x5A ? unit + 0x20 : unit }
     static func folded(_ units: [UInt16]) -> [UInt16] { units.map(fold) }
 
-    private static func key(_ first: UInt16, _ second: UInt16) -> UInt32 { UInt32(fold(first)) << 16 | UInt32(fold(second)) }
-
     /// Part of a word, a DNS name, an address or an account: a name is not matched inside one.
     private static func isWordUnit(_ unit: UInt16) -> Bool {
         switch unit {
@@ -230,7 +256,7 @@ struct TextRedactor {
     }
 
     /// The end of a word: the text's end, a character outside words, or a full stop that ends the sentence.
-    private static func endsWord(_ units: [UInt16], at end: Int) -> Bool {
+    fileprivate static func endsWord(_ units: [UInt16], at end: Int) -> Bool {
         guard end < units.count else { return true }
         if units[end] == 0x2E { return end + 1 == units.count || !isWordUnit(units[end + 1]) }
         return !isWordUnit(units[end])

@@ -98,7 +98,7 @@ extension ExamplesTests {
                 #expect(try wrapper.inode(published) != before)
                 let mode = (try FileManager.default.attributesOfItem(atPath: published)[.posixPermissions] as? NSNumber)?.intValue
                 #expect(mode == 0o644, "node_exporter, another user, must read it")
-                let samples = try await FormatValidators.prometheus(at: published)
+                let samples = FormatValidators.withoutRunLabels(try await FormatValidators.prometheus(at: published))
                 #expect(samples["preflight_ready"] == (scenario.healthExit == 0 ? 1 : 0), "\(samples)")
             }
         }

@@ -163,7 +163,9 @@ struct ReportComparisonTests {
         let markdown = ChangesReporter.markdown(changes)
         #expect(markdown.contains("## Newly assessed (30)\n\nTheir check was skipped, errored or not run in the baseline, so these are **not** known to be new."))
         #expect(!markdown.contains("## New findings"))
-        #expect(PrometheusReporter.render(with(changes)).contains(#"preflight_baseline_findings{change="newlyAssessed"} 30"#))
+        #expect(
+            PrometheusReporter.render(with(changes)).contains(
+                #"preflight_baseline_findings{tenant="contoso.onmicrosoft.com",customer="Contoso Ltd",change="newlyAssessed"} 30"#))
 
         let stillFailing = ReportComparison.compare(baseline: recovered, baselineFile: nil, current: later { _ in }, currentFile: nil)
         #expect(stillFailing.isEmpty && !stillFailing.worse, "the passing finding that went away is no change")
