@@ -9,8 +9,9 @@ import Testing
 /// Each shortcut must give exactly what the long way gives.
 @Suite("Directory at scale")
 struct DirectoryAtScaleTests {
-    static let domain = SID(string: "S-1-5-21-1-2-3")!
-    static let account = domain.appending(rid: 1103)!
+    static let domain = DirectoryJudgementTests.domainSID
+    /// The connector account of `DirectoryJudgementTests.snapshot`.
+    static let account = DirectoryJudgementTests.accountSID
     static let other = domain.appending(rid: 4242)!
 
     static func reset(_ type: UInt8, flags: UInt8 = 0x10, sid: SID = account) -> [UInt8] {
