@@ -52,10 +52,7 @@ package enum CloudSyncProbe: ProbeKind {
         case .scope, .status: return .jobs(try await sharedJobs(context))
         case .agents:
             let settings = context.configuration.cloudSync
-            return .agents(
-                try await context.shared.value(.cloudSyncAgents) {
-                    try await runBlocking("preflight.cloudsync.agents") { try CloudSyncReader.readAgents(settings) }
-                })
+            return .agents(try await context.shared.blockingValue(.cloudSyncAgents) { try CloudSyncReader.readAgents(settings) })
         }
     }
 
@@ -63,9 +60,7 @@ package enum CloudSyncProbe: ProbeKind {
     /// from it under `topology: cloud-sync`).
     package static func sharedJobs(_ context: ProbeContext) async throws -> CloudSyncJobs {
         let settings = context.configuration.cloudSync
-        return try await context.shared.value(.cloudSyncJobs) {
-            try await runBlocking("preflight.cloudsync.jobs") { try CloudSyncReader.readJobs(settings) }
-        }
+        return try await context.shared.blockingValue(.cloudSyncJobs) { try CloudSyncReader.readJobs(settings) }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {

@@ -2,7 +2,8 @@ import Foundation
 import PreflightCore
 
 /// A Graph response saved as JSON, or a folder of them: the pages of one `@odata.nextLink` series (`page-1.json`,
-/// `page-2.json`, …, read in their numeric order), as `Invoke-MgGraphRequest … | ConvertTo-Json -Depth 20 | Set-Content`
+/// `page-2.json`, …, read in their numeric order), or the responses of several service principals (a Cloud Sync
+/// configuration per domain), as `Invoke-MgGraphRequest … | ConvertTo-Json -Depth 20 | Set-Content`
 /// writes them. A collection page is `{"@odata.context": …, "value": [ … ], "@odata.nextLink": …}`
 /// (https://learn.microsoft.com/graph/paging); a single entity (a job's schema) is the object itself.
 struct GraphPages {
@@ -66,6 +67,19 @@ struct GraphPages {
                         + "name the folder in '\(key)'.",
                     at: InputLocation(file: page.file))
             }
+            // Several configurations' responses may share a folder (one per domain): a page that names a next page of
+            // its service principal must be followed by one of the same service principal, or that list is incomplete.
+            if let next, index + 1 < pages.count, let owner = Self.servicePrincipal(in: next),
+                let following = (pages[index + 1].root["@odata.context"] as? String).flatMap(Self.servicePrincipal(in:)),
+                owner.caseInsensitiveCompare(following) != .orderedSame
+            {
+                let file = pages[index + 1].file
+                throw ProbeError(
+                    "\(page.file):1:1: \(what) names a next page of service principal \(owner) (@odata.nextLink), but the next file, "
+                        + "'\(file)', is a page of service principal \(following): the rest of \(owner)'s list is not saved. Save every "
+                        + "page of each service principal (docs/cloud-sync.md), named so that they sort together (e.g. \(owner)-page-1.json).",
+                    at: InputLocation(file: page.file))
+            }
             for (position, element) in value.enumerated() {
                 let line = position < page.itemLines.count ? page.itemLines[position] : 1
                 guard let object = element as? [String: Any] else {
@@ -77,6 +91,14 @@ struct GraphPages {
             }
         }
         return items
+    }
+
+    /// The service principal a Graph URL or `@odata.context` names: `servicePrincipals('<id>')` or `servicePrincipals/<id>/`.
+    static func servicePrincipal(in url: String) -> String? {
+        guard let range = url.range(of: "servicePrincipals", options: .caseInsensitive) else { return nil }
+        let rest = url[range.upperBound...].drop { $0 == "(" || $0 == "'" || $0 == "/" }
+        let id = rest.prefix { $0.isHexDigit || $0 == "-" }
+        return id.isEmpty ? nil : String(id)
     }
 
     /// The line each element of the root object's `value` array starts on (JSONSerialization keeps no positions).

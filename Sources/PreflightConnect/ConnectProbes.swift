@@ -53,9 +53,7 @@ package enum ConnectProbe: ProbeKind {
     /// and the OU scope from it); the parse runs on its own thread, not the cooperative pool.
     package static func sharedExport(_ context: ProbeContext) async throws -> ConnectFacts {
         let settings = context.configuration.connect
-        return try await context.shared.value(.connectExport) {
-            try await runBlocking("preflight.connect.export") { try ConnectExportReader.read(settings) }
-        }
+        return try await context.shared.blockingValue(.connectExport) { try ConnectExportReader.read(settings) }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {

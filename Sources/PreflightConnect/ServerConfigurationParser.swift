@@ -21,26 +21,27 @@ enum ServerConfigurationParser {
     static func parseConnector(_ path: String) throws -> Connector {
         let collector = ConnectorCollector()
         try stream(path, delegate: collector)
-        let name = collector.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let category = collector.category ?? ""
+        let values = collector.values
+        let name = values[.name] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let category = values[.category] ?? ""
         if category.caseInsensitiveCompare("AD") == .orderedSame {
             return .ad(
                 ADConnectorFacts(
-                    name: name, forest: collector.forestName.connectNonEmpty, loginDomain: collector.loginDomain.connectNonEmpty,
-                    loginUser: collector.loginUser.connectNonEmpty, passwordHashSync: collector.passwordHashSync.flatMap(flag),
+                    name: name, forest: values[.forestName].connectNonEmpty, loginDomain: values[.loginDomain].connectNonEmpty,
+                    loginUser: values[.loginUser].connectNonEmpty, passwordHashSync: values[.passwordHashSync].flatMap(flag),
                     partitions: collector.partitions, file: path))
         }
-        let subtype = collector.subtype ?? ""
+        let subtype = values[.subtype] ?? ""
         let isEntra = subtype.caseInsensitiveCompare(entraSubtype) == .orderedSame
             || subtype.localizedCaseInsensitiveContains("Azure Active Directory")
             || subtype.localizedCaseInsensitiveContains("Entra") || collector.sawPasswordResetConfig
         if isEntra {
             return .entra(
                 EntraConnectorFacts(
-                    name: name, tenant: tenant(name: name, account: collector.userName), authority: collector.authority.connectNonEmpty,
-                    syncAccount: collector.userName.connectNonEmpty, passwordWriteback: collector.writebackEnabled.flatMap(flag),
+                    name: name, tenant: tenant(name: name, account: values[.userName]), authority: values[.authority].connectNonEmpty,
+                    syncAccount: values[.userName].connectNonEmpty, passwordWriteback: values[.writeback].flatMap(flag),
                     file: path),
-                version: collector.assemblyVersion.connectNonEmpty)
+                version: values[.assemblyVersion].connectNonEmpty)
         }
         return .other(name: name, category: category.isEmpty ? "unknown category" : category)
     }
@@ -106,47 +107,42 @@ enum ServerConfigurationParser {
                     + "Connect server with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.",
                 at: InputLocation(file: path))
         }
-        let text = XMLInput.blankingDeclaration(decoded)
-        if let bad = XMLInput.firstUnsafeConstruct(in: text) {
-            throw ProbeError(
-                "\(path):\(bad.line):\(bad.column): The Entra Connect export file has \(bad.what) at line \(bad.line), column "
-                    + "\(bad.column), which Get-ADSyncServerConfiguration never writes. Export it again on the Connect server and copy "
-                    + "the folder without editing it.",
-                at: InputLocation(file: path, line: bad.line, column: bad.column))
+        guard let stop = XMLInput.parse(decoded, into: delegate) else {
+            if delegate.sawElement { return }
+            throw noElement(path, bytes: data.count)
         }
-        // Streamed in chunks, as wevtutil XML is: libxml2 handed more than about 10 MB in one piece refuses it ("XML parser
-        // error 1"), and exports may be up to `InputLimits.connectXMLFileBytes`.
-        let parser = XMLParser(stream: InputStream(data: Data(text.utf8)))
-        parser.shouldProcessNamespaces = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        let ok = parser.parse()
-        if let limit = delegate.limitExceeded {
-            throw ProbeError(
-                "\(path):\(limit.line):\(limit.column): The Entra Connect export file, at line \(limit.line), column \(limit.column), "
-                    + "\(limit.problem). Get-ADSyncServerConfiguration writes nothing like it, so the file is not an export or is damaged. "
-                    + "Export it again on the Connect server and copy the folder without editing it.",
-                at: InputLocation(file: path, line: limit.line, column: limit.column))
+        switch stop.reason {
+        case .unsafe(let what):
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file has \(what) \(stop.position), which Get-ADSyncServerConfiguration never writes. Export it "
+                    + "again on the Connect server and copy the folder without editing it.")
+        case .limit(let problem):
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file, \(stop.position), \(problem). Get-ADSyncServerConfiguration writes nothing like it, so the "
+                    + "file is not an export or is damaged. Export it again on the Connect server and copy the folder without editing it.")
+        case .malformed(let problem):
+            // libxml2 calls white space alone "extra content": an export file without any element is reported as such.
+            if !delegate.sawElement, XMLInput.blankingDeclaration(decoded).allSatisfy({ $0.isWhitespace || $0 == "\u{FEFF}" }) {
+                throw noElement(path, bytes: data.count)
+            }
+            throw stop.error(
+                in: path,
+                "The Entra Connect export file is not well-formed XML \(stop.position) (\(problem)). Export it again on the Connect server "
+                    + "with Get-ADSyncServerConfiguration and copy the folder without editing or re-encoding it.")
         }
-        // libxml2 accepts an empty file (or one with only a comment) without an error, and calls white space alone "extra
-        // content"; an export file always has its root element, so a file without one is a copy that went wrong, not "no
-        // connector". Other text without an element keeps its well-formedness error, which says where it goes wrong.
-        let blank = text.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
-        if !delegate.sawElement, blank || (ok && delegate.firstError == nil) {
-            throw ProbeError(
-                "The Entra Connect export file '\(path)' holds no XML element (\(data.count) bytes), so it is empty, was cut off "
-                    + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
-                    + "the whole folder.",
-                at: InputLocation(file: path, bytes: data.count))
-        }
-        if !ok || delegate.firstError != nil {
-            let (line, column, code) = delegate.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
-            throw ProbeError(
-                "\(path):\(line):\(column): The Entra Connect export file is not well-formed XML at line \(line), column \(column) "
-                    + "(\(BaseCollector.describe(code))). Export it again on the Connect server with Get-ADSyncServerConfiguration and copy the folder "
-                    + "without editing or re-encoding it.",
-                at: InputLocation(file: path, line: line, column: column))
-        }
+    }
+
+    /// libxml2 accepts an empty file (or one with only a comment) without an error; an export file always has its root
+    /// element, so a file without one is a copy that went wrong, not "no connector". Other text without an element keeps
+    /// its well-formedness error, which says where it goes wrong.
+    static func noElement(_ path: String, bytes: Int) -> ProbeError {
+        ProbeError(
+            "The Entra Connect export file '\(path)' holds no XML element (\(bytes) bytes), so it is empty, was cut off "
+                + "while copying or is not an export file. Export the configuration again on the Connect server with Get-ADSyncServerConfiguration and copy "
+                + "the whole folder.",
+            at: InputLocation(file: path, bytes: bytes))
     }
 
     /// A UTF-16 file (a BOM, or a zero byte among the first two) is not checked as UTF-8 (TextDecoding decodes it).
@@ -197,18 +193,9 @@ final class GlobalSettingsCollector: BaseCollector {
 
 /// Keeps the connector-level facts by element path, ignoring every element it does not know.
 final class ConnectorCollector: BaseCollector {
-    var name: String?
-    var category: String?
-    var subtype: String?
-    var userName: String?
-    var writebackEnabled: String?
-    var authority: String?
-    var assemblyVersion: String?
+    /// The connector-level fields found, each the text of its last element (trimmed).
+    var values: [Field: String] = [:]
     var sawPasswordResetConfig = false
-    var forestName: String?
-    var loginDomain: String?
-    var loginUser: String?
-    var passwordHashSync: String?
     var partitions: [PartitionFacts] = []
 
     /// The open elements, the root first. Appended and removed at the end only: never copied (a copy per start tag
@@ -306,17 +293,9 @@ final class ConnectorCollector: BaseCollector {
 
     private func store(_ field: Field, _ value: String) {
         switch field {
-        case .name: name = value
-        case .category: category = value
-        case .subtype: subtype = value
-        case .userName: userName = value
-        case .writeback: writebackEnabled = value
-        case .authority: authority = value
-        case .assemblyVersion: assemblyVersion = value
-        case .forestName: forestName = value
-        case .loginDomain: loginDomain = value
-        case .loginUser: loginUser = value
-        case .passwordHashSync: passwordHashSync = value
+        case .name, .category, .subtype, .userName, .writeback, .authority, .assemblyVersion, .forestName, .loginDomain, .loginUser,
+            .passwordHashSync:
+            values[field] = value
         case .partitionName: partition?.dn = value
         case .partitionSelected: partition?.selected = ServerConfigurationParser.flag(value) ?? false
         case .inclusion: if !value.isEmpty { partition?.inclusions.append(value) }

@@ -75,7 +75,7 @@ extension DirectoryProbe {
 extension Configuration.LDAPConfiguration {
     /// The domain's DNS name as its settings spell it, for a domain whose DC could not say: `baseDN`'s, or the bind
     /// account's (a DN's `DC=` components, or a UPN's suffix), else the URL's host.
-    var domainLabel: String {
+    package var domainLabel: String {
         if let baseDN, !DistinguishedName(baseDN).dnsName.isEmpty { return DistinguishedName(baseDN).dnsName.lowercased() }
         if let bindDN {
             if bindDN.contains("="), !DistinguishedName(bindDN).dnsName.isEmpty { return DistinguishedName(bindDN).dnsName.lowercased() }

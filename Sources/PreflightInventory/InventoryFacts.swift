@@ -95,4 +95,7 @@ struct InventoryFacts: Codable, Sendable, Hashable {
     var licensing: Licensing?
     var capacity: [SkuUnits]?
     var registration: Registration?
+    /// Every user of the users export and whether the SSPR scope holds them, for `preflight why` (nil in facts saved
+    /// before it was kept).
+    var userKeys: UserKeys? = nil
 }

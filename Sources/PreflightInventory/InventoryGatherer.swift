@@ -132,12 +132,14 @@ enum InventoryGatherer {
         unknownLicenses: [Int: [String]], into facts: inout InventoryFacts
     ) {
         facts.users = table.count
+        var keys = UserKeys.Builder(capacity: table.count)
         for index in 0..<table.count {
             let flags = table.flags[index]
             if flags.contains(.enabled) { facts.enabledUsers += 1 }
             if flags.contains(.synced) { facts.syncedUsers += 1 }
             // Without a scope group, SSPR applies to every enabled user.
             let inScope = scope.map { $0[index].contains(.seen) } ?? flags.contains(.enabled)
+            keys.add(hash: table.hash(ofUser: index), inScope: inScope)
             guard inScope else { continue }
             facts.inScope += 1
             if flags.contains(.enabledUnknown) { facts.enabledUnknownInScope += 1 }
@@ -174,6 +176,7 @@ enum InventoryGatherer {
                 }
             }
         }
+        facts.userKeys = keys.keys
     }
 
     static func modificationDate(_ path: String) -> String? {

@@ -50,9 +50,7 @@ enum InventoryProbe: ProbeKind {
     static func gather(_ params: Params, context: ProbeContext) async throws -> InventoryFacts {
         let settings = context.configuration.inventory
         // One pass over the exports per run, shared by INV-001 to INV-006, on its own thread.
-        return try await context.shared.value(.inventoryExports) {
-            try await runBlocking("preflight.inventory") { InventoryGatherer.gather(settings) }
-        }
+        return try await context.shared.blockingValue(.inventoryExports) { InventoryGatherer.gather(settings) }
     }
 
     static func evaluate(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> Evaluation {

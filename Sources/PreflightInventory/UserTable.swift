@@ -187,6 +187,12 @@ struct UserTable: Sendable {
         slots = grown
     }
 
+    /// The hash of user `index`'s UPN (`UserTable.hash`), for `UserKeys`.
+    func hash(ofUser index: Int) -> UInt64 {
+        let start = index == 0 ? 0 : Int(upnEnds[index - 1])
+        return upnBytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<Int(upnEnds[index])])) }
+    }
+
     /// The UPN's hash, ignoring ASCII case (`UPNKey.hash`).
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { UPNKey.hash(bytes) }

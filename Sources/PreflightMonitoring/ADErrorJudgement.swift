@@ -42,33 +42,43 @@ enum ADErrorJudgement {
         return Array(Set(users(for: errors, all: log.events).values.map { $0.lowercased() })).sorted()
     }
 
-    /// What AD-003 says about one user a 33004 event names.
+    /// What AD-003 says about one user a 33004 event names; `domain` is the domain it was found in.
     struct CrossCheck {
         var sentence: String
         var ad003: String
         var dn: String?
+        var domain: String?
     }
 
     static func crossCheck(_ user: String, _ directory: DirectoryCrossReference) -> CrossCheck {
-        if let reason = directory.unavailable {
+        let dn: String, domain: String?, reference: DirectoryCrossReference
+        switch directory.resolution(of: user) {
+        case .unchecked(let reason):
             return CrossCheck(sentence: "The cross-reference with AD-003 was not possible: \(reason)", ad003: "not-checked")
-        }
-        guard let snapshot = directory.snapshot, let dn = directory.resolved[user.lowercased()] else {
-            let domain = directory.snapshot?.domain.dnsName ?? "the configured domain"
+        case .notFound(let domains):
             return CrossCheck(
-                sentence: "'\(user)' was not found in \(domain) by userPrincipalName or sAMAccountName, so AD-003 cannot judge it: the user may "
-                    + "live in another domain (run once per domain) or its on-premises UPN differs.",
+                sentence: "'\(user)' was not found in \(domains) by userPrincipalName or sAMAccountName, so AD-003 cannot judge it: the user may "
+                    + "live in a domain 'ldap' does not list (add it as another item of 'ldap') or its on-premises UPN differs.",
                 ad003: "not-found")
+        case .ambiguous(let matches):
+            return CrossCheck(
+                sentence: "'\(user)' names a user in each of several domains (\(matches.map { "\($0.dn) in \($0.domain)" }.joined(separator: ", "))), and "
+                    + "the event does not say which one failed; AD-003 judges each in its own domain.",
+                ad003: "ambiguous")
+        case .found(let found, let foundIn, let lookup): (dn, domain, reference) = (found, foundIn, lookup)
+        }
+        guard let snapshot = reference.snapshot else {
+            return CrossCheck(sentence: "The cross-reference with AD-003 was not possible: the directory was not read.", ad003: "not-checked", dn: dn, domain: domain)
         }
         let target = DistinguishedName(dn)
         guard let facts = snapshot.users.first(where: { DistinguishedName($0.dn) == target }) else {
             return CrossCheck(
                 sentence: "\(dn) is outside the scope AD-003 judged (\(snapshot.scope.bases.joined(separator: "; "))): writeback serves it, "
                     + "so widen ldap.scope or the Connect OU filter and AD-003 will judge it.",
-                ad003: "out-of-scope", dn: dn)
+                ad003: "out-of-scope", dn: dn, domain: domain)
         }
         if let problem = facts.unreadable {
-            return CrossCheck(sentence: "AD-003 could not judge \(dn) either: \(problem)", ad003: "not-judged", dn: dn)
+            return CrossCheck(sentence: "AD-003 could not judge \(dn) either: \(problem)", ad003: "not-judged", dn: dn, domain: domain)
         }
         let right = WritebackRight.resetPassword
         let verdict = RightsJudge(snapshot).judge(right.right, for: facts)
@@ -76,14 +86,14 @@ enum ADErrorJudgement {
             return CrossCheck(
                 sentence: "The same problem seen twice: AD-003 also flags \(dn) (\(cause.code)): "
                     + Explanation.message(right, cause, snapshot: snapshot, user: facts),
-                ad003: "flagged", dn: dn)
+                ad003: "flagged", dn: dn, domain: domain)
         }
         let admin = facts.adminCount > 0 ? " It has adminCount=1, which Microsoft names as a cause of 33004." : ""
         return CrossCheck(
             sentence: "AD-003 finds Reset Password granted to \(snapshot.accountDisplayName) on \(dn) now: the permission was fixed after the event, "
                 + "or the cause is outside the ACL (the 'Network access: Restrict clients allowed to make remote calls to SAM' policy, SSPR_0029: "
                 + "AD-016 checks it).\(admin)",
-            ad003: "granted", dn: dn)
+            ad003: "granted", dn: dn, domain: domain)
     }
 
     static func evaluate(_ facts: ADErrorFacts, windowHours: Double) -> Evaluation {
@@ -95,7 +105,7 @@ enum ADErrorJudgement {
         let described = window.describe(clock: EventJudgements.clock(log))
         let age = MonitoringFormat.age(newest: end, readAt: log.readAt, local: EventJudgements.isLocal(log))
         var view = DirectoryErrorsView(
-            crossReference: facts.directory.unavailable ?? (facts.directory.snapshot == nil ? "no 33004 users to look up" : "made"))
+            crossReference: facts.directory.unavailable ?? (facts.directory.wasMade ? "made" : "no 33004 users to look up"))
         var evidence: [String: JSONValue] { Evidence.of(EventLogView(log), WindowView(window), view) }
         guard !errors.isEmpty else {
             guard inWindow.contains(where: EventCatalog.isPasswordResetService) else {
@@ -141,6 +151,7 @@ enum ADErrorJudgement {
                     message += " " + check.sentence
                     details["ad003"] = .string(check.ad003)
                     details["dn"] = check.dn.map(JSONValue.string) ?? .null
+                    if let domain = check.domain { details["domain"] = .string(domain) }
                     if check.ad003 == "flagged" { seenTwice += 1 }
                 }
                 findings.append(

@@ -208,12 +208,15 @@ enum AuditJudgements {
             }
             guard isNone(agent) else { continue }
             // Written to the cloud only: a problem for a synced user, expected for a cloud-only one.
-            if let reason = facts.directory.unavailable {
-                cloudOnly.append((entry, "whether the user is synced was not checked (\(reason))"))
-            } else if let upn = entry.targetUPN, let dn = facts.directory.resolved[upn.lowercased()] {
-                cloudOnly.append((entry, "the user is synced from \(dn)"))
-            } else {
-                notSynced.append(entry)
+            let unknown: DirectoryCrossReference.Resolution = facts.directory.unavailable.map { .unchecked($0) } ?? .notFound("")
+            switch entry.targetUPN.map(facts.directory.resolution(of:)) ?? unknown {
+            case .unchecked(let reason): cloudOnly.append((entry, "whether the user is synced was not checked (\(reason))"))
+            case .found(let dn, let domain, _):
+                let named = facts.directory.domains == nil ? "" : domain.map { " (\($0))" } ?? ""
+                cloudOnly.append((entry, "the user is synced from \(dn)\(named)"))
+            case .ambiguous(let matches):
+                cloudOnly.append((entry, "a user of that name is synced from \(matches.map { "\($0.dn) (\($0.domain))" }.joined(separator: " and "))"))
+            case .notFound: notSynced.append(entry)
             }
         }
         evidence = Evidence.of(

@@ -118,6 +118,11 @@ struct DirectoryCrossReference: Codable, Sendable, Hashable {
     var resolved: [String: String] = [:]
     /// Names looked up and not found.
     var notFound: [String] = []
+    /// The DNS name of the domain searched, once it was.
+    var domain: String?
+    /// With several domains (`ldap:` a list): each domain's own cross-reference, in the order of `ldap:`; the fields above
+    /// then hold only why none could be made, if none could.
+    var domains: [DomainLookup]?
 }
 
 /// MON-003's facts: the events plus the directory's view of the users the 33004 events name.

@@ -13,16 +13,12 @@ package let monitoringProbes: [RegisteredProbe] = [
 enum MonitoringShared {
     static func events(_ context: ProbeContext) async throws -> EventLogFacts {
         let paths = context.configuration.monitoring.events
-        return try await context.shared.value(.eventLog) {
-            try await runBlocking("preflight.monitoring.events") { try EventLogReader.read(paths) }
-        }
+        return try await context.shared.blockingValue(.eventLog) { try EventLogReader.read(paths) }
     }
 
     static func audit(_ context: ProbeContext) async throws -> AuditLogFacts {
         let paths = context.configuration.monitoring.audit
-        return try await context.shared.value(.auditLog) {
-            try await runBlocking("preflight.monitoring.audit") { try AuditLogReader.read(paths) }
-        }
+        return try await context.shared.blockingValue(.auditLog) { try AuditLogReader.read(paths) }
     }
 
     /// Each event export, dated by its export marker row, else its newest event (the same end the window uses). The file

@@ -33,50 +33,20 @@ struct EvaluateCommand: AsyncParsableCommand {
         let formats = output.formats, gate = output.gate
         let saved = try SavedFacts.load(facts, registry: .builtIn)
         let configuration = try config.map(Configuration.parse(fileAt:)) ?? saved.configuration
-        var notices = saved.notices
-        let waiverList: [Waiver]
-        if let file = output.waivers {
-            waiverList = try WaiverFile.load(from: file)
-        } else if let file = configuration.waivers {
-            // The saved configuration names the waiver file of the machine that collected the facts.
-            if FileManager.default.fileExists(atPath: file) {
-                waiverList = try WaiverFile.load(from: file)
-            } else {
-                waiverList = []
-                notices.append(
-                    "The waiver file \(file) that the configuration names is not on this machine, so no waiver was applied. "
-                        + "Pass it with --waivers FILE.")
-            }
-        } else {
-            waiverList = []
-        }
+        let (waiverList, waiverNotice) = try SavedFacts.waivers(file: output.waivers, configuration: configuration)
         let loaded = try catalog.load()
         let problems = configuration.problems(with: loaded)
         guard problems.isEmpty else { throw PreflightError.invalidConfiguration(problems) }
-        let checks: [CheckDefinition]
-        do {
-            checks = try saved.selection.apply(to: loaded)
-        } catch {
-            // A selection of custom checks needs their folders.
-            guard case .usage(let message) = error, !saved.catalogFolders.isEmpty, catalog.folders.isEmpty else { throw error }
-            let folders = saved.catalogFolders.map { "--checks \($0)" }.joined(separator: " ")
-            throw PreflightError.usage("\(message) The run that saved the facts added \(folders): pass the same to 'evaluate'.")
-        }
-        notices += saved.differences(catalog: loaded, configurationFile: config)
+        let checks = try saved.checks(in: loaded, folders: catalog.folders, command: "evaluate")
+        let notices = saved.notices + (waiverNotice.map { [$0] } ?? []) + saved.differences(catalog: loaded, configurationFile: config)
         if !output.quiet && Console.stderrIsTerminal {
             Console.info(
                 "Judging the facts saved by preflight \(saved.tool.version) on \(saved.run.host) at \(saved.run.startedAt) "
                     + "(run \(saved.run.id)); nothing is probed.")
         }
         let lock = try RunLock.acquire(in: output.out, wait: output.waitLock)
-        var runner = Runner(configuration: configuration, jobs: 1)
-        runner.savedFacts = saved
-        let results = await runner.run(checks)
-        var report = Assessment.report(
-            run: saved.runInfo(configuration: configuration, catalog: loaded), results: results, configuration: configuration,
-            catalog: loaded, selection: saved.selection, notices: notices)
-        report.apply(gate)
-        report.apply(waiverList, at: saved.judgedAt)
+        let report = await saved.judge(
+            checks, registry: .builtIn, configuration: configuration, catalog: loaded, notices: notices, gate: gate, waivers: waiverList)
         let written = try ReportWriter.publish(report, formats: formats, to: output.out, keep: output.keep)
         withExtendedLifetime(lock) {}
         try ReportOutput.finish(report, formats: formats, written: written, quiet: output.quiet)

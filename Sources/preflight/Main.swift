@@ -52,13 +52,13 @@ struct Preflight: AsyncParsableCommand {
             Exit codes: 0 ready (every critical and high check judged; with --only/--skip/--tag: the selection), \
             1 not ready (a check failed; for 'diff': something got worse), 2 incomplete (a check errored, or a \
             critical or high check was not assessed: not a pass), 64 usage error, 65 malformed report input ('render', 'diff', --baseline) or saved facts ('evaluate': changed since saved, or another format version), 66 a named \
-            file cannot be read, 70 internal error, 73 a report cannot be written, 75 another run holds the --out \
+            file cannot be read, 67 'why': no such user, 70 internal error, 73 a report cannot be written, 75 another run holds the --out \
             folder's lock, 78 invalid configuration or check definition, 129/130/143 'run' interrupted by SIGHUP, SIGINT \
             or SIGTERM (its plugins stopped; latest.* the previous run's or this one's, whole). Colour only on a terminal; \
             NO_COLOR is honoured.
             """,
         version: PreflightVersion.current,
-        subcommands: [InitCommand.self, RunCommand.self, EvaluateCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
+        subcommands: [InitCommand.self, RunCommand.self, EvaluateCommand.self, WhyCommand.self, DiffCommand.self, ListCommand.self, ExplainCommand.self, ValidateCommand.self, RenderCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -65,3 +65,15 @@ enum DiffFormat: String, CaseIterable, ExpressibleByArgument {
         }
     }
 }
+
+/// `why --format`.
+enum WhyFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+
+    var defaultValueDescription: String {
+        switch self {
+        case .text: "The verdict first, then each side of the story with its reason."
+        case .json: "The story as JSON (UserStory's fields, keys sorted)."
+        }
+    }
+}

@@ -27,6 +27,7 @@ struct FixtureProvenanceTests {
             "examples/demo/inventory/SOURCE.md": "scripts/fixtures/inventory_demo.py",
             "examples/demo/monitoring/SOURCE.md": "scripts/fixtures/monitoring.py",
             "examples/demo/connect-export/SOURCE.md": "scripts/fixtures/connect_demo.py",
+            "Tests/PreflightKitTests/Fixtures/gpresult/SOURCE.md": "scripts/fixtures/gpresult.py",
         ]
         for (file, generator) in named.sorted(by: { $0.key < $1.key }) {
             let text = try String(contentsOf: Repository.root.appendingPathComponent(file), encoding: .utf8)

@@ -113,22 +113,27 @@ struct MonitoringDirectoryTests {
         #expect(directory.message.contains("No cross-reference with AD-003: no 'ldap' section is configured"))
     }
 
+    /// A Graph directoryAudits page of admin resets by helpdesk@corp.example.test that succeeded with OnPremisesAgent None
+    /// (written to Entra ID only), one per (target UPN, activityDateTime).
+    static func cloudOnlyAdminResets(_ resets: [(target: String, at: String)]) -> String {
+        let entries = resets.map { target, time in
+            """
+              {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "\(time)",
+               "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
+               "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
+               "targetResources": [{"type": "User", "userPrincipalName": "\(target)"}],
+               "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]}
+            """
+        }
+        return "{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits\", \"value\": [\n"
+            + entries.joined(separator: ",\n") + "\n]}\n"
+    }
+
     @Test func aCloudOnlyAdminResetOfASyncedUserWarnsAndOfACloudUserDoesNot() async throws {
         let folder = try TemporaryFolder("mon-admin")
-        let page = """
-            {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits", "value": [
-              {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "2026-11-26T09:01:00.1234567Z",
-               "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
-               "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
-               "targetResources": [{"type": "User", "userPrincipalName": "alice@corp.example.test"}],
-               "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]},
-              {"activityDisplayName": "Reset password (by admin)", "activityDateTime": "2026-11-26T08:01:00Z",
-               "loggedByService": "Self-service Password Management", "result": "success", "resultReason": "",
-               "initiatedBy": {"user": {"userPrincipalName": "helpdesk@corp.example.test"}},
-               "targetResources": [{"type": "User", "userPrincipalName": "kiosk@contoso.onmicrosoft.com"}],
-               "additionalDetails": [{"key": "OnPremisesAgent", "value": "None"}]}
-            ]}
-            """
+        let page = Self.cloudOnlyAdminResets([
+            ("alice@corp.example.test", "2026-11-26T09:01:00.1234567Z"), ("kiosk@contoso.onmicrosoft.com", "2026-11-26T08:01:00Z"),
+        ])
         let path = try folder.write("directoryAudits.json", page)
         let (_, report) = try await run(folder, audit: path, only: ["MON-005"])
         let admin = try #require(report.checks.first { $0.id == "MON-005" })

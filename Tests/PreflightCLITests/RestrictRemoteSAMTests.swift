@@ -123,10 +123,11 @@ final class RestrictRemoteSAMTests {
         #expect(check.status == .fail, "\(check.message)")
         #expect(check.message.contains("the GPO '\(file)' (\(file):9)"), "\(check.message)")
         #expect(check.remediation.contains("the GPO the saved template '\(file)' came from"), "\(check.remediation)")
-        // A gpresult /x export is not read yet: an error naming the file, never a pass for "sets nothing".
+        // An XML file is read as a gpresult /x export (GPResultSavedExportTests): one without computer results is an error
+        // naming the file, never a pass for "sets nothing".
         let xml = folder.url("gpresult.xml")
         #expect(FileManager.default.createFile(atPath: xml, contents: Data("<?xml version=\"1.0\"?><Rsop></Rsop>".utf8)))
         let (_, error) = try await run(on: try await SambaLab.shared(), extraLDAP: ["restrictRemoteSAM: \"\(xml)\""])
-        #expect(error.status == .error && error.message.contains("'\(xml)' (ldap.restrictRemoteSAM) is XML"), "\(error.message)")
+        #expect(error.status == .error && error.message.contains("'\(xml)' (ldap.restrictRemoteSAM) holds no <ComputerResults>"), "\(error.message)")
     }
 }

@@ -48,7 +48,7 @@ extension SambaDC {
     /// Writes the GPO's `GptTmpl.inf` on the DC's disk as Windows does (UTF-16LE with a BOM, CRLF line ends).
     @discardableResult
     package func writeSecurityTemplate(_ guid: String, lines: [String], encoding: String.Encoding = .utf16LittleEndian) throws -> String {
-        let folder = "\(directory)/state/sysvol/corp.example.test/Policies/\(guid)/Machine/Microsoft/Windows NT/SecEdit"
+        let folder = "\(directory)/state/sysvol/\(domain)/Policies/\(guid)/Machine/Microsoft/Windows NT/SecEdit"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let text = lines.joined(separator: "\r\n") + "\r\n"
         var bytes: [UInt8] = encoding == .utf16LittleEndian ? [0xFF, 0xFE] : []

@@ -13,7 +13,7 @@
 # Paths can be overridden from the environment (the tests do; cron needs nothing):
 set -euo pipefail
 
-preflight=${PREFLIGHT_BIN:-/usr/local/bin/preflight}
+preflight=${PREFLIGHT_BIN:-/usr/bin/preflight}
 config=${PREFLIGHT_CONFIG:-/etc/preflight/preflight.yml}
 reports=${PREFLIGHT_REPORTS:-/var/lib/preflight/reports}
 textfile_dir=${PREFLIGHT_TEXTFILE_DIR:-/var/lib/node_exporter/textfile}

@@ -6,7 +6,7 @@ import ldb
 from samba.auth import system_session
 from samba.dcerpc import security
 from samba.dsdb import GTYPE_SECURITY_GLOBAL_GROUP
-from samba.ndr import ndr_unpack
+from samba.ndr import ndr_pack, ndr_unpack
 from samba.param import LoadParm
 from samba.samdb import SamDB
 from samba.sd_utils import SDUtils
@@ -115,6 +115,40 @@ class Lab:
         self.set_attr(dn, "adminCount", "1")
         self.protect_dacl(dn, dacl_from=self.dn("CN=AdminSDHolder,CN=System"))
         self.sdu.dacl_append_aces(dn, "(OA;;CR;%s;;WD)(OA;;CR;%s;;PS)" % (G_CHANGE, G_CHANGE))
+
+    def cloud_sync_gmsa(self):
+        """Cloud Sync's default gMSA, provAgentgMSA$ (CN=Managed Service Accounts); returns its DN. Samba 4.17 computes no
+        gMSA password: the lab sets one (SVC_PW) so that the tests can perform writes as the gMSA (a Windows DC would not
+        let anyone set it)."""
+        dn = self.dn("CN=provAgentgMSA,CN=Managed Service Accounts")
+        self.db.add({"dn": dn, "objectClass": "msDS-GroupManagedServiceAccount", "sAMAccountName": "provAgentgMSA$",
+                     "msDS-ManagedPasswordInterval": "30", "dNSHostName": "provagentgmsa.%s" % self.db.domain_dns_name(),
+                     "userAccountControl": "4096"})
+        self.record("provAgentgMSA", dn, "msDS-GroupManagedServiceAccount")
+        self.db.setpassword("(sAMAccountName=provAgentgMSA$)", SVC_PW, force_change_at_next_login=False)
+        return dn
+
+    def cloud_sync_agent(self, full_user, partial_user, host):
+        """Cloud Sync in this domain: provAgentgMSA$ (cloud_sync_gmsa) with Cloud Sync's writeback set (Reset Password,
+        lockoutTime, pwdLastSet on descendant users; no Change Password) on OU=CloudSync (user FULL_USER), all but
+        pwdLastSet on OU=CloudSyncPartial (user PARTIAL_USER), and its host HOST$ alone may retrieve its password."""
+        gmsa_dn = self.cloud_sync_gmsa()
+        self.ou("OU=CloudSync", writeback_aces(self.sid("provAgentgMSA")))
+        self.ou("OU=CloudSyncPartial", writeback_aces(self.sid("provAgentgMSA"), ("reset", "lockout")))
+        self.user(full_user, ou="OU=CloudSync")
+        self.user(partial_user, ou="OU=CloudSyncPartial")
+        self.gmsa_password_reader(gmsa_dn, host)
+
+    def gmsa_password_reader(self, gmsa_dn, host):
+        """The agent's host, computer HOST$ (CN=Computers): the one principal msDS-GroupMSAMembership lets retrieve the
+        gMSA's password, as the agent's installer leaves it (AD-017). Samba 4.17 stores the descriptor, computes nothing."""
+        host_dn = self.dn("CN=%s,CN=Computers" % host)
+        self.db.add({"dn": host_dn, "objectClass": "computer", "sAMAccountName": host + "$", "userAccountControl": "4096"})
+        self.record(host, host_dn, "computer")
+        readers = security.descriptor.from_sddl("O:BAD:(A;;0xf01ff;;;%s)" % self.sid(host), security.dom_sid(self.db.get_domain_sid()))
+        m = ldb.Message(ldb.Dn(self.db, gmsa_dn))
+        m["msDS-GroupMSAMembership"] = ldb.MessageElement(ndr_pack(readers), ldb.FLAG_MOD_REPLACE, "msDS-GroupMSAMembership")
+        self.db.modify(m)
 
     def set_attr(self, dn, attr, value):
         m = ldb.Message()

@@ -11,6 +11,9 @@ multi-domain tests attribute to this domain. Append new objects at the END of ma
                        provisioned root grants it to Authenticated Users, as Windows' default does)
     OU=People          ann, ben (writeback allowed)
     OU=Blocked,OU=People  cy (Reset Password denied to MSOL_fab)
+    provAgentgMSA$     the Cloud Sync agent's default gMSA (CN=Managed Service Accounts), password retrievable by
+                       FABAGENT1$ only; Cloud Sync's writeback set (Reset Password, lockoutTime, pwdLastSet) on
+                       OU=CloudSync (user fcs1), all but pwdLastSet on OU=CloudSyncPartial (user fcsp1)
 
 Run with /usr/bin/python3 (pyenv's python3 has no samba module).
 """
@@ -40,6 +43,11 @@ def main():
     L.user("ann", ou="OU=People")
     L.user("ben", ou="OU=People")
     L.user("cy", ou="OU=Blocked,OU=People")
+
+    # Cloud Sync in this forest too (a Cloud Sync configuration per domain): the agent's default gMSA, as in the scenario
+    # domain (populate-scenarios.py section 9), and its host FABAGENT1$.
+    L.cloud_sync_agent("fcs1", "fcsp1", "FABAGENT1")
+
     L.finish(t0, a.manifest)
 
 

@@ -13,9 +13,7 @@ import sys
 import time
 
 import ldb
-from samba.dcerpc import security
 from samba.dsdb import GTYPE_DISTRIBUTION_GLOBAL_GROUP
-from samba.ndr import ndr_pack
 
 sys.dont_write_bytecode = True  # keep scripts/lab free of __pycache__
 from lablib import (G_GROUPTYPE, G_RESET, G_TOKENGROUPS, G_TOKENGROUPS_GU, G_TOKENGROUPS_NOGC, G_UNEXPIRE, G_USER,
@@ -159,27 +157,9 @@ def main():
 
     # --- 9. Cloud Sync: the provisioning agent's default gMSA, provAgentgMSA$, with Cloud Sync's writeback set
     #        (Reset Password, lockoutTime, pwdLastSet on descendant users; no Change Password) on OU=CloudSync, and
-    #        all but pwdLastSet on OU=CloudSyncPartial. Samba 4.17 does not manage gMSA passwords; the lab sets one so
-    #        that the tests can perform the writes as the gMSA (a Windows DC would not let anyone set it).
-    gmsa_dn = L.dn("CN=provAgentgMSA,CN=Managed Service Accounts")
-    db.add({"dn": gmsa_dn, "objectClass": "msDS-GroupManagedServiceAccount", "sAMAccountName": "provAgentgMSA$",
-            "msDS-ManagedPasswordInterval": "30", "dNSHostName": "provagentgmsa.%s" % L.db.domain_dns_name(),
-            "userAccountControl": "4096"})
-    L.record("provAgentgMSA", gmsa_dn, "msDS-GroupManagedServiceAccount")
-    db.setpassword("(sAMAccountName=provAgentgMSA$)", SVC_PW, force_change_at_next_login=False)
-    L.ou("OU=CloudSync", writeback_aces(L.sid("provAgentgMSA")))
-    L.ou("OU=CloudSyncPartial", writeback_aces(L.sid("provAgentgMSA"), ("reset", "lockout")))
-    L.user("cs1", ou="OU=CloudSync")
-    L.user("csp1", ou="OU=CloudSyncPartial")
-    # The agent's host, CSAGENT1$: the one principal msDS-GroupMSAMembership lets retrieve the gMSA's password, as the
-    # agent's installer leaves it (AD-017). Samba 4.17 stores the descriptor but computes no gMSA password.
-    agent_dn = L.dn("CN=CSAGENT1,CN=Computers")
-    db.add({"dn": agent_dn, "objectClass": "computer", "sAMAccountName": "CSAGENT1$", "userAccountControl": "4096"})
-    L.record("CSAGENT1", agent_dn, "computer")
-    readers = security.descriptor.from_sddl("O:BAD:(A;;0xf01ff;;;%s)" % L.sid("CSAGENT1"), security.dom_sid(db.get_domain_sid()))
-    m = ldb.Message(ldb.Dn(db, gmsa_dn))
-    m["msDS-GroupMSAMembership"] = ldb.MessageElement(ndr_pack(readers), ldb.FLAG_MOD_REPLACE, "msDS-GroupMSAMembership")
-    db.modify(m)
+    #        all but pwdLastSet on OU=CloudSyncPartial (lablib's cloud_sync_agent: a password is set, as Samba computes
+    #        none); the agent's host CSAGENT1$ alone may retrieve the gMSA's password (AD-017).
+    L.cloud_sync_agent("cs1", "csp1", "CSAGENT1")
 
     L.finish(t0, a.manifest)
 

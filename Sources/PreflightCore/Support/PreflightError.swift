@@ -17,6 +17,8 @@ package enum PreflightError: Error, Sendable, CustomStringConvertible {
     case diskFull(path: String, quota: Bool)
     /// Another run holds the `--out` folder's lock (`holder` is what it wrote there: pid, host, start time).
     case locked(path: String, holder: String, waited: Double)
+    /// `why USER`: neither the directory nor the tenant's exports know a user by that value; `advice` says where to look.
+    case unknownUser(value: String, advice: String)
 
     package var description: String {
         switch self {
@@ -45,6 +47,8 @@ package enum PreflightError: Error, Sendable, CustomStringConvertible {
             }
             return "\(who) holds the lock '\(path)', so this run stopped before running any check. Try again later, "
                 + "or pass --wait-lock SECONDS to wait for it."
+        case .unknownUser(let value, let advice):
+            return "No user '\(value)' was found (as a DN, UPN or sAMAccountName). \(advice)"
         }
     }
 }
@@ -61,6 +65,8 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
     case cannotWrite = 73
     /// Another run holds the lock of the `--out` folder (EX_TEMPFAIL: try again later).
     case busy = 75
+    /// `why USER` names no user the facts know (EX_NOUSER).
+    case unknownUser = 67
     case invalidConfiguration = 78
     /// Ended by SIGHUP, SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as a shell reports it. The plugins were
     /// stopped and the report set is the previous one or this run's, whole.
@@ -82,6 +88,7 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
         case .invalidConfiguration: return .invalidConfiguration
         case .cannotWrite, .cannotWriteFile, .diskFull: return .cannotWrite
         case .locked: return .busy
+        case .unknownUser: return .unknownUser
         }
     }
 }

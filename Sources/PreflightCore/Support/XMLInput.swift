@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// Prepares text for Foundation's XMLParser, which on Linux (swift-corelibs-foundation with libxml2) crashes on some
 /// well-formed XML. Found by fuzzing (issue #14, `make fuzz`, harnesses ConnectXML and WevtutilXML):
 ///
@@ -12,6 +16,55 @@ import Foundation
 /// So XMLParser gets text we decoded and checked, as UTF-8, with the declaration blanked out; what it must not see is
 /// refused with its position. Neither an Entra Connect export nor wevtutil output holds any of these.
 package enum XMLInput {
+    /// Why and where `parse` stopped before the end of a document (1-based, in the text it was given).
+    package struct Stop: Equatable, Sendable {
+        package enum Reason: Equatable, Sendable {
+            /// Something XMLParser must not get (`firstUnsafeConstruct`), as a phrase naming it; nothing was parsed.
+            case unsafe(String)
+            /// A limit of `InputLimits` passed (`BaseCollector.stop`): the rest of "The … file, at line L, column C, …".
+            case limit(String)
+            /// Not well-formed: libxml2's first error, in words (`BaseCollector.describe`).
+            case malformed(String)
+        }
+
+        package var line: Int
+        package var column: Int
+        package var reason: Reason
+
+        /// "at line L, column C", for the sentence that says what stopped there.
+        package var position: String { "at line \(line), column \(column)" }
+
+        /// The error refusing `file`: "file:line:column: " and `sentence`, with the position as its evidence.
+        package func error(in file: String, _ sentence: String) -> ProbeError {
+            ProbeError("\(file):\(line):\(column): \(sentence)", at: InputLocation(file: file, line: line, column: column))
+        }
+    }
+
+    /// Reads `text` into `collector` as every XML input is read: the declaration blanked, what crashes XMLParser refused,
+    /// no namespaces or external entities, streamed in chunks (libxml2 handed more than about 10 MB in one piece refuses
+    /// it, "XML parser error 1"). `root` names an element to wrap text that has no root of its own (wevtutil output); the
+    /// positions are still those of `text`. Nil: the document was read to its end.
+    package static func parse(_ text: String, into collector: BaseCollector, root: String? = nil) -> Stop? {
+        let body = blankingDeclaration(text)
+        if let bad = firstUnsafeConstruct(in: body) { return Stop(line: bad.line, column: bad.column, reason: .unsafe(bad.what)) }
+        let start = root.map { "<\($0)>" } ?? ""
+        let parser = XMLParser(stream: InputStream(data: Data((root.map { start + body + "</\($0)>" } ?? body).utf8)))
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        let ok = parser.parse()
+        // The wrapping start tag stands before the text's first line.
+        func stop(_ line: Int, _ column: Int, _ reason: Stop.Reason) -> Stop {
+            Stop(line: line, column: root != nil && line == 1 ? max(1, column - start.count) : column, reason: reason)
+        }
+        if let limit = collector.limitExceeded { return stop(limit.line, limit.column, .limit(limit.problem)) }
+        guard ok, collector.firstError == nil else {
+            let error = collector.firstError ?? (parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0)
+            return stop(error.line, error.column, .malformed(BaseCollector.describe(error.code)))
+        }
+        return nil
+    }
+
     /// `text` with a leading XML declaration turned into spaces (line ends kept, so lines and columns stay true).
     package static func blankingDeclaration(_ text: String) -> String {
         var body = text

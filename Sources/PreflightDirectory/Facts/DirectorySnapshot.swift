@@ -37,7 +37,7 @@ package struct DomainFacts: Codable, Sendable, Hashable {
     package var dn: String
     package var sid: SID
     package var dnsName: String
-    var netbiosName: String?
+    package var netbiosName: String?
     /// minPwdAge as stored: a negative count of 100-ns intervals; 0 means no minimum.
     var minPwdAge: Int64?
     /// The domain root's own DACL, filtered to the account's token (for Unexpire Password).
@@ -129,6 +129,8 @@ package struct UserFacts: Codable, Sendable, Hashable {
     /// The user's `userPrincipalName`, the key the report's per-user readiness joins the directory's findings to the tenant
     /// exports' users by (nil when the user has none, or in facts saved before it was read).
     package var upn: String? = nil
+    /// The user's `sAMAccountName`, by which `preflight why` finds them (nil in facts saved before it was read).
+    package var samAccountName: String? = nil
 
     var isInetOrgPerson: Bool { objectClass == ClassGUID.inetOrgPerson }
 }

@@ -89,7 +89,7 @@ extension Substring {
 
 extension DistinguishedName {
     /// The DNS name its `DC=` components spell (`DC=corp,DC=example,DC=test` → `corp.example.test`); empty without any.
-    var dnsName: String {
+    package var dnsName: String {
         rdns.compactMap { rdn in rdn.lowercased().hasPrefix("dc=") ? String(rdn.dropFirst(3)) : nil }.joined(separator: ".")
     }
 }

@@ -125,10 +125,8 @@ extension DirectoryProbe {
     static func gatherGMSA(_ context: ProbeContext, domain index: Int) async throws -> Facts {
         let snapshot = try await snapshot(context, domain: index)
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
-        let gmsa = try await context.shared.value(.gmsa(index)) {
-            try await runBlocking("preflight.ldap.gmsa") {
-                try GMSAGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
-            }
+        let gmsa = try await context.shared.blockingValue(.gmsa(index)) {
+            try GMSAGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
         }
         return .gmsa(snapshot, gmsa)
     }

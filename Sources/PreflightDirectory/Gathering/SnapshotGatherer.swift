@@ -31,7 +31,7 @@ struct SnapshotGatherer {
     static let cloudSyncDefaultAccount = "provAgentgMSA$"
     static let userAttributes = [
         "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
-        "nTSecurityDescriptor", "userPrincipalName",
+        "nTSecurityDescriptor", "userPrincipalName", "sAMAccountName",
     ]
     static let containerFilter =
         "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain))"
@@ -287,6 +287,13 @@ struct SnapshotGatherer {
     }
 
     private func userFacts(_ entry: LDAPEntry, token: TrusteeFilter, readsDCAnswer: Bool) -> UserFacts {
+        var user = judgedUserFacts(entry, token: token, readsDCAnswer: readsDCAnswer)
+        // `preflight why` finds users by it; no judgement reads it.
+        user.samAccountName = entry.string("sAMAccountName")
+        return user
+    }
+
+    private func judgedUserFacts(_ entry: LDAPEntry, token: TrusteeFilter, readsDCAnswer: Bool) -> UserFacts {
         let classes = entry.strings("objectClass").map { $0.lowercased() }
         let objectClass = classes.contains("inetorgperson") ? ClassGUID.inetOrgPerson : ClassGUID.user
         let sid = entry.binary("objectSid").first.flatMap { try? SID(bytes: $0) }

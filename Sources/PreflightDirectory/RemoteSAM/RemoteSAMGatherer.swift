@@ -9,10 +9,12 @@ import PreflightEngine
 /// then `error`), never thrown past the snapshot. Blocking: run it through `runBlocking`.
 enum RemoteSAMGatherer {
     static let templateLimit = 4 << 20
+    /// A DC's gpresult /x export is a few hundred KiB (its event records make most of it).
+    static let exportLimit = 16 << 20
     static let templatePath = #"MACHINE\Microsoft\Windows NT\SecEdit\GptTmpl.inf"#
 
     static func gather(_ configuration: Configuration, snapshot: DirectorySnapshot, deadline: Date, environment: [String: String]) -> RemoteSAMFacts {
-        if let file = configuration.ldap.restrictRemoteSAM { return savedTemplate(file) }
+        if let file = configuration.ldap.restrictRemoteSAM { return savedTemplate(file, domain: snapshot.domain.dnsName) }
         guard let url = configuration.ldap.url, let host = URLComponents(string: url)?.host, !host.isEmpty else {
             return RemoteSAMFacts(source: "SYSVOL", templates: [], unreadable: "'ldap.url' names no host to read SYSVOL from.")
         }
@@ -114,20 +116,22 @@ enum RemoteSAMGatherer {
         return (bindDN, "")
     }
 
-    /// A saved `GptTmpl.inf` named by `ldap.restrictRemoteSAM`, judged as the one GPO that applies.
-    static func savedTemplate(_ file: String) -> RemoteSAMFacts {
+    /// A saved `GptTmpl.inf` named by `ldap.restrictRemoteSAM`, judged as the one GPO that applies; or a saved
+    /// `gpresult /x` export of a DC of `domain` (`GPResultExport`), judged by the GPO whose setting won there.
+    static func savedTemplate(_ file: String, domain: String) -> RemoteSAMFacts {
         let source = "the saved template '\(file)' (ldap.restrictRemoteSAM)"
+        if let size = InputLimits.fileSize(file), size > exportLimit {
+            return RemoteSAMFacts(
+                source: source, templates: [],
+                unreadable: "'\(file)' (ldap.restrictRemoteSAM) " + InputLimits.tooLarge(size, limit: exportLimit, what: "a security template or a gpresult /x export"))
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             return RemoteSAMFacts(source: source, templates: [], unreadable: "'\(file)' (ldap.restrictRemoteSAM) cannot be read; check its permissions.")
         }
         var template = GPOTemplate(guid: "", name: file, link: "named by ldap.restrictRemoteSAM", path: file, state: .doesNotSet)
-        // A gpresult /x (or Get-GPOReport) export is XML: it holds no INF section, and must not read as "sets nothing".
-        let text = try? SecurityTemplate.text(Array(data), file: file)
-        if text?.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") == true {
-            return RemoteSAMFacts(
-                source: source, templates: [],
-                unreadable: "'\(file)' (ldap.restrictRemoteSAM) is XML (a gpresult /x or GPO report?), which is not read yet; name the "
-                    + #"GPO's MACHINE\Microsoft\Windows NT\SecEdit\GptTmpl.inf copied from SYSVOL instead."#)
+        // A gpresult /x export is XML (UTF-16 as gpresult writes it, or UTF-8): it holds no INF section.
+        if let text = TextDecoding.decode(data), text.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{FEFF}"])).hasPrefix("<") {
+            return GPResultExport.facts(text, file: file, domain: domain)
         }
         do {
             template.state = try SecurityTemplate.restrictRemoteSAM(Array(data), file: file).map(GPOTemplate.State.sets) ?? .doesNotSet

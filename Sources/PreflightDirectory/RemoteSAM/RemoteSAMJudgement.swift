@@ -15,9 +15,11 @@ enum RemoteSAMJudgement {
         var evidence: [String: JSONValue] { Evidence.of(view) }
         let notes = facts.notes.isEmpty ? "" : " " + facts.notes.joined(separator: " ")
         if let reason = facts.unreadable {
-            return .error(
-                "Whether the DCs restrict remote SAM calls cannot be judged: \(reason) Fix the access, or save the GPO's GptTmpl.inf and "
-                    + "name it with 'ldap.restrictRemoteSAM'.", evidence: evidence)
+            // A saved file's reason says what to do with it; SYSVOL's can be worked around with a saved file.
+            let instead = facts.source.hasPrefix("SYSVOL")
+                ? " Fix the access, or save a DC's 'gpresult /scope computer /x' export (or the GPO's GptTmpl.inf) and name it with "
+                    + "'ldap.restrictRemoteSAM'." : ""
+            return .error("Whether the DCs restrict remote SAM calls cannot be judged: \(reason)\(instead)", evidence: evidence)
         }
         for template in facts.templates {
             switch template.state {

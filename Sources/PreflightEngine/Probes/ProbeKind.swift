@@ -125,6 +125,16 @@ package actor SharedFacts {
     }
 }
 
+extension SharedFacts {
+    /// The value under `key`, read by `read` on a thread of its own (named for the key, as `runBlocking` runs it) by the
+    /// first check that asks: one parse of a file or one directory read per run, off the cooperative pool.
+    package func blockingValue<Value: Sendable>(
+        _ key: SharedFactKey<Value>, read: @escaping @Sendable () throws -> Value
+    ) async throws -> Value {
+        try await value(key) { try await runBlocking("preflight.\(key.name)", read) }
+    }
+}
+
 /// Runs blocking C-library work (libldap, libcurl, waitpid) on its own thread, never on the
 /// cooperative pool, so a hung server cannot starve other checks of threads.
 package func runBlocking<T: Sendable>(

@@ -437,14 +437,6 @@ struct SavedCheck: Sendable, Codable {
         }
     }
 
-    init(id: String, probe: String, params: JSONValue, durationMs: Int, outcome: Outcome) {
-        self.id = id
-        self.probe = probe
-        self.params = params
-        self.durationMs = durationMs
-        self.outcome = outcome
-    }
-
     private enum CodingKeys: String, CodingKey {
         case id, probe, params, durationMs, outcome, facts, judgedAt, inputs, message, evidence
     }
@@ -473,6 +465,10 @@ struct SavedCheck: Sendable, Codable {
         }
     }
 
+}
+
+/// In an extension, so that the memberwise initializer stays.
+extension SavedCheck {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

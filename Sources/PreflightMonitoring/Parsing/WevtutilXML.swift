@@ -10,43 +10,20 @@ import PreflightCore
 /// PasswordResetService puts its whole message into one unnamed `<Data>`; `/f:RenderedXml` adds
 /// `<RenderingInfo><Message>`, which wins when present.
 package enum WevtutilXML {
-    static let wrapper = "<preflight-events>"
-
     static func parse(_ text: String, file: String) throws -> (events: [EventRecord], malformed: [MalformedRow], machines: [String]) {
-        // Blank out an XML declaration (keeping lengths, so lines and columns stay true) and add a root element.
-        let body = XMLInput.blankingDeclaration(text)
-        // Refuse what crashes Foundation's XMLParser (see XMLInput; found by fuzzing, issue #14).
-        if let bad = XMLInput.firstUnsafeConstruct(in: body) {
-            throw ProbeError(
-                "\(file):\(bad.line):\(bad.column): The wevtutil export has \(bad.what) at line \(bad.line), column \(bad.column), "
-                    + "which wevtutil never writes. Export it again with wevtutil qe Application /f:xml (see docs/collecting-exports.md) and copy "
-                    + "the file unchanged.",
-                at: InputLocation(file: file, line: bad.line, column: bad.column))
-        }
         let collector = EventCollector(file: file)
-        // Streamed in chunks, as the Connect files are: libxml2 given a whole file of more than about 10 MB in one
-        // chunk fails with an internal error (a 40,000-event export did).
-        let parser = XMLParser(stream: InputStream(data: Data((wrapper + body + "</preflight-events>").utf8)))
-        parser.shouldProcessNamespaces = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = collector
-        let ok = parser.parse()
-        if let limit = collector.limitExceeded {
-            let (line, column) = (limit.line, limit.line == 1 ? max(1, limit.column - wrapper.count) : limit.column)
-            throw ProbeError(
-                "\(file):\(line):\(column): The wevtutil export, at line \(line), column \(column), \(limit.problem). wevtutil writes "
-                    + "nothing like it, so the file is not its export or is damaged. Export it again with wevtutil qe Application "
-                    + "/f:xml (see docs/collecting-exports.md) and copy the file unchanged.",
-                at: InputLocation(file: file, line: line, column: column))
-        }
-        if !ok || collector.firstError != nil {
-            var (line, column, code) = collector.firstError ?? (parser.lineNumber, parser.columnNumber, 0)
-            if line == 1 { column = max(1, column - wrapper.count) }
-            throw ProbeError(
-                "\(file):\(line):\(column): The wevtutil export is not well-formed XML at line \(line), column \(column) "
-                    + "(\(BaseCollector.describe(code))). Export it again with wevtutil qe Application /f:xml "
-                    + "(see docs/collecting-exports.md) and copy the file unchanged.",
-                at: InputLocation(file: file, line: line, column: column))
+        // wevtutil writes no root element (unless /e:root was given): one is added around the events.
+        if let stop = XMLInput.parse(text, into: collector, root: "preflight-events") {
+            let remedy = "Export it again with wevtutil qe Application /f:xml (see docs/collecting-exports.md) and copy the file unchanged."
+            let sentence =
+                switch stop.reason {
+                case .unsafe(let what): "The wevtutil export has \(what) \(stop.position), which wevtutil never writes. \(remedy)"
+                case .limit(let problem):
+                    "The wevtutil export, \(stop.position), \(problem). wevtutil writes nothing like it, so the file is not its export or is "
+                        + "damaged. \(remedy)"
+                case .malformed(let problem): "The wevtutil export is not well-formed XML \(stop.position) (\(problem)). \(remedy)"
+                }
+            throw stop.error(in: file, sentence)
         }
         return (collector.events, collector.malformed, collector.machines.sorted())
     }

@@ -78,7 +78,7 @@ extension ExamplesTests {
     struct Systemd {
         static let service = ExampleFiles.path("systemd/preflight.service")
         static let timer = ExampleFiles.path("systemd/preflight.timer")
-        static let shippedBinary = "/usr/local/bin/preflight"
+        static let shippedBinary = "/usr/bin/preflight"
 
         static func systemdAnalyze() throws -> String {
             let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/bin"]

@@ -54,6 +54,25 @@ struct CloudSyncReaderTests {
         }
     }
 
+    /// Two configurations' responses in one folder (one per domain) are one list of both; a page of one service principal
+    /// that names a next page must not be followed by the other's.
+    @Test func responsesOfSeveralServicePrincipalsShareAFolderButNotASeries() throws {
+        let folder = try TemporaryFolder("cloudsync")
+        try FileManager.default.createDirectory(atPath: folder.url("jobs"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture("jobs.json"), toPath: folder.url("jobs/corp.json"))
+        try FileManager.default.copyItem(atPath: Self.fixture("jobs-fabrikam.json"), toPath: folder.url("jobs/fabrikam.json"))
+        let both = try CloudSyncReader.readJobs(Self.settings(jobs: folder.url("jobs"), schema: nil))
+        #expect(both.provisioningJobs.map(\.id) == ["AD2AADProvisioning.fc96887f36da47508c935c28a0c0b6da", "AD2AADProvisioning.5e2b8c4d1a3f47e69b0c7d8e9f1a2b3c"])
+        try FileManager.default.removeItem(atPath: folder.url("jobs/corp.json"))
+        try FileManager.default.copyItem(atPath: Self.fixture("jobs-paged/page-1.json"), toPath: folder.url("jobs/corp.json"))
+        #expect {
+            try CloudSyncReader.readJobs(Self.settings(jobs: folder.url("jobs"), schema: nil))
+        } throws: { error in
+            "\(error)".contains("corp.json:1:1:") && "\(error)".contains("names a next page of service principal 8895955e-2e6c-4d79-8943-4d72ca36878f")
+                && "\(error)".contains("is a page of service principal 0b9d3e7a-6c41-4f2e-9a85-3d7c1e2f4b60")
+        }
+    }
+
     @Test func pagesAreReadInNumericOrder() throws {
         let folder = try TemporaryFolder("cloudsync")
         let page = try String(contentsOfFile: Self.fixture("jobs-paged/page-2.json"), encoding: .utf8)

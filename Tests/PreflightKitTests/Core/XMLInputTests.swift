@@ -85,6 +85,25 @@ struct XMLInputTests {
         }
     }
 
+    /// `XMLInput.parse` says why and where it stopped, at positions of the text it was given, also when it adds a root.
+    @Test func parseNamesWhyAndWhereItStoppedInTheTextItWasGiven() throws {
+        #expect(XMLInput.parse("<a><b/></a>", into: BaseCollector()) == nil)
+        #expect(XMLInput.parse("<b/><b/>", into: BaseCollector(), root: "events") == nil)
+        let unsafe = XMLInput.Stop(line: 2, column: 4, reason: .unsafe("a processing instruction without data (<?…?>)"))
+        #expect(XMLInput.parse("<a>\n<b><?x?></b></a>", into: BaseCollector()) == unsafe)
+        for text in ["<a><b></c></a>", "<a>\n<b></c></a>"] {
+            let alone = try #require(XMLInput.parse(text, into: BaseCollector()))
+            #expect(alone.reason == .malformed("a closing tag does not match the element that is open"), "\(alone)")
+            #expect(XMLInput.parse(text, into: BaseCollector(), root: "events") == alone)
+            #expect("\(alone.error(in: "x.xml", "Bad."))" == "x.xml:\(alone.line):\(alone.column): Bad.")
+        }
+        let deep = String(repeating: "<a>", count: InputLimits.xmlDepth + 1)
+        let limit = try #require(XMLInput.parse(deep, into: BaseCollector(), root: "events"))
+        #expect(limit.line == 1 && limit.column <= deep.utf8.count, "\(limit)")
+        guard case .limit(let problem) = limit.reason else { Issue.record("\(limit)"); return }
+        #expect(problem.hasPrefix("nests elements deeper than \(InputLimits.xmlDepth) levels"))
+    }
+
     @Test func wevtutilOutputWithAnInstructionWithoutDataIsAnError() throws {
         #expect(throws: ProbeError.self) { try WevtutilXML.parse("<Event><?b?></Event>", file: "app.xml") }
         do {
