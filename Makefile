@@ -55,14 +55,14 @@ demo: build lab
 	@rm -rf examples/demo/reports
 	@PREFLIGHT_DEMO_PASSWORD='Read3r!Passw0rd' bash scripts/lab/with-dc.sh $(LAB)/scenario.tar.zst $(DEMO_DC_IP) smb -- \
 		bash scripts/netlab/with-netlab.sh examples/demo/netlab.json examples/demo/.netlab -- \
-		bash -c '$(BIN) run --config examples/demo/preflight.yml --format md,json,html,csv,users-csv --out examples/demo/reports; s=$$?; \
+		bash -c '$(BIN) run --config examples/demo/preflight.yml --format md,json,html,csv,users-csv,subjects-csv --out examples/demo/reports; s=$$?; \
 		  $(BIN) run --config examples/demo/preflight.yml --phase health --out examples/demo/reports/health --quiet; \
 		  h=$$?; echo "Health run (after go-live, --phase health): examples/demo/reports/health/latest.md (exit code $$h)"; \
 		  $(BIN) run --config examples/demo/preflight-cloud-sync.yml --out examples/demo/reports/cloud-sync --quiet; \
 		  c=$$?; echo "Cloud Sync variant (topology cloud-sync): examples/demo/reports/cloud-sync/latest.md (exit code $$c)"; \
 		  case $$c in 0|1|2) exit $$s;; *) exit $$c;; esac'; \
 	status=$$?; \
-	echo "Reports: examples/demo/reports/latest.md, latest.html (open it in a browser; print it to PDF), latest.json, latest.csv and latest.users.csv (exit code $$status)"; \
+	echo "Reports: examples/demo/reports/latest.md, latest.html (open it in a browser; print it to PDF), latest.json, latest.csv (the action plan), latest.users.csv and latest.subjects.csv (exit code $$status)"; \
 	case $$status in 0|1|2) exit 0;; *) exit $$status;; esac
 
 # The Cloud Sync variant alone (make demo runs it too): examples/demo/preflight-cloud-sync.yml, docs/cloud-sync.md.

@@ -42,6 +42,8 @@ let package = Package(
         .systemLibrary(
             name: "CSMB", path: "Sources/CSMB", pkgConfig: "smbclient",
             providers: [.apt(["libsmbclient-dev"])]),
+        // glibc's mallopt, for the command line alone (Sources/preflight/Main.swift).
+        .systemLibrary(name: "CAllocator", path: "Sources/CAllocator"),
         .target(name: "PreflightCore"),
         .target(
             name: "PreflightEngine",
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "preflight",
             dependencies: [
-                "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightKit",
+                "PreflightCore", "PreflightEngine", "PreflightReporting", "PreflightKit", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -5,7 +5,7 @@ import PreflightCore
 extension InventoryJudgements {
     // MARK: INV-003
 
-    static func licenses(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+    static func licenses(_ facts: InventoryFacts) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey, LicenseExport.key] + catalogKeys) { return error }
         if let empty = noTargets(facts, what: "licensing") { return empty }
         guard let licensing = facts.licensing else {
@@ -16,12 +16,12 @@ extension InventoryJudgements {
         let unlicensed = licensing.unlicensedTargets
         let unknown = licensing.unknownTargets
         let disabledSet = Set(licensing.premiumDisabledTargets)
-        var findings = listed(unlicensed, limit: limit, status: .fail) { upn in
+        var findings = listed(unlicensed, status: .fail) { upn in
             disabledSet.contains(upn)
                 ? "Synchronized user whose P1/P2 service plan is disabled in every SKU that carries it."
                 : "Synchronized user without a SKU that includes Entra ID P1 or P2."
         }
-        findings += unknown.prefix(max(0, limit - findings.count)).map {
+        findings += unknown.map {
             Finding(
                 status: .error, target: $0.upn,
                 message: "Licence unknown: \($0.unknown.joined(separator: ", ")) not in the licensing table.")
@@ -40,7 +40,7 @@ extension InventoryJudgements {
             message = "\(number(unlicensed.count)) of \(number(facts.targets)) in-scope synchronized users "
                 + "(\(percent(unlicensed.count, of: facts.targets))) have no enabled Entra ID P1 or P2 service plan\(disabledText): "
                 + "password writeback requires one per user (Microsoft 365 Business Premium counts; Business Standard/Basic and "
-                + "Office 365 E3/E5 do not).\(unknownText)\(listNote(unlicensed.count, limit: limit))"
+                + "Office 365 E3/E5 do not).\(unknownText)"
         } else if !unknown.isEmpty {
             status = .error
             message = "\(number(licensing.licensedTargets)) of \(number(facts.targets)) in-scope synchronized users have an enabled P1/P2 plan, "
@@ -124,7 +124,7 @@ extension InventoryJudgements {
 
     // MARK: INV-005
 
-    static func registration(_ facts: InventoryFacts, threshold: Double, limit: Int) -> Evaluation {
+    static func registration(_ facts: InventoryFacts, threshold: Double) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey, MemberExports.registrationKey]) { return error }
         if let empty = noTargets(facts, what: "SSPR registration coverage") { return empty }
         guard let registration = facts.registration else {
@@ -146,7 +146,7 @@ extension InventoryJudgements {
             evaluation = warning(
                 "\(summary), below the \(thresholdText) threshold ('ssprRegistrationThreshold'): \(number(unregistered.count)) cannot reset "
                     + "their password themselves yet.\(missing)",
-                listing: unregistered, limit: limit, finding: "Not registered for SSPR.", evidence: evidence)
+                listing: unregistered, finding: "Not registered for SSPR.", evidence: evidence)
             evaluation.generatedRemediation =
                 "Run a registration campaign (Entra admin center > Protection > Authentication methods > Registration campaign), or require "
                 + "registration at sign-in (Password reset > Registration > Require users to register when signing in: Yes)."

@@ -4,9 +4,6 @@ import PreflightCore
 /// Pure judgements over `InventoryFacts` (no I/O): one function per check. A judgement that lacks a fact it needs
 /// returns `error` with the reason; an input that yields no user to judge is an `error`, never a `pass`.
 enum InventoryJudgements {
-    /// Findings listed per check; the counts in the message and the evidence are always complete.
-    static let defaultListLimit = 5000
-
     // MARK: Inputs each check needs
 
     /// The first unreadable input among `keys` (the users export always counts), as an error evaluation.
@@ -45,21 +42,15 @@ enum InventoryJudgements {
         return nil
     }
 
-    static func listed(_ upns: [String], limit: Int, status: CheckStatus, message: (String) -> String) -> [Finding] {
-        upns.prefix(limit).map { Finding(status: status, target: $0, message: message($0)) }
+    /// One finding per user (the report's contract: one per non-passing subject). The UPN strings are the facts' own, so
+    /// a million findings share their storage instead of copying it.
+    static func listed(_ upns: [String], status: CheckStatus, message: (String) -> String) -> [Finding] {
+        upns.map { Finding(status: status, target: $0, message: message($0)) }
     }
 
-    static func listNote(_ count: Int, limit: Int) -> String {
-        count > limit ? " The first \(number(limit)) of \(number(count)) are listed." : ""
-    }
-
-    /// A warning about `users`: `message` and how many are listed, and a finding saying `finding` for each of the first `limit`.
-    static func warning(
-        _ message: String, listing users: [String], limit: Int, finding: String, evidence: [String: JSONValue]
-    ) -> Evaluation {
-        Evaluation(
-            status: .warn, message: message + listNote(users.count, limit: limit),
-            findings: listed(users, limit: limit, status: .warn) { _ in finding }, evidence: evidence)
+    /// A warning about `users`: `message`, and a finding saying `finding` for each of them.
+    static func warning(_ message: String, listing users: [String], finding: String, evidence: [String: JSONValue]) -> Evaluation {
+        Evaluation(status: .warn, message: message, findings: listed(users, status: .warn) { _ in finding }, evidence: evidence)
     }
 
     /// The table of user counts a judgement shows: a row per (what, how many).
@@ -78,7 +69,7 @@ enum InventoryJudgements {
 
     // MARK: INV-001
 
-    static func exports(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+    static func exports(_ facts: InventoryFacts) -> Evaluation {
         if !facts.inputErrors.isEmpty {
             let messages = facts.inputErrors.sorted { $0.key < $1.key }.map(\.value)
             var evaluation = Evaluation.error(
@@ -91,14 +82,16 @@ enum InventoryJudgements {
         let evidence = Evidence.of(InputsView(facts), UsersView(facts))
 
         var findings: [Finding] = []
-        for upn in facts.duplicateUPNs.prefix(limit) {
+        // One finding per duplicated UPN, however often it repeats.
+        var seen = Set<String>()
+        for upn in facts.duplicateUPNs where seen.insert(upn.lowercased()).inserted {
             findings.append(Finding(status: .warn, target: upn, message: "This UPN appears more than once in the users export; the first row counts."))
         }
         if facts.rowsWithoutUPN > 0, let users = facts.inputs.first(where: { $0.key == UsersExport.key }) {
             findings.append(
                 Finding(status: .warn, target: users.path, message: "\(facts.rowsWithoutUPN) row(s) have no userPrincipalName and were ignored."))
         }
-        for member in facts.scopeMembersNotInUsers.prefix(limit) {
+        for member in facts.scopeMembersNotInUsers {
             findings.append(Finding(status: .warn, target: member, message: "Member of the scope group, but not in the users export."))
         }
         if facts.scopeNestedGroups > 0, let scope = facts.inputs.first(where: { $0.key == MemberExports.scopeKey }) {
@@ -159,7 +152,7 @@ enum InventoryJudgements {
 
     // MARK: INV-002
 
-    static func cloudOnly(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+    static func cloudOnly(_ facts: InventoryFacts) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
         let evidence = Evidence.of(InputsView(facts), InScopeView(inScope: facts.inScope, cloudOnlyInScope: facts.cloudOnlyInScope.count))
         if facts.inScope == 0, let empty = noTargets(facts, what: "which users are cloud-only") { return empty }
@@ -181,7 +174,7 @@ enum InventoryJudgements {
                 "\(number(count)) of \(number(facts.inScope)) in-scope users (\(percent(count, of: facts.inScope))) are cloud-only "
                     + "(not synchronized from AD per '\(facts.syncColumn)'). SSPR works for them, but password writeback does not apply: "
                     + "their password lives only in Entra ID.",
-                listing: facts.cloudOnlyInScope, limit: limit, finding: "Cloud-only: writeback does not apply.", evidence: evidence)
+                listing: facts.cloudOnlyInScope, finding: "Cloud-only: writeback does not apply.", evidence: evidence)
         evaluation.addTable(
             userCounts(
                 "In-scope users by source",
@@ -192,7 +185,7 @@ enum InventoryJudgements {
 
     // MARK: INV-006
 
-    static func disabled(_ facts: InventoryFacts, limit: Int) -> Evaluation {
+    static func disabled(_ facts: InventoryFacts) -> Evaluation {
         if let error = inputError(facts, [MemberExports.scopeKey]) { return error }
         if facts.inScope == 0, let empty = noTargets(facts, what: "disabled accounts in scope") { return empty }
         let evidence = Evidence.of(InputsView(facts), InScopeView(inScope: facts.inScope, disabledInScope: facts.disabledInScope.count))
@@ -215,7 +208,7 @@ enum InventoryJudgements {
             : warning(
                 "\(number(count)) of the \(number(facts.inScope)) members of the scope group are disabled (per '\(column)'). They cannot "
                     + "use SSPR; remove them from the group to keep the scope and the licence count honest.",
-                listing: facts.disabledInScope, limit: limit, finding: "Disabled account in the SSPR scope group.", evidence: evidence)
+                listing: facts.disabledInScope, finding: "Disabled account in the SSPR scope group.", evidence: evidence)
         evaluation.addTable(userCounts("Scope group members", [("Members found in the users export", facts.inScope), ("Disabled", count)]))
         return evaluation
     }

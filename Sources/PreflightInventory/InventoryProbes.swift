@@ -20,12 +20,18 @@ enum InventoryProbe: ProbeKind {
 
     struct Params: Sendable {
         var judgement: Judgement
-        /// How many users a check lists as findings; counts are always complete.
-        var listLimit: Int
     }
 
     static func parseParams(_ judgement: Judgement, _ reader: ParamsReader) -> Params? {
-        Params(judgement: judgement, listLimit: reader.int("listLimit", range: 1...1_000_000) ?? InventoryJudgements.defaultListLimit)
+        // Earlier versions listed the first `listLimit` users; the report now lists every one (its contract).
+        if reader.string("listLimit") != nil {
+            reader.report(
+                "'params.listLimit' is no longer read: every check lists all the users it names (the JSON report and the "
+                    + "subjects CSV have every one; the Markdown and HTML reports show the first ones and the count). "
+                    + "Remove 'listLimit' from the check file.", key: "listLimit")
+            return nil
+        }
+        return Params(judgement: judgement)
     }
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
@@ -55,14 +61,14 @@ enum InventoryProbe: ProbeKind {
 
     static func evaluate(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> Evaluation {
         switch params.judgement {
-        case .exports: InventoryJudgements.exports(facts, limit: params.listLimit)
-        case .cloudOnly: InventoryJudgements.cloudOnly(facts, limit: params.listLimit)
-        case .licenses: InventoryJudgements.licenses(facts, limit: params.listLimit)
+        case .exports: InventoryJudgements.exports(facts)
+        case .cloudOnly: InventoryJudgements.cloudOnly(facts)
+        case .licenses: InventoryJudgements.licenses(facts)
         case .capacity: InventoryJudgements.capacity(facts)
         case .registration:
             InventoryJudgements.registration(
-                facts, threshold: context.configuration.inventory.ssprRegistrationThreshold, limit: params.listLimit)
-        case .disabled: InventoryJudgements.disabled(facts, limit: params.listLimit)
+                facts, threshold: context.configuration.inventory.ssprRegistrationThreshold)
+        case .disabled: InventoryJudgements.disabled(facts)
         }
     }
 

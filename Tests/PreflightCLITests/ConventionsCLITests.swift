@@ -63,7 +63,7 @@ struct ConventionsCLITests {
         let bash = try await CLI.run(["--generate-completion-script", "bash"])
         #expect(bash.exitCode == 0)
         for values in [["preflight", "health"], ["critical", "high", "medium", "low", "info"], ["connect-sync", "cloud-sync"],
-            ["md", "json", "html", "junit", "prom", "csv", "users-csv", "summary"]] {
+            ["md", "json", "html", "junit", "prom", "csv", "users-csv", "subjects-csv", "summary"]] {
             #expect(bash.stdout.contains("-W '" + values.joined(separator: "'$'\\n''") + "'"), "bash completes \(values)")
         }
         // What bash runs on TAB after `preflight explain ad-00` and `preflight run --only AD-001,CON` (ArgumentParser's

@@ -18,7 +18,7 @@ struct FormatCLITests {
     @Test func everyFormatAtOnceWithTheSummaryLineOnStdout() async throws {
         let checks = try failingCheck()
         let result = try await CLI.run(
-            ["run", "--checks", checks, "--only", "PLG-501", "--out", "out", "--format", "md,json,junit", "--format", "prom,csv,summary"],
+            ["run", "--checks", checks, "--only", "PLG-501", "--out", "out", "--format", "md,json,junit", "--format", "prom,csv,subjects-csv,summary"],
             in: folder.path)
         #expect(result.exitCode == 1, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
@@ -27,7 +27,7 @@ struct FormatCLITests {
         #expect(
             line.hasPrefix("NOT READY (selection: --only PLG-501) 1 fail, 0 warn, 0 error, 0 pass, 0 skip (out/preflight-") && line.hasSuffix(".md)"),
             "\(line)")
-        for ext in ["md", "json", "junit.xml", "prom", "csv"] {
+        for ext in ["md", "json", "junit.xml", "prom", "csv", "subjects.csv"] {
             #expect(FileManager.default.fileExists(atPath: folder.url("out/latest.\(ext)")), "latest.\(ext)")
         }
         let mdPath = try #require(line.split(separator: "(").last).dropLast()  // "out/preflight-<timestamp>.md"
@@ -38,8 +38,12 @@ struct FormatCLITests {
         let samples = try await FormatValidators.prometheus(at: folder.url("out/latest.prom"))
         #expect(samples[#"preflight_check_status{area="plugins",id="PLG-501",severity="high"}"#] == 2)
         #expect(samples[#"preflight_findings{id="PLG-501"}"#] == 2 && samples["preflight_ready"] == 0)
-        let rows = try await FormatValidators.csv(at: folder.url("out/latest.csv"))
-        #expect(rows.count == 3 && rows[1][5] == "bad, \"really\"" && rows[2][4] == "CN=b,DC=x")
+        // The action plan: one action covering both subjects; the subjects CSV: one row each.
+        let actions = try await FormatValidators.csv(at: folder.url("out/latest.csv"))
+        #expect(actions.count == 2 && actions[1][1] == "Resolve PLG-501: Formats check" && actions[1][5] == "2", "\(actions)")
+        #expect(actions[1][6] == "CN=a,DC=x; CN=b,DC=x" && actions[1][7...].allSatisfy(\.isEmpty), "\(actions)")
+        let subjects = try await FormatValidators.csv(at: folder.url("out/latest.subjects.csv"))
+        #expect(subjects.count == 3 && subjects[1][7] == "bad, \"really\"" && subjects[2][3] == "CN=b,DC=x", "\(subjects)")
         try await SchemaValidator.validate(reportAt: folder.url("out/latest.json"))
     }
 
@@ -56,7 +60,7 @@ struct FormatCLITests {
         let golden = Repository.fixture("golden/report.json")
         for (format, goldenName) in [
             ("junit", "report.junit.xml"), ("prom", "report.prom"), ("csv", "report.csv"), ("html", "report.html"),
-            ("users-csv", "report.users.csv"),
+            ("users-csv", "report.users.csv"), ("subjects-csv", "report.subjects.csv"),
         ] {
             let result = try await CLI.run(["render", golden, "--format", format, "--out", "copy.\(format)"], in: folder.path)
             #expect(result.exitCode == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
@@ -72,6 +76,6 @@ struct FormatCLITests {
         #expect(
             bad.stderr.hasPrefix(
                 "Error: The value 'yaml' is invalid for '--format <format>'. Please provide one of the following:\n"
-                    + "  - md\n  - json\n  - html\n  - junit\n  - prom\n  - csv\n  - users-csv\n  - summary\n"), "\(bad)")
+                    + "  - md\n  - json\n  - html\n  - junit\n  - prom\n  - csv\n  - users-csv\n  - subjects-csv\n  - summary\n"), "\(bad)")
     }
 }

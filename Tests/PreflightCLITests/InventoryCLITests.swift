@@ -68,7 +68,8 @@ struct InventoryCLITests {
         #expect(markdown.contains("**Users**\n\n| Users | Count |\n|---|---|\n| Users in the export | 120 |"), "\(markdown)")
         #expect(markdown.contains("**Licensing of in-scope synchronized users**"))
         #expect(markdown.contains("**Findings** (27)"))
-        #expect(markdown.contains("…and 2 more (the JSON report lists all 27)."))
+        #expect(markdown.contains("…and 2 more: all 27 are in the JSON report (`preflight-"), "\(markdown)")
+        #expect(markdown.contains(".json`, `checks[].findings`) and the subjects CSV (`preflight-"))
         #expect(markdown.contains("**Licence units**\n\n| SKU | P1/P2 | Enabled | Consumed | Free |"))
     }
 

@@ -11,7 +11,12 @@ struct RedactionCLITests {
     let folder = try! TemporaryFolder("cli-redaction")
     static let key = ["PREFLIGHT_REDACT_KEY": "the key of the redaction CLI tests, 0123456789"]
     static let otherKey = ["PREFLIGHT_REDACT_KEY": "another consultant's key, 9876543210 abcdef"]
-    static let fileFormats = ["md", "json", "html", "junit", "prom", "csv", "users-csv"]
+    static let fileFormats = ["md", "json", "html", "junit", "prom", "csv", "users-csv", "subjects-csv"]
+    /// `latest.<ext>` of each file format.
+    static let files = [
+        "md": "md", "json": "json", "html": "html", "junit": "junit.xml", "prom": "prom", "csv": "csv", "users-csv": "users.csv",
+        "subjects-csv": "subjects.csv",
+    ]
 
     func savedReport() throws -> String {
         try folder.write("report.json", JSONReporter.render(DemoLikeReport.value))
@@ -41,7 +46,7 @@ struct RedactionCLITests {
         // One pseudonym for carol in every format that names her, and the mapping says who it is.
         let mapping = try JSONDecoder().decode(RedactionMapping.self, from: Data(try folder.read("mapping-json.json").utf8))
         let carol = try #require(mapping.pseudonyms.first { $0.value == "carol" }?.key)
-        for format in ["md", "json", "html", "junit", "csv", "users-csv"] {
+        for format in ["md", "json", "html", "junit", "users-csv", "subjects-csv"] {
             #expect(outputs[format]?.contains(carol + "@corp.example.test") == true, "\(format)")
         }
         #expect(outputs["prom"]?.contains(#"tenant="contoso.onmicrosoft.com""#) == true, "domain names stay without --redact-domains")
@@ -84,7 +89,7 @@ struct RedactionCLITests {
         let run = try await CLI.run(arguments, in: folder.path, environment: Self.key)
         #expect(run.exitCode == 1, "\(run)")
         for format in Self.fileFormats {
-            let file = "redacted/latest.\(format == "junit" ? "junit.xml" : format == "users-csv" ? "users.csv" : format)"
+            let file = "redacted/latest.\(Self.files[format] ?? format)"
             let text = try folder.read(file)
             #expect(Self.survivors(Array(users), in: text).isEmpty, "\(file): \(Self.survivors(Array(users), in: text).prefix(3))")
         }

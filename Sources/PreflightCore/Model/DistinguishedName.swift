@@ -5,24 +5,26 @@ package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     package let rdns: [String]
 
     package init(_ text: String) {
+        // Byte by byte: a backslash escapes the next byte, an unescaped comma ends an RDN. Neither byte occurs inside a
+        // multi-byte UTF-8 sequence, and slicing the scalars keeps a comma apart from a combining mark after it.
         var rdns: [String] = []
-        var current = ""
+        let scalars = text.unicodeScalars
+        var start = text.startIndex
         var escaped = false
-        for character in text {
+        var index = text.utf8.startIndex
+        while index != text.utf8.endIndex {
+            let byte = text.utf8[index]
             if escaped {
-                current.append(character)
                 escaped = false
-            } else if character == "\\" {
-                current.append(character)
+            } else if byte == UInt8(ascii: "\\") {
                 escaped = true
-            } else if character == "," {
-                rdns.append(current.trimmingSpaces)
-                current = ""
-            } else {
-                current.append(character)
+            } else if byte == UInt8(ascii: ",") {
+                rdns.append(Substring(scalars[start..<index]).trimmingSpaces)
+                start = text.utf8.index(after: index)
             }
+            index = text.utf8.index(after: index)
         }
-        if !current.isEmpty || !rdns.isEmpty { rdns.append(current.trimmingSpaces) }
+        if start != text.endIndex || !rdns.isEmpty { rdns.append(Substring(scalars[start...]).trimmingSpaces) }
         self.rdns = rdns
     }
 
@@ -40,7 +42,7 @@ package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// True when `self` is `other` or lies below it.
     package func isWithin(_ other: DistinguishedName) -> Bool {
         guard other.rdns.count <= rdns.count else { return false }
-        return zip(rdns.suffix(other.rdns.count), other.rdns).allSatisfy { $0.lowercased() == $1.lowercased() }
+        return zip(rdns.suffix(other.rdns.count), other.rdns).allSatisfy(Self.sameIgnoringCase)
     }
 
     /// The value of the first RDN, unescaped (e.g. `Sales, EMEA` for `OU=Sales\, EMEA,…`).
@@ -71,13 +73,20 @@ package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `a.lowercased() == b.lowercased()`, without building either when both are ASCII (as DNs almost always are).
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) else { return a.lowercased() == b.lowercased() }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) &- 0x61 < 26) }
+    }
+
     package static func == (lhs: DistinguishedName, rhs: DistinguishedName) -> Bool { lhs.key == rhs.key }
     package func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }
 
-extension String {
+extension Substring {
     fileprivate var trimmingSpaces: String {
-        var text = Substring(self)
+        var text = self
         while text.first == " " { text = text.dropFirst() }
         // A trailing space escaped with a backslash belongs to the value.
         while text.last == " ", !text.dropLast().hasSuffix("\\") { text = text.dropLast() }

@@ -104,24 +104,12 @@ package struct Readiness: Sendable, Codable, Hashable {
     package init(checks: [CheckResult]) {
         let byID = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var gaps: [Gap] = []
-        var keyOfDN: [String: String] = [:]
+        var join = ReadinessJoin(findings: Self.rules.reduce(0) { $0 + (byID[$1.check]?.findings.count ?? 0) })
         // The directory's findings carry the UPN in details.upn: the DN of each maps to it, for findings without one.
         for rule in Self.rules where rule.check.hasPrefix("AD-") {
             for finding in byID[rule.check]?.findings ?? [] {
-                if let upn = finding.details?["upn"]?.stringValue { keyOfDN[finding.target.lowercased()] = upn.lowercased() }
+                if let upn = finding.details?["upn"]?.stringValue { join.learn(dn: finding.target, upn: upn) }
             }
-        }
-        var users: [String: User] = [:]
-        var order: [String] = []
-        func entry(_ finding: Finding) -> String {
-            let upn = finding.details?["upn"]?.stringValue
-            let isDN = finding.target.contains("=")
-            let key = upn?.lowercased() ?? (isDN ? keyOfDN[finding.target.lowercased()] ?? finding.target.lowercased() : finding.target.lowercased())
-            if users[key] == nil {
-                users[key] = User(user: upn ?? finding.target, dn: isDN ? finding.target : nil, blockers: [], undecided: [])
-                order.append(key)
-            }
-            return key
         }
         var sidesAssessed: Set<String> = []
         for rule in Self.rules {
@@ -135,20 +123,12 @@ package struct Readiness: Sendable, Codable, Hashable {
             }
             guard judgedUsers else { continue }
             for finding in check.findings where finding.status != .pass && finding.status != .skip {
-                let key = entry(finding)
+                let row = join.row(for: finding)
                 if finding.status == .error {
-                    if !(users[key]?.undecided.contains(check.id) ?? true) { users[key]?.undecided.append(check.id) }
-                    continue
-                }
-                let cause = rule.cause ?? finding.details?["cause"]?.stringValue ?? "missing-right"
-                let detail = finding.details?["right"]?.stringValue
-                if let index = users[key]?.blockers.firstIndex(where: { $0.cause == cause }) {
-                    if !(users[key]?.blockers[index].checks.contains(check.id) ?? true) { users[key]?.blockers[index].checks.append(check.id) }
-                    if let detail, let existing = users[key]?.blockers[index].detail, !existing.contains(detail) {
-                        users[key]?.blockers[index].detail = existing + ", " + detail
-                    }
+                    join.apply(.undecided(check: check.id), to: row)
                 } else {
-                    users[key]?.blockers.append(Blocker(cause: cause, checks: [check.id], detail: detail))
+                    let cause = rule.cause ?? finding.details?["cause"]?.stringValue ?? "missing-right"
+                    join.apply(.blocker(cause: cause, check: check.id, detail: finding.details?["right"]?.stringValue), to: row)
                 }
             }
         }
@@ -160,7 +140,7 @@ package struct Readiness: Sendable, Codable, Hashable {
             gaps.append(Gap(side: "environment", check: check.id, status: check.status.rawValue))
         }
         notAssessed = gaps
-        self.users = order.compactMap { users[$0] }
+        self.users = join.users
 
         // The users judged: the SSPR scope of the tenant exports, else the directory's.
         let inventoryScope = byID["INV-001"].flatMap { $0.status == .pass || $0.status == .warn ? $0.evidence["inScope"]?.intValue : nil }
@@ -172,8 +152,9 @@ package struct Readiness: Sendable, Codable, Hashable {
         } else {
             (inScope, inScopeSource) = (nil, nil)
         }
-        let blockedUsers = self.users.filter { !$0.blockers.isEmpty }.count
-        let undecidedUsers = self.users.filter { $0.blockers.isEmpty && !$0.undecided.isEmpty }.count
+        let outcomes = join.usersPerOutcome
+        let blockedUsers = outcomes.filter { !$0.outcome.blockers.isEmpty }.reduce(0) { $0 + $1.users }
+        let undecidedUsers = outcomes.filter { $0.outcome.blockers.isEmpty && !$0.outcome.undecided.isEmpty }.reduce(0) { $0 + $1.users }
         blocked = blockedUsers
         let rest = max(0, (inScope ?? blockedUsers + undecidedUsers) - blockedUsers - undecidedUsers)
         if !environmentBlockers.isEmpty {
@@ -185,13 +166,13 @@ package struct Readiness: Sendable, Codable, Hashable {
         }
 
         var counts: [String: (checks: [String], severity: Severity, users: Int)] = [:]
-        for user in self.users {
-            for blocker in user.blockers {
+        for (outcome, users) in outcomes {
+            for blocker in outcome.blockers {
                 let severity = blocker.checks.compactMap { byID[$0]?.severity }.max() ?? .info
                 var count = counts[blocker.cause] ?? (checks: [], severity: severity, users: 0)
                 count.checks = Array(Set(count.checks + blocker.checks)).sorted()
                 count.severity = max(count.severity, severity)
-                count.users += 1
+                count.users += users
                 counts[blocker.cause] = count
             }
         }

@@ -98,16 +98,8 @@ package struct ScopeFacts: Codable, Sendable, Hashable {
     /// Groups whose direct members are in scope as well (Cloud Sync's group scoping); nil or empty for none.
     package var groups: [String]?
 
-    /// In scope when the most specific matching container is an inclusion, as Entra Connect's OU
-    /// filter works: an export can exclude the domain root and include one OU below it.
-    package func contains(_ dn: String) -> Bool {
-        let name = DistinguishedName(dn)
-        let included = bases.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
-        let excludedDepth = excluded.map(DistinguishedName.init).filter { name.isWithin($0) }.map(\.rdns.count).max()
-        guard let included else { return false }
-        guard let excludedDepth else { return true }
-        return included > excludedDepth
-    }
+    /// In scope when the most specific matching container is an inclusion (see ``ScopeMatcher``).
+    package func contains(_ dn: String) -> Bool { ScopeMatcher(self).contains(DistinguishedName(dn)) }
 }
 
 package struct ContainerFacts: Codable, Sendable, Hashable {

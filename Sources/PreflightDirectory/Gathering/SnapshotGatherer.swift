@@ -23,6 +23,8 @@ struct SnapshotGatherer {
     /// The saved Cloud Sync jobs, when their scoping filters must supply the scope (topology cloud-sync).
     var cloudSync: CloudSyncJobs? = nil
     let pageSize: Int
+    /// Each distinct security descriptor parsed once (the users of an OU share theirs).
+    let descriptors = DescriptorCache()
 
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
     /// https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/gmsa-cloud-sync
@@ -69,7 +71,6 @@ struct SnapshotGatherer {
             rootDACL: domainDACL.dacl ?? .acl(ACL(aces: [])))
 
         let scope = try cloudSyncScope(domainDN: domainDN) ?? scopeFacts(domainDN: domainDN, connector: connect)
-        func isExcluded(_ dn: String) -> Bool { !scope.contains(dn) }
         // Cloud Sync's group scoping: the groups' direct members, wherever they are (https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/how-to-configure).
         let members = try groupMembers(scope.groups ?? [], domainDN: domainDN)
 
@@ -81,10 +82,13 @@ struct SnapshotGatherer {
         var seen = Set<String>()
         // The DC's own view of what the account may write, when the account is the one bound (AD-004/AD-005 cross-check).
         let userAttributes = Self.userAttributes + (account.isBindAccount ? ["allowedAttributesEffective"] : [])
+        let inScope = ScopeMatcher(scope)
+        // One subtree search returns each entry once: DNs are remembered only when bases may overlap or members follow.
+        let mayRepeat = scope.bases.count > 1 || !members.isEmpty
         for base in scope.bases {
             try search(base, filter: Self.userFilter, attributes: userAttributes, sdFlags: [.dacl]) { entry in
-                let key = DistinguishedName(entry.dn).key
-                guard !isExcluded(entry.dn), seen.insert(key).inserted else { return }
+                let name = DistinguishedName(entry.dn)
+                guard inScope.contains(name), !mayRepeat || seen.insert(name.key).inserted else { return }
                 users.append(userFacts(entry, token: token, readsDCAnswer: account.isBindAccount))
                 for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
                 if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
@@ -297,7 +301,8 @@ struct SnapshotGatherer {
         let uac = entry.string("userAccountControl").flatMap(Int.init) ?? 0
         // The DC leaves allowedAttributesEffective out when the account may write nothing at all: that is an empty answer.
         let writable = readsDCAnswer
-            ? Set(entry.strings("allowedAttributesEffective").map { $0.lowercased() }.filter { Self.crossCheckedAttributes.contains($0) }) : nil
+            ? Self.shared(Set(entry.strings("allowedAttributesEffective").map { $0.lowercased() }.filter { Self.crossCheckedAttributes.contains($0) }))
+            : nil
         do {
             let parsed = try filteredDACL(entry, token: token, principal: sid)
             guard let dacl = parsed.dacl else {
@@ -332,6 +337,10 @@ struct SnapshotGatherer {
 
     /// The attributes of `allowedAttributesEffective` the cross-check compares (lower case).
     static let crossCheckedAttributes: Set<String> = ["lockouttime", "pwdlastset"]
+    /// Every subset of them, so that the users' answers share four sets rather than holding one each.
+    private static let crossCheckedSubsets: [Set<String>] = [[], ["lockouttime"], ["pwdlastset"], crossCheckedAttributes]
+
+    private static func shared(_ answer: Set<String>) -> Set<String> { crossCheckedSubsets.first { $0 == answer } ?? answer }
 
     /// Which trustees can matter: the token's SIDs and those the token leaves in doubt.
     struct TrusteeFilter {
@@ -351,16 +360,18 @@ struct SnapshotGatherer {
     /// The entry's DACL with only the ACEs that can matter for `token` (order kept); nil DACL for a NULL DACL.
     private func filteredDACL(_ entry: LDAPEntry, token: TrusteeFilter, principal: SID?) throws -> ParsedDACL {
         guard let bytes = entry.binary("nTSecurityDescriptor").first else { throw MissingDescriptor() }
-        let descriptor = try SecurityDescriptor(bytes: bytes)
-        switch descriptor.daclState {
-        case .null: return ParsedDACL(dacl: nil, protected: descriptor.isDaclProtected)
-        case .acl(let acl):
-            let selfMatches = principal.map { token.token.contains($0) } ?? false
-            let relevant = acl.aces.filter { ace in
-                guard let sid = ace.sid else { return false }
-                return token.contains(sid) || (selfMatches && sid == SID.principalSelf)
+        let selfMatches = principal.map { token.token.contains($0) } ?? false
+        return try descriptors.dacl(bytes, selfMatches: selfMatches) {
+            let descriptor = try SecurityDescriptor(bytes: bytes)
+            switch descriptor.daclState {
+            case .null: return ParsedDACL(dacl: nil, protected: descriptor.isDaclProtected)
+            case .acl(let acl):
+                let relevant = acl.aces.filter { ace in
+                    guard let sid = ace.sid else { return false }
+                    return token.contains(sid) || (selfMatches && sid == SID.principalSelf)
+                }
+                return ParsedDACL(dacl: .acl(ACL(revision: acl.revision, aces: relevant)), protected: descriptor.isDaclProtected)
             }
-            return ParsedDACL(dacl: .acl(ACL(revision: acl.revision, aces: relevant)), protected: descriptor.isDaclProtected)
         }
     }
 

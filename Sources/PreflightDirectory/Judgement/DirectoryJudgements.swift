@@ -41,6 +41,7 @@ package enum DirectoryJudgements {
     /// AD-003 to AD-006: one right on every in-scope user.
     static func rights(_ right: WritebackRight, missingStatus: CheckStatus, _ s: DirectorySnapshot) -> Evaluation {
         let judge = RightsJudge(s)
+        var decisions = AccessDecisions()
         var findings: [Finding] = []
         var gaps: [(UserFacts, RightsJudge.Cause)] = []
         var causes: [String: Int] = [:]
@@ -56,7 +57,7 @@ package enum DirectoryJudgements {
                         details: ["group": group(user), "cause": "unreadable"]))
                 continue
             }
-            let verdict = judge.judge(right.right, for: user)
+            let verdict = judge.judge(right.right, for: user, decisions: &decisions)
             if let doubt = verdict.doubt {
                 notJudged += 1
                 findings.append(
@@ -214,7 +215,7 @@ package enum DirectoryJudgements {
         }
         var findings: [Finding] = []
         for user in s.users {
-            let groups = memberships[DistinguishedName(user.dn).key] ?? []
+            let groups = memberships.isEmpty ? [] : memberships[DistinguishedName(user.dn).key] ?? []
             let builtIn = user.sid.flatMap { sid in
                 sid.isDomainRelative(to: s.domain.sid) && [500, 502].contains(sid.rid ?? 0) ? sid.wellKnownName(domain: s.domain.sid) : nil
             }
@@ -251,10 +252,12 @@ package enum DirectoryJudgements {
     /// AD-009: users and OUs in scope whose DACL does not inherit.
     static func inheritance(_ s: DirectorySnapshot) -> Evaluation {
         var findings: [Finding] = []
-        // Users below each container, counted in one pass over the users' ancestries.
+        // Users below each container: counted per parent, then added up each distinct parent's ancestry.
+        var usersPerParent: [[String]: Int] = [:]
+        for user in s.users { usersPerParent[Array(DistinguishedName(user.dn).rdns.dropFirst()), default: 0] += 1 }
         var usersBelow: [String: Int] = [:]
-        for user in s.users {
-            for ancestor in DistinguishedName(user.dn).lineage.dropFirst() { usersBelow[ancestor.key, default: 0] += 1 }
+        for (parent, users) in usersPerParent where !parent.isEmpty {
+            for ancestor in DistinguishedName(rdns: parent).lineage { usersBelow[ancestor.key, default: 0] += users }
         }
         for container in s.containers where container.daclProtected && s.isInScope(container.dn) {
             // A protected container with no in-scope user below it (a GPO's, say) does not matter here.

@@ -57,9 +57,20 @@ package struct RightsJudge: Sendable {
     }
 
     package func judge(_ right: DirectoryRight, for user: UserFacts) -> Verdict {
-        let decision = checkAccess(right, dacl: user.dacl, token: token, objectClass: user.objectClass, principalSelf: user.sid)
-        var verdict = verdict(for: decision, right, user)
-        verdict.doubt = doubtAbout(decision, right, dacl: user.dacl, objectClass: user.objectClass, principalSelf: user.sid, doubt: doubt)
+        var decisions = AccessDecisions()
+        return judge(right, for: user, decisions: &decisions)
+    }
+
+    /// The same, deciding each distinct DACL once over the users of one judgement.
+    func judge(_ right: DirectoryRight, for user: UserFacts, decisions: inout AccessDecisions) -> Verdict {
+        let outcome = decisions.outcome(right, for: user, token: token) {
+            let decision = checkAccess(right, dacl: user.dacl, token: token, objectClass: user.objectClass, principalSelf: user.sid)
+            return AccessDecisions.Outcome(
+                decision: decision,
+                doubt: doubtAbout(decision, right, dacl: user.dacl, objectClass: user.objectClass, principalSelf: user.sid, doubt: doubt))
+        }
+        var verdict = verdict(for: outcome.decision, right, user)
+        verdict.doubt = outcome.doubt
         return verdict
     }
 

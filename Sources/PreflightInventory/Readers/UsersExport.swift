@@ -32,7 +32,8 @@ enum UsersExport {
         var rowsWithoutUPN: Int
     }
 
-    /// The most duplicate UPNs kept for the report (the largest `listLimit`); the rest are only counted.
+    /// The most duplicate rows whose UPN is kept for the report (INV-001 lists each duplicated UPN once); the rest are only
+    /// counted, so a file of one user repeated cannot fill the memory.
     static let listedDuplicates = 1_000_000
 
     static func read(_ path: String, split: CSVSplit = .standard) throws(InputFileError) -> Result {

@@ -95,7 +95,7 @@ enum HTMLSections {
                 parts.append("<h4>Findings (\(check.findings.count))</h4>\(filter(id))")
                 parts.append("<table id=\"\(e(id))\" class=\"filterable findings\"><thead><tr><th>Status</th><th>Target</th><th>Message</th></tr></thead><tbody>\(rows)</tbody></table>")
                 if check.findings.count > limit {
-                    parts.append("<p class=\"more\">The first \(limit) of \(check.findings.count) are shown: the JSON report lists all \(check.findings.count).</p>")
+                    parts.append("<p class=\"more\">" + FullList.more(shown: limit, of: check.findings.count, in: report) { "<code>\(e($0))</code>" } + "</p>")
                 }
             }
             if !check.remediation.isEmpty { parts.append("<h4>Remediation</h4><div class=\"remediation\">\(HTMLReporter.markdown(check.remediation))</div>") }

@@ -7,13 +7,14 @@ package enum JSONReporter: Reporter {
     package static let fileExtension: String? = "json"
     package static let description = "The JSON report, the machine contract (reports/schema/preflight-report.schema.json)."
 
-    package static func render(_ report: Report) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // JSONEncoder fails only on a non-finite number, and a Report's only numbers that are not integers are JSONValue's,
-        // which encode those as null: this cannot fail.
-        let data = try! encoder.encode(report)
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// Every finding of every check (`checks[].findings` is complete) and every user of `readiness.users`.
+    package static func render(_ report: Report) -> String { ReportStream.collect { try write(report, to: $0) } }
+
+    /// The bytes JSONEncoder would write (pretty-printed, keys sorted, slashes unescaped) and a line break, written as
+    /// they are made: a report of a million findings never becomes one string (`JSONStreamWriter`).
+    package static func write(_ report: Report, to stream: ReportStream) throws {
+        try JSONStreamWriter(stream: stream).write(report, depth: 0)
+        try stream.write("\n")
     }
 
     /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.

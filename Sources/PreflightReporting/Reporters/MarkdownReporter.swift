@@ -56,10 +56,10 @@ package enum MarkdownReporter: Reporter {
         var rightsShown = false
         for check in attention {
             if rights.contains(where: { $0.id == check.id }) {
-                if !rightsShown { sections.append(MarkdownRights.section(rights)) }
+                if !rightsShown { sections.append(MarkdownRights.section(rights, in: report)) }
                 rightsShown = true
             } else {
-                sections.append(section(check))
+                sections.append(section(check, in: report))
             }
         }
         out += headed("What needs attention", sections) { $0 }
@@ -139,7 +139,7 @@ package enum MarkdownReporter: Reporter {
         return "Gate `\(report.gate.flags)`: exit code \(report.exitCode) (\(which))."
     }
 
-    private static func section(_ check: CheckResult) -> [String] {
+    private static func section(_ check: CheckResult, in report: Report) -> [String] {
         var out = ["### \(badge(check.status)) \(check.id) — \(inline(check.title))", ""]
         out.append("*Severity:* \(check.severity.rawValue)")
         out.append("")
@@ -157,11 +157,11 @@ package enum MarkdownReporter: Reporter {
             if domains.count > 1 {
                 for domain in domains {
                     let own = check.findings.filter { PerDomain.domain(of: $0) == domain }
-                    out += ["", "*\(inline(domain))* (\(own.count))", ""] + findingTable(own)
+                    out += ["", "*\(inline(domain))* (\(own.count))", ""] + findingTable(own, in: report)
                 }
             } else {
                 out.append("")
-                out += findingTable(check.findings)
+                out += findingTable(check.findings, in: report)
             }
         }
         if !check.remediation.isEmpty {
@@ -179,8 +179,8 @@ package enum MarkdownReporter: Reporter {
         return out
     }
 
-    /// The findings as a table, at most `findingLimit` rows.
-    private static func findingTable(_ findings: [Finding]) -> [String] {
+    /// The findings as a table, at most `findingLimit` rows, and where the rest are.
+    private static func findingTable(_ findings: [Finding], in report: Report) -> [String] {
         var out = ["| Status | Target | Message |", "|---|---|---|"]
         for finding in findings.prefix(findingLimit) {
             let status = finding.waiver == nil ? finding.status.rawValue : "\(finding.status.rawValue) (waived)"
@@ -188,7 +188,7 @@ package enum MarkdownReporter: Reporter {
         }
         if findings.count > findingLimit {
             out.append("")
-            out.append("…and \(findings.count - findingLimit) more (the JSON report lists all \(findings.count)).")
+            out.append(FullList.more(shown: findingLimit, of: findings.count, in: report) { "`\($0)`" })
         }
         return out
     }
@@ -249,7 +249,9 @@ package enum MarkdownReporter: Reporter {
     }
 
     static func inline(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        // Most texts have no line break: returned as they are (the subjects CSV passes a million messages through here).
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "\r", with: " ")
     }
 

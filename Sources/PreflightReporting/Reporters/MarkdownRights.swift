@@ -11,7 +11,7 @@ enum MarkdownRights {
         return rights.count > 1 ? rights : []
     }
 
-    static func section(_ rights: [CheckResult]) -> [String] {
+    static func section(_ rights: [CheckResult], in report: Report) -> [String] {
         guard let worst = rights.min(by: { $0.status.urgency < $1.status.urgency }) else { return [] }
         var out = [
             "### \(MarkdownReporter.badge(worst.status)) Directory rights — \(rights.map(\.id).joined(separator: ", "))", "",
@@ -44,7 +44,7 @@ enum MarkdownRights {
                 out.append("| \(MarkdownReporter.cell(user)) | " + row.joined(separator: " | ") + " | \(MarkdownReporter.cell((causes[user] ?? []).joined(separator: "; "))) |")
             }
             if users.count > MarkdownReporter.findingLimit {
-                out += ["", "…and \(users.count - MarkdownReporter.findingLimit) more (the JSON report lists every finding)."]
+                out += ["", FullList.more(shown: MarkdownReporter.findingLimit, of: users.count, in: report) { "`\($0)`" }]
             }
         }
         var seen = Set<String>()

@@ -56,19 +56,21 @@ enum MarkdownSummary {
                 out.append("| \(MarkdownReporter.cell(cause.label)) | \(cause.users) | \(cause.checks.joined(separator: ", ")) |")
             }
         }
-        let listed = r.users.filter { !$0.blockers.isEmpty || !$0.undecided.isEmpty }
-        if !listed.isEmpty {
+        // Counted and listed lazily: a million-user tenant's list is not copied for ten rows.
+        let listed = r.users.lazy.filter { !$0.blockers.isEmpty || !$0.undecided.isEmpty }
+        let count = listed.count
+        if count > 0 {
             out.append("")
-            out.append("**Users and their blockers** (\(listed.count))")
+            out.append("**Users and their blockers** (\(count))")
             out.append("")
             out.append("| User | Blockers |")
             out.append("|---|---|")
             for user in listed.prefix(userLimit) {
                 out.append("| \(MarkdownReporter.cell(user.user)) | \(MarkdownReporter.cell(blockers(user))) |")
             }
-            if listed.count > userLimit {
+            if count > userLimit {
                 out.append("")
-                out.append("…and \(listed.count - userLimit) more: the JSON report (`readiness.users`) and the users CSV (`--format users-csv`) list all \(listed.count).")
+                out.append("…and \(count - userLimit) more: the JSON report (`readiness.users`) and the users CSV (`--format users-csv`) list all \(count).")
             }
         }
         return out

@@ -31,8 +31,11 @@ package struct ReportFormat: Sendable, Hashable, CaseIterable, RawRepresentable,
     /// The file name's ending (after the stem), or nil for `summary`, which is a line on stdout, not a file.
     var fileExtension: String? { reporter.fileExtension }
 
-    /// The file's bytes: the reporter's text in UTF-8 (the CSV action plan's starts with a BOM for spreadsheet programs).
+    /// The file's bytes: the reporter's text in UTF-8 (the CSV files start with a BOM for spreadsheet programs).
     package func render(_ report: Report) -> Data { Data(reporter.render(report).utf8) }
+
+    /// The same bytes as `render`, written to `stream` in chunks: how the report files are written.
+    package func write(_ report: Report, to stream: ReportStream) throws { try reporter.write(report, to: stream) }
 
     /// Parses `md,json` (also repeated flags, any case); unknown names are a usage error.
     package static func parseList(_ values: [String]) throws(PreflightError) -> [ReportFormat] {

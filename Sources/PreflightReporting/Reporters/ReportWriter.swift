@@ -85,7 +85,9 @@ package enum ReportWriter {
         do {
             try set.makeFolder(staging)
             for format in files {
-                try set.writeNew(format.render(report), to: (staging as NSString).appendingPathComponent("latest.\(format.fileExtension!)"))
+                try set.writeNew(to: (staging as NSString).appendingPathComponent("latest.\(format.fileExtension!)")) { stream in
+                    try format.write(report, to: stream)
+                }
                 try checkpoint(.staged(format))
             }
             try set.sync(staging)
@@ -299,21 +301,40 @@ struct ReportSet {
 
     /// A new file, written, fsynced and closed, each step checked (a full disk may only show at fsync or close).
     func writeNew(_ data: Data, to name: String) throws {
+        try writeNew(to: name) { stream in try data.withUnsafeBytes { try stream.write(bytes: $0.bindMemory(to: UInt8.self)) } }
+    }
+
+    /// A new file whose bytes `produce` writes to a stream, a chunk at a time (a report of a million findings is never one
+    /// string in memory); then fsynced and closed, each step checked.
+    func writeNew(to name: String, _ produce: (ReportStream) throws -> Void) throws {
         let fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(errno, name, "it cannot be created") }
-        var code: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                // `offset < buffer.count`: the buffer is not empty, so it has a base address.
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    code = errno
-                    return
+        struct WriteFailed: Error { var code: Int32 }
+        let stream = ReportStream { chunk in
+            let code = chunk.withUnsafeBytes { buffer -> Int32 in
+                var offset = 0
+                while offset < buffer.count {
+                    // `offset < buffer.count`: the buffer is not empty, so it has a base address.
+                    let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += count
                 }
-                offset += count
+                return 0
             }
+            if code != 0 { throw WriteFailed(code: code) }
+        }
+        var code: Int32 = 0
+        do {
+            try produce(stream)
+            try stream.finish()
+        } catch let failed as WriteFailed {
+            code = failed.code
+        } catch {
+            close(fd)
+            throw PreflightError.cannotWrite(path: name, reason: "it cannot be written (\(error))")
         }
         if code == 0, fsync(fd) != 0 { code = errno }
         if close(fd) != 0, code == 0 { code = errno }

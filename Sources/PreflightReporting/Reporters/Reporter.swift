@@ -16,10 +16,18 @@ package protocol Reporter: Sendable {
     static var description: String { get }
     /// The report in this format. Files are these characters in UTF-8.
     static func render(_ report: Report) -> String
+    /// The same characters as `render`, written to `stream` as they are made. Files are written this way. The formats
+    /// whose size grows with the findings (the JSON report, the subjects CSV, the users CSV) implement it and make
+    /// `render` collect it; the others get the default, which writes `render`.
+    static func write(_ report: Report, to stream: ReportStream) throws
+}
+
+extension Reporter {
+    package static func write(_ report: Report, to stream: ReportStream) throws { try stream.write(render(report)) }
 }
 
 /// Every report format, in the order `--help` lists them and a run writes them.
 let allReporters: [any Reporter.Type] = [
     MarkdownReporter.self, JSONReporter.self, HTMLReporter.self, JUnitReporter.self, PrometheusReporter.self, CSVReporter.self,
-    UsersCSVReporter.self, SummaryReporter.self,
+    UsersCSVReporter.self, SubjectsCSVReporter.self, SummaryReporter.self,
 ]

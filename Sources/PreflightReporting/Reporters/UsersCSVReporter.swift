@@ -9,17 +9,19 @@ package enum UsersCSVReporter: Reporter {
     package static let description = "Per-user readiness: a row per blocked or undecided user with every blocker (causes, checks)."
     package static let columns = ["user", "dn", "state", "causes", "blockers", "checks"]
 
-    package static func render(_ report: Report) -> String {
-        let r = report.readiness
-        var rows = [columns]
-        for user in r.users {
+    package static func render(_ report: Report) -> String { ReportStream.collect { try write(report, to: $0) } }
+
+    /// Written as it is made: a million-user tenant's list never becomes one string.
+    package static func write(_ report: Report, to stream: ReportStream) throws {
+        try stream.write("\u{FEFF}" + CSVReporter.row(columns))
+        for user in report.readiness.users {
             let state = user.blockers.isEmpty ? "unknown" : "blocked"
             let checks = (user.blockers.flatMap(\.checks) + user.undecided).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            rows.append([
-                user.user, user.dn ?? "", state, user.blockers.map(\.cause).joined(separator: "; "), MarkdownSummary.blockers(user),
-                checks.joined(separator: " "),
-            ])
+            try CSVReporter.write(
+                row: [
+                    user.user, user.dn ?? "", state, user.blockers.map(\.cause).joined(separator: "; "), MarkdownSummary.blockers(user),
+                    checks.joined(separator: " "),
+                ], to: stream)
         }
-        return "\u{FEFF}" + rows.map { $0.map(CSVReporter.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -28,8 +28,12 @@ package struct Action: Sendable, Hashable {
 package enum ActionPlan {
     package static func actions(_ report: Report) -> [Action] {
         let perUser = Dictionary(Readiness.rules.map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
-        var grouped: [String: Action] = [:]
-        var order: [String] = []
+        // The per-user actions, mutated in place (a copy out of a dictionary would copy a million subjects per finding).
+        // A check names each subject once, so only an action that several checks share needs the set of its subjects
+        // (made when its second check comes): a million-user tenant's three single-check actions skip a million inserts.
+        var grouped: [Action] = []
+        var position: [String: Int] = [:]
+        var covered: [Set<String>?] = []
         var others: [Action] = []
         let environment = Set(report.readiness.environmentBlockers)
         for check in report.checks where needsAction(check) {
@@ -45,20 +49,30 @@ package enum ActionPlan {
                 let cause = rule.cause ?? finding.details?["cause"]?.stringValue ?? "missing-right"
                 let (key, text) = step(cause, finding)
                 let subject = finding.details?["upn"]?.stringValue ?? finding.target
-                if grouped[key] == nil {
-                    grouped[key] = Action(severity: check.severity, text: text, checks: [], subjects: [], users: 0, blocksEveryone: false)
-                    order.append(key)
+                let index: Int
+                if let existing = position[key] {
+                    index = existing
+                } else {
+                    index = grouped.count
+                    position[key] = index
+                    grouped.append(Action(severity: check.severity, text: text, checks: [], subjects: [], users: 0, blocksEveryone: false))
+                    covered.append(nil)
                 }
-                guard var action = grouped[key] else { continue }
-                if !action.checks.contains(check.id) { action.checks.append(check.id) }
-                action.severity = max(action.severity, check.severity)
-                if !action.subjects.contains(subject) { action.subjects.append(subject) }
-                action.users = action.subjects.count
-                grouped[key] = action
+                if !grouped[index].checks.contains(check.id) {
+                    grouped[index].checks.append(check.id)
+                    if grouped[index].checks.count == 2 { covered[index] = Set(grouped[index].subjects) }
+                }
+                grouped[index].severity = max(grouped[index].severity, check.severity)
+                if covered[index]?.insert(subject).inserted ?? true { grouped[index].subjects.append(subject) }
+                grouped[index].users = grouped[index].subjects.count
             }
         }
-        let all = order.compactMap { grouped[$0] } + others
-        return all.enumerated().sorted { a, b in
+        return ranked(grouped + others)
+    }
+
+    /// Environment-wide blockers first, then by severity, then by how many users each fixes; ties keep their order.
+    static func ranked(_ actions: [Action]) -> [Action] {
+        actions.enumerated().sorted { a, b in
             let left = (a.element.blocksEveryone ? 1 : 0, a.element.severity, a.element.users ?? 0)
             let right = (b.element.blocksEveryone ? 1 : 0, b.element.severity, b.element.users ?? 0)
             return left != right ? left > right : a.offset < b.offset

@@ -117,10 +117,10 @@ struct EvidenceAgeTests {
         let modified = Self.now.addingTimeInterval(-45 * Self.day)
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: folder.url("inventory/users.csv"))
         let context = EvaluationContext(configuration: configuration, check: Self.check, now: Self.now)
-        let exports = InventoryProbe.inputs(InventoryFacts(), params: .init(judgement: .exports, listLimit: 10), context: context)
+        let exports = InventoryProbe.inputs(InventoryFacts(), params: .init(judgement: .exports), context: context)
         #expect(exports.map(\.key) == ["inventory.users"])
         #expect(exports[0].date == modified && exports[0].dateSource == .modified && exports[0].ageDays(at: Self.now) == 45)
-        let capacity = InventoryProbe.inputs(InventoryFacts(), params: .init(judgement: .capacity, listLimit: 10), context: context)
+        let capacity = InventoryProbe.inputs(InventoryFacts(), params: .init(judgement: .capacity), context: context)
         #expect(capacity.map(\.key) == ["inventory.users", "inventory.licenses", "inventory.subscribedSkus"])
     }
 

@@ -75,14 +75,55 @@ struct MachineFormatTests {
         assertSnapshot(ReportFormat.csv.render(SampleReport.value), named: "report.csv")
         let rows = try await FormatValidators.csv(at: try written(.csv))
         #expect(rows.first == CSVReporter.columns)
-        #expect(rows.count == 33, "30 AD-003 findings, 1 AD-006 finding, NET-001's error without findings")
+        // One row per action: AD-003's 30 findings are two actions (one per OU), then NET-001's error, then AD-006.
+        #expect(rows.count == 5, "\(rows)")
         #expect(rows.dropFirst().allSatisfy { $0.count == CSVReporter.columns.count && $0[7...].allSatisfy(\.isEmpty) })
-        // Most severe first: the critical AD-003 rows, then the high NET-001, then the low AD-006.
-        #expect(rows[1][0] == "AD-003" && rows[31][0] == "NET-001" && rows[32][0] == "AD-006")
-        #expect(rows[1][4] == "CN=User 1,OU=Staff,DC=corp,DC=example,DC=test", "a comma inside a field survives")
-        #expect(rows[1][6].contains("```\ndsacls \"OU=Staff"), "line breaks and quotes survive")
-        #expect(rows[31][3] == "error" && rows[31][4] == "" && rows[31][5] == "The check did not finish within its deadline of 15 s.")
-        #expect(rows[32][5] == "Denied\nby ACE.")
+        #expect(rows.dropFirst().map(\.[0]) == ["1", "2", "3", "4"])
+        #expect(rows.dropFirst().map(\.[3]) == ["AD-003", "AD-003", "NET-001", "AD-006"])
+        #expect(rows[1][1] == "Grant the writeback rights to the connector account on OU=Staff,DC=corp,DC=example,DC=test (missing-right)")
+        #expect(rows[1][2] == "critical" && rows[1][4] == "fixes 20 users" && rows[1][5] == "20")
+        #expect(
+            rows[1][6] == "CN=User 1,OU=Staff,DC=corp,DC=example,DC=test; CN=User 2,OU=Staff,DC=corp,DC=example,DC=test; "
+                + "CN=User 4,OU=Staff,DC=corp,DC=example,DC=test; CN=User 5,OU=Staff,DC=corp,DC=example,DC=test; "
+                + "CN=User 7,OU=Staff,DC=corp,DC=example,DC=test; … and 15 more (the subjects CSV, "
+                + "preflight-20261126T101500Z.subjects.csv, lists every one)", "a comma inside a field survives")
+        #expect(rows[2][5] == "10" && rows[3][1] == "Resolve NET-001: Password reset service reachable" && rows[3][5] == "0")
+        // Plain text: no Markdown and no line breaks in any cell.
+        #expect(rows.joined().allSatisfy { !$0.contains("\n") && !$0.contains("```") && !$0.contains("**") })
+    }
+
+    @Test func theActionPlanIsOneRowPerActionAndNamesWhatWasNotAssessed() async throws {
+        // 27 users without a licence are one action, not 27 rows.
+        let licences = CompleteListsTests.large(findings: 27)
+        let rows = CSVReporter.render(licences).dropFirst().split(separator: "\r\n")
+        #expect(rows.filter { $0.contains("INV-003") }.count == 1)
+        #expect(
+            rows.contains { $0.contains(",\"Assign an Entra ID P1 or P2 licence, or re-enable the plan in the user's licence\",high,INV-003,fixes 27 users,27,") },
+            "\(rows)")
+        // A high check that could not run for lack of input: supplying it is an action too.
+        var checks = SampleReport.value.checks
+        checks[5].severity = .high
+        let sample = SampleReport.value
+        let gap = Report(run: sample.run, cover: sample.cover, checks: checks)
+        let plan = try await FormatValidators.csv(at: try written(.csv, gap))
+        let assess = try #require(plan.first { $0[3] == "INV-001" })
+        #expect(assess[1] == "Assess INV-001 (Exports readable), which was not assessed: No 'inventory.users' is configured." && assess[2] == "high")
+    }
+
+    @Test func theSubjectsCSVListsEveryFindingWithItsCheckStatusAndCause() async throws {
+        assertSnapshot(ReportFormat(SubjectsCSVReporter.self).render(SampleReport.value), named: "report.subjects.csv")
+        let rows = try await FormatValidators.csv(at: try written(ReportFormat(SubjectsCSVReporter.self)))
+        #expect(rows.first == SubjectsCSVReporter.columns)
+        #expect(rows.count == 1 + 30 + 1, "AD-003's 30 findings and AD-006's one")
+        #expect(rows[1] == ["AD-003", "critical", "fail", "CN=User 1,OU=Staff,DC=corp,DC=example,DC=test", "", "missing-right", "", "The connector account lacks Reset Password: no ACE grants it.", ""])
+        #expect(rows[31] == ["AD-006", "low", "warn", "CN=a|b,DC=corp", "", "", "", "Denied by ACE.", ""])
+        // The per-user checks' causes, the directory's UPN beside the DN, and a waiver's end.
+        var report = ReadinessSample.report(ReadinessSample.checks())
+        report.apply([Waiver(check: "INV-003", target: "amy@contoso.com", justification: "Leaver", expires: "2027-01-31", source: "w.yml:2")],
+                     at: ISO8601DateFormatter().date(from: "2026-11-26T10:15:00Z") ?? Date())
+        let readiness = try await FormatValidators.csv(at: try written(ReportFormat(SubjectsCSVReporter.self), report))
+        #expect(readiness.contains(["AD-003", "critical", "fail", "CN=dave,OU=Legacy,DC=corp,DC=test", "dave@contoso.com", "inheritance-disabled-above", "", "dave lacks Reset Password.", ""]))
+        #expect(readiness.contains(["INV-003", "high", "fail", "amy@contoso.com", "", "no-licence", "", "No P1.", "2027-01-31"]))
     }
 
     @Test func csvNeverStartsAFieldWithAFormula() {
@@ -105,10 +146,12 @@ struct MachineFormatTests {
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == [
             "preflight-20261126T101500Z.md", "preflight-20261126T101500Z.json", "preflight-20261126T101500Z.html",
             "preflight-20261126T101500Z.junit.xml", "preflight-20261126T101500Z.prom", "preflight-20261126T101500Z.csv",
-            "preflight-20261126T101500Z.users.csv",
+            "preflight-20261126T101500Z.users.csv", "preflight-20261126T101500Z.subjects.csv",
         ])
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
-        #expect(files.isSuperset(of: ["latest.md", "latest.json", "latest.html", "latest.junit.xml", "latest.prom", "latest.csv", "latest.users.csv"]))
+        #expect(files.isSuperset(of: [
+            "latest.md", "latest.json", "latest.html", "latest.junit.xml", "latest.prom", "latest.csv", "latest.users.csv", "latest.subjects.csv",
+        ]))
         #expect(!files.contains { $0.hasSuffix(".tmp") } && !files.contains { $0.contains("summary") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.url("latest.csv"))) == ReportFormat.csv.render(SampleReport.value))
     }

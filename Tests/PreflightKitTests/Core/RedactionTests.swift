@@ -82,7 +82,7 @@ struct RedactionTests {
         let pseudonym = try #require(redactor.mapping.first { $0.value == "carol" }?.key)
         let upn = pseudonym + "@corp.example.test"
         let outputs = Self.renderAll(report)
-        for format in ["md", "json", "html", "csv", "users-csv", "junit"] {
+        for format in ["md", "json", "html", "users-csv", "subjects-csv", "junit"] {
             #expect(outputs[format]?.contains(upn) == true, "\(format) lacks \(upn)")
         }
         // The DN's CN is the same pseudonym as the UPN's name, and the readiness join still finds one user.

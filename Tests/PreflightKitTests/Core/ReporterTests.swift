@@ -84,7 +84,7 @@ struct ReporterTests {
         let text = MarkdownReporter.render(SampleReport.value)
         #expect(text.contains("# Password writeback readiness: NOT READY"))
         #expect(text.contains("| OU=Staff,DC=corp,DC=example,DC=test | 20 |"))
-        #expect(text.contains("…and 5 more (the JSON report lists all 30)."))
+        #expect(text.contains("…and 5 more: all 30 are in the JSON report (`preflight-20261126T101500Z.json`, `checks[].findings`)"))
         #expect(text.contains("CN=a\\|b,DC=corp"))
         #expect(text.contains("Denied by ACE."))
         #expect(text.contains("## Evidence from passing checks"))

@@ -224,14 +224,14 @@ struct InventoryCheckTests {
         #expect(check.findings.map(\.target) == ["adelev@contoso.com", scopePath])
     }
 
-    @Test func listsAreCappedButCountsStayComplete() async throws {
+    @Test func everyUserIsAFindingAndTheCountsAgree() async throws {
         var configuration = Configuration()
         configuration.inventory = InventoryFixture.settings(registration: InventoryFixture.registration, scope: InventoryFixture.scope)
         let facts = try await InventoryFixture.gather(configuration.inventory)
-        let evaluation = InventoryJudgements.registration(facts, threshold: 0.8, limit: 2)
-        #expect(evaluation.findings.count == 2)
-        #expect(evaluation.message.hasSuffix("The first 2 of 3 are listed."))
+        let evaluation = InventoryJudgements.registration(facts, threshold: 0.8)
+        #expect(evaluation.findings.count == 3)
         #expect(evaluation.evidence["unregistered"]?.numberValue == 3)
+        #expect(!evaluation.message.contains("are listed"), "\(evaluation.message)")
     }
 
     @Test func factsRoundTripThroughCodable() async throws {

@@ -1,0 +1,152 @@
+/// The join behind `Readiness.users`, sized for a million users: each user is a row (who, their DN, and which of the
+/// distinct blocker lists is theirs), and users with the same blockers share one list, so a user costs one small
+/// struct in the report, not two arrays of their own. The outcome is the same as adding each finding to each user.
+struct ReadinessJoin {
+    /// One user's blockers and the checks that could not judge them; users with equal outcomes share one.
+    struct Outcome: Hashable {
+        var blockers: [Readiness.Blocker] = []
+        var undecided: [String] = []
+    }
+
+    /// What one finding adds to its user.
+    enum Change: Hashable {
+        case blocker(cause: String, check: String, detail: String?)
+        case undecided(check: String)
+    }
+
+    private struct Transition: Hashable {
+        var from: Int32
+        var change: Change
+    }
+
+    private var rows: [UserKey: Int] = [:]
+    private var names: [String] = []
+    private var dns: [String?] = []
+    private var states: [Int32] = []
+    private var outcomes: [Outcome] = [Outcome()]
+    private var outcomeIDs: [Outcome: Int32] = [Outcome(): 0]
+    private var transitions: [Transition: Int32] = [:]
+    /// DN → UPN, from the directory's findings that carry `details.upn`, for those that do not.
+    private var upnOfDN: [UserKey: String] = [:]
+
+    /// Room for `findings` users at once (a million-user tenant's table is not grown twenty times).
+    init(findings: Int) { rows.reserveCapacity(findings) }
+
+    mutating func learn(dn: String, upn: String) { upnOfDN[UserKey(dn)] = upn }
+
+    /// The row of the user a finding names: by `details.upn`, else by the UPN its DN maps to, else by its target.
+    mutating func row(for finding: Finding) -> Int {
+        let upn = finding.details?["upn"]?.stringValue
+        // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search.
+        let isDN = finding.target.utf8.contains(UInt8(ascii: "="))
+        let key = UserKey(upn ?? (isDN ? upnOfDN[UserKey(finding.target)] ?? finding.target : finding.target))
+        if let row = rows[key] { return row }
+        rows[key] = names.count
+        names.append(upn ?? finding.target)
+        dns.append(isDN ? finding.target : nil)
+        states.append(0)
+        return names.count - 1
+    }
+
+    /// The last change applied and where it took each outcome: a check's findings mostly make one change (INV-003's a
+    /// million times "no-licence"), looked up here by outcome alone instead of hashing the change's strings each time.
+    private var recentChange: Change?
+    private var recentMoves: [Int32: Int32] = [:]
+
+    mutating func apply(_ change: Change, to row: Int) {
+        if recentChange != change {
+            recentChange = change
+            recentMoves = [:]
+        }
+        if let next = recentMoves[states[row]] {
+            states[row] = next
+            return
+        }
+        let from = states[row]
+        apply(Transition(from: from, change: change), to: row)
+        recentMoves[from] = states[row]
+    }
+
+    private mutating func apply(_ transition: Transition, to row: Int) {
+        if let next = transitions[transition] {
+            states[row] = next
+            return
+        }
+        let outcome = Self.applying(transition.change, to: outcomes[Int(transition.from)])
+        let next: Int32
+        if let existing = outcomeIDs[outcome] {
+            next = existing
+        } else {
+            next = Int32(outcomes.count)
+            outcomes.append(outcome)
+            outcomeIDs[outcome] = next
+        }
+        transitions[transition] = next
+        states[row] = next
+    }
+
+    static func applying(_ change: Change, to outcome: Outcome) -> Outcome {
+        var outcome = outcome
+        switch change {
+        case .undecided(let check):
+            if !outcome.undecided.contains(check) { outcome.undecided.append(check) }
+        case .blocker(let cause, let check, let detail):
+            if let index = outcome.blockers.firstIndex(where: { $0.cause == cause }) {
+                if !outcome.blockers[index].checks.contains(check) { outcome.blockers[index].checks.append(check) }
+                if let detail, let existing = outcome.blockers[index].detail, !existing.contains(detail) {
+                    outcome.blockers[index].detail = existing + ", " + detail
+                }
+            } else {
+                outcome.blockers.append(Readiness.Blocker(cause: cause, checks: [check], detail: detail))
+            }
+        }
+        return outcome
+    }
+
+    /// Every user named, in the order they were first named; their blocker lists shared with the users who have the same.
+    var users: [Readiness.User] {
+        names.indices.map { row in
+            let outcome = outcomes[Int(states[row])]
+            return Readiness.User(user: names[row], dn: dns[row], blockers: outcome.blockers, undecided: outcome.undecided)
+        }
+    }
+
+    /// How many users share each outcome, for counting users per cause without visiting each user's list.
+    var usersPerOutcome: [(outcome: Outcome, users: Int)] {
+        var counts = [Int](repeating: 0, count: outcomes.count)
+        for state in states { counts[Int(state)] += 1 }
+        return outcomes.indices.filter { counts[$0] > 0 }.map { (outcomes[$0], counts[$0]) }
+    }
+}
+
+/// A UPN or DN compared without regard to case, as `lowercased()` would compare them, without a lowercased copy of each
+/// (ASCII text is folded byte by byte; other text is kept lowercased).
+struct UserKey: Hashable {
+    private let text: String
+
+    init(_ text: String) {
+        self.text = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.lowercased()
+    }
+
+    private static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    static func == (a: UserKey, b: UserKey) -> Bool {
+        a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8) { folded($0) == folded($1) }
+    }
+
+    /// The folded bytes, eight to a word.
+    func hash(into hasher: inout Hasher) {
+        var word: UInt64 = 0
+        var count = 0
+        for byte in text.utf8 {
+            word = word << 8 | UInt64(Self.folded(byte))
+            count += 1
+            if count == 8 {
+                hasher.combine(word)
+                (word, count) = (0, 0)
+            }
+        }
+        hasher.combine(word)
+        hasher.combine(count)
+    }
+}
