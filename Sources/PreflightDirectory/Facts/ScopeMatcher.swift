@@ -1,3 +1,5 @@
+import PreflightCore
+
 /// A scope with its DNs parsed once, for testing every entry of a search against it (``ScopeFacts/contains(_:)``).
 struct ScopeMatcher {
     let bases: [DistinguishedName]
