@@ -21,11 +21,6 @@ package final class ReportStream {
         if buffer.count >= Self.chunkBytes { try flush() }
     }
 
-    package func write(_ text: Substring) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= Self.chunkBytes { try flush() }
-    }
-
     /// A literal (a key, a bracket, an indentation) without making a `String` of it.
     func write(_ text: StaticString) throws {
         text.withUTF8Buffer { buffer.append(contentsOf: $0) }

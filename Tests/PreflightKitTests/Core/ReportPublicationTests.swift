@@ -28,12 +28,16 @@ struct ReportPublicationTests {
         [.recovered, .migrated] + formats.map { .staged($0) } + [.stagedAll, .runFolder] + formats.map { .pointed($0) }
         + [.switched] + formats.map { .timestamped($0) } + [.done]
 
-    /// Report `n`: every format renders differently from every other report's (messages, duration, run id).
+    /// Report `n`: every format renders differently from every other report's (messages, titles, duration, run id; the
+    /// action plan shows a check's title in its action, not its message).
     static func report(_ n: Int) -> Report {
         var report = SampleReport.value
         report.run.id = "00000000-0000-0000-0000-\(String(format: "%012d", n))"
         report.run.durationMs = 1000 * n
-        for index in report.checks.indices { report.checks[index].message = "Message of run \(n) for \(report.checks[index].id)." }
+        for index in report.checks.indices {
+            report.checks[index].message = "Message of run \(n) for \(report.checks[index].id)."
+            report.checks[index].title += " (run \(n))"
+        }
         return report
     }
 
