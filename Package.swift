@@ -106,6 +106,7 @@ let package = Package(
 let fuzzHarnesses = [
     "SecurityDescriptor", "SID", "InventoryCSV", "InventoryExports", "ConnectXML", "ConnectPolicyJSON", "ConnectorCredential",
     "Scheduler", "EventLog", "WevtutilXML", "AuditLog", "ConfigYAML", "CheckFile", "WaiverFile", "SavedReport",
+    "SavedRestrictRemoteSAM",
 ]
 #if canImport(Foundation)
     if ProcessInfo.processInfo.environment["PREFLIGHT_FUZZ"] == "1" {

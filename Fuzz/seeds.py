@@ -144,6 +144,16 @@ def seeds(harness):
                 ("hand/empty.yml", b"waivers: []\n")]
     if harness == "SavedReport":
         return files("Tests/PreflightKitTests/Fixtures/golden/*.json")
+    if harness == "SavedRestrictRemoteSAM":
+        # A DC's gpresult /x exports (UTF-16LE, as gpresult writes them) and GptTmpl.inf security templates as Windows
+        # writes them (UTF-16LE with a BOM, CRLF) and as UTF-8.
+        inf = ('[Unicode]\r\nUnicode=yes\r\n[Registry Values]\r\n'
+               'MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\RestrictRemoteSAM=1,"O:BAG:BAD:(A;;RC;;;BA)(A;;RC;;;S-1-5-21-1-2-3-1107)"\r\n'
+               '[Version]\r\nsignature="$CHICAGO$"\r\nRevision=1\r\n')
+        return files("Tests/PreflightKitTests/Fixtures/gpresult/*.xml") + [
+            ("hand/GptTmpl-utf16.inf", b"\xff\xfe" + inf.encode("utf-16-le")),
+            ("hand/GptTmpl-utf8.inf", inf.encode("utf-8")),
+        ]
     raise SystemExit(f"seeds.py: no seeds for harness {harness}")
 
 
@@ -163,6 +173,8 @@ SOURCES = {
     "CheckFile": ["PreflightEngine/Catalog/*.swift", "PreflightEngine/Probes/ParamsReader.swift", "PreflightCore/Model/Vocabulary.swift", "Preflight*/*Probes.swift"],
     "WaiverFile": ["PreflightCore/Model/Waiver*.swift", "PreflightEngine/Catalog/WaiverFile.swift"],
     "SavedReport": ["PreflightCore/Model/*.swift"],
+    "SavedRestrictRemoteSAM": ["PreflightDirectory/RemoteSAM/SecurityTemplate.swift", "PreflightDirectory/RemoteSAM/GPResultExport.swift",
+                               "PreflightDirectory/Security/SDDL*.swift"],
 }
 
 

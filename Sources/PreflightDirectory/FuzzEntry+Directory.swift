@@ -34,4 +34,25 @@ extension FuzzEntry {
             return "\(error)"
         }
     }
+
+    /// What `ldap.restrictRemoteSAM` may name: a GPO's security template (`GptTmpl.inf`, UTF-16LE or UTF-8) or a DC's
+    /// `gpresult /x` export (RSoP XML); every RestrictRemoteSAM SDDL it sets is then parsed and judged for READ_CONTROL,
+    /// as AD-016 does.
+    @discardableResult
+    package static func savedRestrictRemoteSAM(_ bytes: [UInt8]) -> String? {
+        withFile(bytes, named: "dc-gpresult.xml") { path -> String? in
+            let facts = RemoteSAMGatherer.savedTemplate(path, domain: "corp.example.test")
+            let domain = SID(string: "S-1-5-21-1111111111-2222222222-3333333333")
+            for template in facts.templates {
+                guard case .sets(let setting) = template.state else { continue }
+                do {
+                    let descriptor = try SDDLDescriptor(setting.sddl, domain: domain)
+                    _ = checkAccess(.wholeObject(.readControl), dacl: descriptor.daclState, token: [.everyone], objectClass: nil, principalSelf: nil)
+                } catch {
+                    return "\(error)"
+                }
+            }
+            return facts.unreadable
+        }
+    }
 }

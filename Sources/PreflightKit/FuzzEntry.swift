@@ -15,7 +15,7 @@ extension FuzzEntry {
         ("InventoryExports", inventoryExports), ("ConnectXML", connectXML), ("ConnectPolicyJSON", connectPolicyJSON),
         ("ConnectorCredential", connectorCredential), ("Scheduler", scheduler), ("EventLog", eventLog),
         ("WevtutilXML", wevtutilXML), ("AuditLog", auditLog), ("ConfigYAML", configuration), ("CheckFile", checkFile),
-        ("WaiverFile", waiverFile), ("SavedReport", savedReport),
+        ("WaiverFile", waiverFile), ("SavedReport", savedReport), ("SavedRestrictRemoteSAM", savedRestrictRemoteSAM),
     ]
 
     /// One check file of a `--checks` folder, against the built-in probe kinds.

@@ -29,7 +29,7 @@ struct InitCommandTests {
         #expect(written.stdout.contains("Wrote \(folder.url("preflight.yml")) (topology \(topology))"), "\(written)")
         let template = try folder.read("preflight.yml")
         assertSnapshot(template, named: "init-\(topology).yml")
-        for script in ["sync-server.ps1", "graph-exports.ps1"] {
+        for script in ["sync-server.ps1", "graph-exports.ps1", "domain-controller.ps1"] {
             #expect(FileManager.default.fileExists(atPath: folder.url("collect/\(script)")), "init writes collect/\(script)")
         }
         let validated = try await CLI.run(["validate", "--config", folder.url("preflight.yml")])
@@ -62,7 +62,7 @@ struct InitCommandTests {
     @Test(arguments: topologies) func theKitWritesEveryFileTheTemplateNames(_ topology: String) async throws {
         let folder = try TemporaryFolder("init")
         _ = try await CLI.run(["init", "--topology", topology, "--out", folder.url("preflight.yml")])
-        let kit = try folder.read("collect/sync-server.ps1") + folder.read("collect/graph-exports.ps1")
+        let kit = try ["sync-server.ps1", "graph-exports.ps1", "domain-controller.ps1"].map { try folder.read("collect/\($0)") }.joined()
         var text = try folder.read("preflight.yml")
         let sections = ["connect", "cloudSync", "inventory", "monitoring"]
         for section in sections { text = Self.uncomment(section, in: text) }
@@ -74,6 +74,13 @@ struct InitCommandTests {
             if value.contains("/") { named.append(value) }
         }
         #expect(named.count >= (topology == "connect-sync" ? 11 : 10), "\(named)")
+        // ldap.restrictRemoteSAM (AD-016 without SMB to the DCs) is a commented key of the ldap section; the kit's
+        // domain-controller.ps1 writes it with gpresult.
+        let gpresult = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("#   # restrictRemoteSAM: ") }?.split(separator: " ")[3], "the template names ldap.restrictRemoteSAM")
+        named.append(String(gpresult))
+        let dcScript = try folder.read("collect/domain-controller.ps1")
+        #expect(dcScript.contains("gpresult /scope computer /x \"$Out\\directory\\dc-gpresult.xml\" /f"), "\(dcScript)")
         for path in named {
             let windows = "$Out\\" + path.replacingOccurrences(of: "/", with: "\\")
             #expect(kit.contains(windows), "the kit writes \(windows) (named as \(path))")
@@ -82,6 +89,7 @@ struct InitCommandTests {
         let collected = try await CLI.run(["init", "--topology", topology, "--collect"], in: empty.path)
         #expect(collected.exitCode == 0 && collected.stdout.contains("# ---- collect/sync-server.ps1 ----"))
         #expect(collected.stdout.contains("# ---- collect/graph-exports.ps1 ----") && collected.stdout.contains(kit.prefix(200)))
+        #expect(collected.stdout.contains("# ---- collect/domain-controller.ps1 ----") && collected.stdout.contains("gpresult /scope computer /x"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty, "--collect prints and writes nothing")
         assertSnapshot(collected.stdout, named: "init-collect-\(topology).txt")
     }

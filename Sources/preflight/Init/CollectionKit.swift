@@ -1,7 +1,8 @@
 import PreflightCore
 
 /// The collection kit `preflight init` writes beside the template (or prints with `--collect`): one PowerShell script for
-/// the sync server and one for the Microsoft Graph exports. Each writes exactly the files the template names, under
+/// the sync server, one for the Microsoft Graph exports and one for a domain controller (AD-016's fallback when SYSVOL
+/// cannot be read over SMB). Each writes exactly the files the template names, under
 /// one folder to copy next to `preflight.yml`. The commands are the ones docs/collecting-exports.md and
 /// docs/cloud-sync.md give (and explain).
 enum CollectionKit {
@@ -14,6 +15,7 @@ enum CollectionKit {
         [
             Script(name: "sync-server.ps1", text: topology == .connectSync ? connectServer : cloudSyncAgent),
             Script(name: "graph-exports.ps1", text: GraphExports.text(for: topology)),
+            Script(name: "domain-controller.ps1", text: domainController),
         ]
     }
 
@@ -82,6 +84,27 @@ enum CollectionKit {
         } | Select-Object machineName, fileVersion | ConvertTo-Json | Set-Content "$Out\\cloud-sync\\agent-versions.json"
 
         Write-Host "Done: copy $Out next to preflight.yml and uncomment cloudSync.agentVersions."
+
+        """
+
+    /// docs/collecting-exports.md, "RestrictRemoteSAM without SMB to the DCs".
+    static let domainController = """
+        # domain-controller.ps1: only where preflight cannot read the domain controllers' SYSVOL over SMB (TCP 445) for
+        # AD-016 (RestrictRemoteSAM). Run it on a domain controller, in an elevated prompt; in several domains, on one DC
+        # of each (rename each file, and name it in that domain's ldap item). Writes ldap.restrictRemoteSAM: the DC's
+        # Resultant Set of Policy, which names the GPO whose RestrictRemoteSAM setting wins there. Run it again after a
+        # Group Policy change.
+        \(preamble)
+        # Source: https://learn.microsoft.com/windows-server/administration/windows-commands/gpresult
+        param([string]$Out = 'C:\\Temp\\preflight')
+        $ErrorActionPreference = 'Stop'
+        New-Item -ItemType Directory -Force -Path "$Out\\directory" | Out-Null
+
+        # ldap.restrictRemoteSAM: gpresult writes UTF-16 XML (<Rsop …>); copy it unchanged.
+        gpresult /scope computer /x "$Out\\directory\\dc-gpresult.xml" /f
+        if ($LASTEXITCODE -ne 0) { throw "gpresult exited with $LASTEXITCODE: run it in an elevated prompt on a domain controller." }
+
+        Write-Host "Done: copy $Out next to preflight.yml and uncomment ldap.restrictRemoteSAM."
 
         """
 }

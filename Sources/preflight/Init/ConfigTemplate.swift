@@ -57,6 +57,7 @@ enum ConfigTemplate {
             \(account)
             #   # scope: ["OU=Staff,DC=corp,DC=example,DC=com"]   # where the SSPR users are; \(scope)
             #   # exclude: ["OU=Kiosk,OU=Staff,DC=corp,DC=example,DC=com"]   # OUs inside the scope to leave out
+            #   # restrictRemoteSAM: directory/dc-gpresult.xml   # AD-016 when SMB (445) to the DCs is closed: a DC's gpresult /x (collect/domain-controller.ps1)
 
             """
     }

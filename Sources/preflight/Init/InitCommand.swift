@@ -6,7 +6,7 @@ import PreflightEngine
 extension Topology: ExpressibleByArgument {}
 
 /// `preflight init`: a commented `preflight.yml` that `validate` accepts as written, and the collection kit beside it
-/// (`collect/sync-server.ps1`, `collect/graph-exports.ps1`). Never overwrites a file without `--force`.
+/// (`collect/sync-server.ps1`, `collect/graph-exports.ps1`, `collect/domain-controller.ps1`). Never overwrites a file without `--force`.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
@@ -28,7 +28,7 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Replace files that exist.")
     var force = false
 
-    @Flag(help: "Print the collection kit's two scripts on stdout instead of writing anything.")
+    @Flag(help: "Print the collection kit's scripts on stdout instead of writing anything.")
     var collect = false
 
     func run() throws {
@@ -63,9 +63,9 @@ struct InitCommand: ParsableCommand {
         print(
             """
             Wrote \(out) (topology \(topology.rawValue)) and the collection kit: \(kit).
-            Next: run the kit's scripts (sync-server.ps1 on the sync server, graph-exports.ps1 where you sign in to Graph), copy
-            their output folder next to \(out), uncomment the sections you have and fill in each <…>, then run
-            'preflight validate' and 'preflight run'.
+            Next: run the kit's scripts (sync-server.ps1 on the sync server, graph-exports.ps1 where you sign in to Graph, and
+            domain-controller.ps1 on a DC only if preflight cannot reach SYSVOL over SMB), copy their output folder next to
+            \(out), uncomment the sections you have and fill in each <…>, then run 'preflight validate' and 'preflight run'.
             """)
     }
 }

@@ -31,7 +31,8 @@ struct FuzzRegressionTests {
         ("ConnectXML", "connect/contoso-pilot/GlobalSettings/MV.xml"), ("EventLog", "monitoring/events/healthy-wevtutil-root.xml"),
         ("EventLog", "monitoring/events/warnings-eventviewer.csv"), ("WevtutilXML", "monitoring/events/broken-wevtutil.xml"),
         ("AuditLog", "monitoring/audit/healthy-portal.csv"), ("AuditLog", "monitoring/audit/struggle-portal.json"),
-        ("SavedReport", "golden/report.json"),
+        ("SavedReport", "golden/report.json"), ("SavedRestrictRemoteSAM", "gpresult/dc1-restrict-sam.xml"),
+        ("SavedRestrictRemoteSAM", "gpresult/dc1-no-restriction.xml"),
     ])
     func eachHarnessAcceptsAValidFixture(harness: String, fixture: String) throws {
         var bytes = Array(try #require(FileManager.default.contents(atPath: Repository.fixture(fixture))))
@@ -54,6 +55,7 @@ struct FuzzRegressionTests {
             ("ConfigYAML", "phase: preflight\ntopology: connect-sync\n"),
             ("CheckFile", try String(contentsOfFile: Repository.checks + "/connect/CON-003.yml", encoding: .utf8)),
             ("WaiverFile", "waivers:\n  - check: AD-009\n    justification: Kiosks.\n    expires: 2026-12-31\n"),
+            ("SavedRestrictRemoteSAM", "[Registry Values]\r\nMACHINE\\System\\CurrentControlSet\\Control\\Lsa\\RestrictRemoteSAM=1,\"O:BAG:BAD:(A;;RC;;;BA)\"\r\n"),
         ]
         for (harness, text) in cases {
             let entry = try #require(Self.entries[harness])
