@@ -50,10 +50,14 @@ package enum CloudSyncProbe: ProbeKind {
     package static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         switch params {
         case .scope, .status: return .jobs(try await sharedJobs(context))
-        case .agents:
-            let settings = context.configuration.cloudSync
-            return .agents(try await context.shared.blockingValue(.cloudSyncAgents) { try CloudSyncReader.readAgents(settings) })
+        case .agents: return .agents(try await sharedAgents(context))
         }
+    }
+
+    /// One read of the agents per run, shared by CSY-002 and AD-017 (which compares the gMSA's password readers with them).
+    package static func sharedAgents(_ context: ProbeContext) async throws -> CloudSyncAgents {
+        let settings = context.configuration.cloudSync
+        return try await context.shared.blockingValue(.cloudSyncAgents) { try CloudSyncReader.readAgents(settings) }
     }
 
     /// One read of the jobs and schemas per run, shared by CSY-001, CSY-003 and the directory checks (which take the scope

@@ -22,7 +22,7 @@ struct DirectoryRun {
     func run(
         url: String, caFile: String?, bindDN: String = SambaDC.readerUPN, password: String = SambaDC.readerPassword,
         account: String? = nil, scope: [String] = [], exclude: [String] = [], startTLS: Bool = false, allowInsecure: Bool = false,
-        timeout: Double = 60, extraLDAP: [String] = [], only: [String]
+        timeout: Double = 60, extraLDAP: [String] = [], extraConfig: String = "", only: [String]
     ) async throws -> Outcome {
         var ldap = ["url: \"\(url)\"", "bindDN: \"\(bindDN)\"", "passwordEnv: LAB_PASSWORD"]
         if let caFile { ldap.append("caFile: \"\(caFile)\"") }
@@ -32,7 +32,7 @@ struct DirectoryRun {
         if startTLS { ldap.append("startTLS: true") }
         if allowInsecure { ldap.append("allowInsecure: true") }
         ldap += extraLDAP
-        let config = "timeoutSeconds: \(timeout)\nldap:\n" + ldap.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        let config = "timeoutSeconds: \(timeout)\nldap:\n" + ldap.map { "  " + $0 }.joined(separator: "\n") + "\n" + extraConfig
         let file = try folder.write("preflight.yml", config)
         let started = Date()
         let cli = try await CLI.run(

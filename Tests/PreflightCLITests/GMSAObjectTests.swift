@@ -38,11 +38,20 @@ final class GMSAObjectTests {
     }
     deinit { dc.stop() }
 
-    func run(bindAs bind: String? = nil) async throws -> DirectoryRun.Outcome {
+    func run(bindAs bind: String? = nil, extraConfig: String = "") async throws -> DirectoryRun.Outcome {
         try await runner.run(
             url: dc.ldapsURL, caFile: dc.caFile, bindDN: bind.map { "\($0)@corp.example.test" } ?? SambaDC.readerUPN,
             password: bind == nil ? SambaDC.readerPassword : Lab.servicePassword, account: "provAgentgMSA$",
-            scope: [Lab.ou("OU=CloudSync")], only: ["AD-017", "AD-018"])
+            scope: [Lab.ou("OU=CloudSync")], extraConfig: extraConfig, only: ["AD-017", "AD-018"])
+    }
+
+    /// Adds a member server's computer account (as a domain join writes it) and returns its DN.
+    func addComputer(_ name: String) throws -> String {
+        let dn = "CN=\(name),CN=Computers,\(SambaDC.baseDN)"
+        try dc.modify(
+            "dn: \(dn)\nchangetype: add\nobjectClass: computer\nsAMAccountName: \(name)$\nuserAccountControl: 4128\n"
+                + "dNSHostName: \(name.lowercased()).corp.example.test\n")
+        return dn
     }
 
     func readers(_ sddl: String) throws { try dc.replace("msDS-GroupMSAMembership", sddl: "O:BAD:" + sddl, on: Self.gmsa) }
@@ -58,6 +67,38 @@ final class GMSAObjectTests {
         #expect(listed.count == 2)
         #expect(listed.contains { $0.objectValue?["kind"] == .string("group") && $0.objectValue?["computerMembers"] == .number(1) }, "\(listed)")
     }
+
+    /// With the registered agents (`cloudSync.agents`, Graph's list: csagent1, csagent2, oldsync), a computer that hosts
+    /// none of them is more than the agent hosts; without them, every computer counts as a host. The DC stays a host.
+    @Test func aComputerThatHostsNoRegisteredAgentWarnsOnceTheAgentsAreKnown() async throws {
+        // The lab's CSAGENT1$ has no dNSHostName (matched by its NetBIOS name); FILESRV01$ has one.
+        let agent = "CN=CSAGENT1,CN=Computers,\(SambaDC.baseDN)", server = try addComputer("FILESRV01")
+        let hostSID = try dc.sid(of: Self.host), agentSID = try dc.sid(of: agent), serverSID = try dc.sid(of: server)
+        try dc.modify("dn: \(Self.group)\nchangetype: modify\nadd: member\nmember: \(server)\n-\n")
+        let groupSID = try dc.sid(of: Self.group)
+        try readers("(A;;0x000f01ff;;;\(hostSID))(A;;0x000f01ff;;;\(agentSID))(A;;0x000f01ff;;;\(serverSID))(A;;0x000f01ff;;;\(groupSID))")
+
+        let unknown = try #require(try await run().check("AD-017"))
+        #expect(unknown.status == .pass, "without cloudSync.agents every computer is a host: \(unknown.message)")
+
+        let agents = Repository.fixture("cloudsync/agents.json")
+        let known = try await run(extraConfig: "topology: cloud-sync\ncloudSync:\n  agents: \"\(agents)\"\n")
+        let check = try #require(known.check("AD-017"))
+        #expect(check.status == .warn, "\(check.message)")
+        let stranger = try #require(known.finding("AD-017", target: "FILESRV01$ (\(serverSID))"), "\(check.findings.map(\.target))")
+        #expect(stranger.status == .warn && stranger.message.contains("none of the provisioning agents cloudSync.agents lists"), "\(stranger.message)")
+        #expect(stranger.message.contains("csagent1.corp.example.test"), "the agents are named: \(stranger.message)")
+        let group = try #require(check.findings.first { $0.target.hasPrefix("AgentHosts") }, "\(check.findings.map(\.target))")
+        #expect(group.status == .warn && group.message.contains("FILESRV01$ (computer)"), "\(group.message)")
+        #expect(check.message.contains("Agent hosts: DC1$ (\(hostSID)), CSAGENT1$ (\(agentSID))"), "\(check.message)")
+        #expect(!check.findings.contains { $0.target.hasPrefix("CSAGENT1$") || $0.target.hasPrefix("DC1$") })
+
+        let broken = try folderWith("agents.json", "{\"value\": [")
+        let unread = try #require(try await run(extraConfig: "topology: cloud-sync\ncloudSync:\n  agents: \"\(broken)\"\n").check("AD-017"))
+        #expect(unread.status == .pass && unread.message.contains("cloudSync.agents could not be read"), "\(unread.message)")
+    }
+
+    func folderWith(_ name: String, _ text: String) throws -> String { try runner.folder.write(name, text) }
 
     @Test func domainUsersFailAndAUserWarnsNamingThem() async throws {
         try dc.modify("dn: \(Self.group)\nchangetype: modify\nadd: member\nmember: \(try userDN(Self.user))\n-\n")

@@ -36,13 +36,19 @@ enum GMSAClassification {
         sid == enterpriseDomainControllers || (sid.parent?.isNTDomainSID == true && sid.rid.map(domainControllerRIDs.contains) == true)
     }
 
-    /// What a trustee of `msDS-GroupMSAMembership` is, as a reader of the password.
-    static func reader(_ principal: GMSAPrincipal) -> Verdict {
+    /// What a trustee of `msDS-GroupMSAMembership` is, as a reader of the password. With `agents` (the registered
+    /// provisioning agents' machine names, `cloudSync.agents`), a computer that is none of them is more than the agent
+    /// hosts; without, every computer account counts as a host.
+    static func reader(_ principal: GMSAPrincipal, agents: [String]? = nil) -> Verdict {
         if isBroad(principal.sid) { return .broad("\(principal.name) holds every \(broadWhat(principal.sid))") }
         if isDomainControllers(principal.sid) { return .host }
         switch principal.kind {
-        case .computer: return .host
-        case .group: return group(principal)
+        case .computer:
+            guard let agents, !isAgentHost(principal.name, principal.host, agents: agents) else { return .host }
+            return .exposure(
+                "a computer account that is none of the provisioning agents cloudSync.agents lists (\(agentList(agents))): whatever "
+                    + "runs on it can retrieve the password")
+        case .group: return group(principal, agents: agents)
         case .user: return .exposure("a user account: whoever signs in as it can retrieve the password")
         case .serviceAccount: return .exposure("a service account, not a host: whatever runs as it can retrieve the password")
         case .wellKnown: return .exposure("a well-known principal, not a computer account")
@@ -54,10 +60,18 @@ enum GMSAClassification {
         }
     }
 
-    private static func group(_ principal: GMSAPrincipal) -> Verdict {
+    private static func group(_ principal: GMSAPrincipal, agents: [String]?) -> Verdict {
         let members = principal.members ?? []
         if let broad = members.first(where: { $0.sid.map(isBroad) == true }) {
             return .broad("\(principal.name) has \(broad.sid?.wellKnownName(domain: nil) ?? broad.name) as a member")
+        }
+        if let agents {
+            let strangers = members.filter { $0.kind == .computer && !isAgentHost($0.name, $0.host, agents: agents) }
+            if !strangers.isEmpty {
+                return .exposure(
+                    "a group holding \(strangers.count) computer account(s) that are none of the provisioning agents cloudSync.agents "
+                        + "lists (\(agentList(agents))): \(names(strangers))")
+            }
         }
         let others = members.filter { $0.kind != .computer }
         guard members.isEmpty || !others.isEmpty else { return .host }
@@ -66,9 +80,29 @@ enum GMSAClassification {
                 "a group with no member the bind account can see (members through primaryGroupID are not listed): check that it "
                     + "holds the agent hosts only")
         }
-        let names = others.prefix(5).map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
-        let more = others.count > 5 ? " and \(others.count - 5) more" : ""
-        return .exposure("a group holding \(others.count) member(s) that are not computer accounts: \(names)\(more)")
+        return .exposure("a group holding \(others.count) member(s) that are not computer accounts: \(names(others))")
+    }
+
+    /// Up to five members by name and kind, then how many more.
+    private static func names(_ members: [GMSAMember]) -> String {
+        let names = members.prefix(5).map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
+        return names + (members.count > 5 ? " and \(members.count - 5) more" : "")
+    }
+
+    private static func agentList(_ agents: [String]) -> String { agents.isEmpty ? "none" : agents.joined(separator: ", ") }
+
+    /// Whether the computer `samAccountName` (`NAME$`) is the host of one of the agents, by Graph's `machineName`: the
+    /// computer's `dNSHostName` when both are DNS names, else the host part, which is the computer's NetBIOS name cut to
+    /// 15 characters (https://learn.microsoft.com/troubleshoot/windows-server/active-directory/naming-conventions-for-computer-domain-site-ou).
+    /// A domain controller (primary group 516 or 521) holds every secret of the domain already: it counts as a host.
+    static func isAgentHost(_ samAccountName: String, _ host: GMSAHost?, agents: [String]) -> Bool {
+        if host?.isDomainController == true { return true }
+        let netbios = (samAccountName.hasSuffix("$") ? String(samAccountName.dropLast()) : samAccountName).lowercased()
+        return agents.contains { machine in
+            let machine = machine.lowercased()
+            if let dns = host?.dnsHostName?.lowercased(), machine.contains(".") { return dns == machine }
+            return String(machine.split(separator: ".").first ?? "").prefix(15) == netbios
+        }
     }
 
     private static func broadWhat(_ sid: SID) -> String {

@@ -24,6 +24,11 @@ package struct GMSAFacts: Codable, Sendable, Hashable {
     package var objectDACLUnreadable: String?
     /// The trustees of both, each once, resolved in the domain.
     package var principals: [GMSAPrincipal] = []
+    /// The provisioning agents' machine names from `cloudSync.agents` (Graph's `onPremisesAgent.machineName`): AD-017 then
+    /// tells the agent hosts from other computers. nil when the agents are not configured or could not be read.
+    package var agentMachines: [String]?
+    /// Why `cloudSync.agents` could not be read, for AD-017's message.
+    package var agentMachinesUnreadable: String?
 
     package init(dn: String, isGMSA: Bool) {
         self.dn = dn
@@ -54,6 +59,14 @@ package struct GMSAPrincipal: Codable, Sendable, Hashable {
     package var kind: Kind
     /// A group's members, nested ones included (the DC's in-chain match), each with its kind; nil unless a group.
     package var members: [GMSAMember]?
+    /// A computer's `dNSHostName` and whether it is a domain controller (`primaryGroupID` 516 or 521).
+    package var host: GMSAHost?
+}
+
+/// What AD-017 needs of a computer account to tell an agent host from another computer.
+package struct GMSAHost: Codable, Sendable, Hashable {
+    package var dnsHostName: String?
+    package var isDomainController: Bool
 }
 
 /// One member of a group, found through nesting or directly.
@@ -63,4 +76,6 @@ package struct GMSAMember: Codable, Sendable, Hashable {
     package var kind: GMSAPrincipal.Kind
     /// A foreignSecurityPrincipal's SID (its `cn`), e.g. S-1-5-11 for Authenticated Users.
     package var sid: SID?
+    /// A computer's host name and role, as `GMSAPrincipal.host`.
+    package var host: GMSAHost?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCloudSync
 import PreflightCore
 import PreflightEngine
 
@@ -72,7 +73,7 @@ struct GMSAGatherer {
         for chunk in stride(from: 0, to: wanted.count, by: 100).map({ Array(wanted[$0..<min($0 + 100, wanted.count)]) }) where !chunk.isEmpty {
             let filter = "(|" + chunk.map { "(objectSid=\(ldapFilterEscape(bytes: $0.bytes)))" }.joined() + ")"
             try connection.search(
-                base: domainDN, scope: .subtree, filter: filter, attributes: ["objectSid", "objectClass", "sAMAccountName", "cn"],
+                base: domainDN, scope: .subtree, filter: filter, attributes: ["objectSid", "objectClass", "sAMAccountName", "cn", "dNSHostName", "primaryGroupID"],
                 sdFlags: nil, pageSize: pageSize
             ) { entry in
                 if let bytes = entry.binary("objectSid").first, let sid = try? SID(bytes: bytes) { found[sid] = entry }
@@ -85,7 +86,8 @@ struct GMSAGatherer {
             }
             let kind = Self.kind(entry)
             let name = sid.wellKnownName(domain: nil) ?? entry.string("sAMAccountName") ?? entry.string("cn") ?? entry.dn
-            return GMSAPrincipal(sid: sid, name: name, dn: entry.dn, kind: kind, members: kind == .group ? try members(of: entry.dn) : nil)
+            return GMSAPrincipal(
+                sid: sid, name: name, dn: entry.dn, kind: kind, members: kind == .group ? try members(of: entry.dn) : nil, host: Self.host(entry, kind))
         }
     }
 
@@ -95,7 +97,7 @@ struct GMSAGatherer {
         var members: [GMSAMember] = []
         try connection.search(
             base: domainDN, scope: .subtree, filter: "(memberOf:1.2.840.113556.1.4.1941:=\(ldapFilterEscape(group)))",
-            attributes: ["objectClass", "sAMAccountName", "cn"], sdFlags: nil, pageSize: pageSize
+            attributes: ["objectClass", "sAMAccountName", "cn", "dNSHostName", "primaryGroupID"], sdFlags: nil, pageSize: pageSize
         ) { entry in
             let kind = Self.kind(entry)
             guard kind != .group else { return }
@@ -103,9 +105,18 @@ struct GMSAGatherer {
             members.append(
                 GMSAMember(
                     dn: entry.dn, name: entry.string("sAMAccountName") ?? cn ?? entry.dn, kind: kind,
-                    sid: kind == .foreign ? cn.flatMap { SID(string: $0) } : nil))
+                    sid: kind == .foreign ? cn.flatMap { SID(string: $0) } : nil, host: Self.host(entry, kind)))
         }
         return members.sorted { $0.dn < $1.dn }
+    }
+
+    /// A computer's `dNSHostName`, and whether its primary group is Domain Controllers (516) or Read-only Domain
+    /// Controllers (521), as for every DC account.
+    static func host(_ entry: LDAPEntry, _ kind: GMSAPrincipal.Kind) -> GMSAHost? {
+        guard kind == .computer else { return nil }
+        let primaryGroup = entry.string("primaryGroupID").flatMap { UInt32($0) }
+        return GMSAHost(
+            dnsHostName: entry.string("dNSHostName"), isDomainController: primaryGroup.map(GMSAClassification.domainControllerRIDs.contains) ?? false)
     }
 
     static func kind(_ entry: LDAPEntry) -> GMSAPrincipal.Kind {
@@ -125,8 +136,16 @@ extension DirectoryProbe {
     static func gatherGMSA(_ context: ProbeContext, domain index: Int) async throws -> Facts {
         let snapshot = try await snapshot(context, domain: index)
         let configuration = context.configuration, deadline = context.deadline, environment = context.environment
-        let gmsa = try await context.shared.blockingValue(.gmsa(index)) {
+        var gmsa = try await context.shared.blockingValue(.gmsa(index)) {
             try GMSAGatherer.gather(configuration, snapshot: snapshot, deadline: deadline, environment: environment)
+        }
+        // The registered agents, when Cloud Sync's are saved: AD-017 then tells their hosts from other computers.
+        if configuration.topology == .cloudSync, configuration.cloudSync.agents != nil {
+            do {
+                gmsa.agentMachines = try await CloudSyncProbe.sharedAgents(context).agents.compactMap(\.machineName)
+            } catch {
+                gmsa.agentMachinesUnreadable = "\(error)"
+            }
         }
         return .gmsa(snapshot, gmsa)
     }

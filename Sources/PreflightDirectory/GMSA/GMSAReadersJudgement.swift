@@ -33,7 +33,7 @@ enum GMSAReadersJudgement {
         var hosts: [String] = []
         view.readers = trustees.map { sid in
             let principal = g.principal(sid) ?? GMSAPrincipal(sid: sid, name: sid.description, kind: .unresolved)
-            let verdict = GMSAClassification.reader(principal)
+            let verdict = GMSAClassification.reader(principal, agents: g.agentMachines)
             let label = GMSAClassification.label(sid, g, s)
             switch verdict {
             case .host: hosts.append(label)
@@ -50,7 +50,10 @@ enum GMSAReadersJudgement {
                 findings: [Finding(status: .fail, target: g.dn, message: "msDS-GroupMSAMembership grants no one.")], view: view, g, s)
         }
         let hostSentence = hosts.isEmpty ? "" : " Agent hosts: \(hosts.joined(separator: ", "))."
-        let deny = view.denyACEs.isEmpty ? "" : " \(view.denyACEs.count) deny ACE(s) are not subtracted (see the evidence)."
+        let unreadAgents = g.agentMachinesUnreadable.map {
+            " cloudSync.agents could not be read, so every computer account counts as an agent host here: \($0)"
+        }
+        let deny = (view.denyACEs.isEmpty ? "" : " \(view.denyACEs.count) deny ACE(s) are not subtracted (see the evidence).") + (unreadAgents ?? "")
         if findings.contains(where: { $0.status == .fail }) {
             let broad = findings.filter { $0.status == .fail }.map(\.target).joined(separator: ", ")
             return failure(

@@ -137,3 +137,34 @@ struct GMSAJudgementTests {
         }
     }
 }
+
+/// Which computer hosts a registered provisioning agent (AD-017 with `cloudSync.agents`).
+@Suite("gMSA: agent hosts by machine name")
+struct GMSAAgentHostTests {
+    static let agents = ["csagent1.corp.example.test", "LONGAGENTHOSTNAME01.corp.example.test", "bare"]
+
+    @Test func theDNSNameDecidesWhenBothHaveOne() {
+        let host = GMSAHost(dnsHostName: "CSAgent1.corp.example.test", isDomainController: false)
+        #expect(GMSAClassification.isAgentHost("CSAGENT1$", host, agents: Self.agents))
+        let elsewhere = GMSAHost(dnsHostName: "csagent1.fabrikam.example.test", isDomainController: false)
+        #expect(!GMSAClassification.isAgentHost("CSAGENT1$", elsewhere, agents: Self.agents), "same host part, another domain")
+    }
+
+    @Test func withoutADNSNameTheNetBIOSNameIsTheHostPartCutTo15() {
+        #expect(GMSAClassification.isAgentHost("LONGAGENTHOSTNA$", nil, agents: Self.agents))
+        #expect(GMSAClassification.isAgentHost("BARE$", GMSAHost(dnsHostName: "bare.corp.example.test", isDomainController: false), agents: Self.agents))
+        #expect(!GMSAClassification.isAgentHost("FILESRV01$", nil, agents: Self.agents))
+    }
+
+    @Test func aDomainControllerIsAHostAndAnEmptyListHasNoOtherHost() {
+        #expect(GMSAClassification.isAgentHost("DC1$", GMSAHost(dnsHostName: "dc1.corp.example.test", isDomainController: true), agents: []))
+        #expect(!GMSAClassification.isAgentHost("CSAGENT1$", nil, agents: []))
+        let computer = GMSAPrincipal(sid: GMSAJudgementTests.host, name: "FILESRV01$", kind: .computer)
+        #expect(GMSAClassification.reader(computer) == .host, "without the agents every computer is a host")
+        guard case .exposure(let why) = GMSAClassification.reader(computer, agents: Self.agents) else {
+            Issue.record("a computer that is no agent host is an exposure")
+            return
+        }
+        #expect(why.contains("none of the provisioning agents"))
+    }
+}
