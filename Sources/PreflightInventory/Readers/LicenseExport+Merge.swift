@@ -2,8 +2,6 @@ import PreflightCore
 
 /// The licence export's parts merged in file order (`LicenseExport.open` reads them).
 extension LicenseExport.Reading {
-    var tasks: [@Sendable () -> Void] { parts.tasks }
-
     func finish() throws(InputFileError) -> LicenseExport.Result {
         let key = LicenseExport.key
         var licensing = InventoryFacts.Licensing(format: format, disabledPlansVisible: disabledVisible)

@@ -57,7 +57,6 @@ enum MemberExports {
     struct RegistrationReading: ExportReading {
         let parts: CSVParts<RegistrationRows>
         let table: UserTable
-        var tasks: [@Sendable () -> Void] { parts.tasks }
         func finish() throws(InputFileError) -> RegistrationResult { try finishRegistration(parts, table: table) }
     }
 
@@ -153,7 +152,6 @@ enum MemberExports {
     struct ScopeReading: ExportReading {
         let parts: CSVParts<ScopeRows>
         let table: UserTable
-        var tasks: [@Sendable () -> Void] { parts.tasks }
         func finish() throws(InputFileError) -> ScopeResult { try finishScopeGroup(parts, table: table) }
     }
 

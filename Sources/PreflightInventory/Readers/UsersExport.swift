@@ -113,8 +113,6 @@ enum UsersExport {
 }
 
 extension UsersExport.Reading {
-    var tasks: [@Sendable () -> Void] { parts.tasks }
-
     /// Adds the parts' users not added yet to the table.
     func finish() throws(InputFileError) -> UsersExport.Result {
         let key = UsersExport.key
