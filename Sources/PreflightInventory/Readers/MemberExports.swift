@@ -54,11 +54,15 @@ enum MemberExports {
         try openRegistration(path, table: table, split: split).read()
     }
 
-    struct RegistrationReading: ExportReading {
-        let parts: CSVParts<RegistrationRows>
+    /// A member export's parts and the table its rows mark, merged by `merge` (`finishRegistration`, `finishScopeGroup`).
+    struct Reading<Part: Sendable, Output>: ExportReading {
+        let parts: CSVParts<Part>
         let table: UserTable
-        func finish() throws(InputFileError) -> RegistrationResult { try finishRegistration(parts, table: table) }
+        let merge: (CSVParts<Part>, UserTable) throws(InputFileError) -> Output
+        func finish() throws(InputFileError) -> Output { try merge(parts, table) }
     }
+
+    typealias RegistrationReading = Reading<RegistrationRows, RegistrationResult>
 
     static func openRegistration(
         _ path: String, table: UserTable, split: CSVSplit = .standard
@@ -94,7 +98,7 @@ enum MemberExports {
             }
             return rows
         }
-        return RegistrationReading(parts: parts, table: table)
+        return RegistrationReading(parts: parts, table: table, merge: finishRegistration)
     }
 
     /// Merges the parts in file order, once every task has run (else reads them here).
@@ -117,10 +121,9 @@ enum MemberExports {
         }
         let columns = CSVColumns(reader.header)
         var input = InventoryFacts.Input(
-            key: registrationKey, path: path,
+            key: registrationKey,
             format: columns.has("isSsprRegistered") ? "Graph userRegistrationDetails" : "Entra admin center \"User registration details\"",
-            encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: parts.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+            rows: parts.rowCount, reader: reader)
         if other > 0 { input.notes.append("\(other) row(s) name users that are not in the users export; ignored.") }
         return RegistrationResult(input: input, marks: marks, matched: matched, other: other)
     }
@@ -149,11 +152,7 @@ enum MemberExports {
         try openScopeGroup(path, table: table, split: split).read()
     }
 
-    struct ScopeReading: ExportReading {
-        let parts: CSVParts<ScopeRows>
-        let table: UserTable
-        func finish() throws(InputFileError) -> ScopeResult { try finishScopeGroup(parts, table: table) }
-    }
+    typealias ScopeReading = Reading<ScopeRows, ScopeResult>
 
     static func openScopeGroup(
         _ path: String, table: UserTable, split: CSVSplit = .standard
@@ -185,7 +184,7 @@ enum MemberExports {
             }
             return rows
         }
-        return ScopeReading(parts: parts, table: table)
+        return ScopeReading(parts: parts, table: table, merge: finishScopeGroup)
     }
 
     /// Merges the parts in file order, once every task has run (else reads them here).
@@ -199,10 +198,7 @@ enum MemberExports {
             nestedGroups += part.nestedGroups
         }
         let reader = parts.header
-        var input = InventoryFacts.Input(
-            key: scopeKey, path: reader.path, format: "group members", encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: parts.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        var input = InventoryFacts.Input(key: scopeKey, format: "group members", rows: parts.rowCount, reader: reader)
         if nestedGroups > 0 {
             input.notes.append(
                 "\(nestedGroups) member(s) are groups; their members are not expanded (export the nested groups' members into the same file).")

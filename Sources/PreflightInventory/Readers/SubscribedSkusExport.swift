@@ -48,11 +48,7 @@ enum SubscribedSkusExport {
                     skuId: (skuID ?? found?.id)?.description, enabled: enabledUnits, consumed: consumedUnits,
                     carriesPremium: found.map { !$0.premiumPlans.isEmpty }))
         }
-        var input = InventoryFacts.Input(
-            key: key, path: path, format: "subscribed SKUs (Get-MgSubscribedSku)", encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: reader.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
-        return (input, skus)
+        return (InventoryFacts.Input(key: key, format: "subscribed SKUs (Get-MgSubscribedSku)", rows: reader.rowCount, reader: reader), skus)
     }
 
     static func notACount(_ reader: CSVReader, _ column: Int) -> InputFileError {

@@ -41,7 +41,6 @@ enum UsersExport {
     }
 
     struct Reading: ExportReading {
-        let path: String
         let parts: CSVParts<UserRows>
         let builder: UserTableBuilder
         let columns: CSVColumns
@@ -107,7 +106,7 @@ enum UsersExport {
         }
         let parts = try CSVParts(reader, split: split, body: body) { rows throws(InputFileError) in try builder.add(rows) }
         return Reading(
-            path: path, parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
+            parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
             blockedColumn: blockedColumn)
     }
 }
@@ -120,10 +119,7 @@ extension UsersExport.Reading {
         let table = builder.table
         let reader = parts.header
         let rowCount = parts.rowCount
-        var input = InventoryFacts.Input(
-            key: key, path: path, format: UsersExport.format(sync, columns), encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        var input = InventoryFacts.Input(key: key, format: UsersExport.format(sync, columns), rows: rowCount, reader: reader)
         if enabledColumn == nil && blockedColumn == nil {
             input.notes.append(
                 "No 'accountEnabled' column: every user counts as enabled, and disabled accounts cannot be told apart.")

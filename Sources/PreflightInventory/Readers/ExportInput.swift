@@ -1,0 +1,11 @@
+import PreflightCore
+
+extension InventoryFacts.Input {
+    /// An export as `reader` read it: its file, encoding and delimiter, and a note when it began with the '#TYPE' line
+    /// Windows PowerShell's Export-Csv writes without -NoTypeInformation.
+    init(key: String, format: String, rows: Int, reader: CSVReader) {
+        self.init(
+            key: key, path: reader.path, format: format, encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: rows)
+        if reader.hadTypeLine { notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+    }
+}
