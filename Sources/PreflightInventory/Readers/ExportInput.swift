@@ -9,3 +9,11 @@ extension InventoryFacts.Input {
         if reader.hadTypeLine { notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
     }
 }
+
+extension InputFileError {
+    /// The one wording of "this file is not the export its key names": the file, the key and the columns it has, then
+    /// `expected` ("Expected …", with how to export it again).
+    static func unrecognised(_ path: String, key: String, _ columns: CSVColumns, as export: String, _ expected: String) -> InputFileError {
+        InputFileError("'\(path)' (named by '\(key)') is not a \(export) this tool recognises. Its columns are \(columns.listed). " + expected)
+    }
+}

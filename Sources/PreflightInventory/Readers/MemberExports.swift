@@ -29,6 +29,13 @@ enum MemberExports {
         }
     }
 
+    /// Opens a member export: its reader, its columns and the columns that find each row's user (nil when it has none).
+    private static func header(_ path: String, key: String, idAliases: [String]) throws(InputFileError) -> (CSVReader, CSVColumns, UserKey?) {
+        let reader = try CSVReader(path: path, key: key)
+        let columns = CSVColumns(reader.header)
+        return (reader, columns, UserKey(columns, idAliases: idAliases))
+    }
+
     // MARK: Registration
 
     static let registrationKey = "inventory.registration"
@@ -67,14 +74,11 @@ enum MemberExports {
     static func openRegistration(
         _ path: String, table: UserTable, split: CSVSplit = .standard
     ) throws(InputFileError) -> RegistrationReading {
-        let reader = try CSVReader(path: path, key: registrationKey)
-        let columns = CSVColumns(reader.header)
-        guard let key = UserKey(columns, idAliases: ["id", "Object ID"]),
-            let registered = columns.index(["isSsprRegistered", "SSPR Registered"])
-        else {
-            throw InputFileError(
-                "'\(path)' (named by '\(registrationKey)') is not a user registration details export this tool recognises. Its "
-                    + "columns are \(columns.listed). Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
+        let (reader, columns, key) = try header(path, key: registrationKey, idAliases: ["id", "Object ID"])
+        guard let key, let registered = columns.index(["isSsprRegistered", "SSPR Registered"]) else {
+            throw .unrecognised(
+                path, key: registrationKey, columns, as: "user registration details export",
+                "Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
                     + "userRegistrationDetails) or 'User principal name' and 'SSPR Registered' (Entra admin center > Protection > "
                     + "Authentication methods > User registration details > Download).")
         }
@@ -157,12 +161,11 @@ enum MemberExports {
     static func openScopeGroup(
         _ path: String, table: UserTable, split: CSVSplit = .standard
     ) throws(InputFileError) -> ScopeReading {
-        let reader = try CSVReader(path: path, key: scopeKey)
-        let columns = CSVColumns(reader.header)
-        guard let key = UserKey(columns, idAliases: ["id", "objectId", "Object ID"]) else {
-            throw InputFileError(
-                "'\(path)' (named by '\(scopeKey)') is not a group member export this tool recognises. Its columns are "
-                    + "\(columns.listed). Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
+        let (reader, columns, key) = try header(path, key: scopeKey, idAliases: ["id", "objectId", "Object ID"])
+        guard let key else {
+            throw .unrecognised(
+                path, key: scopeKey, columns, as: "group member export",
+                "Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
                     + "Members > Download, or Get-MgGroupMember -GroupId <id> -All | Select-Object Id, "
                     + "@{n='UserPrincipalName'; e={$_.AdditionalProperties.userPrincipalName}} | Export-Csv scope.csv -NoTypeInformation).")
         }

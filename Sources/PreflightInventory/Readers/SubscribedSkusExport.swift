@@ -18,9 +18,9 @@ enum SubscribedSkusExport {
         let enabled = columns.index(enabledAliases)
         guard part != nil || id != nil, let consumed, let enabled else {
             let nested = columns.index(["PrepaidUnits"])
-            throw InputFileError(
-                "'\(path)' (named by '\(key)') is not a subscribed-SKU export this tool recognises. Its columns are \(columns.listed). "
-                    + "Expected 'SkuPartNumber' and/or 'SkuId', 'ConsumedUnits' and the enabled prepaid units as 'PrepaidUnits.Enabled' "
+            throw .unrecognised(
+                path, key: key, columns, as: "subscribed-SKU export",
+                "Expected 'SkuPartNumber' and/or 'SkuId', 'ConsumedUnits' and the enabled prepaid units as 'PrepaidUnits.Enabled' "
                     + "(or 'PrepaidUnitsEnabled', 'PrepaidEnabled', 'Enabled')"
                     + (nested != nil ? "; 'PrepaidUnits' is a nested object that Export-Csv cannot write" : "")
                     + ". Export it with: \(howToExport)")

@@ -53,9 +53,9 @@ enum UsersExport {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         guard let upnColumn = columns.index(upnAliases), let sync = syncColumn(columns) else {
-            throw InputFileError(
-                "'\(path)' (named by '\(key)') is not a user export this tool recognises. Its columns are \(columns.listed). "
-                    + "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
+            throw .unrecognised(
+                path, key: key, columns, as: "user export",
+                "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
                     + "'directorySynced' (Entra admin center > Users > All users > Download users), 'OnPremisesSyncEnabled' "
                     + "(Get-MgUser -All -Property Id,UserPrincipalName,AccountEnabled,OnPremisesSyncEnabled | Export-Csv "
                     + "users.csv -NoTypeInformation), or 'DirSyncEnabled', 'LastDirSyncTime' or 'ImmutableId' (the AzureAD and "
