@@ -18,12 +18,15 @@ enum AgentJudgement {
                     + "agent shows inactive after about an hour and disappears after about 10 days).",
                 details: details(agent, version: nil))
         }
+        /// The verdict with the findings so far and the evidence.
+        func judged(_ status: CheckStatus, _ message: String) -> Evaluation {
+            Evaluation(status: status, message: message, findings: findings, evidence: evidence)
+        }
         guard !facts.agents.isEmpty else {
-            return Evaluation(
-                status: .fail,
-                message: "No provisioning agent is registered in the tenant (the saved list is empty), so nothing can write passwords back. "
-                    + "Install the Microsoft Entra provisioning agent (1.1.977.0 or later) on a domain-joined server.",
-                evidence: evidence)
+            return judged(
+                .fail,
+                "No provisioning agent is registered in the tenant (the saved list is empty), so nothing can write passwords back. "
+                    + "Install the Microsoft Entra provisioning agent (1.1.977.0 or later) on a domain-joined server.")
         }
         guard !active.isEmpty else {
             return Evaluation(
@@ -33,12 +36,11 @@ enum AgentJudgement {
         }
         guard let versions = facts.versions else {
             findings += active.map { Finding(status: .error, target: name($0), message: "Graph does not report the agent's version.", details: details($0, version: nil)) }
-            return Evaluation(
-                status: .error,
-                message: "\(active.count) provisioning agent\(active.count == 1 ? " is" : "s are") active, but Graph does not report agent "
+            return judged(
+                .error,
+                "\(active.count) provisioning agent\(active.count == 1 ? " is" : "s are") active, but Graph does not report agent "
                     + "versions, so whether they reach \(minimum) is undecided. Save each agent host's AADConnectProvisioningAgent.exe "
-                    + "version in 'cloudSync.agentVersions' (docs/cloud-sync.md).",
-                findings: findings, evidence: evidence)
+                    + "version in 'cloudSync.agentVersions' (docs/cloud-sync.md).")
         }
         var current: [String] = []
         var old: [String] = []
@@ -68,26 +70,22 @@ enum AgentJudgement {
         }
         compared = AgentVersionsView(current: current, tooOld: old, versionUnknown: unknown)
         if !old.isEmpty {
-            return Evaluation(
-                status: .fail,
-                message: "\(old.count) of \(active.count) active provisioning agents are older than \(minimum): \(old.joined(separator: ", ")). "
-                    + "Upgrade them (run the latest AADConnectProvisioningAgentSetup.exe on each) or uninstall them.",
-                findings: findings, evidence: evidence)
+            return judged(
+                .fail,
+                "\(old.count) of \(active.count) active provisioning agents are older than \(minimum): \(old.joined(separator: ", ")). "
+                    + "Upgrade them (run the latest AADConnectProvisioningAgentSetup.exe on each) or uninstall them.")
         }
         if !unknown.isEmpty {
-            return Evaluation(
-                status: .error,
-                message: "\(unknown.count) of \(active.count) active provisioning agents have no saved version (\(unknown.joined(separator: ", "))), "
-                    + "so whether they reach \(minimum) is undecided. Add them to 'cloudSync.agentVersions'.",
-                findings: findings, evidence: evidence)
+            return judged(
+                .error,
+                "\(unknown.count) of \(active.count) active provisioning agents have no saved version (\(unknown.joined(separator: ", "))), "
+                    + "so whether they reach \(minimum) is undecided. Add them to 'cloudSync.agentVersions'.")
         }
         let sentence = "\(active.count) active provisioning agent\(active.count == 1 ? "" : "s") at \(minimum) or later: \(current.joined(separator: ", "))."
         if !inactive.isEmpty {
-            return Evaluation(
-                status: .warn, message: sentence + " \(inactive.count) more \(inactive.count == 1 ? "is" : "are") inactive: \(inactive.map(name).joined(separator: ", ")).",
-                findings: findings, evidence: evidence)
+            return judged(.warn, sentence + " \(inactive.count) more \(inactive.count == 1 ? "is" : "are") inactive: \(inactive.map(name).joined(separator: ", ")).")
         }
-        return Evaluation(status: .pass, message: sentence, evidence: evidence)
+        return judged(.pass, sentence)
     }
 
     static func name(_ agent: ProvisioningAgent) -> String { agent.machineName ?? agent.id }

@@ -22,8 +22,6 @@ package enum CloudSyncProbe: ProbeKind {
         case status
     }
 
-    package typealias Params = Judgement
-
     package enum Facts: Codable, Sendable {
         case jobs(CloudSyncJobs)
         case agents(CloudSyncAgents)
@@ -56,15 +54,13 @@ package enum CloudSyncProbe: ProbeKind {
 
     /// One read of the agents per run, shared by CSY-002 and AD-017 (which compares the gMSA's password readers with them).
     package static func sharedAgents(_ context: ProbeContext) async throws -> CloudSyncAgents {
-        let settings = context.configuration.cloudSync
-        return try await context.shared.blockingValue(.cloudSyncAgents) { try CloudSyncReader.readAgents(settings) }
+        try await context.readOnce(.cloudSyncAgents) { try CloudSyncReader.readAgents($0.cloudSync) }
     }
 
     /// One read of the jobs and schemas per run, shared by CSY-001, CSY-003 and the directory checks (which take the scope
     /// from it under `topology: cloud-sync`).
     package static func sharedJobs(_ context: ProbeContext) async throws -> CloudSyncJobs {
-        let settings = context.configuration.cloudSync
-        return try await context.shared.blockingValue(.cloudSyncJobs) { try CloudSyncReader.readJobs(settings) }
+        try await context.readOnce(.cloudSyncJobs) { try CloudSyncReader.readJobs($0.cloudSync) }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
@@ -73,7 +69,7 @@ package enum CloudSyncProbe: ProbeKind {
         case (.jobs(let jobs), .status): return StatusJudgement.evaluate(jobs)
         case (.agents(let agents), .agents): return AgentJudgement.evaluate(agents)
         case (.jobs, .agents), (.agents, .scope), (.agents, .status):
-            return .error("The saved Cloud Sync facts are not those this judgement reads; collect them again.")
+            return .factsOfAnotherJudgement("Cloud Sync")
         }
     }
 

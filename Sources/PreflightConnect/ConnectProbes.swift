@@ -21,8 +21,6 @@ package enum ConnectProbe: ProbeKind {
         case staging
     }
 
-    package typealias Params = Judgement
-
     /// The export, or for `staging` the scheduler output.
     package enum Facts: Codable, Sendable {
         case export(ConnectFacts)
@@ -52,8 +50,7 @@ package enum ConnectProbe: ProbeKind {
     /// One parse per run, shared by the six export checks and the directory checks (which take the account
     /// and the OU scope from it); the parse runs on its own thread, not the cooperative pool.
     package static func sharedExport(_ context: ProbeContext) async throws -> ConnectFacts {
-        let settings = context.configuration.connect
-        return try await context.shared.blockingValue(.connectExport) { try ConnectExportReader.read(settings) }
+        try await context.readOnce(.connectExport) { try ConnectExportReader.read($0.connect) }
     }
 
     package static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
@@ -66,7 +63,7 @@ package enum ConnectProbe: ProbeKind {
         case (.export(let export), .passwordHashSync): return ConnectJudgements.passwordHashSync(export)
         case (.export(let export), .version): return ConnectJudgements.version(export)
         case (.scheduler, _), (.export, .staging):
-            return .error("The saved Connect facts are not those this judgement reads; collect them again.")
+            return .factsOfAnotherJudgement("Connect")
         }
     }
 

@@ -170,7 +170,7 @@ package enum DirectoryProbe: ProbeKind {
         case (.remoteSAM(let gathered, let remoteSAM), .restrictRemoteSAM): return RemoteSAMJudgement.evaluate(remoteSAM, gathered)
         case (.gmsa(let gathered, let gmsa), .gmsa(let aspect)): return GMSAJudgement.evaluate(aspect, gmsa, gathered)
         case (.snapshot(let gathered), _): snapshot = gathered
-        default: return .error("The saved directory facts are not those this judgement reads; collect them again.")
+        default: return .factsOfAnotherJudgement("directory")
         }
         switch params {
         case .bind: return .error("The saved directory facts hold no bind; collect them again.")

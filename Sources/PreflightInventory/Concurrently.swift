@@ -81,13 +81,17 @@ private final class TaskQueue: DeferredWork, @unchecked Sendable {
 /// An export whose header is read and understood: its parts (`CSVParts`) are read by `tasks` on any threads, then
 /// merged by `finish()`. The gatherer runs the tasks of several exports together; `read()` runs one export's alone.
 protocol ExportReading {
+    associatedtype Part: Sendable
     associatedtype Output
-    var tasks: [@Sendable () -> Void] { get }
+    var parts: CSVParts<Part> { get }
     /// Merges the parts in file order, once every task has run (else reads the parts here).
     func finish() throws(InputFileError) -> Output
 }
 
 extension ExportReading {
+    /// One task per part of the export.
+    var tasks: [@Sendable () -> Void] { parts.tasks }
+
     func read() throws(InputFileError) -> Output {
         runOnCores(tasks)
         return try finish()

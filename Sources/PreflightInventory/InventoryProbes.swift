@@ -54,9 +54,8 @@ enum InventoryProbe: ProbeKind {
     }
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> InventoryFacts {
-        let settings = context.configuration.inventory
         // One pass over the exports per run, shared by INV-001 to INV-006, on its own thread.
-        return try await context.shared.blockingValue(.inventoryExports) { InventoryGatherer.gather(settings) }
+        try await context.readOnce(.inventoryExports) { InventoryGatherer.gather($0.inventory) }
     }
 
     static func evaluate(_ facts: InventoryFacts, params: Params, context: EvaluationContext) -> Evaluation {

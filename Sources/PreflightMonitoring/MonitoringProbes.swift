@@ -12,13 +12,21 @@ package let monitoringProbes: [RegisteredProbe] = [
 /// Both files are parsed once per run (off the cooperative pool) and shared by the checks that read them.
 enum MonitoringShared {
     static func events(_ context: ProbeContext) async throws -> EventLogFacts {
-        let paths = context.configuration.monitoring.events
-        return try await context.shared.blockingValue(.eventLog) { try EventLogReader.read(paths) }
+        try await context.readOnce(.eventLog) { try EventLogReader.read($0.monitoring.events) }
     }
 
     static func audit(_ context: ProbeContext) async throws -> AuditLogFacts {
-        let paths = context.configuration.monitoring.audit
-        return try await context.shared.blockingValue(.auditLog) { try AuditLogReader.read(paths) }
+        try await context.readOnce(.auditLog) { try AuditLogReader.read($0.monitoring.audit) }
+    }
+
+    /// The directory's view of the users `named` finds in the log within the monitoring window, for the judgement that
+    /// cross-references them (MON-003, MON-005; `wanted`); nil for the others, which judge the log alone.
+    static func crossReference<Log>(
+        _ log: Log, if wanted: Bool, named: (Log, Double) -> [String], withSnapshot: Bool, context: ProbeContext
+    ) async -> DirectoryCrossReference? {
+        guard wanted else { return nil }
+        let names = named(log, context.configuration.monitoring.windowHours)
+        return await DirectoryLookup.crossReference(names: names, withSnapshot: withSnapshot, context: context)
     }
 
     /// Each event export, dated by its export marker row, else its newest event (the same end the window uses). The file
@@ -73,14 +81,11 @@ enum MonitoringEventsProbe: ProbeKind {
         case directoryErrors = "directory-errors"
     }
 
-    typealias Params = Judgement
-
     /// MON-003 also carries the directory's view of the users its 33004 events name.
     struct Facts: Codable, Sendable {
         var log: EventLogFacts
         var directory: DirectoryCrossReference?
     }
-
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         MissingInput.unless(
@@ -90,9 +95,9 @@ enum MonitoringEventsProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let log = try await MonitoringShared.events(context)
-        guard params == .directoryErrors else { return Facts(log: log, directory: nil) }
-        let names = ADErrorJudgement.permissionErrorUsers(log, windowHours: context.configuration.monitoring.windowHours)
-        return Facts(log: log, directory: await DirectoryLookup.crossReference(names: names, withSnapshot: true, context: context))
+        let named = ADErrorJudgement.permissionErrorUsers
+        return Facts(
+            log: log, directory: await MonitoringShared.crossReference(log, if: params == .directoryErrors, named: named, withSnapshot: true, context: context))
     }
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {
@@ -125,13 +130,10 @@ enum MonitoringAuditProbe: ProbeKind {
         case adminResets = "admin-resets"
     }
 
-    typealias Params = Judgement
-
     struct Facts: Codable, Sendable {
         var audit: AuditLogFacts
         var directory: DirectoryCrossReference?
     }
-
 
     static func missingInput(_ params: Params, context: ProbeContext) -> String? {
         MissingInput.unless(
@@ -141,9 +143,9 @@ enum MonitoringAuditProbe: ProbeKind {
 
     static func gather(_ params: Params, context: ProbeContext) async throws -> Facts {
         let audit = try await MonitoringShared.audit(context)
-        guard params == .adminResets else { return Facts(audit: audit, directory: nil) }
-        let names = AuditJudgements.adminResetsNotWrittenBack(audit, windowHours: context.configuration.monitoring.windowHours)
-        return Facts(audit: audit, directory: await DirectoryLookup.crossReference(names: names, withSnapshot: false, context: context))
+        let named = AuditJudgements.adminResetsNotWrittenBack
+        return Facts(
+            audit: audit, directory: await MonitoringShared.crossReference(audit, if: params == .adminResets, named: named, withSnapshot: false, context: context))
     }
 
     static func evaluate(_ facts: Facts, params: Params, context: EvaluationContext) -> Evaluation {

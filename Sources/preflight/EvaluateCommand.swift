@@ -20,9 +20,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file 'preflight run --save-facts' wrote.", valueName: "facts"))
     var facts: String
     @Option(
-        help: ArgumentHelp(
-            "Judge with this configuration's settings instead of the saved run's (the files it names are not read).",
-            valueName: "file"))
+        help: .file("Judge with this configuration's settings instead of the saved run's (the files it names are not read)."))
     var config: String?
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: ReportOutputOptions

@@ -132,8 +132,7 @@ struct CatalogOptions: ParsableArguments {
 struct ConfigOptions: ParsableArguments {
     @Option(
         name: .customLong("config"),
-        help: ArgumentHelp(
-            "The configuration file (default: $PREFLIGHT_CONFIG, else ./preflight.yml or ./preflight.yaml when present).", valueName: "file"),
+        help: .file("The configuration file (default: $PREFLIGHT_CONFIG, else ./preflight.yml or ./preflight.yaml when present)."),
         completion: .file(extensions: ["yml", "yaml"]))
     var path: String?
 

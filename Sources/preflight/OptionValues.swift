@@ -77,3 +77,8 @@ enum WhyFormat: String, CaseIterable, ExpressibleByArgument {
         }
     }
 }
+
+extension ArgumentHelp {
+    /// The help of an option whose value is a path to a file: `--help` shows it as `<file>`.
+    static func file(_ abstract: String) -> ArgumentHelp { ArgumentHelp(abstract, valueName: "file") }
+}

@@ -12,12 +12,10 @@ struct RedactionOptions: ParsableArguments {
     var redact = false
     @Flag(help: "With --redact: hash the customer's domain names, host names and name on the cover too.")
     var redactDomains = false
-    @Option(help: ArgumentHelp("With --redact: the file that holds the key (never the key itself on the command line).", valueName: "file"))
+    @Option(help: .file("With --redact: the file that holds the key (never the key itself on the command line)."))
     var redactKeyFile: String?
     @Option(
-        help: ArgumentHelp(
-            "With --redact: write each pseudonym and its original to this file (mode 0600); never inside the reports' folder.",
-            valueName: "file"))
+        help: .file("With --redact: write each pseudonym and its original to this file (mode 0600); never inside the reports' folder."))
     var redactMapping: String?
 
     /// Usage errors (exit 64): a companion without --redact, or a mapping where the reports go (`outFolder` for `run`,

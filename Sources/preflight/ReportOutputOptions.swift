@@ -15,7 +15,7 @@ struct ReportOutputOptions: ParsableArguments {
     var failOn: Severity?
     @Flag(help: "Warnings fail the run too (exit code 1), at the --fail-on severities.")
     var strict = false
-    @Option(help: ArgumentHelp("A waiver file (overrides the configuration's 'waivers').", valueName: "file"))
+    @Option(help: .file("A waiver file (overrides the configuration's 'waivers')."))
     var waivers: String?
     @Option(help: ArgumentHelp("Keep only the newest N timestamped report sets in --out; delete older ones.", valueName: "n"))
     var keep: Int?

@@ -30,9 +30,7 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "file|latest"))
     var baseline: String?
     @Option(
-        help: ArgumentHelp(
-            "Also save what the probes gathered (facts, not verdicts; no secret) to this file, for 'preflight evaluate'.",
-            valueName: "file"))
+        help: .file("Also save what the probes gathered (facts, not verdicts; no secret) to this file, for 'preflight evaluate'."))
     var saveFacts: String?
     @OptionGroup var output: ReportOutputOptions
 

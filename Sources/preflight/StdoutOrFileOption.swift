@@ -4,7 +4,7 @@ import PreflightCore
 
 /// `--out FILE` of the commands that print one document (`render`, `diff`): stdout, or the file written atomically.
 struct StdoutOrFileOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
+    @Option(help: .file("Write to this file (atomically) instead of stdout."))
     var out: String?
 
     func write(_ body: Data) throws {

@@ -6,6 +6,14 @@ import PreflightCore
 /// the same judgement, or the same check after a catalog update changed its params.
 package protocol FactsIndependentOfParams {}
 
+extension Evaluation {
+    /// The one wording of a kind's `evaluate` given facts gathered for another of its judgements (only saved facts that
+    /// were edited or mismatched can do that): `source` names what the facts are of ("Connect", "Cloud Sync").
+    package static func factsOfAnotherJudgement(_ source: String) -> Evaluation {
+        .error("The saved \(source) facts are not those this judgement reads; collect them again.")
+    }
+}
+
 /// How a check's probe ended, and what `run --save-facts` keeps of it.
 enum SavedOutcome: Sendable {
     case facts(any Encodable & Sendable, judgedAt: Date, inputs: [EvidenceInput])

@@ -14,7 +14,8 @@ package protocol ProbeKind: Sendable {
     /// What a check of this kind judges. Kinds that judge one thing keep the default, `SoleJudgement`, and their check
     /// files need no `judgement:`.
     associatedtype Judgement: RawRepresentable & CaseIterable & Sendable = SoleJudgement where Judgement.RawValue == String
-    associatedtype Params: Sendable
+    /// A judgement with its typed params. Kinds whose judgements take no params keep the default, the judgement itself.
+    associatedtype Params: Sendable = Judgement
     associatedtype Facts: Codable & Sendable
 
     /// The name check files use in `probe:`.
@@ -132,6 +133,17 @@ extension SharedFacts {
         _ key: SharedFactKey<Value>, read: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
         try await value(key) { try await runBlocking("preflight.\(key.name)", read) }
+    }
+}
+
+extension ProbeContext {
+    /// The run's one reading of a configured input (`SharedFacts.blockingValue`): `read` is given the configuration, so a
+    /// probe names only the key, the section and the reader.
+    package func readOnce<Value: Sendable>(
+        _ key: SharedFactKey<Value>, _ read: @escaping @Sendable (Configuration) throws -> Value
+    ) async throws -> Value {
+        let configuration = self.configuration
+        return try await shared.blockingValue(key) { try read(configuration) }
     }
 }
 

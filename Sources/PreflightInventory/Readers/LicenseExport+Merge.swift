@@ -2,8 +2,6 @@ import PreflightCore
 
 /// The licence export's parts merged in file order (`LicenseExport.open` reads them).
 extension LicenseExport.Reading {
-    var tasks: [@Sendable () -> Void] { parts.tasks }
-
     func finish() throws(InputFileError) -> LicenseExport.Result {
         let key = LicenseExport.key
         var licensing = InventoryFacts.Licensing(format: format, disabledPlansVisible: disabledVisible)
@@ -18,10 +16,7 @@ extension LicenseExport.Reading {
             }
         }
         let reader = parts.header
-        var input = InventoryFacts.Input(
-            key: key, path: path, format: format, encoding: reader.encoding.rawValue, delimiter: reader.delimiterName,
-            rows: parts.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        var input = InventoryFacts.Input(key: key, format: format, rows: parts.rowCount, reader: reader)
         if !disabledVisible {
             input.notes.append(
                 "This export does not record disabled service plans, so a user whose P1/P2 plan is switched off counts as licensed.")

@@ -173,9 +173,9 @@ enum LicenseExport {
         if sku != nil || part != nil {
             return .flattened(sku: sku, part: part, disabled: columns.index(["DisabledPlans"]))
         }
-        throw InputFileError(
-            "'\(path)' (named by '\(key)') is not a licence export this tool recognises. Its columns are \(columns.listed). "
-                + "Expected one of: 'SkuId' and/or 'SkuPartNumber' with 'UserPrincipalName' (one row per user and SKU, optionally "
+        throw .unrecognised(
+            path, key: key, columns, as: "licence export",
+            "Expected one of: 'SkuId' and/or 'SkuPartNumber' with 'UserPrincipalName' (one row per user and SKU, optionally "
                 + "'DisabledPlans'); 'Licenses' (Microsoft 365 admin center > Users > Active users > Export users); or "
                 + "'AssignedLicenses' holding Graph JSON. The inventory section of docs/collecting-exports.md has the exact PowerShell.")
     }

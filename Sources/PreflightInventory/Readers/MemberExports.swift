@@ -29,6 +29,13 @@ enum MemberExports {
         }
     }
 
+    /// Opens a member export: its reader, its columns and the columns that find each row's user (nil when it has none).
+    private static func header(_ path: String, key: String, idAliases: [String]) throws(InputFileError) -> (CSVReader, CSVColumns, UserKey?) {
+        let reader = try CSVReader(path: path, key: key)
+        let columns = CSVColumns(reader.header)
+        return (reader, columns, UserKey(columns, idAliases: idAliases))
+    }
+
     // MARK: Registration
 
     static let registrationKey = "inventory.registration"
@@ -54,24 +61,24 @@ enum MemberExports {
         try openRegistration(path, table: table, split: split).read()
     }
 
-    struct RegistrationReading: ExportReading {
-        let parts: CSVParts<RegistrationRows>
+    /// A member export's parts and the table its rows mark, merged by `merge` (`finishRegistration`, `finishScopeGroup`).
+    struct Reading<Part: Sendable, Output>: ExportReading {
+        let parts: CSVParts<Part>
         let table: UserTable
-        var tasks: [@Sendable () -> Void] { parts.tasks }
-        func finish() throws(InputFileError) -> RegistrationResult { try finishRegistration(parts, table: table) }
+        let merge: (CSVParts<Part>, UserTable) throws(InputFileError) -> Output
+        func finish() throws(InputFileError) -> Output { try merge(parts, table) }
     }
+
+    typealias RegistrationReading = Reading<RegistrationRows, RegistrationResult>
 
     static func openRegistration(
         _ path: String, table: UserTable, split: CSVSplit = .standard
     ) throws(InputFileError) -> RegistrationReading {
-        let reader = try CSVReader(path: path, key: registrationKey)
-        let columns = CSVColumns(reader.header)
-        guard let key = UserKey(columns, idAliases: ["id", "Object ID"]),
-            let registered = columns.index(["isSsprRegistered", "SSPR Registered"])
-        else {
-            throw InputFileError(
-                "'\(path)' (named by '\(registrationKey)') is not a user registration details export this tool recognises. Its "
-                    + "columns are \(columns.listed). Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
+        let (reader, columns, key) = try header(path, key: registrationKey, idAliases: ["id", "Object ID"])
+        guard let key, let registered = columns.index(["isSsprRegistered", "SSPR Registered"]) else {
+            throw .unrecognised(
+                path, key: registrationKey, columns, as: "user registration details export",
+                "Expected 'userPrincipalName' (or 'id') and 'isSsprRegistered' (Graph "
                     + "userRegistrationDetails) or 'User principal name' and 'SSPR Registered' (Entra admin center > Protection > "
                     + "Authentication methods > User registration details > Download).")
         }
@@ -95,7 +102,7 @@ enum MemberExports {
             }
             return rows
         }
-        return RegistrationReading(parts: parts, table: table)
+        return RegistrationReading(parts: parts, table: table, merge: finishRegistration)
     }
 
     /// Merges the parts in file order, once every task has run (else reads them here).
@@ -118,10 +125,9 @@ enum MemberExports {
         }
         let columns = CSVColumns(reader.header)
         var input = InventoryFacts.Input(
-            key: registrationKey, path: path,
+            key: registrationKey,
             format: columns.has("isSsprRegistered") ? "Graph userRegistrationDetails" : "Entra admin center \"User registration details\"",
-            encoding: reader.encoding.rawValue, delimiter: reader.delimiterName, rows: parts.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+            rows: parts.rowCount, reader: reader)
         if other > 0 { input.notes.append("\(other) row(s) name users that are not in the users export; ignored.") }
         return RegistrationResult(input: input, marks: marks, matched: matched, other: other)
     }
@@ -150,22 +156,16 @@ enum MemberExports {
         try openScopeGroup(path, table: table, split: split).read()
     }
 
-    struct ScopeReading: ExportReading {
-        let parts: CSVParts<ScopeRows>
-        let table: UserTable
-        var tasks: [@Sendable () -> Void] { parts.tasks }
-        func finish() throws(InputFileError) -> ScopeResult { try finishScopeGroup(parts, table: table) }
-    }
+    typealias ScopeReading = Reading<ScopeRows, ScopeResult>
 
     static func openScopeGroup(
         _ path: String, table: UserTable, split: CSVSplit = .standard
     ) throws(InputFileError) -> ScopeReading {
-        let reader = try CSVReader(path: path, key: scopeKey)
-        let columns = CSVColumns(reader.header)
-        guard let key = UserKey(columns, idAliases: ["id", "objectId", "Object ID"]) else {
-            throw InputFileError(
-                "'\(path)' (named by '\(scopeKey)') is not a group member export this tool recognises. Its columns are "
-                    + "\(columns.listed). Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
+        let (reader, columns, key) = try header(path, key: scopeKey, idAliases: ["id", "objectId", "Object ID"])
+        guard let key else {
+            throw .unrecognised(
+                path, key: scopeKey, columns, as: "group member export",
+                "Expected 'userPrincipalName' and/or 'id' (Entra admin center > Groups > the group > "
                     + "Members > Download, or Get-MgGroupMember -GroupId <id> -All | Select-Object Id, "
                     + "@{n='UserPrincipalName'; e={$_.AdditionalProperties.userPrincipalName}} | Export-Csv scope.csv -NoTypeInformation).")
         }
@@ -187,7 +187,7 @@ enum MemberExports {
             }
             return rows
         }
-        return ScopeReading(parts: parts, table: table)
+        return ScopeReading(parts: parts, table: table, merge: finishScopeGroup)
     }
 
     /// Merges the parts in file order, once every task has run (else reads them here).
@@ -201,10 +201,7 @@ enum MemberExports {
             nestedGroups += part.nestedGroups
         }
         let reader = parts.header
-        var input = InventoryFacts.Input(
-            key: scopeKey, path: reader.path, format: "group members", encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: parts.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        var input = InventoryFacts.Input(key: scopeKey, format: "group members", rows: parts.rowCount, reader: reader)
         if nestedGroups > 0 {
             input.notes.append(
                 "\(nestedGroups) member(s) are groups; their members are not expanded (export the nested groups' members into the same file).")

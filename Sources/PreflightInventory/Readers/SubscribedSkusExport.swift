@@ -18,9 +18,9 @@ enum SubscribedSkusExport {
         let enabled = columns.index(enabledAliases)
         guard part != nil || id != nil, let consumed, let enabled else {
             let nested = columns.index(["PrepaidUnits"])
-            throw InputFileError(
-                "'\(path)' (named by '\(key)') is not a subscribed-SKU export this tool recognises. Its columns are \(columns.listed). "
-                    + "Expected 'SkuPartNumber' and/or 'SkuId', 'ConsumedUnits' and the enabled prepaid units as 'PrepaidUnits.Enabled' "
+            throw .unrecognised(
+                path, key: key, columns, as: "subscribed-SKU export",
+                "Expected 'SkuPartNumber' and/or 'SkuId', 'ConsumedUnits' and the enabled prepaid units as 'PrepaidUnits.Enabled' "
                     + "(or 'PrepaidUnitsEnabled', 'PrepaidEnabled', 'Enabled')"
                     + (nested != nil ? "; 'PrepaidUnits' is a nested object that Export-Csv cannot write" : "")
                     + ". Export it with: \(howToExport)")
@@ -48,11 +48,7 @@ enum SubscribedSkusExport {
                     skuId: (skuID ?? found?.id)?.description, enabled: enabledUnits, consumed: consumedUnits,
                     carriesPremium: found.map { !$0.premiumPlans.isEmpty }))
         }
-        var input = InventoryFacts.Input(
-            key: key, path: path, format: "subscribed SKUs (Get-MgSubscribedSku)", encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: reader.rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
-        return (input, skus)
+        return (InventoryFacts.Input(key: key, format: "subscribed SKUs (Get-MgSubscribedSku)", rows: reader.rowCount, reader: reader), skus)
     }
 
     static func notACount(_ reader: CSVReader, _ column: Int) -> InputFileError {

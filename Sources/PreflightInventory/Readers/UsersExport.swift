@@ -41,7 +41,6 @@ enum UsersExport {
     }
 
     struct Reading: ExportReading {
-        let path: String
         let parts: CSVParts<UserRows>
         let builder: UserTableBuilder
         let columns: CSVColumns
@@ -54,9 +53,9 @@ enum UsersExport {
         let reader = try CSVReader(path: path, key: key)
         let columns = CSVColumns(reader.header)
         guard let upnColumn = columns.index(upnAliases), let sync = syncColumn(columns) else {
-            throw InputFileError(
-                "'\(path)' (named by '\(key)') is not a user export this tool recognises. Its columns are \(columns.listed). "
-                    + "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
+            throw .unrecognised(
+                path, key: key, columns, as: "user export",
+                "Expected 'userPrincipalName' and a column that says whether each user is synchronized from AD: "
                     + "'directorySynced' (Entra admin center > Users > All users > Download users), 'OnPremisesSyncEnabled' "
                     + "(Get-MgUser -All -Property Id,UserPrincipalName,AccountEnabled,OnPremisesSyncEnabled | Export-Csv "
                     + "users.csv -NoTypeInformation), or 'DirSyncEnabled', 'LastDirSyncTime' or 'ImmutableId' (the AzureAD and "
@@ -107,14 +106,12 @@ enum UsersExport {
         }
         let parts = try CSVParts(reader, split: split, body: body) { rows throws(InputFileError) in try builder.add(rows) }
         return Reading(
-            path: path, parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
+            parts: parts, builder: builder, columns: columns, sync: sync, enabledColumn: enabledColumn,
             blockedColumn: blockedColumn)
     }
 }
 
 extension UsersExport.Reading {
-    var tasks: [@Sendable () -> Void] { parts.tasks }
-
     /// Adds the parts' users not added yet to the table.
     func finish() throws(InputFileError) -> UsersExport.Result {
         let key = UsersExport.key
@@ -122,10 +119,7 @@ extension UsersExport.Reading {
         let table = builder.table
         let reader = parts.header
         let rowCount = parts.rowCount
-        var input = InventoryFacts.Input(
-            key: key, path: path, format: UsersExport.format(sync, columns), encoding: reader.encoding.rawValue,
-            delimiter: reader.delimiterName, rows: rowCount)
-        if reader.hadTypeLine { input.notes.append("Began with a '#TYPE' line (Windows PowerShell Export-Csv); skipped.") }
+        var input = InventoryFacts.Input(key: key, format: UsersExport.format(sync, columns), rows: rowCount, reader: reader)
         if enabledColumn == nil && blockedColumn == nil {
             input.notes.append(
                 "No 'accountEnabled' column: every user counts as enabled, and disabled accounts cannot be told apart.")

@@ -21,7 +21,7 @@ struct InitCommand: ParsableCommand {
     var topology: Topology = .connectSync
 
     @Option(
-        help: ArgumentHelp("Where to write the configuration; the kit goes into collect/ beside it.", valueName: "file"),
+        help: .file("Where to write the configuration; the kit goes into collect/ beside it."),
         completion: .file(extensions: ["yml", "yaml"]))
     var out = Configuration.defaultFileName
 
