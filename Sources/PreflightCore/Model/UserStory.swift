@@ -268,6 +268,7 @@ package struct UserStory: Sendable, Codable, Hashable {
         }
     }
 
+    /// Built only in this module (`UserStory.verdict`), so the memberwise initializer serves.
     package struct Verdict: Sendable, Codable, Hashable {
         package enum State: String, Sendable, Codable, Hashable {
             case ready, blocked, unknown
@@ -282,14 +283,6 @@ package struct UserStory: Sendable, Codable, Hashable {
         package var unknown: [String]
         /// One sentence.
         package var summary: String
-
-        package init(state: State, blockers: [Blocker], environment: [String], unknown: [String], summary: String) {
-            self.state = state
-            self.blockers = blockers
-            self.environment = environment
-            self.unknown = unknown
-            self.summary = summary
-        }
     }
 
     /// One cause that stops writeback for this user, as the per-user readiness names it (`Readiness.label`).
@@ -299,12 +292,5 @@ package struct UserStory: Sendable, Codable, Hashable {
         package var checks: [String]
         /// What the findings add (the rights missing, the container a cause sits on).
         package var detail: String?
-
-        package init(cause: String, label: String, checks: [String], detail: String? = nil) {
-            self.cause = cause
-            self.label = label
-            self.checks = checks
-            self.detail = detail
-        }
     }
 }
