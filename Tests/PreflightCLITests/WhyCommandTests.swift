@@ -283,7 +283,7 @@ struct WhyCommandTests {
 enum LabTenant {
     static let users = ["alice", "bob", "carol", "dave", "erin", "frank", "t0admin"]
 
-    static func write(in folder: TemporaryFolder) throws {
+    static func write(in folder: TemporaryFolder, users: [String] = users) throws {
         let demo = Repository.root.appendingPathComponent("examples/demo/inventory").path
         func header(_ file: String) throws -> String {
             let text = try String(contentsOfFile: "\(demo)/\(file)", encoding: .utf8)
