@@ -24,6 +24,7 @@ extension UserStorySources {
         var tenant = inventory?.tenant ?? .unknown("The run read no tenant export (inventory.users), so the tenant's side is not known.")
         var sspr = inventory?.sspr ?? UserStory.Side(.unknown, "The run read no tenant export (inventory.users).")
         attachChecks(account: &directory.account, sspr: &sspr, tenant: &tenant)
+        if inventoryKnows { tenant.licences = InventoryUserStory.licences(of: directory.identity.upn, in: gathered, unchanged: unchanged) }
         let scope = UserStory.Scope(synchronization: directory.synchronization, definedBy: directory.definedBy, sspr: sspr)
         let selectionText = selection.isEmpty ? nil : selection.flags
         return UserStory(
