@@ -115,3 +115,33 @@ package enum InventoryUserStory {
             : UserStory.Side(.yes, "Registered for SSPR (IsSsprRegistered).")
     }
 }
+
+extension InventoryUserStory {
+    /// The SKUs the run's licence export assigns `upn`, read from that export with the licensing table the run used; nil
+    /// when the run read no licence export. `unchanged(key, file)` says whether a file still holds the bytes the run
+    /// read (saved facts are told where the files may have changed or be missing).
+    package static func licences(
+        of upn: String?, in facts: [any Sendable], unchanged: (String, String) -> Bool
+    ) -> UserStory.Licences? {
+        guard let facts = facts.lazy.compactMap({ $0 as? InventoryFacts }).first,
+            let input = facts.inputs.first(where: { $0.key == LicenseExport.key }), let catalogFacts = facts.catalog
+        else { return nil }
+        guard let upn, !upn.isEmpty else { return UserStory.Licences(source: "Not listed: the user's UPN is not known.") }
+        let catalogKey = "inventory.skuCatalog"
+        for (key, file) in [(LicenseExport.key, input.path)] + (catalogFacts.builtIn ? [] : [(catalogKey, catalogFacts.source)])
+        where !unchanged(key, file) {
+            return UserStory.Licences(
+                source: "Not listed: '\(file)' (\(key)) is missing or no longer the file the run read; tell the story where it is.")
+        }
+        do throws(InputFileError) {
+            let catalog = catalogFacts.builtIn ? try SkuCatalog.builtIn() : try SkuCatalog.read(path: catalogFacts.source)
+            guard let licences = try LicenseExport.licences(of: upn, path: input.path, catalog: catalog) else {
+                return UserStory.Licences(source: "Not listed: \(input.path) names its users by id, not by UPN.")
+            }
+            let table = catalogFacts.builtIn ? "the built-in licensing table (\(catalogFacts.date ?? "undated"))" : catalogFacts.source
+            return UserStory.Licences(source: "\(input.path) (\(input.format)), plans from \(table)", skus: licences)
+        } catch {
+            return UserStory.Licences(source: "Not listed: \(error.description)")
+        }
+    }
+}

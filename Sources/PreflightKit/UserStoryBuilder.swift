@@ -24,6 +24,7 @@ extension UserStorySources {
         var tenant = inventory?.tenant ?? .unknown("The run read no tenant export (inventory.users), so the tenant's side is not known.")
         var sspr = inventory?.sspr ?? UserStory.Side(.unknown, "The run read no tenant export (inventory.users).")
         attachChecks(account: &directory.account, sspr: &sspr, tenant: &tenant)
+        if inventoryKnows { tenant.licences = InventoryUserStory.licences(of: directory.identity.upn, in: gathered, unchanged: unchanged) }
         let scope = UserStory.Scope(synchronization: directory.synchronization, definedBy: directory.definedBy, sspr: sspr)
         let selectionText = selection.isEmpty ? nil : selection.flags
         return UserStory(
@@ -78,7 +79,7 @@ extension UserStorySources {
 
     /// Each side names the checks of this run that judge it, as the per-user readiness binds them.
     private func attachChecks(account: inout UserStory.Account?, sspr: inout UserStory.Side, tenant: inout UserStory.Tenant) {
-        let judged = Set(report.checks.map(\.id))
+        let judged = judgedChecks
         func checks(_ cause: String) -> [String] { Readiness.rules.filter { $0.cause == cause && judged.contains($0.check) }.map(\.check) }
         for side in [\UserStory.Account.protected, \.inheritanceDisabled, \.disabled] {
             account?[keyPath: side].checks.removeAll { !judged.contains($0) }
@@ -91,9 +92,15 @@ extension UserStorySources {
         tenant.registration.checks = checks("not-registered")
     }
 
+    /// The checks of this run, but those that do not apply to its topology (AD-006's Change Password under Cloud Sync,
+    /// whose permission set lacks it): a side no check asks about names none.
+    private var judgedChecks: Set<String> {
+        Set(report.checks.filter { !($0.status == .skip && $0.reason == .notApplicable) }.map(\.id))
+    }
+
     /// The checks of this run that judge the right `id` (`WritebackRight.id`).
     func checksJudging(_ id: String) -> [String] {
-        let judged = Set(report.checks.map(\.id))
+        let judged = judgedChecks
         return checks.filter { check in
             guard check.probe == DirectoryProbe.name, judged.contains(check.id) else { return false }
             if check.judgement == DirectoryProbe.Judgement.unexpire.rawValue { return id == DirectoryUserStory.domainRootRightID }

@@ -17,6 +17,8 @@ package struct UserStorySources: Sendable {
     package var source: String
     /// A live run only: looks up a user the run did not read (out of scope), in the directory, now.
     package var lookup: (@Sendable (String) async -> (found: [DirectoryUserLookup.Found], problems: [String]))?
+    /// Whether an input file (configuration key, path) still holds the bytes the run read: always, for a run made now.
+    package var unchanged: @Sendable (String, String) -> Bool = { _, _ in true }
 
     /// Runs `checks` (probing, facts recorded in memory, no report written) and applies `waivers` as `run` does.
     package static func live(
@@ -51,7 +53,7 @@ package struct UserStorySources: Sendable {
             report: report, gathered: saved.gathered, checks: checks, selection: saved.selection,
             source: "the facts saved in \(saved.file ?? "a file") by preflight \(saved.tool.version) on \(saved.run.host) at "
                 + "\(saved.run.startedAt) (run \(saved.run.id)), judged offline",
-            lookup: nil)
+            lookup: nil, unchanged: { saved.isUnchanged(key: $0, file: $1) })
     }
 
     /// The in-scope users the directory facts hold, for `why --list`.

@@ -68,6 +68,7 @@ package enum UserStoryRenderer {
         side(&lines, "Synchronized", story.tenant.synchronized)
         side(&lines, "Enabled", story.tenant.enabled)
         side(&lines, "Licence (P1/P2)", story.tenant.licence)
+        if let licences = story.tenant.licences { licenceLines(&lines, licences) }
         side(&lines, "SSPR registration", story.tenant.registration)
 
         section(&lines, "Monitoring: events naming the user")
@@ -91,6 +92,27 @@ package enum UserStoryRenderer {
     private static func side(_ lines: inout [String], _ label: String, _ side: UserStory.Side) {
         let checks = side.checks.isEmpty ? "" : " [\(side.checks.joined(separator: ", "))]"
         lines.append("  \(label): \(side.answer.rawValue)\(checks). \(side.detail)")
+    }
+
+    /// Each SKU with the plans that grant SSPR with writeback: one enabled P1 or P2 plan is enough.
+    private static func licenceLines(_ lines: inout [String], _ licences: UserStory.Licences) {
+        lines.append("    SKUs: \(licences.source)\(licences.skus.isEmpty && !licences.source.hasPrefix("Not listed") ? "; none assigned" : "")")
+        for licence in licences.skus {
+            let name = licence.sku + (licence.product.map { " (\($0))" } ?? "")
+            guard licence.product != nil else {
+                lines.append("      \(name): not in the licensing table, so its plans are not known")
+                continue
+            }
+            if licence.plans.isEmpty { lines.append("      \(name): no Entra ID P1 or P2 plan, so it grants no writeback") }
+            for plan in licence.plans {
+                let state = switch plan.enabled {
+                case true?: "enabled: grants SSPR with writeback"
+                case false?: "disabled in this assignment: grants nothing"
+                case nil: "included (the export does not record disabled plans)"
+                }
+                lines.append("      \(name): \(plan.name) \(state)")
+            }
+        }
     }
 
     private static func rightLines(_ lines: inout [String], _ right: UserStory.Right, user: String?) {

@@ -125,6 +125,10 @@ struct SavedFactsCLITests {
         let (judgedID, judgedJSON) = try comparable(folder.url("evaluated/latest.json"))
         #expect(liveID != judgedID, "a judgement is a run of its own")
         expectSame(liveJSON, judgedJSON, "\(phase) pass")
+        // The action plan travels with it: the demo's failures are actions, numbered from 1 (issue #18 §8).
+        let judgedObject = try JSONSerialization.jsonObject(with: Data(judgedJSON.utf8)) as? [String: Any]
+        let actions = try #require(judgedObject?["actions"] as? [[String: Any]], "the evaluated report has actions")
+        #expect(!actions.isEmpty && actions.enumerated().allSatisfy { $0.element["priority"] as? Int == $0.offset + 1 }, "\(actions.count) actions")
         try await SchemaValidator.validate(reportAt: folder.url("evaluated/latest.json"))
         #expect(try folder.read("evaluated/latest.md").contains("# Password writeback readiness: NOT READY"))
     }

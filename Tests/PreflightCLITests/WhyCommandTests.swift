@@ -209,6 +209,8 @@ struct WhyCommandTests {
         let story = try lab.story(result)
         #expect(Self.causes(story) == ["no-licence"] && story.verdict.blockers.first?.checks == ["INV-003"])
         #expect(story.tenant.licence.answer == .no)
+        // Office 365 E3 carries no Entra ID P1 or P2 plan: the SKU is listed, with no plan that grants writeback.
+        #expect(story.tenant.licences?.skus == [UserStory.Licence(sku: "ENTERPRISEPACK", product: "Office 365 E3", plans: [])], "\(String(describing: story.tenant.licences))")
         #expect(Self.right(story, "reset-password")?.verdict == .granted)
         #expect(try Self.usersCSV(lab)["bob@corp.example.test"] == "no-licence")
     }
@@ -283,7 +285,7 @@ struct WhyCommandTests {
 enum LabTenant {
     static let users = ["alice", "bob", "carol", "dave", "erin", "frank", "t0admin"]
 
-    static func write(in folder: TemporaryFolder) throws {
+    static func write(in folder: TemporaryFolder, users: [String] = users) throws {
         let demo = Repository.root.appendingPathComponent("examples/demo/inventory").path
         func header(_ file: String) throws -> String {
             let text = try String(contentsOfFile: "\(demo)/\(file)", encoding: .utf8)

@@ -216,6 +216,8 @@ package struct UserStory: Sendable, Codable, Hashable {
         package var enabled: Side
         package var licence: Side
         package var registration: Side
+        /// The SKUs the licence export assigns the user; nil when no licence export was read.
+        package var licences: Licences?
 
         package init(inUsersExport: Side, synchronized: Side, enabled: Side, licence: Side, registration: Side) {
             self.inUsersExport = inUsersExport
@@ -229,6 +231,44 @@ package struct UserStory: Sendable, Codable, Hashable {
         package static func unknown(_ reason: String) -> Tenant {
             let side = Side(.unknown, reason)
             return Tenant(inUsersExport: side, synchronized: side, enabled: side, licence: side, registration: side)
+        }
+    }
+
+    /// The user's SKUs, each with the service plans that carry SSPR with on-premises writeback (Entra ID P1 and P2).
+    package struct Licences: Sendable, Codable, Hashable {
+        /// The export they were read from, or why they could not be listed.
+        package var source: String
+        package var skus: [Licence]
+
+        package init(source: String, skus: [Licence] = []) {
+            self.source = source
+            self.skus = skus
+        }
+    }
+
+    package struct Licence: Sendable, Codable, Hashable {
+        /// The SKU's part number (`SPE_E3`), or the name or id the export gave when the licensing table does not know it.
+        package var sku: String
+        /// The product name from the licensing table; nil when the table does not know the SKU.
+        package var product: String?
+        /// The SKU's Entra ID P1 and P2 plans (empty: none, so this SKU gives no writeback).
+        package var plans: [Plan]
+
+        package init(sku: String, product: String?, plans: [Plan]) {
+            (self.sku, self.product, self.plans) = (sku, product, plans)
+        }
+    }
+
+    /// A service plan that grants SSPR with on-premises writeback (AAD_PREMIUM, AAD_PREMIUM_P2).
+    package struct Plan: Sendable, Codable, Hashable {
+        /// `AAD_PREMIUM (Microsoft Entra ID P1)`.
+        package var name: String
+        package var id: String
+        /// Whether the assignment leaves it on; nil when the export does not record disabled plans.
+        package var enabled: Bool?
+
+        package init(name: String, id: String, enabled: Bool?) {
+            (self.name, self.id, self.enabled) = (name, id, enabled)
         }
     }
 
@@ -268,6 +308,7 @@ package struct UserStory: Sendable, Codable, Hashable {
         }
     }
 
+    /// Built only in this module (`UserStory.verdict`), so the memberwise initializer serves.
     package struct Verdict: Sendable, Codable, Hashable {
         package enum State: String, Sendable, Codable, Hashable {
             case ready, blocked, unknown
@@ -282,14 +323,6 @@ package struct UserStory: Sendable, Codable, Hashable {
         package var unknown: [String]
         /// One sentence.
         package var summary: String
-
-        package init(state: State, blockers: [Blocker], environment: [String], unknown: [String], summary: String) {
-            self.state = state
-            self.blockers = blockers
-            self.environment = environment
-            self.unknown = unknown
-            self.summary = summary
-        }
     }
 
     /// One cause that stops writeback for this user, as the per-user readiness names it (`Readiness.label`).
@@ -299,12 +332,5 @@ package struct UserStory: Sendable, Codable, Hashable {
         package var checks: [String]
         /// What the findings add (the rights missing, the container a cause sits on).
         package var detail: String?
-
-        package init(cause: String, label: String, checks: [String], detail: String? = nil) {
-            self.cause = cause
-            self.label = label
-            self.checks = checks
-            self.detail = detail
-        }
     }
 }

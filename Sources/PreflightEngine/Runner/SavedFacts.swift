@@ -242,6 +242,12 @@ package struct SavedFacts: Sendable, Codable {
         return digests
     }
 
+    /// Whether `file`, saved under `key`, still holds the bytes it held when the facts were saved.
+    package func isUnchanged(key: String, file: String) -> Bool {
+        guard let saved = inputs.first(where: { $0.key == key && $0.file == file })?.sha256 else { return false }
+        return Self.digest(key: key, file: file).sha256 == saved
+    }
+
     static func digest(key: String, file: String) -> InputDigest {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             return InputDigest(key: key, file: file, unreadable: "it cannot be opened")

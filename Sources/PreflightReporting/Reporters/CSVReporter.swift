@@ -2,8 +2,8 @@ import Foundation
 import PreflightCore
 
 /// The action plan: one row per action (`ActionPlan`: the per-user findings grouped by cause and by where the cause
-/// sits, every other check that needs attention one action), then one per critical or high check that was not assessed
-/// (supplying its input is an action too). Each row says what to do in plain text, the checks behind it, how many
+/// sits, every other check that needs attention one action, each critical or high check that was not assessed one
+/// action). Each row says what to do in plain text, the checks behind it, how many
 /// subjects it covers with the first few by name (the subjects CSV lists every one), and empty `owner`, `due` and
 /// `status` columns for the team to fill in. Ranked as the summaries rank actions. RFC 4180 (CRLF, quoted fields),
 /// UTF-8 with a BOM so spreadsheet programs read the accents and dashes right.
@@ -18,26 +18,13 @@ package enum CSVReporter: Reporter {
     /// Starts with a BOM (U+FEFF, the bytes EF BB BF in UTF-8) so spreadsheet programs read it as UTF-8.
     package static func render(_ report: Report) -> String {
         var rows = [columns]
-        for (index, action) in actions(report).enumerated() {
+        for action in ActionPlan.actions(report) {
             rows.append([
-                String(index + 1), PlainText.of(action.text), action.severity.rawValue, action.checks.joined(separator: " "), action.impact,
+                String(action.priority), PlainText.of(action.text), action.severity.rawValue, action.checks.joined(separator: " "), action.impact,
                 String(action.subjects.count), covers(action, report), "", "", "",
             ])
         }
         return "\u{FEFF}" + rows.map(row).joined()
-    }
-
-    /// The ranked actions and, ranked among them, one per critical or high check not assessed that no action names.
-    static func actions(_ report: Report) -> [Action] {
-        let actions = ActionPlan.actions(report)
-        let named = Set(actions.flatMap(\.checks))
-        let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
-        let unassessed = report.checks.filter { gaps.contains($0.id) && !named.contains($0.id) }.map { check in
-            Action(
-                severity: check.severity, text: "Assess \(check.id) (\(check.title)), which was not assessed: \(check.message)",
-                checks: [check.id], subjects: [], users: nil, blocksEveryone: false)
-        }
-        return ActionPlan.ranked(actions + unassessed)
     }
 
     /// `a; b; c; … and 52,781 more (preflight-<stamp>.subjects.csv)`.

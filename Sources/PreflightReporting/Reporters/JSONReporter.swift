@@ -7,14 +7,31 @@ package enum JSONReporter: Reporter {
     package static let fileExtension: String? = "json"
     package static let description = "The JSON report, the machine contract (reports/schema/preflight-report.schema.json)."
 
-    /// Every finding of every check (`checks[].findings` is complete) and every user of `readiness.users`.
+    /// Every finding of every check (`checks[].findings` is complete), every user of `readiness.users` and the ranked
+    /// `actions` of the CSV action plan.
     package static func render(_ report: Report) -> String { ReportStream.collect { try write(report, to: $0) } }
 
     /// The bytes JSONEncoder would write (pretty-printed, keys sorted, slashes unescaped) and a line break, written as
     /// they are made: a report of a million findings never becomes one string (`JSONStreamWriter`).
     package static func write(_ report: Report, to stream: ReportStream) throws {
-        try JSONStreamWriter(stream: stream).write(report, depth: 0)
+        try JSONStreamWriter(stream: stream).write(Document(report), depth: 0)
         try stream.write("\n")
+    }
+
+    /// The report's own members and `actions`, derived from it as the action plan is (`ActionPlan`): a report read back
+    /// ignores them and derives them again, so they cannot contradict its checks.
+    struct Document: Encodable {
+        let report: Report
+
+        init(_ report: Report) { self.report = report }
+
+        private enum CodingKeys: String, CodingKey { case actions }
+
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(ActionPlan.actions(report), forKey: .actions)
+        }
     }
 
     /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.

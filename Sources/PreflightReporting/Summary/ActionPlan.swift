@@ -1,12 +1,16 @@
 import PreflightCore
 
-/// What to do, ranked: the actions the human formats' summaries lead with. A pure function of the report.
+/// What to do, ranked: the actions the human formats' summaries lead with, the CSV action plan's rows and the JSON
+/// report's `actions`, all from `ActionPlan.actions`. A pure function of the report.
 ///
 /// The per-user checks' findings (`Readiness.rules`) are grouped by cause and by where the cause sits (the container a
 /// deny ACE is inherited from, the OU whose inheritance is off), so one action names every user it fixes; every other
-/// check that needs attention is one action. Environment-wide blockers first (until they are fixed no user can reset),
-/// then by severity, then by how many users each fixes.
+/// check that needs attention is one action, and so is each critical or high check that was not assessed (supplying its
+/// input is an action too). Environment-wide blockers first (until they are fixed no user can reset), then by severity,
+/// then by how many users each fixes.
 package struct Action: Sendable, Hashable {
+    /// 1 for the first action of the plan; every format numbers the actions alike.
+    package var priority = 0
     package var severity: Severity
     package var text: String
     package var checks: [String]
@@ -67,16 +71,28 @@ package enum ActionPlan {
                 grouped[index].users = grouped[index].subjects.count
             }
         }
-        return ranked(grouped + others)
+        let named = Set((grouped + others).flatMap(\.checks))
+        let gaps = Set(report.coverage?.notAssessed.map(\.id) ?? [])
+        let unassessed = report.checks.filter { gaps.contains($0.id) && !named.contains($0.id) }.map { check in
+            Action(
+                severity: check.severity, text: "Assess \(check.id) (\(check.title)), which was not assessed: \(check.message)",
+                checks: [check.id], subjects: [], users: nil, blocksEveryone: false)
+        }
+        return ranked(grouped + others + unassessed)
     }
 
     /// Environment-wide blockers first, then by severity, then by how many users each fixes; ties keep their order.
+    /// Numbered from 1 in that order.
     static func ranked(_ actions: [Action]) -> [Action] {
         actions.enumerated().sorted { a, b in
             let left = (a.element.blocksEveryone ? 1 : 0, a.element.severity, a.element.users ?? 0)
             let right = (b.element.blocksEveryone ? 1 : 0, b.element.severity, b.element.users ?? 0)
             return left != right ? left > right : a.offset < b.offset
-        }.map(\.element)
+        }.enumerated().map { rank, entry in
+            var action = entry.element
+            action.priority = rank + 1
+            return action
+        }
     }
 
     static func needsAction(_ check: CheckResult) -> Bool {
@@ -127,6 +143,27 @@ package enum ActionPlan {
         }
         let sentence = paragraph.range(of: ". ").map { String(paragraph[..<$0.lowerBound]) } ?? paragraph
         return sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
+    }
+}
+
+/// The JSON report's `actions[]` (reports/schema/preflight-report.schema.json, `$defs/action`): the CSV action plan's
+/// columns, with every subject rather than the first few (the owner, due and status columns are for people to fill in).
+extension Action: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case priority, action, severity, checks, impact, users, blocksEveryone, subjectCount, subjects
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(PlainText.of(text), forKey: .action)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(impact, forKey: .impact)
+        try container.encodeIfPresent(users, forKey: .users)
+        try container.encode(blocksEveryone, forKey: .blocksEveryone)
+        try container.encode(subjects.count, forKey: .subjectCount)
+        try container.encode(subjects, forKey: .subjects)
     }
 }
 

@@ -19,7 +19,7 @@ struct CompleteListsTests {
     static func encodedByFoundation(_ report: Report) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(JSONReporter.Document(report)), as: UTF8.self) + "\n"
     }
 
     /// What the sample lacks: waivers, a gate, a comparison with a baseline, nested evidence, numbers that are not whole,

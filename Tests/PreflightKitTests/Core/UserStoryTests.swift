@@ -17,6 +17,41 @@ struct UserStoryTests {
         return try #require(InventoryUserStory.story(upn: upn, noUPN: "no UPN", in: ["something else", facts]))
     }
 
+    /// Each SKU of a user with its P1/P2 plans and whether the assignment leaves them on, in the three licence export
+    /// layouts INV-003 reads (Fixtures/inventory): Lidia's E5 has both plans switched off, Megan's Office 365 E3 has none.
+    @Test func theLicenceListsEachSKUsWritebackPlansInEveryLayout() async throws {
+        let catalog = try SkuCatalog.builtIn()
+        let p1 = "AAD_PREMIUM (Microsoft Entra ID P1)", p2 = "AAD_PREMIUM_P2 (Microsoft Entra ID P2)"
+        for layout in ["licenses-flattened.csv", "assigned-licenses-json.csv"] {
+            let path = InventoryFixture.path(layout)
+            let lidia = try #require(try LicenseExport.licences(of: "lidiah@CONTOSO.com", path: path, catalog: catalog))
+            #expect(lidia.map(\.sku) == ["SPE_E5"], "\(layout): \(lidia)")
+            #expect(lidia.first?.plans.map(\.name) == [p1, p2] && lidia.first?.plans.allSatisfy { $0.enabled == false } == true, "\(layout): \(lidia)")
+            let adele = try #require(try LicenseExport.licences(of: "AdeleV@contoso.com", path: path, catalog: catalog))
+            #expect(adele.first?.sku == "SPE_E3" && adele.first?.plans.map(\.name) == [p1] && adele.first?.plans.first?.enabled == true, "\(adele)")
+            let megan = try #require(try LicenseExport.licences(of: "MeganB@contoso.com", path: path, catalog: catalog))
+            #expect(megan.map(\.sku) == ["ENTERPRISEPACK"] && megan.first?.plans == [], "\(layout): \(megan)")
+        }
+        // The admin center's product names do not record disabled plans: the plans are listed as included, not enabled.
+        let names = try #require(try LicenseExport.licences(of: "LidiaH@contoso.com", path: InventoryFixture.path("m365-active-users.csv"), catalog: catalog))
+        #expect(names.first?.product == "Microsoft 365 E5" && names.first?.plans.allSatisfy { $0.enabled == nil } == true, "\(names)")
+        #expect(try LicenseExport.licences(of: "nobody@contoso.com", path: InventoryFixture.licenses, catalog: catalog) == [])
+
+        // Through the story: from the run's facts, and refused where the file is no longer the one the run read.
+        let facts = try await InventoryFixture.gather(InventoryFixture.everything)
+        let told = try #require(InventoryUserStory.licences(of: "LidiaH@contoso.com", in: [facts], unchanged: { _, _ in true }))
+        #expect(told.source.hasPrefix(InventoryFixture.licenses) && told.skus.map(\.sku) == ["SPE_E5"], "\(told)")
+        let changed = try #require(InventoryUserStory.licences(of: "LidiaH@contoso.com", in: [facts], unchanged: { _, _ in false }))
+        #expect(changed.skus.isEmpty && changed.source.contains("no longer the file the run read"), "\(changed)")
+        let text = UserStoryRenderer.text(
+            UserStory(
+                query: "lidia", source: "test", user: UserStory.Identity(upn: "LidiaH@contoso.com"),
+                scope: UserStory.Scope(synchronization: Self.yes, sspr: Self.yes),
+                tenant: { var tenant = Self.tenant; tenant.licences = told; return tenant }(), monitoring: UserStory.Monitoring(),
+                verdict: Self.verdict([])))
+        #expect(text.contains("      SPE_E5 (Microsoft 365 E5): \(p1) disabled in this assignment: grants nothing\n"), "\(text)")
+    }
+
     /// The fixture tenant's table (Fixtures/inventory/SOURCE.md), user by user.
     @Test func theTenantsSideOfEachKindOfUserIsWhatTheFixtureTenantSays() async throws {
         let adele = try await Self.tenant("adelev@CONTOSO.com")
