@@ -11,7 +11,7 @@ trap 'rm -f "$log"' EXIT
 # interrupted run stops at once) run after the others, among themselves: beside 100 parallel suites and several Samba
 # DCs on 2 cores, a 3 s deadline once took 34 s to be seen. The bare-Debian test (mmdebstrap, dpkg, two minutes of
 # both cores) runs last, alone: beside it, a CI run once took more than 10 s to start a plugin's shell.
-deadline_suites='DirectoryConnectionTests|LDAPFaultTests|ExecProbeTests|InterruptionTests|HostileInputCLITests|InputLimitTests|InputLimitsCLITests|CronHygieneTests|RunnerTests'
+deadline_suites='DirectoryConnectionTests|MultiDomainDeadlineTests|LDAPFaultTests|ExecProbeTests|InterruptionTests|HostileInputCLITests|InputLimitTests|InputLimitsCLITests|CronHygieneTests|RunnerTests'
 status=0
 pass() {
     LAB_TEMPLATE="$template" ${SWIFT:-swift} test ${SWIFT_TEST_FLAGS:-} "$@" 2>&1 | tee -a "$log"

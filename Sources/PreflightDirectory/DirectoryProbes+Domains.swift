@@ -17,28 +17,50 @@ package struct DomainOutcome: Codable, Sendable {
 extension DirectoryProbe {
     static func gatherDomains(_ params: Params, context: ProbeContext) async -> [DomainOutcome] {
         let domains = context.configuration.ldapDomains
+        // Each domain must be done a little before the check's deadline, so that a DC that never answers costs its own
+        // domain's verdict and not the others' (the check's deadline would otherwise discard them all).
+        let remaining = context.deadline.timeIntervalSinceNow
+        let deadline = context.deadline.addingTimeInterval(-min(2, max(0.25, remaining / 10)))
         return await withTaskGroup(of: (Int, DomainOutcome).self) { group in
             for index in domains.indices {
                 group.addTask {
                     let label = domains[index].domainLabel
                     let narrowed = ProbeContext(
-                        configuration: context.configuration.domain(index), check: context.check, deadline: context.deadline,
+                        configuration: context.configuration.domain(index), check: context.check, deadline: deadline,
                         shared: context.shared, environment: context.environment)
-                    do {
-                        let facts = try await gatherDomain(params, context: narrowed, index: index)
-                        return (index, DomainOutcome(domain: domainName(of: facts, domains[index]), facts: facts))
-                    } catch let error as ProbeError {
-                        return (index, DomainOutcome(domain: label, error: error.description, errorEvidence: error.evidence))
-                    } catch is CancellationError {
-                        return (index, DomainOutcome(domain: label, error: "The check was cancelled before it finished."))
-                    } catch {
-                        return (index, DomainOutcome(domain: label, error: "\(error)"))
+                    // A DC that did not answer within an earlier check's deadline is not waited for again in this run.
+                    let hungKey = "directory.hung.\(index)"
+                    if let hung = await context.shared.note(hungKey) { return (index, DomainOutcome(domain: label, error: hung)) }
+                    let work: @Sendable () async -> DomainOutcome? = { await gatherDomain(params, context: narrowed, index: index, label: label) }
+                    guard let outcome = await firstOf(work, orAt: deadline, { nil }) else {
+                        let hung =
+                            "The DC of \(label) (\(domains[index].url ?? "ldap.url")) did not answer within \(context.check.id)'s deadline, so "
+                            + "this domain could not be judged (nor by the later checks of this run); the other domains were. Check that "
+                            + "the DC answers LDAP, or raise 'timeoutSeconds'."
+                        await context.shared.note(hungKey, hung)
+                        return (index, DomainOutcome(domain: label, error: hung))
                     }
+                    return (index, outcome)
                 }
             }
             var outcomes: [(Int, DomainOutcome)] = []
             for await outcome in group { outcomes.append(outcome) }
             return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// One domain's facts, or why they could not be gathered.
+    static func gatherDomain(_ params: Params, context: ProbeContext, index: Int, label: String) async -> DomainOutcome {
+        let settings = context.configuration.ldap
+        do {
+            let facts = try await gatherDomain(params, context: context, index: index)
+            return DomainOutcome(domain: domainName(of: facts, settings), facts: facts)
+        } catch let error as ProbeError {
+            return DomainOutcome(domain: label, error: error.description, errorEvidence: error.evidence)
+        } catch is CancellationError {
+            return DomainOutcome(domain: label, error: "The check was cancelled before it finished.")
+        } catch {
+            return DomainOutcome(domain: label, error: "\(error)")
         }
     }
 

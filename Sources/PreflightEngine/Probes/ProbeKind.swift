@@ -104,8 +104,16 @@ package actor SharedFacts {
     }
 
     private var tasks: [Slot: any Sendable] = [:]
+    /// What one check learned that the later ones must not wait for again (a DC that never answered), by name.
+    private var notes: [String: String] = [:]
 
     package init() {}
+
+    /// Records `text` under `name`, unless something was recorded there already.
+    package func note(_ name: String, _ text: String) { notes[name] = notes[name] ?? text }
+
+    /// What was recorded under `name`, if anything.
+    package func note(_ name: String) -> String? { notes[name] }
 
     package func value<Value: Sendable>(
         _ key: SharedFactKey<Value>, produce: @escaping @Sendable () async throws -> Value

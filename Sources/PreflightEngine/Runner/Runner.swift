@@ -134,63 +134,18 @@ package struct Runner: Sendable {
             configuration: configuration, check: check, deadline: Date().addingTimeInterval(seconds), shared: shared,
             environment: environment)
         let saving = recorder != nil
-        let work = Task { await check.bound.collect(context, saving) }
-        let race = FirstResult<ProbeOutcome>()
-        let outcome = await withCheckedContinuation { continuation in
-            race.install(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: .seconds(seconds))
-                guard !Task.isCancelled else { return }
-                // A probe stuck in a C call cannot be interrupted; it is abandoned, and the run goes on.
-                work.cancel()
-                race.offer(
-                    ProbeOutcome(
-                        failed: .error(
-                            "The check did not finish within its deadline of \(Self.format(seconds)) s, so readiness is unproven. "
-                                + "Raise 'timeoutSeconds' if the environment is slow, or look at why the probe hangs."),
-                        saving: saving))
-            }
-            Task {
-                race.offer(await work.value)
-                timer.cancel()
-            }
+        let bound = check.bound
+        let outcome = await firstOf({ await bound.collect(context, saving) }, orAt: context.deadline) {
+            ProbeOutcome(
+                failed: .error(
+                    "The check did not finish within its deadline of \(Self.format(seconds)) s, so readiness is unproven. "
+                        + "Raise 'timeoutSeconds' if the environment is slow, or look at why the probe hangs."),
+                saving: saving)
         }
         return (outcome.evaluation, outcome.saved)
     }
 
     static func format(_ seconds: Double) -> String {
         seconds.rounded() == seconds ? String(Int(seconds)) : String(format: "%.1f", seconds)
-    }
-}
-
-/// Resumes a continuation with whichever value arrives first; later ones are dropped.
-final class FirstResult<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Value, Never>?
-    private var early: Value?
-    private var done = false
-
-    func install(_ continuation: CheckedContinuation<Value, Never>) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let early {
-            done = true
-            continuation.resume(returning: early)
-        } else {
-            self.continuation = continuation
-        }
-    }
-
-    func offer(_ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        if let continuation {
-            done = true
-            self.continuation = nil
-            continuation.resume(returning: value)
-        } else if early == nil {
-            early = value
-        }
     }
 }

@@ -135,6 +135,29 @@ struct CloudSyncReaderTests {
         #expect(facts.versions?.map(\.line) == [2, 6])
     }
 
+    /// The collection kit saves the agents as `agents/page-N.json` (graph-exports.ps1): the folder is the same list as
+    /// one response, in page order.
+    @Test func theAgentsMayBeAFolderOfPagesAsTheKitSavesThem() throws {
+        let whole = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.fixture("agents.json")))) as? [String: Any])
+        let agents = try #require(whole["value"] as? [Any])
+        let next = "https://graph.microsoft.com/beta/onPremisesPublishingProfiles/provisioning/agents?$expand=agentGroups&$skiptoken=X"
+        let folder = try TemporaryFolder("cloudsync")
+        try FileManager.default.createDirectory(atPath: folder.url("agents"), withIntermediateDirectories: true)
+        let pages: [(String, [String: Any])] = [
+            ("page-2.json", ["value": Array(agents.dropFirst(2))]),
+            ("page-1.json", ["value": Array(agents.prefix(2)), "@odata.nextLink": next]),
+        ]
+        for (name, page) in pages {
+            try JSONSerialization.data(withJSONObject: page, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: folder.url("agents/" + name)))
+        }
+        let paged = try CloudSyncReader.readAgents(Self.settings(agents: folder.url("agents"), versions: nil))
+        let single = try CloudSyncReader.readAgents(Self.settings(versions: nil))
+        #expect(paged.agents.map(\.machineName) == single.agents.map(\.machineName))
+        #expect(paged.agents.map(\.isActive) == [true, true, false])
+        #expect(paged.files.map { ($0 as NSString).lastPathComponent } == ["page-1.json", "page-2.json"])
+    }
+
     @Test func aVersionThatIsNoVersionIsRefused() throws {
         let folder = try TemporaryFolder("cloudsync")
         let path = try folder.write("v.json", "{\"machineName\": \"a\", \"fileVersion\": \"1.1.x\"}")
