@@ -37,6 +37,23 @@ package enum PerDomain {
     /// The domain a finding belongs to, when it names one.
     package static func domain(of finding: Finding) -> String? { finding.details?[detailsKey]?.stringValue }
 
+    /// `items` with each domain's together (domains in the order they first appear, items of no domain last), and the
+    /// domains: what a report shows in a Domain column when there is more than one.
+    package static func grouped<Item>(_ items: [Item], by domain: (Item) -> String?) -> (domains: [String], items: [Item]) {
+        var domains: [String] = []
+        var byDomain: [String: [Item]] = [:]
+        var none: [Item] = []
+        for item in items {
+            guard let name = domain(item) else {
+                none.append(item)
+                continue
+            }
+            if byDomain[name] == nil { domains.append(name) }
+            byDomain[name, default: []].append(item)
+        }
+        return (domains, domains.flatMap { byDomain[$0] ?? [] } + none)
+    }
+
     /// One evaluation of several domains' (each already tagged): the worst status (fail, then error, warn, pass, skip),
     /// a message that names each domain (and first those that could not be judged), every finding, each domain's
     /// evidence under `evidence.domains`, and each domain's remediation under its name.

@@ -89,11 +89,17 @@ enum HTMLSections {
             }
             if !check.findings.isEmpty {
                 let id = "findings-\(check.id)"
-                let rows = check.findings.prefix(limit).map { finding in
-                    "<tr data-status=\"\(finding.status.rawValue)\"><td>\(HTMLReporter.badge(finding.status))</td><td>\(e(CustomerText.clean(finding.target)))</td><td>\(e(CustomerText.clean(finding.message)))</td></tr>"
+                // A check judged in several domains: a Domain column, each domain's findings together.
+                let grouped = PerDomain.grouped(check.findings, by: PerDomain.domain(of:))
+                let byDomain = grouped.domains.count > 1
+                let ordered = byDomain ? grouped.items : check.findings
+                let rows = ordered.prefix(limit).map { finding in
+                    let domain = byDomain ? "<td>\(e(PerDomain.domain(of: finding) ?? ""))</td>" : ""
+                    return "<tr data-status=\"\(finding.status.rawValue)\"><td>\(HTMLReporter.badge(finding.status))</td>\(domain)<td>\(e(CustomerText.clean(finding.target)))</td><td>\(e(CustomerText.clean(finding.message)))</td></tr>"
                 }.joined()
+                let domainHead = byDomain ? "<th>Domain</th>" : ""
                 parts.append("<h4>Findings (\(check.findings.count))</h4>\(filter(id))")
-                parts.append("<table id=\"\(e(id))\" class=\"filterable findings\"><thead><tr><th>Status</th><th>Target</th><th>Message</th></tr></thead><tbody>\(rows)</tbody></table>")
+                parts.append("<table id=\"\(e(id))\" class=\"filterable findings\"><thead><tr><th>Status</th>\(domainHead)<th>Target</th><th>Message</th></tr></thead><tbody>\(rows)</tbody></table>")
                 if check.findings.count > limit {
                     parts.append("<p class=\"more\">" + FullList.more(shown: limit, of: check.findings.count, in: report) { "<code>\(e($0))</code>" } + "</p>")
                 }

@@ -150,10 +150,7 @@ package enum MarkdownReporter: Reporter {
             out += groupCounts(check.findings)
             out.append("**Findings** (\(check.findings.count))")
             // A check judged in several domains lists each domain's findings under its name (`details.domain`).
-            var domains: [String] = []
-            for finding in check.findings {
-                if let domain = PerDomain.domain(of: finding), !domains.contains(domain) { domains.append(domain) }
-            }
+            let domains = PerDomain.grouped(check.findings, by: PerDomain.domain(of:)).domains
             if domains.count > 1 {
                 for domain in domains {
                     let own = check.findings.filter { PerDomain.domain(of: $0) == domain }

@@ -26,9 +26,11 @@ enum MarkdownRights {
         var users: [String] = []
         var cells: [String: [String: String]] = [:]
         var causes: [String: [String]] = [:]
+        var domainOf: [String: String] = [:]
         for check in rights {
             for finding in check.findings where finding.status != .pass {
                 if cells[finding.target] == nil { users.append(finding.target) }
+                if let domain = PerDomain.domain(of: finding) { domainOf[finding.target] = domain }
                 cells[finding.target, default: [:]][check.id] = finding.status == .error ? "not judged" : "missing"
                 let cause = finding.details?["cause"]?.stringValue ?? finding.status.rawValue
                 let text = Readiness.label(cause) + (location(finding).map { ": \($0)" } ?? "")
@@ -36,11 +38,15 @@ enum MarkdownRights {
             }
         }
         if !users.isEmpty {
+            // Several domains: a Domain column, and each domain's users together (in the order the domains first appear).
+            let grouped = PerDomain.grouped(users) { domainOf[$0] }
+            let byDomain = grouped.domains.count > 1
+            if byDomain { users = grouped.items }
             out += ["", "**Users without a right** (\(users.count))", ""]
-            out.append("| User | " + rights.map { rightName($0) }.joined(separator: " | ") + " | Cause |")
-            out.append("|---|" + String(repeating: "---|", count: rights.count) + "---|")
+            out.append("| User | " + (byDomain ? "Domain | " : "") + rights.map { rightName($0) }.joined(separator: " | ") + " | Cause |")
+            out.append("|---|" + String(repeating: "---|", count: rights.count + (byDomain ? 1 : 0)) + "---|")
             for user in users.prefix(MarkdownReporter.findingLimit) {
-                let row = rights.map { cells[user]?[$0.id] ?? "ok" }
+                let row = (byDomain ? [MarkdownReporter.cell(domainOf[user] ?? "")] : []) + rights.map { cells[user]?[$0.id] ?? "ok" }
                 out.append("| \(MarkdownReporter.cell(user)) | " + row.joined(separator: " | ") + " | \(MarkdownReporter.cell((causes[user] ?? []).joined(separator: "; "))) |")
             }
             if users.count > MarkdownReporter.findingLimit {

@@ -7,7 +7,8 @@ package enum UsersCSVReporter: Reporter {
     package static let identifier = "users-csv"
     package static let fileExtension: String? = "users.csv"
     package static let description = "Per-user readiness: a row per blocked or undecided user with every blocker (causes, checks)."
-    package static let columns = ["user", "dn", "state", "causes", "blockers", "checks"]
+    /// `domain`: the DNS name of the user's domain, from the DN (several domains are judged in one run with `ldap:` a list).
+    package static let columns = ["user", "dn", "state", "causes", "blockers", "checks", "domain"]
 
     package static func render(_ report: Report) -> String { ReportStream.collect { try write(report, to: $0) } }
 
@@ -20,7 +21,7 @@ package enum UsersCSVReporter: Reporter {
             try CSVReporter.write(
                 row: [
                     user.user, user.dn ?? "", state, user.blockers.map(\.cause).joined(separator: "; "), MarkdownSummary.blockers(user),
-                    checks.joined(separator: " "),
+                    checks.joined(separator: " "), user.dn.map { DistinguishedName($0).dnsName.lowercased() } ?? "",
                 ], to: stream)
         }
     }

@@ -110,7 +110,7 @@ struct ReadinessTests {
     @Test func theUsersCSVHasEveryBlockedUser() {
         let csv = UsersCSVReporter.render(ReadinessSample.report(ReadinessSample.checks()))
         let lines = csv.dropFirst().split(separator: "\r\n")
-        #expect(lines.first == "user,dn,state,causes,blockers,checks")
+        #expect(lines.first == "user,dn,state,causes,blockers,checks,domain")
         #expect(lines.count == 4)
         #expect(lines[1].hasPrefix("dave@contoso.com,\"CN=dave,OU=Legacy,DC=corp,DC=test\",blocked,inheritance-disabled-above; no-licence,"))
     }
