@@ -106,7 +106,7 @@ let package = Package(
 let fuzzHarnesses = [
     "SecurityDescriptor", "SID", "InventoryCSV", "InventoryExports", "ConnectXML", "ConnectPolicyJSON", "ConnectorCredential",
     "Scheduler", "EventLog", "WevtutilXML", "AuditLog", "ConfigYAML", "CheckFile", "WaiverFile", "SavedReport",
-    "SavedRestrictRemoteSAM",
+    "SavedRestrictRemoteSAM", "CloudSyncGraphJSON",
 ]
 #if canImport(Foundation)
     if ProcessInfo.processInfo.environment["PREFLIGHT_FUZZ"] == "1" {

@@ -154,6 +154,8 @@ def seeds(harness):
             ("hand/GptTmpl-utf16.inf", b"\xff\xfe" + inf.encode("utf-16-le")),
             ("hand/GptTmpl-utf8.inf", inf.encode("utf-8")),
         ]
+    if harness == "CloudSyncGraphJSON":
+        return files("Tests/PreflightKitTests/Fixtures/cloudsync/**/*.json")
     raise SystemExit(f"seeds.py: no seeds for harness {harness}")
 
 
@@ -175,6 +177,7 @@ SOURCES = {
     "SavedReport": ["PreflightCore/Model/*.swift"],
     "SavedRestrictRemoteSAM": ["PreflightDirectory/RemoteSAM/SecurityTemplate.swift", "PreflightDirectory/RemoteSAM/GPResultExport.swift",
                                "PreflightDirectory/Security/SDDL*.swift"],
+    "CloudSyncGraphJSON": ["PreflightCloudSync/*.swift"],
 }
 
 

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightCloudSync
 import PreflightConnect
 import PreflightCore
 import PreflightDirectory
@@ -16,6 +17,7 @@ extension FuzzEntry {
         ("ConnectorCredential", connectorCredential), ("Scheduler", scheduler), ("EventLog", eventLog),
         ("WevtutilXML", wevtutilXML), ("AuditLog", auditLog), ("ConfigYAML", configuration), ("CheckFile", checkFile),
         ("WaiverFile", waiverFile), ("SavedReport", savedReport), ("SavedRestrictRemoteSAM", savedRestrictRemoteSAM),
+        ("CloudSyncGraphJSON", cloudSyncGraphJSON),
     ]
 
     /// One check file of a `--checks` folder, against the built-in probe kinds.

@@ -32,7 +32,8 @@ struct FuzzRegressionTests {
         ("EventLog", "monitoring/events/warnings-eventviewer.csv"), ("WevtutilXML", "monitoring/events/broken-wevtutil.xml"),
         ("AuditLog", "monitoring/audit/healthy-portal.csv"), ("AuditLog", "monitoring/audit/struggle-portal.json"),
         ("SavedReport", "golden/report.json"), ("SavedRestrictRemoteSAM", "gpresult/dc1-restrict-sam.xml"),
-        ("SavedRestrictRemoteSAM", "gpresult/dc1-no-restriction.xml"),
+        ("SavedRestrictRemoteSAM", "gpresult/dc1-no-restriction.xml"), ("CloudSyncGraphJSON", "cloudsync/jobs.json"),
+        ("CloudSyncGraphJSON", "cloudsync/agents.json"), ("CloudSyncGraphJSON", "cloudsync/agent-versions.json"),
     ])
     func eachHarnessAcceptsAValidFixture(harness: String, fixture: String) throws {
         var bytes = Array(try #require(FileManager.default.contents(atPath: Repository.fixture(fixture))))
