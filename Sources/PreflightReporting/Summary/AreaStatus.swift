@@ -26,10 +26,12 @@ package struct AreaStatus: Sendable, Hashable {
         ("CSY-", "Cloud Sync"), ("MON-", "Monitoring"),
     ]
 
+    /// The areas with a check that applies: checks skipped as not applicable (the Connect checks of a Cloud Sync run, the
+    /// monitoring checks before go-live) are left out, and so is an area of nothing else.
     package static func areas(_ report: Report) -> [AreaStatus] {
         var areas: [AreaStatus] = []
         for name in names.map(\.name) + ["Other"] {
-            let checks = report.checks.filter { area(of: $0.id) == name }
+            let checks = report.checks.filter { area(of: $0.id) == name && !($0.status == .skip && $0.reason == .notApplicable) }
             guard !checks.isEmpty else { continue }
             var counts: [CheckStatus: Int] = [:]
             for check in checks { counts[check.status, default: 0] += 1 }
