@@ -39,7 +39,7 @@ enum ConnectJudgements {
                     + "incomplete or in a layout this tool does not know; export it again with Get-ADSyncServerConfiguration.",
                 evidence: evidence)
         }
-        var parts = ["Read \(facts.source): \(parsed) file(s)"]
+        var parts = ["Read \(facts.source): \(Plural.count(parsed, "file"))"]
         if facts.synchronizationRuleFiles > 0 { parts.append("\(facts.synchronizationRuleFiles) synchronization rule files counted") }
         var message = parts.joined(separator: ", ") + ". "
         message += "Entra connector: \(entra.isEmpty ? "none found" : entra.joined(separator: ", ")). "

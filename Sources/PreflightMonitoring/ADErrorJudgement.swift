@@ -116,7 +116,7 @@ enum ADErrorJudgement {
             let resets = inWindow.filter { [31002, 31007, 31010].contains($0.id) && EventCatalog.isPasswordResetService($0) }.count
             var evaluation = Evaluation(
                 status: .pass,
-                message: "No Active Directory errors of writeback (33xxx, ADSync 6329) in \(described); \(resets) password(s) were written "
+                message: "No Active Directory errors of writeback (33xxx, ADSync 6329) in \(described); \(Plural.count(resets, "password")) \(Plural.verb(resets, "was", "were")) written "
                     + "to Active Directory successfully (31002/31007/31010). The export \(age). " + EventJudgements.provenance(log),
                 evidence: evidence)
             EventJudgements.accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no Active Directory errors")
@@ -159,7 +159,7 @@ enum ADErrorJudgement {
             }
             if !unnamed.isEmpty {
                 let newest = unnamed[0]
-                let paired = companions.isEmpty ? "" : " Logged within seconds of the 33xxx event(s) of \(companions.joined(separator: ", ")): the same attempt."
+                let paired = companions.isEmpty ? "" : " Logged within seconds of \(companions.count == 1 ? "a 33xxx event" : "33xxx events") of \(companions.joined(separator: ", ")): the same attempt."
                 findings.append(
                     Finding(
                         status: EventCatalog.adErrorStatus(newest), target: group.key,
@@ -169,10 +169,10 @@ enum ADErrorJudgement {
             }
         }
         let status: CheckStatus = grouped.contains { $0.status == .fail } ? .fail : .warn
-        var message = "\(errors.count) Active Directory error event(s) of writeback in \(described): "
+        var message = "\(Plural.count(errors.count, "Active Directory error event")) of writeback in \(described): "
             + grouped.map { "\($0.key) \(EventCatalog.name($0.newest)) ×\($0.events.count)" }.joined(separator: ", ") + "."
         if seenTwice > 0 {
-            message += " \(seenTwice) user(s) failed in production and lack Reset Password in AD-003 too: the same problem seen twice."
+            message += " \(Plural.count(seenTwice, "user")) failed in production and \(Plural.verb(seenTwice, "lacks", "lack")) Reset Password in AD-003 too: the same problem seen twice."
         }
         if let reason = facts.directory.unavailable, errors.contains(where: { $0.id == 33004 }) {
             message += " No cross-reference with AD-003: \(reason)"

@@ -111,7 +111,7 @@ enum AuditJudgements {
         var findings: [Finding] = []
         if !onPremises.isEmpty {
             status = .fail
-            message = "\(onPremises.count) self-service attempt(s) failed on the on-premises side: the password did not reach Active Directory. " + message
+            message = "\(Plural.count(onPremises.count, "self-service attempt")) failed on the on-premises side: the password did not reach Active Directory. " + message
             findings = onPremises.map { finding($0, status: .fail) }
         } else if rate < minSuccessRate {
             status = .warn
@@ -243,7 +243,7 @@ enum AuditJudgements {
         let table = ReportTable(
             title: "Admin resets in the window by OnPremisesAgent", columns: ["OnPremisesAgent", "Succeeded", "Failed"],
             rows: agents.sorted { $0.key < $1.key }.map { [$0.key, String($0.value.0), String($0.value.1)] })
-        let summary = "\(resets.count) admin reset(s) in \(described): "
+        let summary = "\(Plural.count(resets.count, "admin reset")) in \(described): "
             + agents.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.0 + $0.value.1)" }.joined(separator: ", ") + ". The export \(age). "
             + provenance(audit)
         if unknownAgent.count == resets.count {
@@ -259,15 +259,15 @@ enum AuditJudgements {
         var message: String
         switch status {
         case .fail:
-            message = "\(failedOnPremises.count) admin reset(s) failed on the on-premises side. " + summary
+            message = "\(Plural.count(failedOnPremises.count, "admin reset")) failed on the on-premises side. " + summary
         case .warn:
-            message = "\(cloudOnly.count) admin reset(s) of users synced from Active Directory were written to Entra ID only "
+            message = "\(Plural.count(cloudOnly.count, "admin reset")) of users synced from Active Directory \(Plural.verb(cloudOnly.count, "was", "were")) written to Entra ID only "
                 + "(OnPremisesAgent None): the users' AD passwords did not change. " + summary
         default:
             message = "Every admin reset of a synced user was written back on-premises. " + summary
         }
         if !notSynced.isEmpty {
-            message += " \(notSynced.count) cloud-only reset(s) of users not found in the directory were not flagged (\(notSynced.map(\.target).joined(separator: ", ")))."
+            message += " \(Plural.count(notSynced.count, "cloud-only reset")) of users not found in the directory \(Plural.verb(notSynced.count, "was", "were")) not flagged (\(notSynced.map(\.target).joined(separator: ", ")))."
         }
         if !unknownAgent.isEmpty { message += " \(unknownAgent.count) entr(ies) carry no OnPremisesAgent detail." }
         var evaluation = Evaluation(status: status, message: message, findings: findings, evidence: evidence)

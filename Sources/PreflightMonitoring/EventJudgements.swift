@@ -56,7 +56,7 @@ enum EventJudgements {
         guard !malformed.isEmpty else { return }
         evaluation.findings += malformedFindings(malformed)
         let first = malformed[0]
-        let note = "\(malformed.count) row(s) could not be read (first: \(first.location): \(first.problem))"
+        let note = "\(Plural.count(malformed.count, "row")) could not be read (first: \(first.location): \(first.problem))"
         if evaluation.status == .pass {
             evaluation.status = .error
             evaluation.message = "\(note), so '\(claim)' is unproven: an unreadable row may be the event that matters. "
@@ -114,7 +114,7 @@ enum EventJudgements {
                 ?? heartbeats.lazy.compactMap { EventCatalog.namespace(in: $0.message) }.first
             view.lastHeartbeat = MonitoringFormat.time(newest.time)
             view.serviceBusNamespace = NullEncoded(wrappedValue: namespace)
-            var message = "Password writeback is alive: \(recent.count) ServiceBusHeartBeat (31019) event(s) in the export's last hour, the newest at "
+            var message = "Password writeback is alive: \(Plural.count(recent.count, "ServiceBusHeartBeat (31019) event")) in the export's last hour, the newest at "
                 + "\(MonitoringFormat.time(newest.time)) (\((newest.file as NSString).lastPathComponent):\(newest.line)). "
             let configured = configuredLabel(configuredNamespace)
             if let namespace {
@@ -141,7 +141,7 @@ enum EventJudgements {
             }
             var evaluation = Evaluation(status: .pass, message: message, evidence: evidence)
             if !log.malformed.isEmpty {
-                evaluation.message += " \(log.malformed.count) row(s) could not be read (first: \(log.malformed[0].location)); the heartbeat found is proof enough."
+                evaluation.message += " \(Plural.count(log.malformed.count, "row")) could not be read (first: \(log.malformed[0].location)); the heartbeat found is proof enough."
                 evaluation.findings = malformedFindings(log.malformed)
             }
             return evaluation
@@ -170,7 +170,7 @@ enum EventJudgements {
         if let stop = stops.first { why += "; WriteBackServiceStopped (31016) was logged at \(MonitoringFormat.time(stop.time))" }
         let errors = service.filter { EventCatalog.isServiceError($0) && $0.time >= end.addingTimeInterval(-24 * hour) }
         if !errors.isEmpty {
-            why += "; \(errors.count) service error(s) in the last 24 h (\(Set(errors.map(\.id)).sorted().map(String.init).joined(separator: ", ")), see MON-002)"
+            why += "; \(Plural.count(errors.count, "service error")) in the last 24 h (\(Set(errors.map(\.id)).sorted().map(String.init).joined(separator: ", ")), see MON-002)"
         }
         view.lastHeartbeat = last.map { MonitoringFormat.time($0.time) }
         let relay = lastRelay(heartbeats, configuredNamespace: configuredNamespace, view: &view)
@@ -245,7 +245,7 @@ enum EventJudgements {
         let evidence = Evidence.of(
             EventLogView(log), WindowView(window),
             ServiceErrorsView(passwordResetServiceEventsInWindow: serviceInWindow.count, applicationCertificateNoTPMEvents: noTPM.count))
-        let noTPMNote = noTPM.isEmpty ? "" : " Also \(noTPM.count) event(s) 1014 (the application certificate's key is not in a TPM): "
+        let noTPMNote = noTPM.isEmpty ? "" : " Also \(noTPM.count) \(Plural.word(noTPM.count, "event")) 1014 (the application certificate's key is not in a TPM): "
             + "informational, not counted."
         guard !errors.isEmpty else {
             guard !serviceInWindow.isEmpty else {
@@ -257,7 +257,7 @@ enum EventJudgements {
             var evaluation = Evaluation(
                 status: .pass,
                 message: "No service-side writeback errors (32xxx, 31034, 31044, 31014, ADSync 6800, application certificate 1011/1012) "
-                    + "in \(described), which holds \(serviceInWindow.count) PasswordResetService event(s), \(heartbeats) of them heartbeats; "
+                    + "in \(described), which holds \(Plural.count(serviceInWindow.count, "PasswordResetService event")), \(heartbeats) of them heartbeats; "
                     + "the export \(age).\(noTPMNote) " + provenance(log),
                 evidence: evidence)
             accountForUnreadableRows(log.malformed, in: &evaluation, claim: "no service-side errors")
@@ -267,7 +267,7 @@ enum EventJudgements {
         let status: CheckStatus = grouped.contains { $0.status == .fail } ? .fail : .warn
         var evaluation = Evaluation(
             status: status,
-            message: "\(errors.count) service-side writeback error event(s) in \(described): "
+            message: "\(Plural.count(errors.count, "service-side writeback error event")) in \(described): "
                 + grouped.map { "\($0.key) \(EventCatalog.name($0.newest)) ×\($0.events.count)" }.joined(separator: ", ")
                 + ".\(certificateSentence(errors)) The export \(age).\(noTPMNote) " + provenance(log),
             findings: grouped.map { group in

@@ -69,8 +69,8 @@ enum GMSAClassification {
             let strangers = members.filter { $0.kind == .computer && !isAgentHost($0.name, $0.host, agents: agents) }
             if !strangers.isEmpty {
                 return .exposure(
-                    "a group holding \(strangers.count) computer account(s) that are none of the provisioning agents cloudSync.agents "
-                        + "lists (\(agentList(agents))): \(names(strangers))")
+                    "a group holding \(Plural.count(strangers.count, "computer account")) that \(Plural.verb(strangers.count, "is", "are")) "
+                        + "none of the provisioning agents cloudSync.agents lists (\(agentList(agents))): \(names(strangers))")
             }
         }
         let others = members.filter { $0.kind != .computer }
@@ -80,7 +80,9 @@ enum GMSAClassification {
                 "a group with no member the bind account can see (members through primaryGroupID are not listed): check that it "
                     + "holds the agent hosts only")
         }
-        return .exposure("a group holding \(others.count) member(s) that are not computer accounts: \(names(others))")
+        return .exposure(
+            "a group holding \(Plural.count(others.count, "member")) that \(Plural.verb(others.count, "is not a computer account", "are not computer accounts")): "
+                + names(others))
     }
 
     /// Up to five members by name and kind, then how many more.

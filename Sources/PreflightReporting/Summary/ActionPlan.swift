@@ -166,10 +166,3 @@ extension Action: Encodable {
         try container.encode(subjects, forKey: .subjects)
     }
 }
-
-/// Counted nouns: `1 user`, `2 users`.
-package enum Plural {
-    package static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
-    }
-}
