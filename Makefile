@@ -6,7 +6,7 @@ LAB          ?= .lab
 DEMO_DC_IP   ?= 127.0.0.5
 BIN          := .build/debug/preflight
 
-.PHONY: all setup setup-build setup-package build release manual package install lab demo demo-cloud-sync test docs fixtures fuzz bench bench-directory bench-network bench-inventory clean
+.PHONY: all setup setup-build setup-package build release manual package install lab demo demo-cloud-sync test docs fixtures fuzz bench bench-directory bench-network bench-inventory bench-render clean
 
 all: build
 
@@ -93,7 +93,7 @@ fuzz: setup
 	@SWIFT="$(SWIFT)" FUZZ_LAB="$(LAB)/fuzz" bash scripts/fuzz.sh
 
 # Every benchmark prints a table with ratios against its named baseline.
-bench: bench-directory bench-network bench-inventory
+bench: bench-directory bench-network bench-inventory bench-render
 
 bench-directory: setup
 	@bash scripts/bench/directory.sh
@@ -103,6 +103,9 @@ bench-network: setup
 
 bench-inventory: setup
 	@bash scripts/bench/inventory.sh
+
+bench-render: setup
+	@bash scripts/bench/render.sh
 
 clean:
 	rm -rf .build .build-fuzz $(LAB) dist examples/demo/reports examples/demo/.netlab

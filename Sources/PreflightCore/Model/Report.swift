@@ -129,6 +129,15 @@ package struct Report: Sendable, Codable, Hashable {
         exitCode = gate.exitStatus(checks).rawValue
     }
 
+    /// The checks replaced by the same checks with other texts (`--redact` rewrites them in place rather than through a
+    /// JSON round trip of a million findings): what is derived from them is derived again, as reading the report back does.
+    package mutating func replaceChecks(_ checks: [CheckResult]) {
+        self.checks = checks
+        readiness = Readiness(checks: checks)
+        coverage = coverage.map { Coverage(checks: checks, selection: $0.selection) }
+        verdict = Verdict(summary: Summary(checks.map(\.status)), notAssessed: coverage?.notAssessed ?? [])
+    }
+
     /// Decides `exitCode` by `gate` instead of the default (any failure fails); the verdict does not change.
     package mutating func apply(_ gate: Gate) {
         self.gate = gate

@@ -26,6 +26,14 @@ enum IdentifierPatterns {
     static let identifiers: NSRegularExpression = compile(
         [#"(?<![A-Za-z0-9-])("# + Pseudonyms.pattern + #")(?![0-9a-f])"#, dn, upn, sid, account].joined(separator: "|"))
 
+    /// The matches of `identifiers`, without running it over a text that holds none of the characters every alternative
+    /// needs (a pseudonym's and a SID's `-`, a DN's `=`, a UPN's `@`, an account's `\`): most of a report's strings.
+    static func matches(in text: String, range: NSRange) -> [NSTextCheckingResult] {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "\\") })
+        else { return [] }
+        return identifiers.matches(in: text, range: range)
+    }
+
     /// The customer's DNS names and their subdomains, for `--redact-domains`.
     static func domains(_ names: Set<String>) -> NSRegularExpression? {
         guard !names.isEmpty else { return nil }

@@ -22,6 +22,7 @@ struct RedactionVocabulary {
     let hashDomains: Bool
     private(set) var literals: [[UInt16]: Literal] = [:]
     private(set) var customerDomains: Set<String> = []
+    private var noted = Memo<Bool>()
 
     init(hashDomains: Bool) {
         self.hashDomains = hashDomains
@@ -32,8 +33,11 @@ struct RedactionVocabulary {
 
     /// Free text: the RDN values of its DNs, the domains of its DNs and UPNs, the accounts of `DOMAIN\account`.
     mutating func noteText(_ text: String) {
+        // Noting a text again adds nothing: a check's findings mostly repeat one message.
+        guard noted[text] == nil else { return }
+        noted[text] = true
         let string = text as NSString
-        for match in IdentifierPatterns.identifiers.matches(in: text, range: NSRange(location: 0, length: string.length)) {
+        for match in IdentifierPatterns.matches(in: text, range: NSRange(location: 0, length: string.length)) {
             for kind in IdentifierPatterns.Match.allCases where match.range(at: kind.rawValue).location != NSNotFound {
                 let found = string.substring(with: match.range(at: kind.rawValue))
                 switch kind {
@@ -99,6 +103,8 @@ struct RedactionVocabulary {
 
     /// A DNS name of the customer's (a UPN suffix, a forest, the tenant); never Microsoft's or a certificate authority's.
     mutating func noteDomain(_ value: String) {
+        // Already known as written (every UPN of a tenant names one of a few domains).
+        if customerDomains.contains(value) { return }
         let name = value.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         guard IdentifierPatterns.isDNSName(name), !IdentifierPatterns.foreignSuffixes.contains(where: { IdentifierPatterns.hasSuffix(name, $0) }),
             !IdentifierPatterns.tenantSuffixes.contains(name)
@@ -121,5 +127,20 @@ struct RedactionVocabulary {
         let units = foldsCase ? TextRedactor.folded(Array(text.utf16)) : Array(text.utf16)
         if case .keep? = literals[units]?.use { return }
         literals[units] = Literal(units: units, use: use, original: text, foldsCase: foldsCase)
+    }
+}
+
+/// A dictionary from texts that forgets everything when it is full: repeated texts (a check's one message on each of its
+/// findings) are found, and a million distinct ones (each user's UPN) never cost more than `capacity` entries.
+struct Memo<Value> {
+    static var capacity: Int { 65_536 }
+    private var values: [String: Value] = [:]
+
+    subscript(text: String) -> Value? {
+        get { values[text] }
+        set {
+            if values.count >= Self.capacity { values.removeAll(keepingCapacity: true) }
+            values[text] = newValue
+        }
     }
 }

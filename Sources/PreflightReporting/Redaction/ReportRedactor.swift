@@ -7,9 +7,10 @@ import PreflightCore
 /// checks). Domain names stay unless `hashDomains` (`--redact-domains`), which also hashes host names and the customer's
 /// name on the cover. Check ids, statuses, catalog text, Microsoft's host names and well-known AD names stay.
 ///
-/// Two passes over the report's JSON form: the first gathers what it names (`RedactionVocabulary`), so that a display
-/// name is also found where a sentence repeats it; the second replaces (`TextRedactor`). Reading the result back as a
-/// `Report` recomputes what is derived from the checks. Redacting a redacted report changes nothing.
+/// Two passes over the report's strings, each in the role its JSON key gives it: the first gathers what they name
+/// (`RedactionVocabulary`), so that a display name is also found where a sentence repeats it; the second replaces
+/// (`TextRedactor`). What is derived from the checks is derived again from the redacted ones, as reading the report
+/// back does. Redacting a redacted report changes nothing.
 package struct ReportRedactor: Sendable {
     package private(set) var pseudonyms: Pseudonyms
     package let hashDomains: Bool
@@ -23,20 +24,27 @@ package struct ReportRedactor: Sendable {
     package var mapping: [String: String] { pseudonyms.originals }
 
     package mutating func redact(_ report: Report) throws(RedactionFailure) -> Report {
-        let json = JSONValue.encoding(report)
+        // The checks, which hold the findings (a million for a large tenant), are walked as values; the rest of the report
+        // (a few kilobytes) through its JSON form. The findings' JSON round trip cost more than the redaction itself.
+        var shell = report
+        shell.replaceChecks([])
+        let json = JSONValue.encoding(shell)
         var vocabulary = RedactionVocabulary(hashDomains: hashDomains)
         _ = Self.transform(json) { role, text in
             vocabulary.note(text, as: role)
             return text
         }
+        _ = try Self.transform(report.checks) { role, text in
+            vocabulary.note(text, as: role)
+            return text
+        }
         var redactor = TextRedactor(pseudonyms: pseudonyms, vocabulary: vocabulary)
         let redacted = Self.transform(json) { role, text in redactor.rewrite(text, as: role) }
+        let checks = try Self.transform(report.checks) { role, text in redactor.rewrite(text, as: role) }
         pseudonyms = redactor.pseudonyms
-        do {
-            return try JSONDecoder().decode(Report.self, from: JSONEncoder().encode(redacted))
-        } catch {
-            throw RedactionFailure(reason: "\(error)")
-        }
+        var result = try Self.decoded(Report.self, from: redacted)
+        result.replaceChecks(checks)
+        return result
     }
 
     /// What a string of the report holds, which decides how it is read and replaced.
@@ -87,6 +95,39 @@ package struct ReportRedactor: Sendable {
             }
         }
         return .object(top)
+    }
+
+    /// The checks' strings as `transform` reads them in the report's JSON form (`message`, `remediation`, `evidence`, and
+    /// the findings' `target`, `message`, `details` and `waiver`, each in the role of its key), walked as values: a
+    /// finding's JSON members are fixed (`Finding.encode`, which `ReportSizeTests` guards).
+    static func transform(_ checks: [CheckResult], _ body: (Role, String) -> String) throws(RedactionFailure) -> [CheckResult] {
+        var result = checks
+        for index in result.indices {
+            result[index].message = body(role(ofKey: "message"), checks[index].message)
+            result[index].remediation = body(role(ofKey: "remediation"), checks[index].remediation)
+            var evidence: [String: JSONValue] = [:]
+            for (key, value) in checks[index].evidence { evidence[key] = walk(value, role(ofKey: key), body) }
+            result[index].evidence = evidence
+            for (position, finding) in checks[index].findings.enumerated() {
+                var redacted = finding
+                redacted.target = body(role(ofKey: "target"), finding.target)
+                redacted.message = body(role(ofKey: "message"), finding.message)
+                if let details = finding.details { redacted.details = walk(details, role(ofKey: "details"), body) }
+                if let waiver = finding.waiver {
+                    redacted.waiver = try decoded(WaiverReference.self, from: walk(JSONValue.encoding(waiver), role(ofKey: "waiver"), body))
+                }
+                result[index].findings[position] = redacted
+            }
+        }
+        return result
+    }
+
+    private static func decoded<Value: Decodable>(_ type: Value.Type, from json: JSONValue) throws(RedactionFailure) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: JSONEncoder().encode(json))
+        } catch {
+            throw RedactionFailure(reason: "\(error)")
+        }
     }
 
     /// The named members of an object, each walked in its role; the others as they are.

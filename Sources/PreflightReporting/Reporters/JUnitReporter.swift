@@ -98,7 +98,8 @@ package enum JUnitReporter: Reporter {
     }
 
     private static func oneLine(_ value: String) -> String {
-        value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard value.utf8.contains(0x0A) else { return value }
+        return value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
     private static func seconds(_ milliseconds: Int) -> String {
@@ -107,6 +108,13 @@ package enum JUnitReporter: Reporter {
 
     /// Character data: markup escaped, characters XML 1.0 forbids (most C0 controls) dropped.
     static func text(_ value: String) -> String {
+        // Most text needs nothing (a check's body lists every finding: megabytes for a large tenant): returned as it is
+        // when no byte is markup, a C0 control other than tab and line breaks, or 0xEF (which starts U+FFFE and U+FFFF).
+        let plain = value.utf8.allSatisfy { byte in
+            byte >= 0x20 ? byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != 0xEF
+                : byte == 0x09 || byte == 0x0A || byte == 0x0D
+        }
+        if plain { return value }
         var out = ""
         for scalar in value.unicodeScalars {
             switch scalar {

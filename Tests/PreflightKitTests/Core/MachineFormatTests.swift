@@ -47,6 +47,13 @@ struct MachineFormatTests {
         #expect(cases[name + "#body"]?.contains("- [fail] CN=<script>&\"x\": ") == true)
     }
 
+    /// Character data: plain text (most of a body of a million findings) as it is, anything else escaped or dropped.
+    @Test func junitTextKeepsPlainTextAndDropsWhatXMLForbids() {
+        #expect(JUnitReporter.text("Zoë Müller: not registered\tfor SSPR.\r\n") == "Zoë Müller: not registered\tfor SSPR.\r\n")
+        #expect(JUnitReporter.text("a \u{FFFD} b") == "a \u{FFFD} b", "U+FFFD starts with 0xEF too, and is allowed")
+        #expect(JUnitReporter.text("a\u{FFFE}\u{FFFF}\u{07}\u{0}b & <c>") == "ab &amp; &lt;c&gt;")
+    }
+
     @Test func prometheusMatchesTheGoldenFileAndParses() async throws {
         assertSnapshot(ReportFormat.prom.render(SampleReport.value), named: "report.prom")
         // Every series carries the report: block's tenant and customer (MachineFormatLabelTests); here they are set aside.

@@ -187,4 +187,27 @@ struct RedactionTests {
         #expect(read == RedactionMapping(redactor) && read.pseudonyms.values.contains("carol@corp.example.test") == false)
         #expect(read.pseudonyms.values.contains("carol") && !read.domainsHashed)
     }
+
+    /// The checks are redacted as values, the rest through the JSON form: the result is what reading it back gives (per-user
+    /// readiness and coverage derived from the redacted checks), and a waived finding's approver and justification and a
+    /// finding's details are redacted like the rest.
+    @Test func theRedactedReportIsWhatReadingItBackGives() throws {
+        let (report, _) = try Self.redacted()
+        let json = JSONReporter.render(report)
+        #expect(try JSONReporter.parse(Data(json.utf8), file: "redacted.json") == report)
+        #expect(report.readiness == Report(run: report.run, cover: report.cover, checks: report.checks).readiness)
+        let waived = try #require(report.checks.flatMap(\.findings).first { $0.waiver != nil })
+        #expect(waived.waiver?.approvedBy?.hasPrefix("name-") == true && waived.waiver?.expires == "2099-12-31")
+        #expect(!json.contains("Grace Hopper") && !json.contains("t0admin"))
+    }
+
+    /// Repeated texts are rewritten once (a check's one message on each of a million findings), and the memo of them
+    /// forgets when full, so a million distinct texts never hold more than its capacity.
+    @Test func theMemoOfRewrittenTextsIsBounded() {
+        var memo = Memo<Int>()
+        for index in 0..<Memo<Int>.capacity { memo["text \(index)"] = index }
+        #expect(memo["text 0"] == 0 && memo["text \(Memo<Int>.capacity - 1)"] == Memo<Int>.capacity - 1)
+        memo["one more"] = -1
+        #expect(memo["text 0"] == nil && memo["one more"] == -1, "a full memo starts again")
+    }
 }
