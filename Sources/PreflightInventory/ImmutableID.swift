@@ -31,19 +31,19 @@ struct ImmutableIDColumn: Sendable {
 
     static let none = GUID(high: 0, low: 0)
 
-    /// Records row `row`'s id; rows are recorded in order (the rows between without one are filled in).
+    /// Records row `row`'s id; rows are recorded in order (the rows since the last GUID are filled in with none).
     mutating func set(_ id: ImmutableID?, row: Int) {
         switch id {
         case .guid(let guid)?:
             if guids.count < row { guids.append(contentsOf: repeatElement(Self.none, count: row - guids.count)) }
             guids.append(guid)
         case .text(let text)?: others[Int32(truncatingIfNeeded: row)] = text
-        case nil: if !guids.isEmpty && guids.count == row { guids.append(Self.none) }
+        case nil: break
         }
     }
 
     subscript(row: Int) -> ImmutableID? {
         if row < guids.count, guids[row] != Self.none { return .guid(guids[row]) }
-        return others[Int32(truncatingIfNeeded: row)].map(ImmutableID.text)
+        return others.isEmpty ? nil : others[Int32(truncatingIfNeeded: row)].map(ImmutableID.text)
     }
 }

@@ -64,26 +64,8 @@ struct ReadinessImmutableIDTests {
         let folder = try TemporaryFolder("readiness-immutable-id")
         try tenant(in: folder, carolImmutableID: carolImmutableID)
         let demo = Repository.root.appendingPathComponent("examples/demo").path
-        let config = try folder.write(
-            "preflight.yml",
-            """
-            phase: preflight
-            topology: connect-sync
-            timeoutSeconds: 60
-            ldap:
-              url: "\(dc.ldapsURL)"
-              caFile: "\(dc.caFile)"
-              bindDN: "\(SambaDC.readerUPN)"
-              passwordEnv: LAB_PASSWORD
-            connect:
-              export: "\(demo)/connect-export"
-            inventory:
-              users: users.csv
-              licenses: licenses.csv
-              registration: registration.csv
-              scopeGroup: sspr-scope-group.csv
-
-            """)
+        let config = try LabTenant.configuration(
+            in: folder, dc: dc, topology: "connect-sync", sections: "connect:\n  export: \"\(demo)/connect-export\"")
         let run = try await CLI.run(
             ["run", "--config", config, "--out", folder.url("out"), "--format", "json", "--only", only],
             environment: ["LAB_PASSWORD": SambaDC.readerPassword], timeout: 180)
