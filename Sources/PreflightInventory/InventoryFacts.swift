@@ -98,4 +98,8 @@ struct InventoryFacts: Codable, Sendable, Hashable {
     /// Every user of the users export and whether the SSPR scope holds them, for `preflight why` (nil in facts saved
     /// before it was kept).
     var userKeys: UserKeys? = nil
+    /// UPN → `onPremisesImmutableId` of the users the per-user checks list, where the users export has the column (nil
+    /// otherwise, and in facts saved before it was read): their findings carry it so readiness joins them to the
+    /// directory's users by it when the UPNs differ.
+    var immutableIDs: [String: String]? = nil
 }

@@ -143,12 +143,21 @@ enum InventoryGatherer {
             guard inScope else { continue }
             facts.inScope += 1
             if flags.contains(.enabledUnknown) { facts.enabledUnknownInScope += 1 }
+            // The UPN a per-user check lists the user by, with its immutable id noted once.
+            func listedUPN() -> String {
+                let upn = table.upn(index)
+                if let id = table.immutableID(index) {
+                    if facts.immutableIDs == nil { facts.immutableIDs = [:] }
+                    facts.immutableIDs?[upn] = id.text
+                }
+                return upn
+            }
             if !flags.contains(.enabled) {
-                facts.disabledInScope.append(table.upn(index))
+                facts.disabledInScope.append(listedUPN())
                 continue
             }
             guard flags.contains(.synced) else {
-                facts.cloudOnlyInScope.append(table.upn(index))
+                facts.cloudOnlyInScope.append(listedUPN())
                 continue
             }
             facts.targets += 1
@@ -159,9 +168,9 @@ enum InventoryGatherer {
                     facts.licensing?.licensedTargets += 1
                 } else if marks.contains(.unknown) {
                     facts.licensing?.unknownTargets.append(
-                        InventoryFacts.UnknownLicense(upn: table.upn(index), unknown: unknownLicenses[index] ?? []))
+                        InventoryFacts.UnknownLicense(upn: listedUPN(), unknown: unknownLicenses[index] ?? []))
                 } else {
-                    let upn = table.upn(index)
+                    let upn = listedUPN()
                     facts.licensing?.unlicensedTargets.append(upn)
                     if marks.contains(.premiumDisabled) { facts.licensing?.premiumDisabledTargets.append(upn) }
                 }
@@ -171,7 +180,7 @@ enum InventoryGatherer {
                 if marks.contains(.yes) {
                     facts.registration?.registeredTargets += 1
                 } else {
-                    facts.registration?.unregisteredTargets.append(table.upn(index))
+                    facts.registration?.unregisteredTargets.append(listedUPN())
                     if !marks.contains(.seen) { facts.registration?.missingTargets += 1 }
                 }
             }

@@ -16,7 +16,7 @@ extension InventoryJudgements {
         let unlicensed = licensing.unlicensedTargets
         let unknown = licensing.unknownTargets
         let disabledSet = Set(licensing.premiumDisabledTargets)
-        var findings = listed(unlicensed, status: .fail) { upn in
+        var findings = listed(unlicensed, in: facts, status: .fail) { upn in
             disabledSet.contains(upn)
                 ? "Synchronized user whose P1/P2 service plan is disabled in every SKU that carries it."
                 : "Synchronized user without a SKU that includes Entra ID P1 or P2."
@@ -24,7 +24,8 @@ extension InventoryJudgements {
         findings += unknown.map {
             Finding(
                 status: .error, target: $0.upn,
-                message: "Licence unknown: \($0.unknown.joined(separator: ", ")) not in the licensing table.")
+                message: "Licence unknown: \($0.unknown.joined(separator: ", ")) not in the licensing table.",
+                details: userDetails($0.upn, facts))
         }
         let unknownNames = Set(unknown.flatMap(\.unknown)).sorted().prefix(5).joined(separator: ", ")
         let unknownText =
@@ -146,7 +147,7 @@ extension InventoryJudgements {
             evaluation = warning(
                 "\(summary), below the \(thresholdText) threshold ('ssprRegistrationThreshold'): \(number(unregistered.count)) cannot reset "
                     + "their password themselves yet.\(missing)",
-                listing: unregistered, finding: "Not registered for SSPR.", evidence: evidence)
+                listing: unregistered, in: facts, finding: "Not registered for SSPR.", evidence: evidence)
             evaluation.generatedRemediation =
                 "Run a registration campaign (Entra admin center > Protection > Authentication methods > Registration campaign), or require "
                 + "registration at sign-in (Password reset > Registration > Require users to register when signing in: Yes)."

@@ -42,15 +42,23 @@ enum InventoryJudgements {
         return nil
     }
 
-    /// One finding per user (the report's contract: one per non-passing subject). The UPN strings are the facts' own, so
-    /// a million findings share their storage instead of copying it.
-    static func listed(_ upns: [String], status: CheckStatus, message: (String) -> String) -> [Finding] {
-        upns.map { Finding(status: status, target: $0, message: message($0)) }
+    /// One finding per user (the report's contract: one per non-passing subject), with the user's immutable id in
+    /// `details.immutableId` where the users export gave one (readiness joins by it). The UPN strings are the facts' own,
+    /// so a million findings share their storage instead of copying it.
+    static func listed(_ upns: [String], in facts: InventoryFacts, status: CheckStatus, message: (String) -> String) -> [Finding] {
+        upns.map { Finding(status: status, target: $0, message: message($0), details: userDetails($0, facts)) }
+    }
+
+    /// `{"immutableId": …}` for a user whose immutable id the users export gave; nil otherwise.
+    static func userDetails(_ upn: String, _ facts: InventoryFacts) -> JSONValue? {
+        facts.immutableIDs?[upn].map { .object(["immutableId": .string($0)]) }
     }
 
     /// A warning about `users`: `message`, and a finding saying `finding` for each of them.
-    static func warning(_ message: String, listing users: [String], finding: String, evidence: [String: JSONValue]) -> Evaluation {
-        Evaluation(status: .warn, message: message, findings: listed(users, status: .warn) { _ in finding }, evidence: evidence)
+    static func warning(
+        _ message: String, listing users: [String], in facts: InventoryFacts, finding: String, evidence: [String: JSONValue]
+    ) -> Evaluation {
+        Evaluation(status: .warn, message: message, findings: listed(users, in: facts, status: .warn) { _ in finding }, evidence: evidence)
     }
 
     /// The table of user counts a judgement shows: a row per (what, how many).
@@ -174,7 +182,7 @@ enum InventoryJudgements {
                 "\(number(count)) of \(number(facts.inScope)) in-scope users (\(percent(count, of: facts.inScope))) are cloud-only "
                     + "(not synchronized from AD per '\(facts.syncColumn)'). SSPR works for them, but password writeback does not apply: "
                     + "their password lives only in Entra ID.",
-                listing: facts.cloudOnlyInScope, finding: "Cloud-only: writeback does not apply.", evidence: evidence)
+                listing: facts.cloudOnlyInScope, in: facts, finding: "Cloud-only: writeback does not apply.", evidence: evidence)
         evaluation.addTable(
             userCounts(
                 "In-scope users by source",
@@ -208,7 +216,7 @@ enum InventoryJudgements {
             : warning(
                 "\(number(count)) of the \(number(facts.inScope)) members of the scope group are disabled (per '\(column)'). They cannot "
                     + "use SSPR; remove them from the group to keep the scope and the licence count honest.",
-                listing: facts.disabledInScope, finding: "Disabled account in the SSPR scope group.", evidence: evidence)
+                listing: facts.disabledInScope, in: facts, finding: "Disabled account in the SSPR scope group.", evidence: evidence)
         evaluation.addTable(userCounts("Scope group members", [("Members found in the users export", facts.inScope), ("Disabled", count)]))
         return evaluation
     }

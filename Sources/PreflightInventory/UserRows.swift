@@ -10,6 +10,7 @@ struct UserRows: Sendable {
     /// The object id, or all zeros when the row has none (as in `UserTable`).
     private(set) var ids: [GUID] = []
     private(set) var flags: [UserTable.Flags] = []
+    private(set) var immutableIDs = ImmutableIDColumn()
     /// Rows with an empty UPN: not users.
     var withoutUPN = 0
     /// Rows whose enabled column was empty.
@@ -19,7 +20,8 @@ struct UserRows: Sendable {
 
     var count: Int { flags.count }
 
-    mutating func append(upn: UnsafeBufferPointer<UInt8>, id: GUID?, flags userFlags: UserTable.Flags) {
+    mutating func append(upn: UnsafeBufferPointer<UInt8>, id: GUID?, immutableID: ImmutableID? = nil, flags userFlags: UserTable.Flags) {
+        immutableIDs.set(immutableID, row: flags.count)
         upnBytes.append(contentsOf: upn)
         upnEnds.append(upnBytes.count)
         hashes.append(UserTable.hash(upn))
@@ -27,9 +29,9 @@ struct UserRows: Sendable {
         flags.append(userFlags)
     }
 
-    /// Calls `body` with each user in order: its UPN's bytes (valid during the call), hash, id and flags.
+    /// Calls `body` with each user in order: its UPN's bytes (valid during the call), hash, id, immutable id and flags.
     func forEach<E: Error>(
-        _ body: (UnsafeBufferPointer<UInt8>, UInt64, GUID?, UserTable.Flags) throws(E) -> Void
+        _ body: (UnsafeBufferPointer<UInt8>, UInt64, GUID?, ImmutableID?, UserTable.Flags) throws(E) -> Void
     ) throws(E) {
         try upnBytes.withUnsafeBufferPointer { bytes throws(E) in
             var start = 0
@@ -37,7 +39,7 @@ struct UserRows: Sendable {
                 let id = ids[index]
                 try body(
                     UnsafeBufferPointer(rebasing: bytes[start..<upnEnds[index]]), hashes[index],
-                    id == GUID(high: 0, low: 0) ? nil : id, flags[index])
+                    id == GUID(high: 0, low: 0) ? nil : id, immutableIDs[index], flags[index])
                 start = upnEnds[index]
             }
         }
@@ -70,14 +72,14 @@ final class UserTableBuilder: @unchecked Sendable {
         }
         rowsWithoutUPN += rows.withoutUPN
         enabledEmpty += rows.enabledEmpty
-        try rows.forEach { (upn, hash, id, flags) throws(InputFileError) in
+        try rows.forEach { (upn, hash, id, immutableID, flags) throws(InputFileError) in
             guard table.hasRoom(forUPN: upn.count) else {
                 throw InputFileError(
                     "'\(path)' (named by '\(UsersExport.key)') holds more users than preflight can index (4 GiB of user "
                         + "principal names or 2,147,483,646 users, a hundred times the largest tenant). Name the users export "
                         + "itself, not several joined.")
             }
-            if table.add(upn: upn, hash: hash, id: id, flags: flags) == nil {
+            if table.add(upn: upn, hash: hash, id: id, immutableID: immutableID, flags: flags) == nil {
                 // The first ones are listed; a file of one user repeated must not keep every copy.
                 if duplicates.count < UsersExport.listedDuplicates { duplicates.append(String(decoding: upn, as: UTF8.self)) }
                 duplicateCount += 1

@@ -38,6 +38,10 @@ struct UserTable: Sendable {
     private var ids: [GUID] = []
     private var idSlots: [Int32] = Array(repeating: 0, count: 1 << 16)
     private var idCount = 0
+    /// Entra's `onPremisesImmutableId`, where the export has the column (readiness joins by it).
+    private var immutableIDs = ImmutableIDColumn()
+
+    func immutableID(_ index: Int) -> ImmutableID? { immutableIDs[index] }
 
     func upn(_ index: Int) -> String {
         let start = index == 0 ? 0 : Int(upnEnds[index - 1])
@@ -78,7 +82,9 @@ struct UserTable: Sendable {
     }
 
     /// The same with the UPN's `hash` (`UserTable.hash(upn)`) already computed, on another thread.
-    mutating func add(upn: UnsafeBufferPointer<UInt8>, hash: UInt64, id: GUID?, flags userFlags: Flags) -> Int? {
+    mutating func add(
+        upn: UnsafeBufferPointer<UInt8>, hash: UInt64, id: GUID?, immutableID: ImmutableID? = nil, flags userFlags: Flags
+    ) -> Int? {
         if (count + 1) * 2 > slots.count { growSlots() }
         let tag = hash >> 32
         let mask = slots.count - 1
@@ -91,6 +97,7 @@ struct UserTable: Sendable {
         upnEnds.append(UInt32(upnBytes.count))
         flags.append(userFlags)
         slots[slot] = tag << 32 | UInt64(count + 1)
+        immutableIDs.set(immutableID, row: count)
         count += 1
         ids.append(id ?? GUID(high: 0, low: 0))
         if let id { addID(id, row: count - 1) }

@@ -31,28 +31,14 @@ struct WhyCloudSyncTests {
             of: "\"OU=CloudSync,\(base)\"", with: "\"OU=CloudSync,\(base)\", \"OU=CloudSyncPartial,\(base)\"")
         #expect(schema.contains("OU=CloudSyncPartial"), "the fixture's OU filter was found and widened")
         try folder.write("schema.json", schema)
-        let config = try folder.write(
-            "preflight.yml",
-            """
-            phase: preflight
-            topology: cloud-sync
-            timeoutSeconds: 60
-            ldap:
-              url: "\(dc.ldapsURL)"
-              caFile: "\(dc.caFile)"
-              bindDN: "\(SambaDC.readerUPN)"
-              passwordEnv: LAB_PASSWORD
-            cloudSync:
-              jobs: "\(fixture("jobs.json"))"
-              schema: "\(folder.url("schema.json"))"
-              agents: "\(fixture("agents.json"))"
-            inventory:
-              users: users.csv
-              licenses: licenses.csv
-              registration: registration.csv
-              scopeGroup: sspr-scope-group.csv
-
-            """)
+        let config = try LabTenant.configuration(
+            in: folder, dc: dc, topology: "cloud-sync",
+            sections: """
+                cloudSync:
+                  jobs: "\(fixture("jobs.json"))"
+                  schema: "\(folder.url("schema.json"))"
+                  agents: "\(fixture("agents.json"))"
+                """)
         return Setup(folder: folder, config: config)
     }
 

@@ -45,29 +45,15 @@ struct WhyCommandTests {
         let dc = try await SambaLab.shared()
         try LabTenant.write(in: folder)
         let demo = Repository.root.appendingPathComponent("examples/demo").path
-        let config = try folder.write(
-            "preflight.yml",
-            """
-            phase: preflight
-            topology: connect-sync
-            timeoutSeconds: 60
-            ldap:
-              url: "\(dc.ldapsURL)"
-              caFile: "\(dc.caFile)"
-              bindDN: "\(SambaDC.readerUPN)"
-              passwordEnv: LAB_PASSWORD
-            connect:
-              export: "\(demo)/connect-export"
-            inventory:
-              users: users.csv
-              licenses: licenses.csv
-              registration: registration.csv
-              scopeGroup: sspr-scope-group.csv
-            monitoring:
-              events: "\(demo)/monitoring/application-log.csv"
-              audit: "\(demo)/monitoring/audit-log.csv"
-
-            """)
+        let config = try LabTenant.configuration(
+            in: folder, dc: dc, topology: "connect-sync",
+            sections: """
+                monitoring:
+                  events: "\(demo)/monitoring/application-log.csv"
+                  audit: "\(demo)/monitoring/audit-log.csv"
+                connect:
+                  export: "\(demo)/connect-export"
+                """)
         func save(_ name: String, _ arguments: [String]) async throws -> String {
             let facts = folder.url("\(name).json")
             let run = try await CLI.run(
@@ -284,6 +270,30 @@ struct WhyCommandTests {
 /// synchronized, enabled, registered and in the SSPR scope group.
 enum LabTenant {
     static let users = ["alice", "bob", "carol", "dave", "erin", "frank", "t0admin"]
+
+    /// A configuration for the lab's DC, read as the reader (password in LAB_PASSWORD), with `sections` (the sync
+    /// engine's) and the tenant's exports as `write` names them.
+    static func configuration(in folder: TemporaryFolder, dc: SambaDC, topology: String, sections: String) throws -> String {
+        try folder.write(
+            "preflight.yml",
+            """
+            phase: preflight
+            topology: \(topology)
+            timeoutSeconds: 60
+            ldap:
+              url: "\(dc.ldapsURL)"
+              caFile: "\(dc.caFile)"
+              bindDN: "\(SambaDC.readerUPN)"
+              passwordEnv: LAB_PASSWORD
+            \(sections)
+            inventory:
+              users: users.csv
+              licenses: licenses.csv
+              registration: registration.csv
+              scopeGroup: sspr-scope-group.csv
+
+            """)
+    }
 
     static func write(in folder: TemporaryFolder, users: [String] = users) throws {
         let demo = Repository.root.appendingPathComponent("examples/demo/inventory").path

@@ -1,9 +1,11 @@
 /// Per-user readiness: which in-scope users can reset their password with writeback today, and what blocks the others.
 ///
 /// A pure function of the checks (derived like `coverage`, never stored apart from them), so `run`, `evaluate` and
-/// `render` agree. It joins the subjects of the per-user checks (`Readiness.rules`) by one key: the user's
-/// `userPrincipalName` (the tenant exports' target, the directory findings' `details.upn`), else the DN. Each user
-/// falls in exactly one class, in this order:
+/// `render` agree. It joins the subjects of the per-user checks (`Readiness.rules`) by the user's `userPrincipalName`
+/// (the tenant exports' target, the directory findings' `details.upn`), else the DN, or by the immutable id
+/// (`details.immutableId`: Entra's `onPremisesImmutableId`, the directory's consistency GUID or objectGUID in base64)
+/// where both sides carry it, so a user whose UPN differs between AD and Entra is still one user. Each user falls in
+/// exactly one class, in this order:
 ///
 /// - `blocked`: a per-user check names the user (no licence, not registered, a missing right…);
 /// - `blockedByEnvironment`: nothing of their own, but a failing critical or high check that is not per-user (an old

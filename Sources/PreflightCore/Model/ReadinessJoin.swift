@@ -28,19 +28,34 @@ struct ReadinessJoin {
     private var transitions: [Transition: Int32] = [:]
     /// DN → UPN, from the directory's findings that carry `details.upn`, for those that do not.
     private var upnOfDN: [UserKey: String] = [:]
+    /// `details.immutableId` → row: Entra's `onPremisesImmutableId` is base64 of the AD object's `mS-DS-ConsistencyGuid`
+    /// (else `objectGUID`), so it joins a tenant row to a directory user whose UPN differs (an alternate login ID, a UPN
+    /// changed on one side). Filled only by findings that carry one.
+    private var rowOfImmutableID: [String: Int] = [:]
 
     /// Room for `findings` users at once (a million-user tenant's table is not grown twenty times).
     init(findings: Int) { rows.reserveCapacity(findings) }
 
     mutating func learn(dn: String, upn: String) { upnOfDN[UserKey(dn)] = upn }
 
-    /// The row of the user a finding names: by `details.upn`, else by the UPN its DN maps to, else by its target.
+    /// The row of the user a finding names: by `details.upn`, else by the UPN its DN maps to, else by its target; a
+    /// user not met by that key yet is met by `details.immutableId` (compared exactly: base64 is case-sensitive).
     mutating func row(for finding: Finding) -> Int {
         let upn = finding.details?["upn"]?.stringValue
+        let immutableID = finding.details?["immutableId"]?.stringValue
         // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search.
         let isDN = finding.target.utf8.contains(UInt8(ascii: "="))
         let key = UserKey(upn ?? (isDN ? upnOfDN[UserKey(finding.target)] ?? finding.target : finding.target))
-        if let row = rows[key] { return row }
+        if let row = rows[key] {
+            if let immutableID, rowOfImmutableID[immutableID] == nil { rowOfImmutableID[immutableID] = row }
+            return row
+        }
+        if let immutableID, let row = rowOfImmutableID[immutableID] {
+            rows[key] = row
+            if isDN, dns[row] == nil { dns[row] = finding.target }
+            return row
+        }
+        if let immutableID { rowOfImmutableID[immutableID] = names.count }
         rows[key] = names.count
         names.append(upn ?? finding.target)
         dns.append(isDN ? finding.target : nil)

@@ -129,6 +129,9 @@ package struct UserFacts: Codable, Sendable, Hashable {
     /// The user's `userPrincipalName`, the key the report's per-user readiness joins the directory's findings to the tenant
     /// exports' users by (nil when the user has none, or in facts saved before it was read).
     package var upn: String? = nil
+    /// The user's `mS-DS-ConsistencyGuid`, else `objectGUID`: Entra's `onPremisesImmutableId` in base64, the second key
+    /// readiness joins by (nil when the DC returned neither, or in facts saved before it was read).
+    package var sourceAnchor: GUID? = nil
     /// The user's `sAMAccountName`, by which `preflight why` finds them (nil in facts saved before it was read).
     package var samAccountName: String? = nil
 

@@ -31,7 +31,7 @@ struct SnapshotGatherer {
     static let cloudSyncDefaultAccount = "provAgentgMSA$"
     static let userAttributes = [
         "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
-        "nTSecurityDescriptor", "userPrincipalName", "sAMAccountName",
+        "nTSecurityDescriptor", "userPrincipalName", "sAMAccountName", "objectGUID", "mS-DS-ConsistencyGuid",
     ]
     static let containerFilter =
         "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain))"
@@ -316,12 +316,21 @@ struct SnapshotGatherer {
                 daclProtected: parsed.protected, dacl: dacl)
             user.dcWritableAttributes = writable
             user.upn = entry.string("userPrincipalName")
+            user.sourceAnchor = Self.sourceAnchor(entry)
             return user
         } catch {
             return UserFacts(
                 dn: entry.dn, sid: sid, objectClass: objectClass, adminCount: adminCount, userAccountControl: uac,
                 daclProtected: false, dacl: .acl(ACL(aces: [])), unreadable: "\(error)")
         }
+    }
+
+    /// The GUID Entra's `onPremisesImmutableId` is made of: `mS-DS-ConsistencyGuid` when set (Entra Connect's default
+    /// source anchor since 1.1.524.0), else `objectGUID`:
+    /// https://learn.microsoft.com/entra/identity/hybrid/connect/plan-connect-design-concepts#sourceanchor
+    static func sourceAnchor(_ entry: LDAPEntry) -> GUID? {
+        entry.binary("mS-DS-ConsistencyGuid").first.flatMap { GUID(windowsBytes: $0) }
+            ?? entry.binary("objectGUID").first.flatMap { GUID(windowsBytes: $0) }
     }
 
     struct ParsedDACL {

@@ -89,6 +89,7 @@ package enum DirectoryJudgements {
             causes[cause.code, default: 0] += 1
             var details: [String: JSONValue] = ["group": group(user), "right": .string(right.name), "cause": .string(cause.code)]
             if let upn = user.upn { details["upn"] = .string(upn) }
+            if let anchor = user.sourceAnchor { details["immutableId"] = .string(anchor.immutableID) }
             switch cause {
             case .denied(let ace, let origin):
                 details["ace"] = .string(ace.sddl)
@@ -232,6 +233,7 @@ package enum DirectoryJudgements {
                 "daclProtected": .bool(user.daclProtected),
             ]
             if let upn = user.upn { details["upn"] = .string(upn) }
+            if let anchor = user.sourceAnchor { details["immutableId"] = .string(anchor.immutableID) }
             findings.append(
                 Finding(
                     status: .warn, target: user.dn,

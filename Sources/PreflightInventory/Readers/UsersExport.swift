@@ -15,6 +15,8 @@ enum UsersExport {
 
     static let upnAliases = ["userPrincipalName", "User principal name", "UPN"]
     static let idAliases = ["id", "objectId", "Object ID"]
+    /// Entra's `onPremisesImmutableId`: Graph PowerShell's, the AzureAD and MSOnline modules', the admin center list's.
+    static let immutableIDAliases = ["OnPremisesImmutableId", "ImmutableId", "On-premises immutable ID"]
     static let syncFlagAliases = ["directorySynced", "OnPremisesSyncEnabled", "DirSyncEnabled", "On-premises sync enabled"]
     static let syncPresenceAliases = [
         "LastDirSyncTime", "OnPremisesLastSyncDateTime", "On-premises last sync date time", "ImmutableId",
@@ -62,6 +64,7 @@ enum UsersExport {
                     + "MSOnline modules). Export the users again with one of these.")
         }
         let idColumn = columns.index(idAliases)
+        let immutableIDColumn = columns.index(immutableIDAliases)
         let enabledColumn = columns.index(["accountEnabled", "Account enabled"])
         let blockedColumn = enabledColumn == nil ? columns.index(["BlockCredential", "Block credential"]) : nil
         let names = columns.names
@@ -99,7 +102,9 @@ enum UsersExport {
                 } else {
                     flags.formUnion([.enabled, .enabledUnknown])
                 }
-                rows.append(upn: upn, id: idColumn.flatMap { GUID(reader.field($0)) }, flags: flags)
+                rows.append(
+                    upn: upn, id: idColumn.flatMap { GUID(reader.field($0)) },
+                    immutableID: immutableIDColumn.flatMap { ImmutableID(reader.field($0)) }, flags: flags)
             }
             rows.bytes = reader.bytesRead - first
             return rows

@@ -71,6 +71,34 @@ struct ReadinessTests {
         #expect(r.headline == "5 of 8 in-scope users can reset their password with writeback today: 3 blocked by causes of their own.")
     }
 
+    @Test func usersWhoseUPNsDifferAreJoinedByTheImmutableID() throws {
+        // AD knows frank as frank@corp.local (an alternate login ID in Entra); his consistency GUID, in base64, is Entra's
+        // onPremisesImmutableId for frank.smith@contoso.com. Another user with an unrelated id stays apart.
+        let immutableID = GUID(literal: "0b7e1c4d-2f3a-4e5b-9c6d-7e8f90a1b2c3").immutableID
+        var right = ReadinessSample.right("AD-003", "frank", cause: "inheritance-disabled-above", upn: "frank@corp.local", right: "Reset Password")
+        if case .object(var details)? = right.details {
+            details["immutableId"] = .string(immutableID)
+            right.details = .object(details)
+        }
+        let checks = [
+            ReadinessSample.check("AD-003", .fail, severity: .critical, findings: [right], evidence: ["usersInScope": 4]),
+            ReadinessSample.check("AD-004", .pass, severity: .critical), ReadinessSample.check("AD-005", .pass, severity: .critical),
+            ReadinessSample.check("INV-001", .pass, evidence: ["inScope": 4]),
+            ReadinessSample.check("INV-002", .pass, severity: .medium), ReadinessSample.check("INV-005", .pass, severity: .medium),
+            ReadinessSample.check("INV-003", .fail, findings: [
+                Finding(status: .fail, target: "frank.smith@contoso.com", message: "No P1.", details: ["immutableId": .string(immutableID)]),
+                Finding(status: .fail, target: "gina@contoso.com", message: "No P1.", details: ["immutableId": "AAAAAAAAAAAAAAAAAAAAAA=="]),
+            ]),
+        ]
+        let r = Readiness(checks: checks)
+        #expect(r.users.map(\.user) == ["frank@corp.local", "gina@contoso.com"])
+        let frank = try #require(r.users.first)
+        #expect(frank.dn == "CN=frank,OU=Legacy,DC=corp,DC=test")
+        #expect(frank.blockers.map(\.cause) == ["inheritance-disabled-above", "no-licence"])
+        #expect(frank.blockers.map(\.checks) == [["AD-003"], ["INV-003"]])
+        #expect((r.blocked, r.ready) == (2, 2))
+    }
+
     @Test func aSideNotAssessedMakesUsersUnknownNotReady() {
         let r = Readiness(checks: ReadinessSample.checks(directory: .skip, licence: .pass))
         #expect(r.ready == 0 && r.unknown == 8 && r.blocked == 0)

@@ -91,6 +91,39 @@ struct InventoryExportTests {
         #expect(facts.targets == 0)
     }
 
+    @Test(arguments: ["graph-users.csv", "azuread-users.csv", "msol-users-semicolon.csv"])
+    func theImmutableIDReachesTheFindingsOfTheUsersTheChecksList(file: String) async throws {
+        let facts = try await facts(
+            InventoryFixture.settings(users: InventoryFixture.path(file), licenses: InventoryFixture.licenses, scope: InventoryFixture.scope))
+        let ids = try #require(facts.immutableIDs)
+        #expect(ids["MeganB@contoso.com"] == "48d31887ABCDEFGH==")
+        #expect(ids["DiegoS@contoso.com"] == nil, "cloud-only: the export leaves the immutable id empty")
+        let findings = InventoryJudgements.licenses(facts).findings
+        let megan = try #require(findings.first { $0.target == "MeganB@contoso.com" })
+        #expect(megan.details?["immutableId"]?.stringValue == "48d31887ABCDEFGH==")
+        #expect(Set(findings.compactMap { $0.details?["immutableId"]?.stringValue }).count == Self.unlicensed.count)
+        // Only the users a check lists are kept: the licensed ones are not.
+        #expect(ids["AdeleV@contoso.com"] == nil)
+    }
+
+    @Test func aGUIDImmutableIDIsKeptAsEntraWroteIt() async throws {
+        // Entra's immutable id for the AD object whose objectGUID is 01234567-89ab-cdef-0123-456789abcdef: base64 of the
+        // GUID's bytes in the order AD stores them (Data1-Data3 little-endian).
+        #expect(GUID(immutableID: "Z0UjAauJ780BI0VniavN7w==") == GUID(literal: "01234567-89ab-cdef-0123-456789abcdef"))
+        #expect(GUID(literal: "01234567-89ab-cdef-0123-456789abcdef").immutableID == "Z0UjAauJ780BI0VniavN7w==")
+        let path = try InventoryFixture.variant(
+            "graph-users.csv", in: folder, as: "guid-ids.csv", replacing: "\"48d31887ABCDEFGH==\"", with: "\" Z0UjAauJ780BI0VniavN7w== \"")
+        let facts = try await facts(InventoryFixture.settings(users: path, licenses: InventoryFixture.licenses))
+        #expect(facts.immutableIDs?["MeganB@contoso.com"] == "Z0UjAauJ780BI0VniavN7w==")
+        #expect(facts.immutableIDs?["LeeG@contoso.com"] == "074e56eaABCDEFGH==")
+    }
+
+    @Test func anExportWithoutTheColumnKeepsNoImmutableIDs() async throws {
+        let facts = try await facts(InventoryFixture.settings(users: InventoryFixture.users, licenses: InventoryFixture.licenses))
+        #expect(facts.immutableIDs == nil)
+        #expect(InventoryJudgements.licenses(facts).findings.allSatisfy { $0.details == nil })
+    }
+
     // MARK: Licences
 
     static let unlicensed: Set<String> = ["MeganB@contoso.com", "LeeG@contoso.com", "LidiaH@contoso.com", "NestorW@contoso.com"]
