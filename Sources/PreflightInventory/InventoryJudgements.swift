@@ -81,7 +81,7 @@ enum InventoryJudgements {
         if !facts.inputErrors.isEmpty {
             let messages = facts.inputErrors.sorted { $0.key < $1.key }.map(\.value)
             var evaluation = Evaluation.error(
-                "\(facts.inputErrors.count) export(s) could not be read. " + messages.joined(separator: " "), evidence: inputEvidence(facts))
+                "\(Plural.count(facts.inputErrors.count, "export")) could not be read. " + messages.joined(separator: " "), evidence: inputEvidence(facts))
             evaluation.findings = facts.inputErrors.sorted { $0.key < $1.key }.map {
                 Finding(status: .error, target: $0.key, message: $0.value)
             }
@@ -97,7 +97,7 @@ enum InventoryJudgements {
         }
         if facts.rowsWithoutUPN > 0, let users = facts.inputs.first(where: { $0.key == UsersExport.key }) {
             findings.append(
-                Finding(status: .warn, target: users.path, message: "\(facts.rowsWithoutUPN) row(s) have no userPrincipalName and were ignored."))
+                Finding(status: .warn, target: users.path, message: "\(Plural.count(facts.rowsWithoutUPN, "row")) \(Plural.verb(facts.rowsWithoutUPN, "has", "have")) no userPrincipalName and \(Plural.verb(facts.rowsWithoutUPN, "was", "were")) ignored."))
         }
         for member in facts.scopeMembersNotInUsers {
             findings.append(Finding(status: .warn, target: member, message: "Member of the scope group, but not in the users export."))
@@ -106,7 +106,7 @@ enum InventoryJudgements {
             findings.append(
                 Finding(
                     status: .warn, target: scope.path,
-                    message: "\(facts.scopeNestedGroups) member(s) are groups, whose members are not expanded."))
+                    message: "\(Plural.count(facts.scopeNestedGroups, "member")) \(Plural.verb(facts.scopeNestedGroups, "is a group", "are groups")), whose members are not expanded."))
         }
 
         var evaluation: Evaluation
@@ -118,12 +118,12 @@ enum InventoryJudgements {
         } else {
             var message = "Read \(read). \(scope)"
             var problems: [String] = []
-            if !facts.duplicateUPNs.isEmpty { problems.append("\(number(facts.duplicateUPNCount)) duplicate UPN(s) in the users export") }
-            if facts.rowsWithoutUPN > 0 { problems.append("\(facts.rowsWithoutUPN) row(s) without a UPN") }
+            if !facts.duplicateUPNs.isEmpty { problems.append("\(number(facts.duplicateUPNCount)) duplicate \(Plural.word(facts.duplicateUPNCount, "UPN")) in the users export") }
+            if facts.rowsWithoutUPN > 0 { problems.append("\(Plural.count(facts.rowsWithoutUPN, "row")) without a UPN") }
             if !facts.scopeMembersNotInUsers.isEmpty {
-                problems.append("\(number(facts.scopeMembersNotInUsers.count)) scope group member(s) not in the users export")
+                problems.append("\(number(facts.scopeMembersNotInUsers.count)) scope group \(Plural.word(facts.scopeMembersNotInUsers.count, "member")) not in the users export")
             }
-            if facts.scopeNestedGroups > 0 { problems.append("\(facts.scopeNestedGroups) nested group(s) in the scope group, not expanded") }
+            if facts.scopeNestedGroups > 0 { problems.append("\(Plural.count(facts.scopeNestedGroups, "nested group")) in the scope group, not expanded") }
             if facts.targets == 0 { problems.append("no in-scope user is enabled and synchronized from AD, so writeback would serve no one") }
             if !problems.isEmpty { message += " Warnings: " + problems.joined(separator: "; ") + "." }
             evaluation = Evaluation(status: problems.isEmpty ? .pass : .warn, message: message, findings: findings, evidence: evidence)

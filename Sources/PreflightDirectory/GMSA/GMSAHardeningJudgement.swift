@@ -91,7 +91,7 @@ enum GMSAHardeningJudgement {
             Evaluation(
                 status: failed ? .fail : .warn,
                 message: "\(account) is not hardened as Set-AADCloudSyncRestrictedPermissions leaves it: \(inheritance)"
-                    + "\(view.extraACEs.count) ACE(s) beyond its set.\(takeoverSentence)",
+                    + "\(Plural.count(view.extraACEs.count, "ACE")) beyond its set.\(takeoverSentence)",
                 findings: findings, evidence: Evidence.of(view)))
     }
 

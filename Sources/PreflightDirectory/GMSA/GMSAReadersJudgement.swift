@@ -53,7 +53,7 @@ enum GMSAReadersJudgement {
         let unreadAgents = g.agentMachinesUnreadable.map {
             " cloudSync.agents could not be read, so every computer account counts as an agent host here: \($0)"
         }
-        let deny = (view.denyACEs.isEmpty ? "" : " \(view.denyACEs.count) deny ACE(s) are not subtracted (see the evidence).") + (unreadAgents ?? "")
+        let deny = (view.denyACEs.isEmpty ? "" : " \(Plural.count(view.denyACEs.count, "deny ACE")) \(Plural.verb(view.denyACEs.count, "is", "are")) not subtracted (see the evidence).") + (unreadAgents ?? "")
         if findings.contains(where: { $0.status == .fail }) {
             let broad = findings.filter { $0.status == .fail }.map(\.target).joined(separator: ", ")
             return failure(

@@ -94,7 +94,7 @@ struct TokenBuilder {
             walk.unknowns.append(
                 LogonToken.Unknown(
                     scope: .anyOtherDomain,
-                    reason: "the forest has \(otherDomainsInForest) other domain(s), whose universal groups a membership walk on this DC cannot see"))
+                    reason: "the forest has \(Plural.count(otherDomainsInForest, "other domain")), whose universal groups a membership walk on this DC cannot see"))
         }
     }
 

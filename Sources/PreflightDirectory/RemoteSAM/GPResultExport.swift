@@ -126,7 +126,7 @@ enum GPResultExport {
         let skipped = computer.gpos.filter { !$0.applied }
         if !skipped.isEmpty {
             notes.append(
-                "\(skipped.count) GPO(s) the export lists were not applied (disabled, filtered out or denied): "
+                "\(Plural.count(skipped.count, "GPO")) the export lists \(Plural.verb(skipped.count, "was", "were")) not applied (disabled, filtered out or denied): "
                     + skipped.map { "'\($0.name)'" }.joined(separator: ", ") + ".")
         }
         return RemoteSAMFacts(source: source, templates: templates, notes: notes)

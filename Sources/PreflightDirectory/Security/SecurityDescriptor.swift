@@ -465,7 +465,7 @@ package struct ACE: Sendable, Hashable, Codable {
             guard end - position >= 16 * wanted else {
                 throw SecurityParseError(
                     .objectTypesDoNotFit, at: offset + 8,
-                    "ACE \(index) object flags 0x\(String(objectFlags, radix: 16)) announce \(wanted) GUID(s) "
+                    "ACE \(index) object flags 0x\(String(objectFlags, radix: 16)) announce \(Plural.count(wanted, "GUID")) "
                         + "(\(16 * wanted) bytes) but only \(end - position) bytes remain in the ACE")
             }
             if objectFlags & 1 != 0 {

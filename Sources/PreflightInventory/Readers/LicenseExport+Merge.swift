@@ -22,7 +22,7 @@ extension LicenseExport.Reading {
                 "This export does not record disabled service plans, so a user whose P1/P2 plan is switched off counts as licensed.")
         }
         if licensing.rowsForOtherUsers > 0 {
-            input.notes.append("\(licensing.rowsForOtherUsers) row(s) name users that are not in the users export; ignored.")
+            input.notes.append("\(Plural.count(licensing.rowsForOtherUsers, "row")) \(Plural.verb(licensing.rowsForOtherUsers, "names a user that is", "name users that are")) not in the users export; ignored.")
         }
         guard parts.rowCount == 0 || licensing.usersMatched > 0 else {
             throw InputFileError(

@@ -128,7 +128,7 @@ enum MemberExports {
             key: registrationKey,
             format: columns.has("isSsprRegistered") ? "Graph userRegistrationDetails" : "Entra admin center \"User registration details\"",
             rows: parts.rowCount, reader: reader)
-        if other > 0 { input.notes.append("\(other) row(s) name users that are not in the users export; ignored.") }
+        if other > 0 { input.notes.append("\(Plural.count(other, "row")) \(Plural.verb(other, "names a user that is", "name users that are")) not in the users export; ignored.") }
         return RegistrationResult(input: input, marks: marks, matched: matched, other: other)
     }
 
@@ -204,7 +204,7 @@ enum MemberExports {
         var input = InventoryFacts.Input(key: scopeKey, format: "group members", rows: parts.rowCount, reader: reader)
         if nestedGroups > 0 {
             input.notes.append(
-                "\(nestedGroups) member(s) are groups; their members are not expanded (export the nested groups' members into the same file).")
+                "\(Plural.count(nestedGroups, "member")) \(Plural.verb(nestedGroups, "is a group; its", "are groups; their")) members are not expanded (export the nested groups' members into the same file).")
         }
         return ScopeResult(input: input, marks: marks, notInUsers: notInUsers, nestedGroups: nestedGroups)
     }

@@ -389,7 +389,7 @@ struct SecurityDescriptorMalformedTests {
             + SecurityDescriptorBuilder.le32(3) + [UInt8](repeating: 0, count: 16)
         let error = parseError(SecurityDescriptorBuilder.oneACE(twoClaimed))
         #expect(error?.kind == .objectTypesDoNotFit && error?.offset == 28 + 8)
-        #expect(error?.message.contains("announce 2 GUID(s)") == true)
+        #expect(error?.message.contains("announce 2 GUIDs") == true)
         // Flags announce one GUID but only 8 bytes follow.
         let oneClaimed =
             [6, 0] + SecurityDescriptorBuilder.le16(20) + SecurityDescriptorBuilder.le32(0x100)

@@ -220,7 +220,7 @@ struct InventoryCheckTests {
         let results = try await runInventoryChecks(["INV-001"], InventoryFixture.settings(users: usersPath, scope: scopePath))
         let check = try #require(results["INV-001"])
         #expect(check.status == .warn)
-        #expect(check.message.hasSuffix("Warnings: 1 duplicate UPN(s) in the users export; 1 nested group(s) in the scope group, not expanded."), "\(check.message)")
+        #expect(check.message.hasSuffix("Warnings: 1 duplicate UPN in the users export; 1 nested group in the scope group, not expanded."), "\(check.message)")
         #expect(check.findings.map(\.target) == ["adelev@contoso.com", scopePath])
     }
 
