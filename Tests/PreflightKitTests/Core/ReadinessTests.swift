@@ -57,6 +57,29 @@ enum ReadinessSample {
 
 @Suite("Per-user readiness")
 struct ReadinessTests {
+    /// Each per-user check blocks its users with its own cause: cloud-only (INV-002), no licence (INV-003), not
+    /// registered (INV-005), disabled (INV-006), protected (AD-008); a user named by several has every cause.
+    @Test func eachTenantSideCauseBlocksItsUsers() throws {
+        func named(_ id: String, _ targets: [String]) -> CheckResult {
+            ReadinessSample.check(id, .fail, findings: targets.map { Finding(status: .fail, target: $0, message: "\(id) names it.") })
+        }
+        let protected = Finding(
+            status: .fail, target: "CN=t0admin,OU=Admins,DC=corp,DC=test", message: "adminCount=1.",
+            details: .object(["upn": .string("t0admin@contoso.com")]))
+        let report = ReadinessSample.report([
+            ReadinessSample.check("AD-003", .pass), ReadinessSample.check("AD-008", .fail, findings: [protected]),
+            named("INV-002", ["cloud@contoso.com"]), named("INV-003", ["gail@contoso.com"]),
+            named("INV-005", ["gail@contoso.com", "hank@contoso.com"]), named("INV-006", ["ivy@contoso.com"]),
+        ])
+        let causes = Dictionary(uniqueKeysWithValues: report.readiness.users.map { ($0.user.lowercased(), $0.blockers.map(\.cause)) })
+        #expect(causes["cloud@contoso.com"] == ["not-synchronized"])
+        #expect(causes["gail@contoso.com"] == ["no-licence", "not-registered"])
+        #expect(causes["hank@contoso.com"] == ["not-registered"])
+        #expect(causes["ivy@contoso.com"] == ["disabled"])
+        #expect(causes["t0admin@contoso.com"] == ["protected-account"], "\(causes)")
+        #expect(report.readiness.causes.map(\.cause).sorted() == ["disabled", "no-licence", "not-registered", "not-synchronized", "protected-account"])
+    }
+
     @Test func usersAreJoinedByUPNAcrossTheDirectoryAndTheTenant() throws {
         let r = Readiness(checks: ReadinessSample.checks())
         // dave (AD-003, AD-004 and INV-003, joined by UPN in any case), erin (AD-003, DN only), amy (INV-003).
