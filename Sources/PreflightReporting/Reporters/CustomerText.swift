@@ -44,7 +44,8 @@ enum CustomerText {
     private static let path = compile(#"(?<![A-Za-z0-9:/\\._~-])(/[A-Za-z0-9._~+@%-]+(?:/[A-Za-z0-9._~+@%{}-]+)+)"#)
     /// ` (maxEvidenceAgeDays)`, ` ('inventory.users')`: a key alone in parentheses.
     private static let parenthesised = compile(#" \('?(?:"# + key + "|" + bareKeys.joined(separator: "|") + #")'?\)"#)
-    private static let named = compile(#"'?(?<![A-Za-z0-9.])"# + key + "'?")
+    /// `'connect.export'`, `` `ldap.caFile` `` (the catalog's remediation writes keys as code), or the key bare.
+    private static let named = compile(#"['`]?(?<![A-Za-z0-9.])"# + key + "['`]?")
     /// `MissingInput`'s "No 'inventory.users' is configured": the sentence, not only the key, reads as the customer's.
     private static let notConfigured = compile("No '" + key + "' is configured")
 
@@ -58,6 +59,21 @@ enum CustomerText {
         result = replace(notConfigured, in: result) { _ in "The input this check reads was not provided" }
         result = replace(parenthesised, in: result) { _ in "" }
         return replace(named, in: result) { _ in "the configuration" }
+    }
+
+    /// A remediation text as the customer reads it: `clean` outside its code blocks (a command is the customer's own).
+    static func remediation(_ text: String) -> String {
+        lines(of: text).map { $0.isCode ? $0.line : clean($0.line) }.joined(separator: "\n")
+    }
+
+    /// Each line of `text`, and whether it is a code block's (its fences included).
+    static func lines(of text: String) -> [(line: String, isCode: Bool)] {
+        var inCode = false
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let fence = line.hasPrefix("```")
+            if fence { inCode.toggle() }
+            return (String(line), fence || inCode)
+        }
     }
 
     /// An evidence table as the customer reads it: a column of nothing but configuration keys (`Key`) goes, every other
@@ -77,7 +93,7 @@ enum CustomerText {
     static func internals(in text: String) -> (paths: [String], keys: [String]) {
         let paths = matches(path, in: text).map { $0.trimmingTrailing(".") }
         let keys = matches(parenthesised, in: text).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ()'")) }
-            + matches(named, in: text).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            + matches(named, in: text).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'`")) }
         return (paths, keys)
     }
 
@@ -87,7 +103,7 @@ enum CustomerText {
         var rows: [(check: String, paths: [String], keys: [String])] = []
         let notices = (id: "Notes", texts: report.notices)
         let checks = report.checks.sorted { $0.id < $1.id }.map { check in
-            (id: check.id, texts: [check.message] + check.findings.prefix(shown).flatMap { [$0.target, $0.message] }
+            (id: check.id, texts: [check.message] + lines(of: check.remediation).filter { !$0.isCode }.map(\.line) + check.findings.prefix(shown).flatMap { [$0.target, $0.message] }
                 + ReportTable.tables(in: check.evidence).flatMap { $0.rows.flatMap { $0 } })
         }
         for (id, texts) in checks + [notices] {

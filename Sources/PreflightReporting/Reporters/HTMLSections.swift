@@ -104,7 +104,7 @@ enum HTMLSections {
                     parts.append("<p class=\"more\">" + FullList.more(shown: limit, of: check.findings.count, in: report) { "<code>\(e($0))</code>" } + "</p>")
                 }
             }
-            if !check.remediation.isEmpty { parts.append("<h4>Remediation</h4><div class=\"remediation\">\(HTMLReporter.markdown(check.remediation))</div>") }
+            if !check.remediation.isEmpty { parts.append("<h4>Remediation</h4><div class=\"remediation\">\(HTMLReporter.markdown(CustomerText.remediation(check.remediation)))</div>") }
             if !check.references.isEmpty {
                 parts.append("<h4>References</h4><ul class=\"refs\">" + check.references.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
             }

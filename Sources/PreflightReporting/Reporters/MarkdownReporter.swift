@@ -165,7 +165,7 @@ package enum MarkdownReporter: Reporter {
             out.append("")
             out.append("**Remediation**")
             out.append("")
-            out.append(paragraphs(check.remediation).joined(separator: "\n\n"))
+            out.append(paragraphs(CustomerText.remediation(check.remediation)).joined(separator: "\n\n"))
         }
         if !check.references.isEmpty {
             out.append("")

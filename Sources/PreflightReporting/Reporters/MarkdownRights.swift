@@ -56,7 +56,7 @@ enum MarkdownRights {
         var seen = Set<String>()
         var paragraphs: [String] = []
         for check in rights {
-            for paragraph in MarkdownReporter.paragraphs(check.remediation) where seen.insert(paragraph).inserted {
+            for paragraph in MarkdownReporter.paragraphs(CustomerText.remediation(check.remediation)) where seen.insert(paragraph).inserted {
                 paragraphs.append(paragraph)
             }
         }

@@ -21,6 +21,8 @@ struct CustomerTextTests {
         report.checks[5].message = "No 'inventory.users' is configured, so nothing is judged. Download the users and name the file in 'inventory.users'."
         report.checks[3].message = "Probed at the address 'network.connectTo' gives it; targets replaced by 'network.endpoints.NET-001'."
         report.notices = ["Run preflight on the sync server, with that proxy in 'network.proxy', for a faithful answer."]
+        // The catalog's remediation writes keys as code; a command in a code block is left as it is.
+        report.checks[1].remediation = "Point `ldap.caFile` at the CA that issued the DC's certificate.\n\n```\ncertutil -dump /etc/ssl/ca.pem\n```"
         return Report(run: report.run, cover: report.cover, notices: report.notices, checks: report.checks)
     }
 
@@ -51,9 +53,10 @@ struct CustomerTextTests {
         let html = HTMLReporter.render(report)
         for (format, text) in [("md", markdown), ("html", html)] {
             let body = try #require(text.components(separatedBy: format == "md" ? "## Technical appendix" : "<section id=\"appendix\">").first)
-            for item in [Self.export, "connect.export", "maxEvidenceAgeDays", "inventory.users", "network.connectTo", "network.proxy"] {
+            for item in [Self.export, "connect.export", "maxEvidenceAgeDays", "inventory.users", "network.connectTo", "network.proxy", "ldap.caFile"] {
                 #expect(!body.contains(item), "\(item) in the \(format) body")
             }
+            #expect(body.contains("Point the configuration at the CA") && body.contains("certutil -dump /etc/ssl/ca.pem"), "\(format)")
             #expect(body.contains("connect-export; date: export-date in GlobalSettings/MV.xml"), "\(format)")
             let appendix = text.dropFirst(body.count)
             for item in [Self.export, "connect.export", "maxEvidenceAgeDays", "inventory.users", "network.connectTo", "network.endpoints.NET-001", "network.proxy"] {
@@ -62,6 +65,7 @@ struct CustomerTextTests {
         }
         #expect(markdown.contains("| AD-006 | \(Self.export) | maxEvidenceAgeDays, connect.export |"))
         #expect(markdown.contains("| Notes |  | network.proxy |"))
+        #expect(markdown.contains("| AD-003 |  | ldap.caFile |"), "the remediation's key is in the appendix")
         #expect(html.contains("<table id=\"internals\">"))
         // The JSON keeps every message as the check wrote it.
         let json = JSONReporter.render(report)
