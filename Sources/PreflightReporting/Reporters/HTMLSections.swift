@@ -71,9 +71,30 @@ enum HTMLSections {
             """
     }
 
+    /// AD-003, AD-004 and AD-005 together: each user without a right once, with every right and the cause.
+    static func rightsArticle(_ rights: [CheckResult], report: Report, limit: Int) -> String {
+        let table = RightsTable(rights)
+        let head = table.header.map { "<th>\(e($0))</th>" }.joined()
+        let rows = table.users.prefix(limit).map { user in
+            "<tr>" + table.row(user).map { "<td>\(e(CustomerText.clean($0)))</td>" }.joined() + "</tr>"
+        }.joined()
+        let more = table.users.count > limit
+            ? "<p class=\"more\">" + FullList.more(shown: limit, of: table.users.count, in: report) { "<code>\(e($0))</code>" } + "</p>" : ""
+        return """
+            <article id="directory-rights" class="check">
+            <h3>Directory rights — \(e(rights.map(\.id).joined(separator: ", ")))</h3>
+            <h4>Users without a right (\(table.users.count))</h4>\(filter("rights-table"))
+            <table id="rights-table" class="filterable findings"><thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table>\(more)
+            </article>
+            """
+    }
+
     static func attention(_ report: Report, limit: Int) -> String {
         let checks = report.checksBySeverity.filter { $0.status == .fail || $0.status == .warn || $0.status == .error }
-        let articles = checks.map { check -> String in
+        // The rights checks' users in one table (users × rights with the cause), not once per check.
+        let rights = MarkdownRights.merged(checks)
+        let rightsIDs = Set(rights.map(\.id))
+        let articles = (rights.isEmpty ? [] : [rightsArticle(rights, report: report, limit: limit)]) + checks.map { check -> String in
             var parts = [
                 "<article id=\"check-\(e(check.id))\" class=\"check\">",
                 "<h3>\(HTMLReporter.badge(check.status)) \(e(check.id)) — \(e(check.title))</h3>",
@@ -87,7 +108,9 @@ enum HTMLSections {
                 }.joined()
                 parts.append("<table class=\"evidence\"><caption>\(e(table.title))</caption><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>")
             }
-            if !check.findings.isEmpty {
+            if rightsIDs.contains(check.id), !check.findings.isEmpty {
+                parts.append("<p>Its \(Plural.count(check.findings.count, "finding")) are in the <a href=\"#directory-rights\">directory rights table</a>.</p>")
+            } else if !check.findings.isEmpty {
                 let id = "findings-\(check.id)"
                 // A check judged in several domains: a Domain column, each domain's findings together.
                 let grouped = PerDomain.grouped(check.findings, by: PerDomain.domain(of:))

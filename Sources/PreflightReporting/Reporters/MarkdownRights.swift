@@ -23,34 +23,16 @@ enum MarkdownRights {
             let sentences = MarkdownReporter.inline(CustomerText.clean(check.message)).components(separatedBy: ". ").filter { said.insert($0).inserted }
             out.append("- **\(check.id)** \(MarkdownReporter.inline(check.title)): \(sentences.joined(separator: ". "))")
         }
-        var users: [String] = []
-        var cells: [String: [String: String]] = [:]
-        var causes: [String: [String]] = [:]
-        var domainOf: [String: String] = [:]
-        for check in rights {
-            for finding in check.findings where finding.status != .pass {
-                if cells[finding.target] == nil { users.append(finding.target) }
-                if let domain = PerDomain.domain(of: finding) { domainOf[finding.target] = domain }
-                cells[finding.target, default: [:]][check.id] = finding.status == .error ? "not judged" : "missing"
-                let cause = finding.details?["cause"]?.stringValue ?? finding.status.rawValue
-                let text = Readiness.label(cause) + (location(finding).map { ": \($0)" } ?? "")
-                if !(causes[finding.target]?.contains(text) ?? false) { causes[finding.target, default: []].append(text) }
+        let table = RightsTable(rights)
+        if !table.users.isEmpty {
+            out += ["", "**Users without a right** (\(table.users.count))", ""]
+            out.append("| " + table.header.joined(separator: " | ") + " |")
+            out.append("|" + String(repeating: "---|", count: table.header.count))
+            for user in table.users.prefix(MarkdownReporter.findingLimit) {
+                out.append("| " + table.row(user).map(MarkdownReporter.cell).joined(separator: " | ") + " |")
             }
-        }
-        if !users.isEmpty {
-            // Several domains: a Domain column, and each domain's users together (in the order the domains first appear).
-            let grouped = PerDomain.grouped(users) { domainOf[$0] }
-            let byDomain = grouped.domains.count > 1
-            if byDomain { users = grouped.items }
-            out += ["", "**Users without a right** (\(users.count))", ""]
-            out.append("| User | " + (byDomain ? "Domain | " : "") + rights.map { rightName($0) }.joined(separator: " | ") + " | Cause |")
-            out.append("|---|" + String(repeating: "---|", count: rights.count + (byDomain ? 1 : 0)) + "---|")
-            for user in users.prefix(MarkdownReporter.findingLimit) {
-                let row = (byDomain ? [MarkdownReporter.cell(domainOf[user] ?? "")] : []) + rights.map { cells[user]?[$0.id] ?? "ok" }
-                out.append("| \(MarkdownReporter.cell(user)) | " + row.joined(separator: " | ") + " | \(MarkdownReporter.cell((causes[user] ?? []).joined(separator: "; "))) |")
-            }
-            if users.count > MarkdownReporter.findingLimit {
-                out += ["", FullList.more(shown: MarkdownReporter.findingLimit, of: users.count, in: report) { "`\($0)`" }]
+            if table.users.count > MarkdownReporter.findingLimit {
+                out += ["", FullList.more(shown: MarkdownReporter.findingLimit, of: table.users.count, in: report) { "`\($0)`" }]
             }
         }
         var seen = Set<String>()
@@ -64,6 +46,44 @@ enum MarkdownRights {
         let references = rights.flatMap(\.references).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if !references.isEmpty { out += ["", "**References**", ""] + references.map { "- <\($0)>" } }
         return out
+    }
+
+}
+
+/// The users × rights table of the directory's rights checks (AD-003, AD-004, AD-005), for Markdown and HTML: each user
+/// without a right once, what each check found ("missing", "not judged", "ok"), and the causes with where they sit; with
+/// several domains, a Domain column and each domain's users together.
+struct RightsTable {
+    let rights: [CheckResult]
+    private(set) var users: [String] = []
+    private(set) var byDomain = false
+    private var domainOf: [String: String] = [:]
+    private var cells: [String: [String: String]] = [:]
+    private var causes: [String: [String]] = [:]
+
+    init(_ rights: [CheckResult]) {
+        self.rights = rights
+        for check in rights {
+            for finding in check.findings where finding.status != .pass {
+                if cells[finding.target] == nil { users.append(finding.target) }
+                if let domain = PerDomain.domain(of: finding) { domainOf[finding.target] = domain }
+                cells[finding.target, default: [:]][check.id] = finding.status == .error ? "not judged" : "missing"
+                let cause = finding.details?["cause"]?.stringValue ?? finding.status.rawValue
+                let text = Readiness.label(cause) + (Self.location(finding).map { ": \($0)" } ?? "")
+                if !(causes[finding.target]?.contains(text) ?? false) { causes[finding.target, default: []].append(text) }
+            }
+        }
+        let grouped = PerDomain.grouped(users) { domainOf[$0] }
+        byDomain = grouped.domains.count > 1
+        if byDomain { users = grouped.items }
+    }
+
+    var header: [String] { ["User"] + (byDomain ? ["Domain"] : []) + rights.map(Self.rightName) + ["Cause"] }
+
+    /// The user's cells, in the header's order (text, not yet escaped for a format).
+    func row(_ user: String) -> [String] {
+        [user] + (byDomain ? [domainOf[user] ?? ""] : []) + rights.map { cells[user]?[$0.id] ?? "ok" }
+            + [(causes[user] ?? []).joined(separator: "; ")]
     }
 
     static func rightName(_ check: CheckResult) -> String {

@@ -49,8 +49,23 @@ struct DomainGroupingTests {
         #expect(single.contains("| User | Reset Password | Write lockoutTime | Cause |") && !single.contains("| Domain |"))
     }
 
-    @Test func theHTMLFindingsTablesHaveADomainColumn() throws {
+    /// AD-003 and AD-004 in one HTML table, as in Markdown: each user once, with every right and the cause.
+    @Test func theHTMLRightsTableHasEachUserOnceWithADomainColumn() throws {
         let html = HTMLReporter.render(Self.report())
+        let table = try #require(html.range(of: "<table id=\"rights-table\""))
+        let rights = String(html[table.lowerBound...].prefix { $0 != "\n" })
+        #expect(rights.contains("<th>User</th><th>Domain</th><th>Reset Password</th><th>Write lockoutTime</th><th>Cause</th>"), "\(rights)")
+        #expect(rights.components(separatedBy: "CN=carol,").count == 2, "carol once: \(rights)")
+        let dave = try #require(rights.range(of: "<td>CN=dave,OU=Denied,\(Self.corp)</td><td>corp.example.test</td><td>missing</td><td>ok</td>"))
+        let cy = try #require(rights.range(of: "<td>CN=cy,OU=Denied,\(Self.fabrikam)</td><td>fabrikam.example.test</td><td>missing</td><td>missing</td>"))
+        #expect(dave.lowerBound < cy.lowerBound)
+        #expect(!html.contains("<table id=\"findings-AD-003\"") && html.contains("are in the <a href=\"#directory-rights\">"))
+    }
+
+    @Test func theHTMLFindingsTablesHaveADomainColumn() throws {
+        // AD-003 alone keeps its own findings table.
+        let sample = Self.report()
+        let html = HTMLReporter.render(Report(run: sample.run, cover: sample.cover, notices: [], checks: sample.checks.filter { $0.id != "AD-004" }))
         let table = try #require(html.range(of: "<table id=\"findings-AD-003\""))
         let head = html[table.lowerBound...].prefix(200)
         #expect(head.contains("<th>Status</th><th>Domain</th><th>Target</th>"), "\(head)")
