@@ -57,6 +57,18 @@ package enum HeadlessChromium {
             screenshot: screenshot, pdfPages: pageCount)
     }
 
+    /// The DOM of `file` after its scripts ran, in a browser started with `flags` (e.g. `--force-dark-mode`, which makes
+    /// `prefers-color-scheme: dark` match), and the console's messages.
+    package static func dom(_ file: String, in folder: String, flags: [String] = []) async throws -> (dom: String, console: [String]) {
+        let chromium = try tool("chromium")
+        let result = try await run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + folder + "/profile",
+             "--enable-logging=stderr", "--v=0"] + flags + ["--dump-dom", URL(fileURLWithPath: file).absoluteString])
+        let console = String(decoding: result.stderr, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
+        return (String(decoding: result.stdout, as: UTF8.self), console)
+    }
+
     /// The browser's own background traffic (its network-time and component services), which no page makes: a report
     /// never names these hosts, and the page's CSP would refuse them with a console error anyway.
     static let browserHosts = [".google.com/", ".googleapis.com/", ".gstatic.com/"]

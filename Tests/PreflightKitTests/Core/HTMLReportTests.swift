@@ -37,6 +37,37 @@ struct HTMLReportTests {
         try? FileManager.default.copyItem(atPath: page.screenshot, toPath: kept + "/screenshot.png")
     }
 
+    /// What the DOM dump alone cannot show: typing into a table's filter hides the rows without every word, and the page
+    /// turns dark when the system asks for dark (`prefers-color-scheme`). A probe script appended to a copy of the report
+    /// types into the checks table's filter after the report's own script ran, and writes what it saw into the DOM.
+    @Test func theFilterHidesRowsAndTheColoursFollowTheSystemScheme() async throws {
+        let folder = try TemporaryFolder("html-behaviour")
+        let report = ReadinessSample.report(ReadinessSample.checks(environment: .fail))
+        let probe = """
+            <script>window.addEventListener('load',function(){
+              var rows=document.querySelectorAll('#check-table tbody tr');
+              var box=document.querySelector('input.filter[data-table="check-table"]');
+              box.value='con-007 fail'; box.dispatchEvent(new Event('input'));
+              var shown=[].filter.call(rows,function(r){return !r.hidden;}).map(function(r){return r.textContent;});
+              document.body.setAttribute('data-probe-rows', rows.length);
+              document.body.setAttribute('data-probe-shown', shown.join('|'));
+              document.body.setAttribute('data-probe-bg', getComputedStyle(document.body).backgroundColor);
+            });</script>
+            """
+        let html = HTMLReporter.render(report).replacingOccurrences(of: "</body>", with: probe + "</body>")
+        let file = try folder.write("probe.html", html)
+        let light = try await HeadlessChromium.dom(file, in: folder.path)
+        #expect(light.console.isEmpty, "\(light.console)")
+        let rows = try #require(light.dom.firstMatch(of: /data-probe-rows="([0-9]+)"/)?.1).description
+        #expect(Int(rows) ?? 0 > 3, "the checks table has rows: \(rows)")
+        let shown = try #require(light.dom.firstMatch(of: /data-probe-shown="([^"]*)"/)?.1).description
+        #expect(shown.contains("CON-007") && !shown.contains("AD-003") && !shown.contains("|"), "only CON-007 is left: \(shown)")
+        #expect(light.dom.contains("data-probe-bg=\"rgb(255, 255, 255)\""), "light by default")
+        let dark = try await HeadlessChromium.dom(file, in: folder.path, flags: ["--force-dark-mode"])
+        let darkBackground = dark.dom.firstMatch(of: /data-probe-bg="[^"]*"/).map { String($0.0) } ?? "no probe"
+        #expect(darkBackground == "data-probe-bg=\"rgb(13, 17, 23)\"", "dark when the system is: \(darkBackground)")
+    }
+
     /// The browser check can fail: a page that logs an error and fetches an image is caught on both counts.
     @Test func theBrowserCatchesConsoleErrorsAndRequests() async throws {
         let folder = try TemporaryFolder("html-negative")
