@@ -124,7 +124,9 @@ package enum ActionPlan {
         case "grant-for-other-class":
             return (cause + at("grantedAt"), "Grant the writeback rights on \(at("grantedAt")) for inetOrgPerson objects too")
         default:
-            return (cause + at("group"), "Grant the writeback rights to the connector account on \(at("group")) (\(cause))")
+            // The cause in words, not its code; a missing right needs no more than the action says.
+            let why = cause == "missing-right" ? "" : " (\(Readiness.label(cause).lowercased()))"
+            return (cause + at("group"), "Grant the writeback rights to the connector account on \(at("group"))\(why)")
         }
     }
 

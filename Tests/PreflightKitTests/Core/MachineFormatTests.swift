@@ -87,7 +87,7 @@ struct MachineFormatTests {
         #expect(rows.dropFirst().allSatisfy { $0.count == CSVReporter.columns.count && $0[7...].allSatisfy(\.isEmpty) })
         #expect(rows.dropFirst().map(\.[0]) == ["1", "2", "3", "4"])
         #expect(rows.dropFirst().map(\.[3]) == ["AD-003", "AD-003", "NET-001", "AD-006"])
-        #expect(rows[1][1] == "Grant the writeback rights to the connector account on OU=Staff,DC=corp,DC=example,DC=test (missing-right)")
+        #expect(rows[1][1] == "Grant the writeback rights to the connector account on OU=Staff,DC=corp,DC=example,DC=test")
         #expect(rows[1][2] == "critical" && rows[1][4] == "fixes 20 users" && rows[1][5] == "20")
         #expect(
             rows[1][6] == "CN=User 1,OU=Staff,DC=corp,DC=example,DC=test; CN=User 2,OU=Staff,DC=corp,DC=example,DC=test; "
