@@ -141,7 +141,7 @@ struct DirectoryScenarioTests {
             url: dc.ldapsURL, caFile: dc.caFile, bindDN: SambaDC.administratorUPN, password: SambaDC.administratorPassword,
             account: "MSOL_root", scope: [Lab.ou("OU=Staff")], only: ["AD-010"])
         let pso = try #require(outcome.check("AD-010")?.findings.first { $0.target.hasPrefix("CN=pso-min-age,") })
-        #expect(pso.message.contains("minimum password age of 2 days for 1 in-scope users"))
+        #expect(pso.message.contains("minimum password age of 2 days for 1 in-scope user."))
         #expect(outcome.check("AD-010")?.remediation.contains("Set-ADFineGrainedPasswordPolicy -Identity 'pso-min-age' -MinPasswordAge 0") == true)
     }
 

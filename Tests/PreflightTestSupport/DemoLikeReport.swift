@@ -101,7 +101,7 @@ package enum DemoLikeReport {
                 findings: [
                     Finding(
                         status: .warn, target: "CN=pso-min-age,CN=Password Settings Container,CN=System," + domain,
-                        message: "The fine-grained password policy 'pso-min-age' is the resultant policy of 1 in-scope users.",
+                        message: "The fine-grained password policy 'pso-min-age' is the resultant policy of 1 in-scope user.",
                         details: ["users": [.string("CN=carol,OU=Denied,OU=Staff," + domain)]])
                 ],
                 remediation: "```powershell\nSet-ADFineGrainedPasswordPolicy -Identity 'pso-min-age' -MinPasswordAge 0\n```"),

@@ -129,20 +129,20 @@ package enum DirectoryJudgements {
         guard !findings.isEmpty else {
             return Evaluation(
                 status: .pass,
-                message: "\(s.accountDisplayName) holds \(right.name) on all \(s.users.count) in-scope users." + context,
+                message: "\(s.accountDisplayName) holds \(right.name) on \(s.users.count == 1 ? "the 1 in-scope user" : "all \(s.users.count) in-scope users")." + context,
                 evidence: evidence)
         }
         if gaps.isEmpty {
             return Evaluation(
                 status: .error,
-                message: "\(notJudged) of \(s.users.count) in-scope users could not be judged (see each finding for why), so readiness is unproven."
+                message: "\(notJudged) of \(Plural.count(s.users.count, "in-scope user")) could not be judged (see each finding for why), so readiness is unproven."
                     + context,
                 findings: findings, evidence: evidence)
         }
         let undecided = notJudged > 0 ? " \(notJudged) more could not be judged (see the findings)." : ""
         var evaluation = Evaluation(
             status: missingStatus,
-            message: "\(gaps.count) of \(s.users.count) in-scope users: \(s.accountDisplayName) lacks \(right.name) "
+            message: "\(gaps.count) of \(Plural.count(s.users.count, "in-scope user")): \(s.accountDisplayName) lacks \(right.name) "
                 + "(\(causes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))." + undecided + context,
             findings: findings, evidence: evidence)
         evaluation.generatedRemediation = Explanation.remediation(right, gaps: gaps, snapshot: s)
@@ -243,11 +243,11 @@ package enum DirectoryJudgements {
         let evidence = Evidence.of(
             ScopeView(s), ProtectedView(protectedAccounts: findings.count, protectedGroupsQueried: s.protectedGroupMembers.keys.sorted()))
         guard !findings.isEmpty else {
-            return Evaluation(status: .pass, message: "No protected accounts among the \(s.users.count) in-scope users.", evidence: evidence)
+            return Evaluation(status: .pass, message: "No protected accounts among the \(Plural.count(s.users.count, "in-scope user")).", evidence: evidence)
         }
         return Evaluation(
             status: .warn,
-            message: "\(findings.count) in-scope users are protected accounts; password writeback cannot reset them.",
+            message: "\(Plural.count(findings.count, "in-scope user")) \(Plural.verb(findings.count, "is a protected account; password writeback cannot reset it", "are protected accounts; password writeback cannot reset them")).",
             findings: findings, evidence: evidence)
     }
 
@@ -305,7 +305,7 @@ package enum DirectoryJudgements {
                 findings.append(
                     Finding(
                         status: .warn, target: policy.dn,
-                        message: "The fine-grained password policy '\(policy.name)' is the resultant policy of \(policy.appliesToUsers.count) in-scope users, "
+                        message: "The fine-grained password policy '\(policy.name)' is the resultant policy of \(Plural.count(policy.appliesToUsers.count, "in-scope user")), "
                             + "but the bind account cannot read its settings, so its minimum password age is unknown. Check it by hand, or bind as an account allowed to read it.",
                         details: ["users": .array(policy.appliesToUsers.map(JSONValue.string))]))
                 continue
@@ -315,7 +315,7 @@ package enum DirectoryJudgements {
                 Finding(
                     status: .warn, target: policy.dn,
                     message: "The fine-grained password policy '\(policy.name)'\(policy.precedence.map { " (precedence \($0))" } ?? "") sets a minimum password age of "
-                        + "\(describeInterval(age)) for \(policy.appliesToUsers.count) in-scope users.",
+                        + "\(describeInterval(age)) for \(Plural.count(policy.appliesToUsers.count, "in-scope user")).",
                     details: ["users": .array(policy.appliesToUsers.map(JSONValue.string))]))
         }
         view.fineGrainedPolicies = s.passwordPolicies.map {

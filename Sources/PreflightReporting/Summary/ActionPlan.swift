@@ -126,7 +126,8 @@ package enum ActionPlan {
         default:
             // The cause in words, not its code; a missing right needs no more than the action says.
             let why = cause == "missing-right" ? "" : " (\(Readiness.label(cause).lowercased()))"
-            return (cause + at("group"), "Grant the writeback rights to the connector account on \(at("group"))\(why)")
+            let place = at("group").isEmpty ? "" : " on \(at("group"))"
+            return (cause + at("group"), "Grant the writeback rights to the connector account\(place)\(why)")
         }
     }
 
