@@ -84,12 +84,21 @@ package enum ReportWriter {
         let runFolder = set.path(runPrefix + stamp(of: stem))
         do {
             try set.makeFolder(staging)
-            for format in files {
-                try set.writeNew(to: (staging as NSString).appendingPathComponent("latest.\(format.fileExtension!)")) { stream in
-                    try format.write(report, to: stream)
+            // The formats are written side by side (a million-user JSON report and the Markdown summary's action plan
+            // each take a core for a second or more); the first failure, in the formats' order, is the one thrown.
+            let failures = ErrorSlots(count: files.count)
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                let format = files[index]
+                do {
+                    try set.writeNew(to: (staging as NSString).appendingPathComponent("latest.\(format.fileExtension!)")) { stream in
+                        try format.write(report, to: stream)
+                    }
+                } catch {
+                    failures.set(index, error)
                 }
-                try checkpoint(.staged(format))
             }
+            if let failure = failures.first { throw failure }
+            for format in files { try checkpoint(.staged(format)) }
             try set.sync(staging)
             try checkpoint(.stagedAll)
             try set.rename(staging, to: runFolder)
@@ -387,5 +396,25 @@ struct ReportSet {
     static func isRegularFile(_ name: String) -> Bool {
         var info = stat()
         return lstat(name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// One error slot per concurrent job, read once they are all done.
+private final class ErrorSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [(any Error)?]
+
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        errors[index] = error
+    }
+
+    var first: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.compactMap { $0 }.first
     }
 }
