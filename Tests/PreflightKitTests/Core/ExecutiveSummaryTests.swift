@@ -11,15 +11,10 @@ struct ExecutiveSummaryTests {
     static func check(
         _ id: String, status: CheckStatus, reason: SkipReason? = nil, message: String = "Judged.", remediation: String = ""
     ) -> CheckResult {
-        CheckResult(
-            id: id, title: "Check \(id)", area: "x", probe: "exec", severity: .high, status: status, reason: reason, message: message,
-            durationMs: 1, tags: [], findings: [], evidence: [:], remediation: remediation, references: [])
+        ReadinessSample.check(id, status, reason: reason, message: message, remediation: remediation)
     }
 
-    static func report(_ checks: [CheckResult]) -> Report {
-        let sample = SampleReport.value
-        return Report(run: sample.run, cover: sample.cover, notices: [], checks: checks)
-    }
+    static func report(_ checks: [CheckResult]) -> Report { ReadinessSample.report(checks) }
 
     /// Under Cloud Sync the Connect checks do not apply, nor do the monitoring checks before go-live: no line says
     /// "Entra Connect: skip" or "Monitoring: skip"; Cloud Sync has its line.

@@ -9,12 +9,12 @@ import Testing
 enum ReadinessSample {
     static func check(
         _ id: String, _ status: CheckStatus, severity: Severity = .high, findings: [Finding] = [], evidence: [String: JSONValue] = [:],
-        reason: SkipReason? = nil
+        reason: SkipReason? = nil, message: String? = nil, remediation: String? = nil
     ) -> CheckResult {
         CheckResult(
             id: id, title: "\(id) title", area: id.hasPrefix("AD") ? "directory" : id.hasPrefix("INV") ? "inventory" : "connect", probe: "test", severity: severity, status: status, reason: reason,
-            message: "\(id) message.", durationMs: 1, tags: [], findings: findings, evidence: evidence, remediation: "Fix \(id).",
-            references: [])
+            message: message ?? "\(id) message.", durationMs: 1, tags: [], findings: findings, evidence: evidence,
+            remediation: remediation ?? "Fix \(id).", references: [])
     }
 
     static func right(_ id: String, _ name: String, cause: String, upn: String?, right: String) -> Finding {
