@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Render benchmark: `preflight render` of a large saved report (a generated 200,000-user tenant's inventory run, about
+# Render benchmark: `preflight render` (and `preflight diff`) of a large saved report (a generated 200,000-user tenant's inventory run, about
 # 120,000 findings) into every format, and with --redact, against Python's json.load of the same file (the cost of
 # reading it at all) as the baseline.
 #   bash scripts/bench/render.sh            (make bench-render)

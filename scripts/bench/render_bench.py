@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Times `preflight render` of one saved report into each format (and Markdown and JSON with --redact) against the
-baseline of reading the report at all: Python's json.load of the same file.
+"""Times `preflight render` of one saved report into each format (and Markdown and JSON with --redact), and `preflight
+diff` of the report with itself and with a copy whose findings are in reverse order (an export downloaded in another
+order), against the baseline of reading the report at all: Python's json.load of the same file.
 
     render_bench.py PREFLIGHT_BINARY REPORT_JSON [--runs N] [--before OTHER_PREFLIGHT]
 
@@ -30,6 +31,20 @@ def measure(argv, env):
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def reversed_findings(report):
+    """A copy of the report, each check's findings in reverse order; `diff` pairs them all (no change). Made in a child
+    process: a child forked from this one would count this one's memory in its peak RSS."""
+    copy = tempfile.NamedTemporaryFile(prefix="render-bench-reordered-", suffix=".json", delete=False)
+    copy.close()
+    script = ("import json, sys\n"
+              "document = json.load(open(sys.argv[1]))\n"
+              "for check in document['checks']:\n"
+              "    check['findings'].reverse()\n"
+              "json.dump(document, open(sys.argv[2], 'w'))\n")
+    subprocess.run([sys.executable, "-c", script, report, copy.name], check=True)
+    return copy.name
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("preflight")
@@ -44,6 +59,7 @@ def main():
     env = dict(os.environ)
     env.pop("PREFLIGHT_REDACT_KEY", None)
 
+    reordered = reversed_findings(arguments.report)
     cases = [("json.load (baseline)", [sys.executable, "-c", "import json, sys; json.load(open(sys.argv[1]))", arguments.report])]
     binaries = [("", arguments.preflight)] + ([("before: ", arguments.before)] if arguments.before else [])
     for label, binary in binaries:
@@ -52,6 +68,8 @@ def main():
         for fmt in ["md", "json"]:
             cases.append((f"{label}render --format {fmt} --redact",
                           [binary, "render", arguments.report, "--format", fmt, "--redact", "--redact-key-file", key.name]))
+        cases.append((f"{label}diff (the same report)", [binary, "diff", arguments.report, arguments.report]))
+        cases.append((f"{label}diff (findings reordered)", [binary, "diff", arguments.report, reordered]))
 
     try:
         for _, argv in cases:
@@ -62,6 +80,7 @@ def main():
                 results[name].append(measure(argv, env))
     finally:
         os.unlink(key.name)
+        os.unlink(reordered)
 
     size = os.path.getsize(arguments.report) / 1e6
     print(f"Report: {arguments.report} ({size:.0f} MB); medians of {arguments.runs} interleaved runs after one warm-up each.")

@@ -107,35 +107,6 @@ package enum ReportComparison {
         }
     }
 
-    /// Pairs findings by target (case-insensitive): first those whose message is the same too, then the rest in
-    /// order. So a different problem on an empty or shared target is a new finding, and reordering changes nothing.
-    static func pair(_ before: [Finding], _ after: [Finding]) -> (pairs: [(Finding, Finding)], added: [Finding], removed: [Finding]) {
-        var unmatched = Array(before.indices)
-        var pairs: [(Finding, Finding)] = []
-        var added: [Finding] = []
-        var pending: [Finding] = []
-        for finding in after {
-            if let index = unmatched.firstIndex(where: { sameTarget(before[$0], finding) && before[$0].message == finding.message }) {
-                pairs.append((before[unmatched.remove(at: index)], finding))
-            } else {
-                pending.append(finding)
-            }
-        }
-        for finding in pending {
-            // An empty target names nothing: only the same message makes it the same finding.
-            if !finding.target.isEmpty, let index = unmatched.firstIndex(where: { sameTarget(before[$0], finding) }) {
-                pairs.append((before[unmatched.remove(at: index)], finding))
-            } else {
-                added.append(finding)
-            }
-        }
-        return (pairs, added, unmatched.map { before[$0] })
-    }
-
-    private static func sameTarget(_ a: Finding, _ b: Finding) -> Bool {
-        a.target.caseInsensitiveCompare(b.target) == .orderedSame
-    }
-
     private static func effectiveStatus(_ finding: Finding) -> CheckStatus {
         finding.waiver == nil ? finding.status : .waived
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PreflightTestSupport
 import Testing
 
 @testable import PreflightConnect
@@ -107,18 +108,6 @@ enum SecurityDescriptorBuilder {
     }
 }
 
-/// Deterministic generator for the mutation test (SplitMix64).
-struct SecurityFuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Security descriptor parsing: real samples")
 struct SecurityDescriptorSampleTests {
     let domain = ADSampleFixtures.domain
@@ -220,7 +209,7 @@ struct SecurityDescriptorSampleTests {
 
     @Test func randomCorruptionsNeverCrash() throws {
         let original = try ADSampleFixtures.bytes("sd-OU_Staff-OGD.b64")
-        var random = SecurityFuzzGenerator(state: 0x5D_2024)
+        var random = SplitMix64(state: 0x5D_2024)
         var parsed = 0
         for _ in 0..<3000 {
             var bytes = original
