@@ -242,7 +242,9 @@ package enum DirectoryProbe: ProbeKind {
                 defer { connection.close() }
                 do {
                     return try SnapshotGatherer(
-                        connection: connection, configuration: configuration, export: export, cloudSync: cloudSync,
+                        connection: connection,
+                        openSecondConnection: { try DirectoryConnector.open(configuration, deadline: deadline, environment: environment) },
+                        configuration: configuration, export: export, cloudSync: cloudSync,
                         pageSize: configuration.ldap.pageSize
                     ).gather()
                 } catch let error as LDAPError {
