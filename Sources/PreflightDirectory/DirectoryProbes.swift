@@ -242,9 +242,7 @@ package enum DirectoryProbe: ProbeKind {
                 defer { connection.close() }
                 do {
                     return try SnapshotGatherer(
-                        connection: connection,
-                        openSecondConnection: { try DirectoryConnector.open(configuration, deadline: deadline, environment: environment) },
-                        configuration: configuration, export: export, cloudSync: cloudSync,
+                        connection: connection, configuration: configuration, export: export, cloudSync: cloudSync,
                         pageSize: configuration.ldap.pageSize
                     ).gather()
                 } catch let error as LDAPError {

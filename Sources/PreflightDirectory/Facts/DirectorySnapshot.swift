@@ -14,9 +14,6 @@ package struct DirectorySnapshot: Codable, Sendable, Hashable {
     package var containers: [ContainerFacts]
     package var users: [UserFacts]
     var passwordPolicies: [PasswordPolicyFacts] = []
-    /// Why the users' resultant policies (`msDS-ResultantPSO`, read on a second connection) could not be read; nil
-    /// when they were. AD-010 cannot decide without them.
-    var resultantPoliciesUnread: String? = nil
     /// In-scope users per protected group (MS-ADTS 3.1.1.6.1.2), by group name.
     var protectedGroupMembers: [String: [String]] = [:]
     /// Which synchronization the account serves: Cloud Sync's permission set and repair cmdlet differ from Connect's.

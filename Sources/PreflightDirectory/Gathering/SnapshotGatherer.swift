@@ -14,12 +14,9 @@ package struct AccountNotFound: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Builds a `DirectorySnapshot` over one LDAP connection, and a second one for the users' resultant password policies
-/// (``ResultantPolicySearch``). Blocking: run it through `runBlocking`.
+/// Builds a `DirectorySnapshot` over one LDAP connection. Blocking: run it through `runBlocking`.
 struct SnapshotGatherer {
     let connection: LDAPConnection
-    /// Opens the second connection, with the configuration's settings (`DirectoryConnector.open`).
-    let openSecondConnection: @Sendable () throws -> LDAPConnection
     let configuration: Configuration
     /// The parsed Entra Connect export, when it must supply the account or the scope.
     let export: ConnectFacts?
@@ -32,9 +29,8 @@ struct SnapshotGatherer {
     static let userFilter = "(&(objectCategory=person)(objectClass=user))"
     /// https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/gmsa-cloud-sync
     static let cloudSyncDefaultAccount = "provAgentgMSA$"
-    /// What the main user search reads; `msDS-ResultantPSO` comes from ``ResultantPolicySearch`` beside it.
     static let userAttributes = [
-        "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf",
+        "objectClass", "objectSid", "adminCount", "userAccountControl", "primaryGroupID", "memberOf", "msDS-ResultantPSO",
         "nTSecurityDescriptor", "userPrincipalName", "sAMAccountName", "objectGUID", "mS-DS-ConsistencyGuid",
     ]
     static let containerFilter =
@@ -77,13 +73,6 @@ struct SnapshotGatherer {
         let scope = try cloudSyncScope(domainDN: domainDN) ?? scopeFacts(domainDN: domainDN, connector: connect)
         // Cloud Sync's group scoping: the groups' direct members, wherever they are (https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/how-to-configure).
         let members = try groupMembers(scope.groups ?? [], domainDN: domainDN)
-        // Same bases, filter and scope as the user search below; ended and waited for however this function ends.
-        let policySearch = ResultantPolicySearch(
-            bases: scope.bases, filter: Self.userFilter, pageSize: pageSize, open: openSecondConnection)
-        defer {
-            policySearch.cancel()
-            _ = policySearch.wait()
-        }
 
         let containers = try gatherContainers(scope: scope, domainDN: domainDN, token: token, memberDNs: members)
         let protected = try protectedGroups(domainSID: domainSID, domainDN: domainDN)
@@ -102,31 +91,19 @@ struct SnapshotGatherer {
                 guard inScope.contains(name), !mayRepeat || seen.insert(name.key).inserted else { return }
                 users.append(userFacts(entry, token: token, readsDCAnswer: account.isBindAccount))
                 for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
+                if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
             }
-        }
-        var resultantPoliciesUnread: String?
-        switch policySearch.wait() {
-        case .success(let byUser) where !byUser.isEmpty:
-            // In the order of the user search, over the users it kept (in scope, each once).
-            for user in users {
-                if let pso = byUser[DistinguishedName(user.dn).key] { resultantPSOs[pso, default: []].append(user.dn) }
-            }
-        case .success: break
-        case .failure(let error):
-            resultantPoliciesUnread = "\(error)"
         }
         for dn in members where seen.insert(DistinguishedName(dn).key).inserted && !scope.excludes(dn) {
-            guard let entry = try connection.readEntry(dn: dn, attributes: userAttributes + [ResultantPolicySearch.attribute], sdFlags: [.dacl])
-            else { continue }
+            guard let entry = try connection.readEntry(dn: dn, attributes: userAttributes, sdFlags: [.dacl]) else { continue }
             users.append(userFacts(entry, token: token, readsDCAnswer: account.isBindAccount))
             for group in protected.groups(of: entry) { protectedMembers[group, default: []].append(entry.dn) }
-            if let pso = entry.string(ResultantPolicySearch.attribute) { resultantPSOs[pso, default: []].append(entry.dn) }
+            if let pso = entry.string("msDS-ResultantPSO") { resultantPSOs[pso, default: []].append(entry.dn) }
         }
         var snapshot = DirectorySnapshot(
             server: server, domain: domain, account: account, scope: scope, containers: containers, users: users,
             passwordPolicies: [], protectedGroupMembers: protectedMembers)
         snapshot.passwordPolicies = passwordPolicies(resultant: resultantPSOs)
-        snapshot.resultantPoliciesUnread = resultantPoliciesUnread
         snapshot.topology = configuration.topology
         snapshot.prerequisites = try PrerequisiteObjectKind.allCases.map { try prerequisite($0, domainDN: domainDN, token: token) }
         snapshot.gatherMilliseconds = Int(Date().timeIntervalSince(started) * 1000)

@@ -294,13 +294,6 @@ package enum DirectoryJudgements {
         guard let domainAge = s.domain.minPwdAge else {
             return .error("The domain root did not return minPwdAge, so the policy cannot be judged. Check that the bind account may read '\(s.domain.dn)'.", evidence: evidence)
         }
-        if let reason = s.resultantPoliciesUnread {
-            return .error(
-                "The in-scope users' resultant fine-grained password policies (msDS-ResultantPSO, read on a second connection to "
-                    + "\(s.server.url)) could not be read, so the minimum password age that applies to them is unknown. "
-                    + "Run the check again; if it fails again, check that the DC accepts a second connection from this host. The error: \(reason)",
-                evidence: evidence)
-        }
         if domainAge != 0 {
             findings.append(
                 Finding(

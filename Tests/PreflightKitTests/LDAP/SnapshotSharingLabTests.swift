@@ -21,10 +21,7 @@ struct SnapshotSharingLabTests {
         configuration.ldap.account = "MSOL_root"
         configuration.ldap.scope = [scope]
         let (snapshot, descriptors) = try await Lab.withConnection(settings) { [configuration] c in
-            let snapshot = try SnapshotGatherer(
-                connection: c, openSecondConnection: { try LDAPConnection.open(settings) }, configuration: configuration, export: nil,
-                pageSize: 2
-            ).gather()
+            let snapshot = try SnapshotGatherer(connection: c, configuration: configuration, export: nil, pageSize: 2).gather()
             var descriptors: [String: [UInt8]] = [:]
             try c.search(
                 base: scope, scope: .subtree, filter: SnapshotGatherer.userFilter, attributes: ["nTSecurityDescriptor"], sdFlags: [.dacl]
