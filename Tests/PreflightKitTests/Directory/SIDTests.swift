@@ -172,6 +172,21 @@ struct SIDTests {
         #expect(GUID(string: "") == nil)
     }
 
+    /// The hex digits are computed, not looked up: every byte in every digit position reads as the definition says.
+    @Test func everyByteIsAHexDigitOnlyWhenItIsOne() {
+        let valid = Array("0123456789abcdefABCDEF".utf8)
+        for byte in UInt8.min...UInt8.max {
+            var text = Array("00000000-0000-0000-0000-000000000000".utf8)
+            text[35] = byte
+            let parsed = text.withUnsafeBufferPointer { GUID($0) }
+            if let index = valid.firstIndex(of: byte) {
+                #expect(parsed == GUID(high: 0, low: UInt64(index < 16 ? index : index - 6)), "byte \(byte)")
+            } else {
+                #expect(parsed == nil, "byte \(byte)")
+            }
+        }
+    }
+
     @Test func guidConstantsMatchTheNotes() {
         let expected: [(GUID, String)] = [
             (ExtendedRightGUID.resetPassword, "00299570-246d-11d0-a768-00aa006e0529"),
