@@ -104,14 +104,15 @@ package struct GUID: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// A hex digit's value, computed rather than looked up in a stored table (a table is a lazily initialized static:
-    /// a `swift_once` check per digit, 32 per GUID, a million GUIDs per users export). `| 0x20` lowers `A`–`F`; every
-    /// byte that is not a digit or one of those letters ends outside both ranges (the subtractions wrap).
+    /// a `swift_once` check per digit, 32 per GUID, a million GUIDs per users export). `| 0x20` lowers `A`–`F`, and the
+    /// subtractions wrap, so every other byte ends outside both ranges. Both values are computed and one is chosen:
+    /// digits and letters alternate unpredictably in a GUID, so a branch between them would mostly mispredict.
     @inline(__always)
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         let digit = byte &- UInt8(ascii: "0")
-        if digit < 10 { return digit }
-        let letter = (byte | 0x20) &- UInt8(ascii: "a")
-        return letter < 6 ? letter + 10 : nil
+        let letter = ((byte | 0x20) &- UInt8(ascii: "a")) &+ 10
+        let value = digit < 10 ? digit : letter
+        return digit < 10 || letter &- 10 < 6 ? value : nil
     }
 
     private static let lowercaseDigits = Array("0123456789abcdef".utf8)
