@@ -1,3 +1,5 @@
+import Foundation
+
 /// The join behind `Readiness.users`, sized for a million users: each user is a row (who, their DN, and which of the
 /// distinct blocker lists is theirs), and users with the same blockers share one list, so a user costs one small
 /// struct in the report, not two arrays of their own. The outcome is the same as adding each finding to each user.
@@ -44,8 +46,11 @@ struct ReadinessJoin {
         let details = finding.details
         let upn = details?["upn"]?.stringValue
         let immutableID = details?["immutableId"]?.stringValue
-        // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search.
-        let isDN = finding.target.utf8.contains(UInt8(ascii: "="))
+        // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search; memchr where they are contiguous.
+        let isDN =
+            finding.target.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "=")), bytes.count) != nil } ?? false
+            } ?? finding.target.utf8.contains(UInt8(ascii: "="))
         let key = UserKey(upn ?? (isDN ? upnOfDN[UserKey(finding.target)] ?? finding.target : finding.target))
         let byImmutableID = immutableID.flatMap { rowOfImmutableID[$0] }
         // One lookup of the key for a million findings, which finds or claims its row: the row the immutable id names,
@@ -151,7 +156,22 @@ struct UserKey: Hashable {
     private let text: String
 
     init(_ text: String) {
-        self.text = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.lowercased()
+        self.text = Self.isASCII(text) ? text : text.lowercased()
+    }
+
+    /// Eight bytes at a time where the bytes are contiguous (a native string's are).
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var index = 0
+            // Bounds: each load reads bytes index..<index + 8, only while index + 8 <= bytes.count.
+            while index + 8 <= bytes.count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+            return bytes[index...].allSatisfy { $0 < 0x80 }
+        } ?? text.utf8.allSatisfy { $0 < 0x80 }
     }
 
     static func == (a: UserKey, b: UserKey) -> Bool {
