@@ -185,6 +185,15 @@ struct SIDTests {
                 #expect(parsed == nil, "byte \(byte)")
             }
         }
+        // The groups and their hyphens: exactly 8-4-4-4-12 (in braces or not), or 32 digits together (exports).
+        let user = ClassGUID.user
+        #expect(GUID("bf967aba-0de6-11d0-a285-00aa003049e2") == user && GUID("{BF967ABA-0DE6-11D0-A285-00AA003049E2}") == user)
+        #expect(GUID("bf967aba0de611d0a28500aa003049e2") == user)
+        for misplaced in ["bf967ab-a0de6-11d0-a285-00aa003049e2", "bf967aba-0de611d0-a285-00aa-003049e2", "bf967aba-0de6-11d0-a28500aa003049e2-",
+                          "-bf967aba-0de6-11d0-a28500aa003049e2", "bf967aba-0de6-11d0-a285-00aa003049e", "bf967aba0de611d0a28500aa003049e2ff",
+                          "bf967aba0de611d0a28500aa003049e", "bf967aba-0de6-11d0-a285_00aa003049e2"] {
+            #expect(GUID(misplaced) == nil, "\(misplaced)")
+        }
     }
 
     @Test func guidConstantsMatchTheNotes() {
