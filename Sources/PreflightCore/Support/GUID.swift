@@ -83,45 +83,39 @@ package struct GUID: Sendable, Hashable, Comparable, TextCodable {
             count = 36
         }
         guard count == 36 || (count == 32 && !hyphenated) else { return nil }
-        // Hyphenated: exactly these four hyphens (36 bytes, 32 of them digits).
-        let hyphen = UInt8(ascii: "-")
-        if count == 36 {
-            guard base[8] == hyphen, base[13] == hyphen, base[18] == hyphen, base[23] == hyphen else { return nil }
-        }
-        let digits = base
-        // The digits in their groups (8-4-4-4-12, or 32 together), without a branch per digit: a million GUIDs per users
-        // export. A byte that is no hex digit marks `invalid`; the value read from it is then never used.
-        var (high, low): (UInt64, UInt64) = (0, 0)
-        var invalid: UInt8 = 0
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
         var index = 0
-        let gap = count == 36 ? 1 : 0
-        func take(_ length: Int, into value: inout UInt64) {
-            for _ in 0..<length {
-                let (digit, bad) = nibble(digits[index])
-                value = value << 4 | UInt64(digit)
-                invalid |= bad
+        while index < count {
+            let byte = base[index]
+            if byte == UInt8(ascii: "-") {
+                guard count == 36, index == 8 || index == 13 || index == 18 || index == 23 else { return nil }
                 index += 1
+                continue
             }
-            index += gap
+            guard let value = hexValue(byte) else { return nil }
+            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            digits += 1
+            index += 1
         }
-        take(8, into: &high)
-        take(4, into: &high)
-        take(4, into: &high)
-        take(4, into: &low)
-        take(12, into: &low)
-        return invalid == 0 ? GUID(high: high, low: low) : nil
+        guard digits == 32 else { return nil }
+        return GUID(high: high, low: low)
     }
 
-    /// A hex digit's value and 0, or 1 in `bad` for a byte that is none; computed rather than looked up in a stored
-    /// table (a lazily initialized static: a `swift_once` check per digit). `| 0x20` lowers `A`–`F`, and the
-    /// subtractions wrap, so every other byte ends outside both ranges. Both values are computed and one is chosen:
-    /// digits and letters alternate unpredictably in a GUID, so a branch between them would mostly mispredict.
+    /// A hex digit's value from `hexTable`, nil for any other byte.
     @inline(__always)
-    private static func nibble(_ byte: UInt8) -> (value: UInt8, bad: UInt8) {
-        let digit = byte &- UInt8(ascii: "0")
-        let letter = ((byte | 0x20) &- UInt8(ascii: "a")) &+ 10
-        let isDigit = digit < 10
-        return (isDigit ? digit : letter, isDigit || letter &- 10 < 6 ? 0 : 1)
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        // The literal has 256 bytes, one per byte value, and a pointer representation: the read stays inside it.
+        let entry = hexTable.utf8Start[Int(byte)]
+        return entry >= UInt8(ascii: "@") ? entry - UInt8(ascii: "@") : nil
+    }
+
+    /// Hex digit values by byte: `@` + the value (`@`…`O` for 0…15) for `0`–`9`, `a`–`f` and `A`–`F`, `!` for every
+    /// other byte. A literal, read through its pointer: a table in a stored static is initialized lazily, and its
+    /// `swift_once` check on each of a GUID's 32 digits (a million GUIDs per users export) cost as much as the parsing.
+    private static var hexTable: StaticString {
+        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!@ABCDEFGHI!!!!!!!JKLMNO!!!!!!!!!!!!!!!!!!!!!!!!!!JKLMNO!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     }
 
     private static let lowercaseDigits = Array("0123456789abcdef".utf8)
