@@ -205,11 +205,5 @@ struct UserTable: Sendable {
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { UPNKey.hash(bytes) }
 
     @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var hash = value
-        hash ^= hash >> 33
-        hash = hash &* 0xff51_afd7_ed55_8ccd
-        hash ^= hash >> 33
-        return hash
-    }
+    static func mix(_ value: UInt64) -> UInt64 { UPNKey.mix(value) }
 }

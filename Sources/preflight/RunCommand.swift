@@ -104,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             ).write(to: saveFacts)
         }
         withExtendedLifetime(lock) {}
+        UntilExit.keep(report, judged)
         try ReportOutput.finish(report, formats: formats, written: written, facts: saveFacts, quiet: output.quiet)
     }
 

@@ -54,6 +54,16 @@ package enum PerDomain {
         return (domains, domains.flatMap { byDomain[$0] ?? [] } + none)
     }
 
+    /// The domains of `grouped`, without the regrouped copy of the items (a million findings' worth for one line).
+    package static func domains<Item>(_ items: [Item], by domain: (Item) -> String?) -> [String] {
+        var seen: Set<String> = []
+        var domains: [String] = []
+        for item in items {
+            if let name = domain(item), seen.insert(name).inserted { domains.append(name) }
+        }
+        return domains
+    }
+
     /// One evaluation of several domains' (each already tagged): the worst status (fail, then error, warn, pass, skip),
     /// a message that names each domain (and first those that could not be judged), every finding, each domain's
     /// evidence under `evidence.domains`, and each domain's remediation under its name.

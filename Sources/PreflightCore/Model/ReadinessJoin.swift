@@ -1,3 +1,5 @@
+import Foundation
+
 /// The join behind `Readiness.users`, sized for a million users: each user is a row (who, their DN, and which of the
 /// distinct blocker lists is theirs), and users with the same blockers share one list, so a user costs one small
 /// struct in the report, not two arrays of their own. The outcome is the same as adding each finding to each user.
@@ -41,26 +43,40 @@ struct ReadinessJoin {
     /// The row of the user a finding names: by `details.upn`, else by the UPN its DN maps to, else by its target; a
     /// user not met by that key yet is met by `details.immutableId` (compared exactly: base64 is case-sensitive).
     mutating func row(for finding: Finding) -> Int {
-        let upn = finding.details?["upn"]?.stringValue
-        let immutableID = finding.details?["immutableId"]?.stringValue
-        // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search.
-        let isDN = finding.target.utf8.contains(UInt8(ascii: "="))
+        let details = finding.details
+        let upn = details?["upn"]?.stringValue
+        let immutableID = details?["immutableId"]?.stringValue
+        // Bytes, not `contains("=")`, which Foundation turns into a locale-aware search; memchr where they are contiguous.
+        let isDN =
+            finding.target.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "=")), bytes.count) != nil } ?? false
+            } ?? finding.target.utf8.contains(UInt8(ascii: "="))
         let key = UserKey(upn ?? (isDN ? upnOfDN[UserKey(finding.target)] ?? finding.target : finding.target))
-        if let row = rows[key] {
-            if let immutableID, rowOfImmutableID[immutableID] == nil { rowOfImmutableID[immutableID] = row }
-            return row
+        let byImmutableID = immutableID.flatMap { rowOfImmutableID[$0] }
+        // One lookup of the key for a million findings, which finds or claims its row: the row the immutable id names,
+        // else a new one.
+        let candidate = byImmutableID ?? names.count
+        let found = Self.claim(&rows[key, default: -1], for: candidate)
+        if found >= 0 {
+            if let immutableID, byImmutableID == nil { rowOfImmutableID[immutableID] = found }
+            return found
         }
-        if let immutableID, let row = rowOfImmutableID[immutableID] {
-            rows[key] = row
-            if isDN, dns[row] == nil { dns[row] = finding.target }
-            return row
+        if let byImmutableID {
+            if isDN, dns[byImmutableID] == nil { dns[byImmutableID] = finding.target }
+            return byImmutableID
         }
-        if let immutableID { rowOfImmutableID[immutableID] = names.count }
-        rows[key] = names.count
+        if let immutableID { rowOfImmutableID[immutableID] = candidate }
         names.append(upn ?? finding.target)
         dns.append(isDN ? finding.target : nil)
         states.append(0)
-        return names.count - 1
+        return candidate
+    }
+
+    /// The row in `slot` (-1: the key was absent, and `slot` now holds `candidate`).
+    private static func claim(_ slot: inout Int, for candidate: Int) -> Int {
+        let found = slot
+        if found < 0 { slot = candidate }
+        return found
     }
 
     /// The last change applied and where it took each outcome: a check's findings mostly make one change (INV-003's a
@@ -135,33 +151,37 @@ struct ReadinessJoin {
 }
 
 /// A UPN or DN compared without regard to case, as `lowercased()` would compare them, without a lowercased copy of each
-/// (ASCII text is folded byte by byte; other text is kept lowercased).
+/// (ASCII text is folded eight bytes at a time, `UPNKey`; other text is kept lowercased).
 struct UserKey: Hashable {
     private let text: String
 
     init(_ text: String) {
-        self.text = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.lowercased()
+        self.text = Self.isASCII(text) ? text : text.lowercased()
     }
 
-    private static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    /// Eight bytes at a time where the bytes are contiguous (a native string's are).
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var index = 0
+            // Bounds: each load reads bytes index..<index + 8, only while index + 8 <= bytes.count.
+            while index + 8 <= bytes.count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+            return bytes[index...].allSatisfy { $0 < 0x80 }
+        } ?? text.utf8.allSatisfy { $0 < 0x80 }
+    }
 
     static func == (a: UserKey, b: UserKey) -> Bool {
-        a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8) { folded($0) == folded($1) }
+        a.text.utf8.count == b.text.utf8.count && a.withBytes { left in b.withBytes { UPNKey.equal(left, $0) } }
     }
 
-    /// The folded bytes, eight to a word.
-    func hash(into hasher: inout Hasher) {
-        var word: UInt64 = 0
-        var count = 0
-        for byte in text.utf8 {
-            word = word << 8 | UInt64(Self.folded(byte))
-            count += 1
-            if count == 8 {
-                hasher.combine(word)
-                (word, count) = (0, 0)
-            }
-        }
-        hasher.combine(word)
-        hasher.combine(count)
+    func hash(into hasher: inout Hasher) { hasher.combine(withBytes { UPNKey.hash($0) }) }
+
+    /// The text's UTF-8 bytes in place (a native string's are contiguous), else a copy of them.
+    private func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 }

@@ -103,20 +103,19 @@ package struct GUID: Sendable, Hashable, Comparable, TextCodable {
         return GUID(high: high, low: low)
     }
 
+    /// A hex digit's value from `hexTable`, nil for any other byte.
     @inline(__always)
     private static func hexValue(_ byte: UInt8) -> UInt8? {
-        let value = hexDigits[Int(byte)]
-        return value == 0xFF ? nil : value
+        // The literal has 256 bytes, one per byte value, and a pointer representation: the read stays inside it.
+        let entry = hexTable.utf8Start[Int(byte)]
+        return entry >= UInt8(ascii: "@") ? entry - UInt8(ascii: "@") : nil
     }
 
-    /// Hex digit values by byte, 0xFF for every other byte.
-    private static let hexDigits: [UInt8] = (0...255).map { byte -> UInt8 in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
-        default: 0xFF
-        }
+    /// Hex digit values by byte: `@` + the value (`@`…`O` for 0…15) for `0`–`9`, `a`–`f` and `A`–`F`, `!` for every
+    /// other byte. A literal, read through its pointer: a table in a stored static is initialized lazily, and its
+    /// `swift_once` check on each of a GUID's 32 digits (a million GUIDs per users export) cost as much as the parsing.
+    private static var hexTable: StaticString {
+        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!@ABCDEFGHI!!!!!!!JKLMNO!!!!!!!!!!!!!!!!!!!!!!!!!!JKLMNO!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     }
 
     private static let lowercaseDigits = Array("0123456789abcdef".utf8)

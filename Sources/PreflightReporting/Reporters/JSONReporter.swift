@@ -14,7 +14,12 @@ package enum JSONReporter: Reporter {
     /// The bytes JSONEncoder would write (pretty-printed, keys sorted, slashes unescaped) and a line break, written as
     /// they are made: a report of a million findings never becomes one string (`JSONStreamWriter`).
     package static func write(_ report: Report, to stream: ReportStream) throws {
-        try JSONStreamWriter(stream: stream).write(Document(report), depth: 0)
+        try write(report, to: stream, partSize: JSONStreamWriter.defaultPartSize)
+    }
+
+    /// `partSize`: elements per part of a long array encoded on two threads (`JSONLongArrays`); tests make it small.
+    static func write(_ report: Report, to stream: ReportStream, partSize: Int) throws {
+        try JSONStreamWriter(stream: stream, partSize: partSize).write(Document(report), depth: 0)
         try stream.write("\n")
     }
 

@@ -11,6 +11,8 @@ import PreflightCore
 /// numbers, dates and data are written by JSONEncoder itself, so they read the same.
 struct JSONStreamWriter {
     let stream: ReportStream
+    /// Elements per part of a long array encoded on two threads (`writeLongArray`); tests make it small.
+    var partSize = Self.defaultPartSize
 
     func write(_ value: any Encodable, depth: Int) throws {
         // One lookup of the value's type tells a leaf from a value that encodes itself (most are: a million findings'
@@ -24,6 +26,12 @@ struct JSONStreamWriter {
         case .finding?: if let finding = value as? Finding { try writeFinding(finding, depth: depth) }
         case .user?: if let user = value as? Readiness.User { try writeUser(user, depth: depth) }
         case .jsonValue?: if let json = value as? JSONValue { try writeJSONValue(json, depth: depth) }
+        case .findings?:
+            try writeLongArray(value as? [Finding] ?? [], depth: depth) { writer, finding, depth in try writer.writeFinding(finding, depth: depth) }
+        case .users?:
+            try writeLongArray(value as? [Readiness.User] ?? [], depth: depth) { writer, user, depth in try writer.writeUser(user, depth: depth) }
+        case .strings?:
+            try writeLongArray(value as? [String] ?? [], depth: depth) { writer, string, _ in try writer.writeString(string) }
         case nil:
             let encoder = StreamingEncoder(writer: self, depth: depth, streaming: true)
             try value.encode(to: encoder)
@@ -31,15 +39,17 @@ struct JSONStreamWriter {
         }
     }
 
-    private enum Leaf { case string, bool, int, url, foundation, finding, user, jsonValue }
+    private enum Leaf { case string, bool, int, url, foundation, finding, user, jsonValue, findings, users, strings }
 
-    /// The types written without an `Encoder`: leaves, and the values a report holds a million of (`JSONFastPaths`).
+    /// The types written without an `Encoder`: leaves, the values a report holds a million of (`JSONFastPaths`) and the
+    /// arrays of them (`JSONLongArrays`).
     /// The casts in `write` then cannot fail; their defaults are never used.
     private static let leaves: [ObjectIdentifier: Leaf] = [
         ObjectIdentifier(String.self): .string, ObjectIdentifier(Bool.self): .bool, ObjectIdentifier(Int.self): .int,
         ObjectIdentifier(URL.self): .url, ObjectIdentifier(Double.self): .foundation, ObjectIdentifier(Float.self): .foundation,
         ObjectIdentifier(Date.self): .foundation, ObjectIdentifier(Data.self): .foundation, ObjectIdentifier(Decimal.self): .foundation,
         ObjectIdentifier(Finding.self): .finding, ObjectIdentifier(Readiness.User.self): .user, ObjectIdentifier(JSONValue.self): .jsonValue,
+        ObjectIdentifier([Finding].self): .findings, ObjectIdentifier([Readiness.User].self): .users, ObjectIdentifier([String].self): .strings,
     ]
 
     /// A value JSONEncoder formats in its own way (its number formatting, its date and data strategies).
@@ -98,10 +108,17 @@ struct JSONStreamWriter {
     }
 
     func indent(_ depth: Int) throws {
-        try stream.write(depth < Self.indents.count ? Self.indents[depth] : String(repeating: "  ", count: depth))
+        let spaces = Self.spaces
+        if 2 * depth <= spaces.utf8CodeUnitCount {
+            // A literal of many characters has a pointer representation: `utf8Start` is its bytes, for the whole run.
+            try stream.write(bytes: UnsafeBufferPointer(start: spaces.utf8Start, count: 2 * depth))
+        } else {
+            try stream.write(String(repeating: "  ", count: depth))
+        }
     }
 
-    private static let indents = (0..<16).map { String(repeating: "  ", count: $0) }
+    /// Computed, not stored: a literal needs no lazy initialization (a stored static costs a `swift_once` per use).
+    private static var spaces: StaticString { "                                                                " }
 
     /// A JSON string, escaped as JSONEncoder escapes it: quote, backslash and the control characters (`\b \f \n \r \t`
     /// by name, the others as `\u00XX` in lower case); slashes and everything else as they are.
@@ -112,6 +129,13 @@ struct JSONStreamWriter {
             var start = 0
             var index = 0
             while index < bytes.count {
+                // Eight bytes at a time past those that need no escaping (most of a report's text).
+                if index + 8 <= bytes.count, let base = bytes.baseAddress,
+                    !Self.mayNeedEscaping(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
                     if index > start { try stream.write(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
@@ -123,6 +147,18 @@ struct JSONStreamWriter {
             if bytes.count > start { try stream.write(bytes: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
         try stream.write(byte: UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash or below 0x20: never false when one is (the
+    /// classic zero-byte test, https://graphics.stanford.edu/~seander/bithacks.html#ZeroInWord, and its "less than n"
+    /// form, exact for n <= 128); a rare true for clean bytes only costs the byte-by-byte look.
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = ones &* 0x80
+        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & high }
+        let control = (word &- ones &* 0x20) & ~word & high
+        return (control | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))) != 0
     }
 
     static func escaped(_ byte: UInt8) -> String {

@@ -150,7 +150,7 @@ package enum MarkdownReporter: Reporter {
             out += groupCounts(check.findings)
             out.append("**Findings** (\(check.findings.count))")
             // A check judged in several domains lists each domain's findings under its name (`details.domain`).
-            let domains = PerDomain.grouped(check.findings, by: PerDomain.domain(of:)).domains
+            let domains = PerDomain.domains(check.findings, by: PerDomain.domain(of:))
             if domains.count > 1 {
                 for domain in domains {
                     let own = check.findings.filter { PerDomain.domain(of: $0) == domain }

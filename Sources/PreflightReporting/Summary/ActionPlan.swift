@@ -37,6 +37,7 @@ package enum ActionPlan {
         // (made when its second check comes): a million-user tenant's three single-check actions skip a million inserts.
         var grouped: [Action] = []
         var position: [String: Int] = [:]
+        var last: (key: String, index: Int)?
         var covered: [Set<String>?] = []
         var others: [Action] = []
         let environment = Set(report.readiness.environmentBlockers)
@@ -54,7 +55,11 @@ package enum ActionPlan {
                 let (key, text) = step(cause, finding)
                 let subject = finding.details?["upn"]?.stringValue ?? finding.target
                 let index: Int
-                if let existing = position[key] {
+                // A check's findings mostly share one key (INV-003's every user "no-licence"): the last one is compared
+                // before the dictionary is asked (the same string, so equal at its first word).
+                if let (lastKey, lastIndex) = last, lastKey == key {
+                    index = lastIndex
+                } else if let existing = position[key] {
                     index = existing
                 } else {
                     index = grouped.count
@@ -62,6 +67,7 @@ package enum ActionPlan {
                     grouped.append(Action(severity: check.severity, text: text, checks: [], subjects: [], users: 0, blocksEveryone: false))
                     covered.append(nil)
                 }
+                last = (key, index)
                 if !grouped[index].checks.contains(check.id) {
                     grouped[index].checks.append(check.id)
                     if grouped[index].checks.count == 2 { covered[index] = Set(grouped[index].subjects) }

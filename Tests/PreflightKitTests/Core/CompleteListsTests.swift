@@ -112,6 +112,40 @@ struct CompleteListsTests {
         return Report(run: report.run, cover: report.cover, notices: report.notices, checks: report.checks)
     }
 
+    /// Long arrays (a check's findings, `readiness.users`, an action's subjects) are encoded in parts on two threads: the
+    /// bytes are JSONEncoder's whatever the part size (one element, parts that end mid-array, exactly one part, more than
+    /// all), with targets that need escaping, users with and without an immutable id, DNs and details in the parts.
+    @Test func longArraysEncodedInPartsOnTwoThreadsAreByteForByteWhatJSONEncoderWrites() throws {
+        let unusual = [
+            "quote\"d@contoso.com", "back\\slash@contoso.com", "tab\there@contoso.com", "line\nbreak@contoso.com", "bell\u{07}@contoso.com",
+            "unit\u{1F}@contoso.com", "del\u{7F}@contoso.com", "slash/ok@contoso.com", "separator\u{2028}@contoso.com", "🚀@contoso.com",
+            "Zoë@contoso.com", "CN=Ann \\, Lee,OU=Staff,DC=corp,DC=example,DC=test", "",
+        ]
+        let users = (0..<1_500).map { index in
+            let target = index < unusual.count ? unusual[index] : "User.\(index)@Contoso.com"
+            let details: JSONValue? = index % 3 == 0 ? ["immutableId": .string("id\(index)+/=")] : nil
+            return Finding(status: index % 50 == 7 ? .error : .fail, target: target, message: "Not registered \"\(index)\".", details: details)
+        }
+        var report = Self.varied
+        report.checks.append(
+            CheckResult(
+                id: "INV-002", title: "Synchronized", area: "inventory", probe: "inventory", severity: .high, status: .fail, reason: nil,
+                message: "Cloud-only users.", durationMs: 3, tags: [], findings: users, evidence: [:], remediation: "", references: []))
+        report = Report(run: report.run, cover: report.cover, notices: report.notices, checks: report.checks)
+        #expect(report.readiness.users.count > 1_000 && report.checks.contains { $0.findings.count == 1_500 })
+        let expected = try Self.encodedByFoundation(report)
+        for partSize in [1, 2, 7, 500, 1_499, 1_500, 1_501, JSONStreamWriter.defaultPartSize] {
+            var bytes: [UInt8] = []
+            let stream = ReportStream { bytes += $0 }
+            try JSONReporter.write(report, to: stream, partSize: partSize)
+            try stream.finish()
+            let streamed = String(decoding: bytes, as: UTF8.self)
+            #expect(
+                streamed == expected,
+                "part size \(partSize):\n\(Snapshot.lineDiff(from: Data(expected.utf8), to: Data(streamed.utf8), names: ("JSONEncoder", "in parts")))")
+        }
+    }
+
     @Test func moreThanFiveThousandFindingsAreAllInTheJSONAndTheMarkdownSaysWhere() async throws {
         let report = Self.large(findings: 6_001)
         let path = try folder.write("large.json", JSONReporter.render(report))

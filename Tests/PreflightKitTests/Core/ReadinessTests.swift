@@ -59,6 +59,24 @@ enum ReadinessSample {
 struct ReadinessTests {
     /// Each per-user check blocks its users with its own cause: cloud-only (INV-002), no licence (INV-003), not
     /// registered (INV-005), disabled (INV-006), protected (AD-008); a user named by several has every cause.
+    /// The join's user keys compare as `lowercased()` would (ASCII folded eight bytes at a time, other text lowered),
+    /// and equal keys hash alike, whatever the length (words and tails), the case, or where the non-ASCII byte sits.
+    @Test func userKeysCompareAsLowercasedTextDoes() {
+        let texts = [
+            "", "a", "A", "amy@contoso.com", "AMY@Contoso.COM", "amy@contoso.co", "Amy@contoso.comX", "exactly8", "EXACTLY8",
+            "CN=Amy Lee,OU=Staff,DC=corp,DC=example,DC=test", "cn=amy lee,ou=staff,dc=corp,dc=example,dc=test",
+            "zoë@contoso.com", "ZOË@contoso.com", "zoe@contoso.com", "ÉMILE.LONGER.NAME@contoso.com", "émile.longer.name@CONTOSO.com",
+            "@[`{", "`@{[", "user\u{7F}@contoso.com", "USER\u{7F}@CONTOSO.COM",
+        ]
+        for a in texts {
+            for b in texts {
+                let (left, right) = (UserKey(a), UserKey(b))
+                #expect((left == right) == (a.lowercased() == b.lowercased()), "\(a) vs \(b)")
+                if left == right { #expect(left.hashValue == right.hashValue, "\(a) vs \(b)") }
+            }
+        }
+    }
+
     @Test func eachTenantSideCauseBlocksItsUsers() throws {
         func named(_ id: String, _ targets: [String]) -> CheckResult {
             ReadinessSample.check(id, .fail, findings: targets.map { Finding(status: .fail, target: $0, message: "\(id) names it.") })

@@ -172,6 +172,30 @@ struct SIDTests {
         #expect(GUID(string: "") == nil)
     }
 
+    /// The hex digits are computed, not looked up: every byte in every digit position reads as the definition says.
+    @Test func everyByteIsAHexDigitOnlyWhenItIsOne() {
+        let valid = Array("0123456789abcdefABCDEF".utf8)
+        for byte in UInt8.min...UInt8.max {
+            var text = Array("00000000-0000-0000-0000-000000000000".utf8)
+            text[35] = byte
+            let parsed = text.withUnsafeBufferPointer { GUID($0) }
+            if let index = valid.firstIndex(of: byte) {
+                #expect(parsed == GUID(high: 0, low: UInt64(index < 16 ? index : index - 6)), "byte \(byte)")
+            } else {
+                #expect(parsed == nil, "byte \(byte)")
+            }
+        }
+        // The groups and their hyphens: exactly 8-4-4-4-12 (in braces or not), or 32 digits together (exports).
+        let user = ClassGUID.user
+        #expect(GUID("bf967aba-0de6-11d0-a285-00aa003049e2") == user && GUID("{BF967ABA-0DE6-11D0-A285-00AA003049E2}") == user)
+        #expect(GUID("bf967aba0de611d0a28500aa003049e2") == user)
+        for misplaced in ["bf967ab-a0de6-11d0-a285-00aa003049e2", "bf967aba-0de611d0-a285-00aa-003049e2", "bf967aba-0de6-11d0-a28500aa003049e2-",
+                          "-bf967aba-0de6-11d0-a28500aa003049e2", "bf967aba-0de6-11d0-a285-00aa003049e", "bf967aba0de611d0a28500aa003049e2ff",
+                          "bf967aba0de611d0a28500aa003049e", "bf967aba-0de6-11d0-a285_00aa003049e2"] {
+            #expect(GUID(misplaced) == nil, "\(misplaced)")
+        }
+    }
+
     @Test func guidConstantsMatchTheNotes() {
         let expected: [(GUID, String)] = [
             (ExtendedRightGUID.resetPassword, "00299570-246d-11d0-a768-00aa006e0529"),
