@@ -2,12 +2,15 @@
 # start.sh DCDIR -- start the DC in DCDIR (made by clone.sh) for humans, the demo and the benchmark.
 # (The Swift tests spawn samba themselves.)
 #
-# Runs `samba -s DCDIR/etc/smb.conf -i -M single --maximum-runtime=N` with stdin from the FIFO
+# Runs `samba -s DCDIR/etc/smb.conf -i -M MODEL --maximum-runtime=N` with stdin from the FIFO
 # DCDIR/run/stdin.fifo, kept open by a background `sleep` (the "stdin holder"). samba -i exits on EOF,
 # so stop.sh only has to kill the holder. Waits until the rootDSE answers on ldap://IP (IP from the
 # "interfaces" line); after 30 s (LAB_START_TIMEOUT) it prints the log tail, stops what it started and fails.
 # Writes DCDIR/run/samba.launcher.pid (= samba's pid) and DCDIR/run/stdin-holder.pid.
 # Env: LAB_MAX_RUNTIME (default 3600 s) -- samba ends itself after that long.
+#      LAB_PROCESS_MODEL (default single: one process, quickest to start, the tests' and the demo's) -- samba's -M;
+#      the benchmark uses prefork, samba's default and the production model (samba(8): "single ... is not
+#      recommended for production configurations").
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 DCDIR" >&2; exit 2; }
@@ -18,6 +21,8 @@ IP=$(sed -n 's|^[[:space:]]*interfaces[[:space:]]*=[[:space:]]*\([0-9.]*\)/.*|\1
 [ -n "$IP" ] || { echo "start.sh: no 'interfaces = IP/8' line in $CONF" >&2; exit 1; }
 MAXRT=${LAB_MAX_RUNTIME:-3600}
 TIMEOUT=${LAB_START_TIMEOUT:-30}
+MODEL=${LAB_PROCESS_MODEL:-single}
+case "$MODEL" in single|standard|prefork) ;; *) echo "start.sh: LAB_PROCESS_MODEL must be single, standard or prefork, not '$MODEL'" >&2; exit 2;; esac
 
 if [ -f "$D/run/samba.launcher.pid" ]; then
   old=$(cat "$D/run/samba.launcher.pid")
@@ -43,7 +48,7 @@ if grep -Eq '^[[:space:]]*server services[[:space:]]*=.*s3fs' "$CONF"; then
 fi
 
 # samba's stdin is the FIFO; the open blocks until the holder opens the write end.
-setsid "${launcher[@]}" samba -s "$CONF" -i -M single --maximum-runtime="$MAXRT" \
+setsid "${launcher[@]}" samba -s "$CONF" -i -M "$MODEL" --maximum-runtime="$MAXRT" \
   < "$D/run/stdin.fifo" > "$D/log/stdout.log" 2>&1 &
 spid=$!
 setsid sleep "$MAXRT" > "$D/run/stdin.fifo" 2>/dev/null < /dev/null &
