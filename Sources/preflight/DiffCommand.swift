@@ -23,8 +23,8 @@ struct DiffCommand: ParsableCommand {
     var failOn: Severity?
 
     func run() throws {
-        let baseline = try JSONReporter.load(old, role: "report")
-        let current = try JSONReporter.load(new, role: "report")
+        let baseline = try JSONReporter.load(old, role: "report", forComparison: true)
+        let current = try JSONReporter.load(new, role: "report", forComparison: true)
         let changes = ReportComparison.compare(baseline: baseline, baselineFile: old, current: current, currentFile: new)
         let body = format == .md ? ChangesReporter.markdown(changes) : ChangesReporter.json(changes, failOn: failOn)
         try destination.write(Data(body.utf8))

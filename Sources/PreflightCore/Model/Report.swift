@@ -147,6 +147,10 @@ package struct Report: Sendable, Codable, Hashable {
     /// Derived from the summary; not stored, so a report cannot contradict itself.
     package private(set) var verdict: Verdict = .ready
 
+    /// Decoding option (`JSONDecoder.userInfo`): true leaves the report's `changes` out (`JSONReporter.parse(_:file:forComparison:)`).
+    // The raw value is a non-empty string, for which CodingUserInfoKey's initializer never fails.
+    package static let leavesOutChanges = CodingUserInfoKey(rawValue: "preflight.report.leavesOutChanges")!
+
     private enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, run, cover, ready, exitCode, gate, summary, coverage, readiness, changes, notices, checks, waivers
     }
@@ -165,7 +169,9 @@ package struct Report: Sendable, Codable, Hashable {
         checks = try container.decode([CheckResult].self, forKey: .checks)
         readiness = Readiness(checks: checks)
         waivers = try container.decodeIfPresent([WaiverOutcome].self, forKey: .waivers) ?? []
-        changes = try container.decodeIfPresent(Changes.self, forKey: .changes)
+        // A report read only to be compared with (a baseline, `diff`'s two) leaves out its own comparison: on a
+        // million-user tenant that section lists half a million unchanged findings, and nothing compares with it.
+        changes = decoder.userInfo[Self.leavesOutChanges] as? Bool == true ? nil : try container.decodeIfPresent(Changes.self, forKey: .changes)
         // Recomputed from the checks, keeping only the recorded selection: the coverage cannot contradict the checks.
         // A report from before coverage keeps the verdict rule it was written with (its `ready` and `exitCode` say so).
         coverage = try container.decodeIfPresent(Coverage.self, forKey: .coverage).map { Coverage(checks: checks, selection: $0.selection) }

@@ -14,7 +14,7 @@ package enum Baseline {
 
     /// A named baseline must exist and be a report (66, 65).
     package static func load(file path: String) throws(PreflightError) -> Loaded {
-        Loaded(report: try JSONReporter.load(path, role: "baseline report"), file: path, notice: nil)
+        Loaded(report: try JSONReporter.load(path, role: "baseline report", forComparison: true), file: path, notice: nil)
     }
 
     /// The previous `latest.json` in `folder`. It may be missing or from another schema version: the first run, or
@@ -27,7 +27,7 @@ package enum Baseline {
                 notice: "--baseline latest: there is no earlier report '\(path)' yet, so this report has no changes section; the next run compares with this one.")
         }
         do {
-            let report = try JSONReporter.load(path, role: "baseline report")
+            let report = try JSONReporter.load(path, role: "baseline report", forComparison: true)
             return Loaded(report: report, file: timestampedCopy(of: path, startedAt: report.run.startedAt, in: folder) ?? path, notice: nil)
         } catch {
             return Loaded(

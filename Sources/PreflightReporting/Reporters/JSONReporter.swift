@@ -40,21 +40,24 @@ package enum JSONReporter: Reporter {
     }
 
     /// Reads a saved report file: 66 when it cannot be read, 65 when it is not a report of this schema version.
-    package static func load(_ path: String, role: String = "report") throws(PreflightError) -> Report {
+    /// `forComparison`: only to be compared with (`run --baseline`, `diff`), so its own `changes` are left out.
+    package static func load(_ path: String, role: String = "report", forComparison: Bool = false) throws(PreflightError) -> Report {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             let data = FileManager.default.contents(atPath: path)
         else {
             throw .unreadableFile(path: path, role: role, reason: "it does not exist or is not a readable file")
         }
-        return try parse(data, file: path)
+        return try parse(data, file: path, forComparison: forComparison)
     }
 
     /// Reads a saved report back (`render`, `diff`, `--baseline`); malformed input is exit 65.
-    package static func parse(_ data: Data, file: String) throws(PreflightError) -> Report {
+    package static func parse(_ data: Data, file: String, forComparison: Bool = false) throws(PreflightError) -> Report {
         let report: Report
+        let decoder = JSONDecoder()
+        decoder.userInfo[Report.leavesOutChanges] = forComparison
         do {
-            report = try JSONDecoder().decode(Report.self, from: data)
+            report = try decoder.decode(Report.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
             throw .malformedInput(file: file, reason: "it is not valid JSON (\(describe(context))). Pass a report written by 'preflight run'.")
         } catch let DecodingError.keyNotFound(key, context) {

@@ -296,4 +296,23 @@ struct ReportComparisonTests {
         #expect(text.contains("…and 20 more (the JSON has all 70)."))
         #expect(text.components(separatedBy: "| CN=Extra ").count - 1 == 50, "the first 50 rows, then the count")
     }
+
+    /// A report read to be compared with (a baseline, `diff`'s two) leaves its own changes section out, and nothing else:
+    /// a nightly run's baseline lists every unchanged finding there, and comparing never reads them.
+    @Test func aReportReadForComparisonLeavesOnlyItsOwnChangesOut() throws {
+        var report = later { checks in checks[index("AD-003", checks)].findings.removeFirst(3) }
+        report.changes = compare(report)
+        let data = Data(JSONReporter.render(report).utf8)
+        let whole = try JSONReporter.parse(data, file: "latest.json")
+        let compared = try JSONReporter.parse(data, file: "latest.json", forComparison: true)
+        #expect(whole.changes?.findings.resolved.count == 3)
+        #expect(compared.changes == nil)
+        var withoutChanges = whole
+        withoutChanges.changes = nil
+        #expect(JSONReporter.render(compared) == JSONReporter.render(withoutChanges))
+        let later = later { _ in }
+        #expect(
+            ReportComparison.compare(baseline: compared, baselineFile: "a", current: later, currentFile: "b")
+                == ReportComparison.compare(baseline: whole, baselineFile: "a", current: later, currentFile: "b"))
+    }
 }
