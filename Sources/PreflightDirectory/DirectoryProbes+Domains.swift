@@ -32,15 +32,16 @@ extension DirectoryProbe {
                     let hungKey = "directory.hung.\(index)"
                     if let hung = await context.shared.note(hungKey) { return (index, DomainOutcome(domain: label, error: hung)) }
                     let work: @Sendable () async -> DomainOutcome? = { await gatherDomain(params, context: narrowed, index: index, label: label) }
-                    guard let outcome = await firstOf(work, orAt: deadline, { nil }) else {
-                        let hung =
-                            "The DC of \(label) (\(domains[index].url ?? "ldap.url")) did not answer within \(context.check.id)'s deadline, so "
-                            + "this domain could not be judged (nor by the later checks of this run); the other domains were. Check that "
-                            + "the DC answers LDAP, or raise 'timeoutSeconds'."
-                        await context.shared.note(hungKey, hung)
-                        return (index, DomainOutcome(domain: label, error: hung))
-                    }
-                    return (index, outcome)
+                    let outcome = await firstOf(work, orAt: deadline, { nil })
+                    // The connection has the same deadline (its watchdog shuts the socket then), so a hung DC ends either
+                    // way, whichever comes first: both must be noted, or a later check (AD-003: 900 s) waits for it again.
+                    if let outcome, outcome.facts != nil || Date() < deadline { return (index, outcome) }
+                    let hung =
+                        "The DC of \(label) (\(domains[index].url ?? "ldap.url")) did not answer within \(context.check.id)'s deadline, so "
+                        + "this domain could not be judged (nor by the later checks of this run); the other domains were. Check that "
+                        + "the DC answers LDAP, or raise 'timeoutSeconds'."
+                    await context.shared.note(hungKey, hung)
+                    return (index, DomainOutcome(domain: label, error: hung))
                 }
             }
             var outcomes: [(Int, DomainOutcome)] = []
